@@ -1,0 +1,36 @@
+# Two commands a newcomer runs on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= demo.db
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench package package-test clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test,dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	@test -f $(DEMO_DB) || $(BIN)/campaign-studio demo --db $(DEMO_DB)
+	$(BIN)/campaign-studio --db $(DEMO_DB)
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/engine_throughput.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/canvas.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

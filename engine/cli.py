@@ -1,0 +1,53 @@
+"""The command line (DESIGN.md's contract). Each subcommand lives in engine/commands/<name>.py
+with `add_arguments(parser)` and `run(args) -> int`; the window uses the same functions."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# subcommand -> (module, one-line help)
+COMMANDS = {
+    "validate": ("engine.commands.validate", "check a campaign file; exit 0 when valid"),
+    "simulate": ("engine.commands.simulate", "forecast a campaign on a copy of a database"),
+    "run": ("engine.commands.run", "headless engine worker"),
+    "stats": ("engine.commands.stats", "per-node and campaign statistics"),
+    "import": ("engine.commands.import_", "import contacts, events, segments or templates"),
+    "demo": ("engine.commands.demo", "create a database with a demo workspace"),
+}
+
+
+def build_parser(prog: str = "campaign-studio") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Campaign Studio: draw, run and measure marketing campaigns.",
+    )
+    parser.add_argument("--db", help="database: a SQLite file path or a SQLAlchemy URL")
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand; returns the exit code (0 ok, 1 problems found, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return -1  # the caller (app.cli) opens the window
+    try:
+        return int(args._module.run(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _version() -> str:
+    from engine import __version__
+
+    return f"campaign-studio {__version__}"

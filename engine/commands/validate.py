@@ -1,0 +1,47 @@
+"""`campaign-studio validate FILE [--json]`: exit 0 valid, 1 problems (one a line), 2 bad file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from engine.fileformat import FormatError, load
+from engine.validation import has_errors, validate
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="a .campaign.json file")
+    parser.add_argument("--json", action="store_true", help="print problems as JSON")
+    parser.add_argument("--db", help="also check templates, segments and fields in this database")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        diagram, problems = load(args.file, strict=False)
+    except FormatError as exc:
+        if args.json:
+            print(json.dumps({"valid": False, "error": str(exc), "problems": []}))
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        return 2
+    context = None
+    if args.db:
+        from engine.workspace import validation_context
+
+        context = validation_context(args.db)
+    # Problems found while loading (unknown type, dangling edge…) come first; validation
+    # then checks what was built.
+    seen = {(p.node, p.message) for p in problems}
+    problems = problems + [p for p in validate(diagram, context) if (p.node, p.message) not in seen]
+    errors = [p for p in problems if p.severity == "error"]
+    if args.json:
+        print(json.dumps({"valid": not errors, "problems": [p.to_json() for p in problems]},
+                         indent=2))  # fmt: skip
+    else:
+        for problem in errors:
+            print(problem)
+        for problem in problems:
+            if problem.severity != "error":
+                print(f"warning: {problem}", file=sys.stderr)
+    return 1 if has_errors(problems) else 0

@@ -1,0 +1,43 @@
+"""Opening a database: a SQLite file path or any SQLAlchemy URL, schema brought up to date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+from engine.db.schema import metadata
+
+
+def database_url(db: str | Path) -> str:
+    """A plain path becomes a SQLite URL; anything with '://' is used as given."""
+    text = str(db)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def open_database(db: str | Path, create: bool = True) -> Engine:
+    """An Engine for `db`, with SQLite tuned for a desktop (WAL, busy timeout, FKs)."""
+    url = database_url(db)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    if create:
+        upgrade(engine)
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema up to date. (Replaced by Alembic migrations in engine.db.migrate.)"""
+    metadata.create_all(engine)

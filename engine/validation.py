@@ -1,0 +1,283 @@
+"""Validation: every problem a marketer must fix before a campaign can start.
+
+`validate(diagram, context)` returns `Problem`s naming a node or edge. The optional
+`ValidationContext` brings what only the database knows (templates, segments, the
+contact schema, events seen); without it those checks are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from engine.catalog import CATALOG, ENGINE_EVENTS, EVENT_SOURCES, check_value
+from engine.diagram import Diagram, Node
+from engine.durations import DurationError, parse_duration
+from engine.problems import Problem
+from engine.rules import CORE_FIELDS, RuleError, parse_rule, referenced_fields
+from engine.templating import check_syntax, contact_variables
+
+ENTRY_CHOICES = ("once", "every_time")
+CONTACT_BUILTINS = frozenset(CORE_FIELDS) | {"id", "score", "tags", "unsubscribed", "name"}
+
+
+@dataclass
+class ValidationContext:
+    """What the database knows. None means "unknown: skip that check"."""
+
+    templates: dict[str, list[str]] | None = None  # name -> template sources (subject, body…)
+    segments: set[str] | None = None
+    contact_fields: set[str] | None = None  # attribute names seen on contacts
+    known_events: set[str] | None = None
+    # A hook for extra checks (e.g. the engine's template compiler), called per node.
+    extra: list[Callable[[Diagram, Node], list[Problem]]] = field(default_factory=list)
+
+
+def validate(diagram: Diagram, context: ValidationContext | None = None) -> list[Problem]:
+    """All problems in the diagram, errors first, in document order."""
+    problems: list[Problem] = []
+    context = context or ValidationContext()
+    problems += _check_settings(diagram)
+    for node in diagram.nodes.values():
+        problems += _check_node(diagram, node, context)
+    problems += _check_graph(diagram)
+    order = {node_id: i for i, node_id in enumerate(diagram.nodes)}
+    problems.sort(key=lambda p: (p.severity != "error", order.get(p.node or "", -1)))
+    return problems
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
+
+
+# ---- settings -----------------------------------------------------------------------
+
+
+def _check_settings(diagram: Diagram) -> list[Problem]:
+    out = []
+    s = diagram.settings
+    entry = s.get("entry", "once")
+    if entry not in ENTRY_CHOICES:
+        try:
+            parse_duration(entry)
+        except DurationError:
+            out.append(Problem(None, f"entry must be once, every_time or a duration like P30D "
+                                     f"(got {entry!r})"))  # fmt: skip
+    tz = s.get("timezone")
+    if tz is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(str(tz))
+        except (ZoneInfoNotFoundError, ValueError):
+            out.append(Problem(None, f"unknown time zone {tz!r} (e.g. Europe/Berlin)"))
+    quiet = s.get("quiet_hours")
+    if quiet is not None:
+        from engine.durations import parse_time_of_day
+
+        try:
+            if not isinstance(quiet, list) or len(quiet) != 2:
+                raise DurationError("quiet_hours must be [start, end]")
+            for value in quiet:
+                parse_time_of_day(value)
+        except DurationError as exc:
+            out.append(Problem(None, f"quiet_hours: {exc}"))
+    cap = s.get("frequency_cap")
+    if cap is not None:
+        ok = isinstance(cap, dict) and isinstance(cap.get("count"), int) and cap["count"] > 0
+        try:
+            ok = ok and parse_duration(cap.get("per", "")) is not None
+        except DurationError:
+            ok = False
+        if not ok:
+            out.append(Problem(None, 'frequency_cap must be {"count": 3, "per": "P1D"}'))
+    return out
+
+
+# ---- one node -----------------------------------------------------------------------
+
+
+def _check_node(diagram: Diagram, node: Node, context: ValidationContext) -> list[Problem]:
+    spec = CATALOG.get(node.type)
+    if spec is None:
+        return [Problem(node.id, f"unknown node type {node.type!r}", code="unknown_type")]
+    out: list[Problem] = []
+    params = node.params
+    for name in params:
+        if spec.param(name) is None:
+            out.append(Problem(node.id, f"unknown parameter {name!r} for {spec.title}", "warning"))
+    present = {k for k, v in params.items() if v not in (None, "", [])}
+    for param in spec.params:
+        if param.name in present:
+            message = check_value(param, params[param.name])
+            if message:
+                out.append(Problem(node.id, message, code="bad_param"))
+            elif param.template and isinstance(params[param.name], str):
+                error = check_syntax(params[param.name])
+                if error:
+                    out.append(Problem(node.id, f"{param.label}: template error{_line(error)}: "
+                                                f"{str(error).split(': ', 1)[-1]}",
+                                       code="template_syntax"))  # fmt: skip
+        elif param.required:
+            out.append(Problem(node.id, f"missing parameter {param.name!r} ({param.label})",
+                               code="missing_param"))  # fmt: skip
+    if spec.one_of:
+        given = [g for g in spec.one_of if all(n in present for n in g)]
+        partial = [g for g in spec.one_of if any(n in present for n in g)]
+        names = " or ".join("+".join(g) for g in spec.one_of)
+        if not given:
+            out.append(Problem(node.id, f"needs {names}", code="missing_param"))
+        elif len(partial) > 1:
+            out.append(Problem(node.id, f"give either {names}, not both", code="bad_param"))
+    out += _check_references(diagram, node, context)
+    for hook in context.extra:
+        out += hook(diagram, node)
+    return out
+
+
+def _line(error) -> str:
+    return f" at line {error.line}" if getattr(error, "line", None) else ""
+
+
+def _check_references(diagram: Diagram, node: Node, context: ValidationContext) -> list[Problem]:
+    out = []
+    p = node.params
+    ref = p.get("node")
+    if isinstance(ref, str) and ref and ref not in diagram.nodes:
+        out.append(Problem(node.id, f"refers to node {ref!r}, which is not in this campaign"))
+    elif isinstance(ref, str) and ref and node.type in ("condition.event", "wait.for_event"):
+        target = diagram.nodes[ref]
+        if not CATALOG.get(target.type) or not CATALOG[target.type].is_send:
+            out.append(Problem(node.id, f"node {ref!r} sends no message to have events about",
+                               "warning"))  # fmt: skip
+    # Segments.
+    segment = p.get("segment")
+    if context.segments is not None and isinstance(segment, str) and segment:
+        if segment not in context.segments:
+            out.append(Problem(node.id, f"segment {segment!r} does not exist",
+                               code="unknown_segment"))  # fmt: skip
+    rule_fields: set[str] = set()
+    if isinstance(p.get("filter"), dict) and node.type != "trigger.event" and node.type != "goal":
+        try:
+            rule = parse_rule(p["filter"])
+            rule_fields = referenced_fields(rule)
+            if context.segments is not None:
+                from engine.rules import referenced_segments
+
+                for name in sorted(referenced_segments(rule) - context.segments):
+                    out.append(Problem(node.id, f"filter uses segment {name!r}, which does "
+                                                "not exist"))  # fmt: skip
+        except RuleError:
+            pass  # reported by check_value
+    # Templates: existence, syntax and contact variables.
+    sources: list[str] = []
+    template = p.get("template")
+    if isinstance(template, str) and template and context.templates is not None:
+        if template not in context.templates:
+            out.append(Problem(node.id, f"template {template!r} does not exist",
+                               code="unknown_template"))  # fmt: skip
+        else:
+            for source in context.templates[template]:
+                error = check_syntax(source)
+                if error:
+                    out.append(Problem(node.id, f"template {template!r} does not compile"
+                                                f"{_line(error)}: {str(error).split(': ', 1)[-1]}",
+                                       code="template_syntax"))  # fmt: skip
+                else:
+                    sources.append(source)
+    spec = CATALOG[node.type]
+    for param in spec.params:
+        value = p.get(param.name)
+        if param.template and isinstance(value, str):
+            sources.append(value)
+    if context.contact_fields is not None:
+        known = CONTACT_BUILTINS | context.contact_fields
+        missing: set[str] = set()
+        for source in sources:
+            missing |= set(contact_variables(source)) - known
+        if node.type == "condition.attribute" and isinstance(p.get("field"), str):
+            rule_fields.add(p["field"])
+        if node.type == "trigger.date_field" and isinstance(p.get("field"), str):
+            rule_fields.add(p["field"])
+        for name in sorted(missing):
+            out.append(Problem(node.id, f"template uses contact.{name}, which no contact has",
+                               code="unknown_variable"))  # fmt: skip
+        for name in sorted(rule_fields - known):
+            out.append(Problem(node.id, f"field {name!r} is not a contact field or attribute",
+                               "warning"))  # fmt: skip
+    return out
+
+
+# ---- the graph ----------------------------------------------------------------------
+
+
+def _check_graph(diagram: Diagram) -> list[Problem]:
+    out: list[Problem] = []
+    nodes = diagram.nodes
+    triggers = [n for n in nodes.values() if n.type.startswith("trigger.")]
+    if not triggers:
+        out.append(Problem(None, "the campaign has no trigger: add one so contacts can enter",
+                           code="no_trigger"))  # fmt: skip
+    # Edges: into triggers, ports that exist, one edge per port.
+    for edge in diagram.edges:
+        target = nodes.get(edge.target)
+        if target is not None and target.type.startswith("trigger."):
+            out.append(Problem(edge.source, f"connects into trigger {edge.target!r}; "
+                                            "triggers cannot have incoming edges",
+                               edge=edge))  # fmt: skip
+        if edge.source == edge.target:
+            out.append(Problem(edge.source, "connects to itself", edge=edge))
+    # Ports left unconnected.
+    for node in nodes.values():
+        spec = CATALOG.get(node.type)
+        if spec is None:
+            continue
+        connected = {e.port for e in diagram.out_edges(node.id)}
+        for port in spec.port_names(node.params):
+            if port in connected:
+                continue
+            if spec.port(port).required:
+                out.append(Problem(node.id, f"output {port!r} is not connected",
+                                   code="unconnected_port"))  # fmt: skip
+            elif len(spec.port_names(node.params)) > 1:
+                out.append(Problem(node.id, f"nothing follows {port!r}: contacts taking it "
+                                            "leave the campaign here", "warning"))  # fmt: skip
+    # Reachability: from triggers, and from goals (reached by their event).
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from((e.source, e.target) for e in diagram.edges)
+    roots = [n.id for n in nodes.values() if n.type.startswith("trigger.") or n.type == "goal"]
+    reached: set[str] = set(roots)
+    for root in roots:
+        reached |= nx.descendants(graph, root)
+    if triggers:
+        for node in nodes.values():
+            if node.id not in reached:
+                out.append(Problem(node.id, "no trigger reaches this node",
+                                   code="unreachable"))  # fmt: skip
+    # Loops with no wait in them would spin forever.
+    waits = [n.id for n in nodes.values() if n.type.startswith("wait.")]
+    no_waits = nx.DiGraph(graph)
+    no_waits.remove_nodes_from(waits)
+    for component in nx.strongly_connected_components(no_waits):
+        if len(component) > 1 or any(no_waits.has_edge(n, n) for n in component):
+            first = next(n for n in nodes if n in component)
+            members = ", ".join(n for n in nodes if n in component)
+            out.append(Problem(first, f"loop with no wait in it ({members}): contacts would "
+                                      "go round forever", code="loop"))  # fmt: skip
+    # Goals whose event no one can emit.
+    types = {n.type for n in nodes.values()}
+    for node in nodes.values():
+        event = node.params.get("event")
+        if not isinstance(event, str) or event not in ENGINE_EVENTS:
+            continue
+        if node.type in ("goal", "trigger.event", "wait.for_event", "condition.event"):
+            sources = EVENT_SOURCES.get(event, ())
+            if sources and not any(t in types for t in sources):
+                kind = "goal" if node.type == "goal" else "node"
+                out.append(Problem(node.id, f"{kind} waits for {event!r}, but no node in this "
+                                            f"campaign sends the message that emits it",
+                                   code="unreachable_event"))  # fmt: skip
+    return out

@@ -1,0 +1,31 @@
+"""What a database knows that validation needs: template sources, segment names, fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from engine.db import open_database
+from engine.db.schema import contacts, segments, templates
+from engine.validation import ValidationContext
+
+
+def validation_context(db: str | Path | Engine, sample: int = 2000) -> ValidationContext:
+    """Templates, segments and the attribute names seen on (a sample of) contacts."""
+    engine = db if isinstance(db, Engine) else open_database(db)
+    with engine.connect() as conn:
+        template_sources = {
+            row.name: [s for s in (row.subject, row.html, row.text) if s]
+            for row in conn.execute(
+                select(templates.c.name, templates.c.subject, templates.c.html, templates.c.text)
+            )
+        }
+        segment_names = set(conn.scalars(select(segments.c.name)))
+        fields: set[str] = set()
+        for attributes in conn.scalars(select(contacts.c.attributes).limit(sample)):
+            if isinstance(attributes, dict):
+                fields.update(attributes)
+    return ValidationContext(
+        templates=template_sources, segments=segment_names, contact_fields=fields
+    )
