@@ -214,6 +214,24 @@ messages = Table(
     Index("ix_messages_contact", "contact_id", "created_at"),
 )
 
+# The runner's memory per trigger/goal node: how far events were read, and (segment_entry)
+# who was in the segment at the last look, so that only real entries enroll.
+trigger_state = Table(
+    "trigger_state",
+    metadata,
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("node_id", String(100), primary_key=True),
+    Column("checked_until", DateTime),
+)
+
+trigger_members = Table(
+    "trigger_members",
+    metadata,
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("node_id", String(100), primary_key=True),
+    Column("contact_id", Integer, primary_key=True),
+)
+
 settings = Table(
     "settings",
     metadata,
@@ -237,4 +255,6 @@ __all__ = [
     "settings",
     "steps",
     "templates",
+    "trigger_members",
+    "trigger_state",
 ]
