@@ -7,7 +7,7 @@ declarations; adding a node type touches this file plus its runner handler and t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from engine.durations import (
@@ -136,9 +136,9 @@ class NodeType:
             names = []
             if isinstance(branches, list):
                 for branch in branches:
-                    if isinstance(branch, dict) and isinstance(branch.get("port"), str):
-                        if branch["port"] not in names:
-                            names.append(branch["port"])
+                    port = branch.get("port") if isinstance(branch, dict) else None
+                    if isinstance(port, str) and port not in names:
+                        names.append(port)
             return names
         return [port.name for port in self.ports]
 
@@ -199,6 +199,11 @@ def _message(prefix: str) -> Callable[[dict[str, Any]], str]:
         return f"{prefix}: {body[0][:30]}" if body else prefix
 
     return summary
+
+
+def _sentence(text: str) -> str:
+    """Upper-case the first letter only ('country is DE' -> 'Country is DE')."""
+    return text[:1].upper() + text[1:]
 
 
 def _value(value: Any) -> str:
@@ -372,17 +377,29 @@ NODE_TYPES: tuple[NodeType, ...] = (
                 True,
                 "eq",
                 choices=(
-                    "eq", "ne", "lt", "le", "gt", "ge", "in", "not_in",
-                    "contains", "starts_with", "is_set", "not_set",
-                ),  # fmt: skip
+                    "eq",
+                    "ne",
+                    "lt",
+                    "le",
+                    "gt",
+                    "ge",
+                    "in",
+                    "not_in",
+                    "contains",
+                    "starts_with",
+                    "is_set",
+                    "not_set",
+                ),
             ),
             Param("value", "value", "Value", "What to compare with."),
         ),
         ports=(Port("yes", "yes"), Port("no", "no")),
         icon="filter",
-        summary=lambda p: describe_rule(
-            parse_rule({"field": p["field"], "op": p.get("op", "eq"), "value": p.get("value")})
-        ).capitalize(),
+        summary=lambda p: _sentence(
+            describe_rule(
+                parse_rule({"field": p["field"], "op": p.get("op", "eq"), "value": p.get("value")})
+            )
+        ),
     ),
     NodeType(
         "condition.segment",
@@ -407,9 +424,9 @@ NODE_TYPES: tuple[NodeType, ...] = (
         ),
         ports=(Port("yes", "yes"), Port("no", "no")),
         icon="bolt",
-        summary=lambda p: f"Did {p.get('event', '?')}"
-        + (f" ({p['node']})" if p.get("node") else "")
-        + "?",
+        summary=lambda p: (
+            f"Did {p.get('event', '?')}" + (f" ({p['node']})" if p.get("node") else "") + "?"
+        ),
     ),
     NodeType(
         "condition.split",
@@ -541,17 +558,17 @@ NODE_TYPES: tuple[NodeType, ...] = (
             ),
         ),
         icon="segment",
-        summary=lambda p: f"{str(p.get('action', 'add')).capitalize()} "
-        f"{'to' if p.get('action', 'add') == 'add' else 'from'} {p.get('segment', '?')}",
+        summary=lambda p: (
+            f"{str(p.get('action', 'add')).capitalize()} "
+            f"{'to' if p.get('action', 'add') == 'add' else 'from'} {p.get('segment', '?')}"
+        ),
     ),
     NodeType(
         "action.score",
         "Score",
         "action",
         "Adds points to the contact's score (negative to subtract).",
-        params=(
-            Param("points", "int", "Points", "Points to add.", True, 10, -1000000, 1000000),
-        ),
+        params=(Param("points", "int", "Points", "Points to add.", True, 10, -1000000, 1000000),),
         icon="star",
         summary=lambda p: f"Score {int(p.get('points', 0)):+d}",
     ),
@@ -656,9 +673,8 @@ def check_value(param: Param, value: Any) -> str | None:
             return f"{param.label} must be a list of names"
     elif kind == "branches":
         return _check_branches(value)
-    elif kind == "value":
-        if isinstance(value, dict):
-            return f"{param.label} must be a number, text, boolean or list"
+    elif kind == "value" and isinstance(value, dict):
+        return f"{param.label} must be a number, text, boolean or list"
     return None
 
 

@@ -68,5 +68,5 @@ def parse_datetime(text: str) -> dt.datetime:
     except ValueError as exc:
         raise DurationError(f"{text!r} is not an ISO 8601 date-time") from exc
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value

@@ -65,7 +65,7 @@ def migrate(data: Any, source: str = "") -> dict[str, Any]:
         raise FormatError(
             f"unsupported format {version!r} (expected {FORMAT!r})"
             if version is not None
-            else f"missing \"format\": {FORMAT!r} — is this a campaign file?",
+            else f'missing "format": {FORMAT!r} — is this a campaign file?',
             source,
         )
     for key, kind in (("nodes", list), ("edges", list)):
@@ -117,7 +117,7 @@ def _build_node(raw: Any, i: int, problems: list[Problem]) -> Node | None:
     node_id = raw.get("id")
     if not isinstance(node_id, str) or not ID_PATTERN.match(node_id):
         problems.append(
-            Problem(None, f"{where} needs an \"id\" of letters, digits, _ . or - (got {node_id!r})")
+            Problem(None, f'{where} needs an "id" of letters, digits, _ . or - (got {node_id!r})')
         )
         return None
     extra = set(raw) - {"id", "type", "params", "position", "label"}
@@ -262,9 +262,17 @@ def to_data(diagram: Diagram) -> dict[str, Any]:
     }
     if diagram.annotations:
         data["annotations"] = [
-            {k: v for k, v in (("id", a.id), ("kind", a.kind), ("text", a.text),
-                               ("rect", [_tidy(v) for v in a.rect]), ("color", a.color))
-             if v is not None}  # fmt: skip
+            {
+                k: v
+                for k, v in (
+                    ("id", a.id),
+                    ("kind", a.kind),
+                    ("text", a.text),
+                    ("rect", [_tidy(v) for v in a.rect]),
+                    ("color", a.color),
+                )
+                if v is not None
+            }
             for a in diagram.annotations.values()
         ]
     return data

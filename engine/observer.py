@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -18,10 +19,8 @@ class Event:
         self._subscribers.append(callback)
 
     def unsub(self, callback: Callable[..., Any]) -> None:
-        try:
+        with contextlib.suppress(ValueError):
             self._subscribers.remove(callback)
-        except ValueError:
-            pass
 
     def emit(self, *args: Any) -> None:
         for callback in list(self._subscribers):

@@ -8,7 +8,7 @@ raises `RuleError` naming the path of the faulty part; compiling to SQL lives in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from engine.durations import DurationError, parse_duration
 
@@ -83,7 +83,7 @@ class EventTest:
     where: dict[str, Any] | None = None  # property equality, e.g. {"campaign": "x"}
 
 
-Rule = Union[All, Any_, Not, FieldTest, TagTest, SegmentTest, EventTest]
+Rule = All | Any_ | Not | FieldTest | TagTest | SegmentTest | EventTest
 
 
 def parse_rule(data: Any, path: str = "") -> Rule:

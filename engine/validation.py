@@ -154,10 +154,10 @@ def _check_references(diagram: Diagram, node: Node, context: ValidationContext) 
                                "warning"))  # fmt: skip
     # Segments.
     segment = p.get("segment")
-    if context.segments is not None and isinstance(segment, str) and segment:
-        if segment not in context.segments:
-            out.append(Problem(node.id, f"segment {segment!r} does not exist",
-                               code="unknown_segment"))  # fmt: skip
+    known_segments = context.segments
+    if known_segments is not None and isinstance(segment, str) and segment not in known_segments:
+        out.append(Problem(node.id, f"segment {segment!r} does not exist",
+                           code="unknown_segment"))  # fmt: skip
     rule_fields: set[str] = set()
     if isinstance(p.get("filter"), dict) and node.type != "trigger.event" and node.type != "goal":
         try:
