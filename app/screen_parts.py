@@ -1,0 +1,201 @@
+"""Small pieces the data screens share: a page header, a debouncer, background jobs
+(with progress and Cancel) and a tag-chip delegate."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QRect,
+    QRectF,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+try:  # the engine's cancellation exception (engine.progress); same shape if missing
+    from engine.progress import Cancelled
+except ImportError:  # pragma: no cover - until engine.progress lands
+
+    class Cancelled(Exception):  # type: ignore[no-redef]
+        """Raised by a progress callback to stop long work."""
+
+
+ACCENT = "#4f46e5"
+MUTED = "#6b7280"
+
+TAG_COLOURS = ["#e0e7ff", "#dcfce7", "#fef3c7", "#fce7f3", "#e0f2fe", "#ede9fe", "#ffedd5"]
+TAG_TEXT = ["#3730a3", "#166534", "#92400e", "#9d174d", "#075985", "#5b21b6", "#9a3412"]
+
+
+def tag_colour(tag: str) -> tuple[QColor, QColor]:
+    """A stable pastel background and text colour for a tag name."""
+    index = sum(tag.encode()) % len(TAG_COLOURS)
+    return QColor(TAG_COLOURS[index]), QColor(TAG_TEXT[index])
+
+
+class PageHeader(QWidget):
+    """A screen's title, a muted subtitle, and room for actions on the right."""
+
+    def __init__(self, title: str, subtitle: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pageHeader")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 6)
+        texts = QVBoxLayout()
+        texts.setSpacing(0)
+        self.title = QLabel(title)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel(subtitle)
+        self.subtitle.setStyleSheet(f"color: {MUTED};")
+        texts.addWidget(self.title)
+        texts.addWidget(self.subtitle)
+        layout.addLayout(texts, 1)
+        self.actions = QHBoxLayout()
+        self.actions.setSpacing(6)
+        layout.addLayout(self.actions)
+
+    def add_action_widget(self, widget: QWidget) -> QWidget:
+        self.actions.addWidget(widget)
+        return widget
+
+
+class Debouncer(QObject):
+    """Calls `callback` once, `delay_ms` after the last `poke()` (typing, slider drags)."""
+
+    def __init__(self, delay_ms: int, callback: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(delay_ms)
+        self.timer.timeout.connect(callback)
+
+    def poke(self, *_args: Any) -> None:
+        self.timer.start()
+
+    def flush(self) -> None:
+        """Run now if a call is pending (tests, Enter key)."""
+        if self.timer.isActive():
+            self.timer.stop()
+            self.timer.timeout.emit()
+
+
+class _JobSignals(QObject):
+    progress = Signal(int, int)  # done, total (-1: unknown)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class BackgroundJob(QRunnable):
+    """Runs `work(progress)` on the global thread pool; `progress(done, total)` raises
+    Cancelled once `cancel()` was called. Results come back as signals on the GUI thread."""
+
+    def __init__(self, work: Callable[[Callable[[int, int | None], None]], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.work = work
+        self.signals = _JobSignals()
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel
+
+    def _progress(self, done: int, total: int | None = None) -> None:
+        if self._cancel:
+            raise Cancelled()
+        self.signals.progress.emit(int(done), -1 if total is None else int(total))
+
+    def run(self) -> None:
+        try:
+            result = self.work(self._progress)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except Exception as exc:  # shown to the user as a sentence, logged in full
+            traceback.print_exc()
+            self.signals.failed.emit(str(exc) or type(exc).__name__)
+        else:
+            if self._cancel:
+                self.signals.cancelled.emit()
+            else:
+                self.signals.finished.emit(result)
+
+    def start(self, pool: QThreadPool | None = None) -> BackgroundJob:
+        (pool or QThreadPool.globalInstance()).start(self)
+        return self
+
+
+class TagChipsDelegate(QStyledItemDelegate):
+    """Draws a list of tags (Qt.UserRole + 1 holds the list) as coloured chips."""
+
+    TAGS_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        tags = index.data(self.TAGS_ROLE) or []
+        self.initStyleOption(option, index)
+        option.text = ""
+        widget = option.widget
+        style = widget.style() if widget else None
+        if style:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        if not tags:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont(option.font)
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        painter.setFont(font)
+        metrics = QFontMetrics(font)
+        rect: QRect = option.rect.adjusted(4, 0, -4, 0)
+        x = rect.left()
+        height = metrics.height() + 4
+        top = rect.top() + (rect.height() - height) // 2
+        for tag in tags:
+            width = metrics.horizontalAdvance(tag) + 12
+            if x + width > rect.right():
+                painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+                painter.drawText(
+                    QRect(x, rect.top(), 20, rect.height()), Qt.AlignmentFlag.AlignVCenter, "…"
+                )
+                break
+            background, foreground = tag_colour(tag)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(background)
+            painter.drawRoundedRect(QRectF(x, top, width, height), height / 2, height / 2)
+            painter.setPen(foreground)
+            painter.drawText(QRect(x, top, width, height), Qt.AlignmentFlag.AlignCenter, tag)
+            x += width + 4
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(max(size.width(), 120), size.height())
+
+
+def error_text(exc: BaseException) -> str:
+    """One sentence for the user, never a traceback."""
+    return str(exc) or type(exc).__name__
