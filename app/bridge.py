@@ -1,0 +1,291 @@
+"""The engine off the GUI thread: the in-process engine service and a background task runner.
+
+Long work (imports, simulations, the demo build) runs on a worker thread and reports
+progress through Qt signals; Cancel makes the progress callback raise `Cancelled`.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+try:
+    from engine.progress import Cancelled
+except ImportError:  # the data engineer's module has not landed yet
+
+    class Cancelled(Exception):  # type: ignore[no-redef]
+        """Raised from a progress callback when the user cancels."""
+
+
+Progress = Callable[[int, "int | None"], None]
+
+
+class Task(QObject):
+    """One piece of background work; its signals arrive on the GUI thread."""
+
+    progressed = Signal(int, object)  # done, total (None: unknown)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+    ended = Signal()  # after any of the three outcomes
+
+    def __init__(self, work: Callable[[Progress], Any], title: str = "") -> None:
+        super().__init__()
+        self.work = work
+        self.title = title
+        self.result: Any = None
+        self.error: str | None = None
+        self.outcome: str | None = None  # "succeeded" | "failed" | "cancelled"
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next progress report."""
+        self._cancel.set()
+
+    @property
+    def is_cancelling(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def report(self, done: int, total: int | None = None) -> None:
+        """The progress callback handed to the work (called on the worker thread)."""
+        if self._cancel.is_set():
+            raise Cancelled()
+        self.progressed.emit(int(done), total)
+
+    def run(self) -> None:
+        """Run the work on the calling thread and emit the outcome."""
+        try:
+            result = self.work(self.report)
+        except Cancelled:
+            self.outcome = "cancelled"
+            self._done.set()
+            self.cancelled.emit()
+        except Exception as exc:  # shown to the user as a sentence, logged in full
+            traceback.print_exc()
+            self.error = str(exc) or exc.__class__.__name__
+            self.outcome = "failed"
+            self._done.set()
+            self.failed.emit(self.error)
+        else:
+            self.result = result
+            self.outcome = "succeeded"
+            self._done.set()
+            self.succeeded.emit(result)
+        self.ended.emit()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self.task = task
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        self.task.run()
+
+
+class TaskRunner(QObject):
+    """Runs `Task`s on a thread pool; keeps them alive until they end."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+        self._running: set[Task] = set()
+
+    def submit(
+        self,
+        work: Callable[[Progress], Any],
+        title: str = "",
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+    ) -> Task:
+        task = Task(work, title)
+        self._running.add(task)
+        if on_success:
+            task.succeeded.connect(on_success, Qt.ConnectionType.QueuedConnection)
+        if on_failure:
+            task.failed.connect(on_failure, Qt.ConnectionType.QueuedConnection)
+        task.ended.connect(lambda: self._running.discard(task), Qt.ConnectionType.QueuedConnection)
+        self.pool.start(_Runnable(task))
+        return task
+
+    @property
+    def running(self) -> list[Task]:
+        return [t for t in self._running if not t.done]
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self.pool.waitForDone(msecs)
+
+
+def run_with_progress(
+    parent: QWidget | None,
+    runner: TaskRunner,
+    title: str,
+    work: Callable[[Progress], Any],
+    on_success: Callable[[Any], None] | None = None,
+    on_failure: Callable[[str], None] | None = None,
+    label: str = "",
+) -> tuple[Task, QProgressDialog]:
+    """Run `work` in the background behind a progress dialog with a Cancel button.
+
+    The window stays responsive; Cancel asks the work to stop at its next report.
+    """
+    dialog = QProgressDialog(label or title, "Cancel", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(380)
+    task = runner.submit(work, title)
+
+    def on_progress(done: int, total: object) -> None:
+        if isinstance(total, int) and total > 0:
+            dialog.setMaximum(total)
+            dialog.setValue(min(done, total))
+            dialog.setLabelText(f"{label or title}\n{done:,} of {total:,}")
+        else:
+            dialog.setMaximum(0)
+            dialog.setLabelText(f"{label or title}\n{done:,} done")
+
+    def on_cancel_clicked() -> None:
+        task.cancel()
+        dialog.setLabelText("Cancelling…")
+
+    def on_end() -> None:
+        dialog.canceled.disconnect(on_cancel_clicked)
+        dialog.close()
+        if task.outcome == "succeeded" and on_success:
+            on_success(task.result)
+        elif task.outcome == "failed" and on_failure:
+            on_failure(task.error or "failed")
+
+    task.progressed.connect(on_progress, Qt.ConnectionType.QueuedConnection)
+    task.ended.connect(on_end, Qt.ConnectionType.QueuedConnection)
+    dialog.canceled.connect(on_cancel_clicked)
+    return task, dialog
+
+
+class EngineBridge(QObject):
+    """The in-process engine service (APScheduler ticks + delivery), seen from the window.
+
+    `changed` fires after each engine pass the window triggered, and on a timer while
+    the service runs, so screens refresh their figures.
+    """
+
+    changed = Signal()
+    stateChanged = Signal(str)
+
+    def __init__(self, db: Any, clock: Any = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.clock = clock
+        self.service: Any = None
+        self.state = "stopped"
+        self.error: str | None = None
+        self.last_pass: datetime | None = None
+        self._lock = threading.Lock()
+        self._poll = QTimer(self)
+        self._poll.setInterval(5000)
+        self._poll.timeout.connect(self.changed.emit)
+
+    def _make_service(self) -> Any:
+        from engine.service import EngineService
+
+        return EngineService(self.db, clock=self.clock)
+
+    def start(self, background: bool = True) -> bool:
+        """Start the service (its scheduler runs ticks on its own threads)."""
+        try:
+            self.service = self._make_service()
+            if background:
+                self.service.start()
+        except Exception as exc:  # no service yet, or a bad database: say so, keep going
+            self.error = str(exc) or exc.__class__.__name__
+            self._set_state("unavailable")
+            return False
+        self._set_state("running" if background else "manual")
+        if background:
+            self._poll.start()
+        return True
+
+    def run_once(self) -> Any:
+        """One engine pass now (runner tick + dispatch), on the calling thread."""
+        if self.service is None:
+            self.service = self._make_service()
+        with self._lock:
+            result = self.service.run_once()
+        self.last_pass = datetime.now()
+        self.changed.emit()
+        return result
+
+    def shutdown(self) -> None:
+        self._poll.stop()
+        if self.service is not None and self.state == "running":
+            try:
+                self.service.shutdown()
+            except Exception:
+                traceback.print_exc()
+        self._set_state("stopped")
+
+    def describe(self) -> str:
+        """The status bar's sentence."""
+        if self.state == "running":
+            return "Engine running"
+        if self.state == "manual":
+            return "Engine ready (manual ticks)"
+        if self.state == "unavailable":
+            return f"Engine unavailable: {self.error}"
+        return "Engine stopped"
+
+    @Slot(str)
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.stateChanged.emit(state)
+
+
+def process_events_until(predicate: Callable[[], bool], timeout_ms: int = 30000) -> bool:
+    """Pump Qt events until `predicate()` holds (for scripts; tests use qtbot.waitUntil)."""
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    app = QApplication.instance()
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        if app is not None:
+            app.processEvents()
+        time.sleep(0.01)
+    return True
+
+
+class Workspace(QObject):
+    """What every screen needs: the database, the clock, the engine service and the task runner."""
+
+    campaignsChanged = Signal()
+
+    def __init__(self, db: str, engine: Any, clock: Any = None, parent: QObject | None = None):
+        super().__init__(parent)
+        from engine.clock import SystemClock
+
+        self.db = db
+        self.engine = engine
+        self.clock = clock or SystemClock()
+        self.tasks = TaskRunner(self)
+        self.service = EngineBridge(db, clock=clock, parent=self)
+        self.service.changed.connect(self.campaignsChanged.emit)
+
+    def now(self) -> datetime:
+        return self.clock.now()

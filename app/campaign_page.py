@@ -1,0 +1,346 @@
+"""One campaign open on the canvas: edit and save versions, run it, and read its figures live.
+
+Statistics are plain data handed to the scene (`set_statistics`), refreshed by a timer
+while the campaign runs; a forecast from Simulate is drawn the same way, marked as such.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.campaign_dialogs import MessageBar
+from app.campaigns import LIFECYCLE, STATUS_COLORS, call_lifecycle
+
+REFRESH_MS = 3000
+
+
+def edges_from_ports(nodes: dict[str, dict]) -> dict[tuple[str, str], int]:
+    """Edge figures from the nodes' port counts (a forecast carries only node figures)."""
+    out: dict[tuple[str, str], int] = {}
+    for node_id, figures in nodes.items():
+        for port, count in (figures.get("ports") or {}).items():
+            out[(node_id, port)] = int(count or 0)
+    return out
+
+
+class CampaignPage(QWidget):
+    """The canvas editor for a stored campaign, with its lifecycle and statistics."""
+
+    backRequested = Signal()
+    dashboardRequested = Signal(int)
+    saved = Signal(int)
+
+    def __init__(self, workspace: Any, campaign_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from designer.editor import CampaignEditor
+
+        from engine.campaigns import get_campaign, load_diagram
+
+        self.setObjectName("campaignPage")
+        self.workspace = workspace
+        self.campaign_id = campaign_id
+        self.forecast: dict | None = None
+        engine = workspace.engine
+        self.record = get_campaign(engine, campaign_id)
+        self.editor = CampaignEditor()
+        self.editor.setObjectName("campaignEditor")
+        self.editor.set_diagram(load_diagram(engine, campaign_id))
+        self._set_context()
+
+        back = QPushButton("‹ Campaigns")
+        back.setObjectName("backButton")
+        back.clicked.connect(self.backRequested.emit)
+        self.title = QLabel(self.record["name"])
+        self.title.setObjectName("screenTitle")
+        self.status_label = QLabel("")
+        self.status_label.setObjectName("statusPill")
+        self.version_label = QLabel("")
+        self.version_label.setObjectName("mutedLabel")
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setToolTip("Store the diagram as a new version (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        self.stats_toggle = QPushButton("Show statistics")
+        self.stats_toggle.setObjectName("statisticsToggle")
+        self.stats_toggle.setCheckable(True)
+        self.stats_toggle.toggled.connect(self.show_statistics)
+        self.simulate_button = QPushButton("Simulate…")
+        self.simulate_button.setObjectName("simulateButton")
+        self.simulate_button.setToolTip("Forecast this campaign on a copy of your data")
+        self.simulate_button.clicked.connect(self.simulate)
+        dashboard = QPushButton("Dashboard")
+        dashboard.setObjectName("dashboardButton")
+        dashboard.clicked.connect(lambda: self.dashboardRequested.emit(self.campaign_id))
+
+        heading = QHBoxLayout()
+        heading.setSpacing(10)
+        heading.addWidget(back)
+        heading.addSpacing(6)
+        heading.addWidget(self.title)
+        heading.addWidget(self.status_label)
+        heading.addWidget(self.version_label)
+        heading.addStretch(1)
+        heading.addWidget(self.stats_toggle)
+        heading.addWidget(self.simulate_button)
+        heading.addWidget(dashboard)
+        heading.addSpacing(10)
+        self.lifecycle_buttons: dict[str, QPushButton] = {}
+        for name, text, tip in LIFECYCLE:
+            if name == "schedule":
+                continue
+            button = QPushButton(text)
+            button.setObjectName(f"{name}Button")
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _c=False, n=name: self.lifecycle(n))
+            self.lifecycle_buttons[name] = button
+            heading.addWidget(button)
+        heading.addSpacing(10)
+        heading.addWidget(self.save_button)
+
+        self.forecast_banner = QWidget()
+        self.forecast_banner.setObjectName("forecastBanner")
+        banner = QHBoxLayout(self.forecast_banner)
+        banner.setContentsMargins(12, 6, 8, 6)
+        self.forecast_text = QLabel("")
+        self.forecast_text.setObjectName("forecastText")
+        clear = QPushButton("Clear forecast")
+        clear.setObjectName("clearForecastButton")
+        clear.clicked.connect(self.clear_forecast)
+        banner.addWidget(self.forecast_text, 1)
+        banner.addWidget(clear)
+        self.forecast_banner.hide()
+        self.message = MessageBar()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.setSpacing(8)
+        layout.addLayout(heading)
+        layout.addWidget(self.message)
+        layout.addWidget(self.forecast_banner)
+        layout.addWidget(self.editor, 1)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh_statistics)
+        scene = self.scene
+        if hasattr(scene, "nodeActivated"):
+            scene.nodeActivated.connect(self.node_activated)
+        undo = getattr(self.editor, "undo_stack", None)
+        if undo is not None:
+            undo.cleanChanged.connect(lambda _clean: self._update_header())
+        workspace.campaignsChanged.connect(self.reload_record)
+        self._update_header()
+        if self.record["status"] in ("live", "paused", "stopped", "completed"):
+            self.stats_toggle.setChecked(True)
+
+    # ---- parts ----
+    @property
+    def scene(self) -> Any:
+        scene = getattr(self.editor, "scene", None)
+        if callable(scene):
+            scene = scene()
+        if scene is None:
+            scene = self.editor.view.scene()
+        return scene
+
+    @property
+    def diagram(self) -> Any:
+        return self.editor.diagram
+
+    def _set_context(self) -> None:
+        from engine.workspace import validation_context
+
+        try:
+            self.editor.set_context(validation_context(self.workspace.engine))
+        except Exception as exc:  # validation without the database still works
+            print(f"campaign page: no validation context: {exc}")
+
+    def is_modified(self) -> bool:
+        undo = getattr(self.editor, "undo_stack", None)
+        return undo is not None and not undo.isClean()
+
+    def reload_record(self) -> None:
+        from engine.campaigns import get_campaign
+
+        try:
+            self.record = get_campaign(self.workspace.engine, self.campaign_id)
+        except Exception:
+            return  # deleted meanwhile; the window closes the page
+        self._update_header()
+        if self.stats_toggle.isChecked() and self.forecast is None:
+            self.refresh_statistics()
+
+    def _update_header(self) -> None:
+        from engine.campaigns import allowed_actions
+
+        status = self.record["status"]
+        color = STATUS_COLORS.get(status, "#8a94a6")
+        self.status_label.setText(status.capitalize())
+        self.status_label.setStyleSheet(
+            f"color: {color}; border: 1px solid {color}; border-radius: 9px; padding: 2px 10px;"
+            "font-weight: 600;"
+        )
+        modified = " · unsaved changes" if self.is_modified() else ""
+        self.version_label.setText(f"Version {self.record['version']}{modified}")
+        allowed = allowed_actions(status)
+        for name, button in self.lifecycle_buttons.items():
+            button.setVisible(name in allowed)
+        self.save_button.setEnabled(self.is_modified() or "edit" in allowed)
+        live = status in ("live", "paused")
+        if self.stats_toggle.isChecked() and live and self.forecast is None:
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    # ---- saving ----
+    def save(self) -> bool:
+        """Store the diagram as a new version of this campaign."""
+        from engine.campaigns import save_campaign
+
+        diagram = self.diagram
+        if diagram.name != self.record["name"]:
+            diagram.set_name(self.record["name"])
+        try:
+            save_campaign(self.workspace.engine, diagram, note="saved from the canvas")
+        except Exception as exc:
+            self.message.show_message(f"Could not save: {exc}", "error")
+            return False
+        undo = getattr(self.editor, "undo_stack", None)
+        if undo is not None:
+            undo.setClean()
+        self.workspace.campaignsChanged.emit()
+        self.message.show_message(f"Saved as version {self.record['version']}.", "success")
+        self.saved.emit(self.campaign_id)
+        return True
+
+    def maybe_save(self) -> bool:
+        """Before leaving: save, discard or stay. False means stay."""
+        if not self.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Save the changes to “{self.record['name']}”?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def close_page(self) -> None:
+        self.timer.stop()
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.workspace.campaignsChanged.disconnect(self.reload_record)
+
+    # ---- lifecycle ----
+    def lifecycle(self, action: str) -> bool:
+        if action in ("start",) and self.is_modified() and not self.save():
+            return False
+        if action == "stop":
+            from app.campaign_dialogs import ask
+
+            question = (
+                f"Stop “{self.record['name']}”? Contacts inside leave the campaign and it "
+                "cannot be resumed."
+            )
+            if not ask(self, "Stop campaign", question, "Stop campaign"):
+                return False
+        try:
+            call_lifecycle(action, self.workspace.engine, self.campaign_id, self.workspace.now())
+        except Exception as exc:
+            self.message.show_message(str(exc), "error")
+            return False
+        self.message.hide()
+        if action == "start":
+            self.clear_forecast()
+            self.stats_toggle.setChecked(True)
+        self.workspace.campaignsChanged.emit()
+        return True
+
+    # ---- statistics ----
+    def show_statistics(self, on: bool) -> None:
+        self.stats_toggle.setText("Hide statistics" if on else "Show statistics")
+        if on:
+            self.clear_forecast(redraw=False)
+            self.refresh_statistics()
+        else:
+            self.scene.clear_statistics()
+        self._update_header()
+
+    def statistics(self) -> tuple[dict, dict]:
+        from engine.stats import edge_stats, node_stats
+
+        with self.workspace.engine.connect() as conn:
+            return node_stats(conn, self.campaign_id), edge_stats(conn, self.campaign_id)
+
+    def refresh_statistics(self) -> None:
+        if not self.stats_toggle.isChecked() or self.forecast is not None:
+            return
+        try:
+            nodes, edges = self.statistics()
+        except Exception as exc:
+            self.message.show_message(f"Could not read the statistics: {exc}", "error")
+            return
+        self.scene.set_statistics(nodes, edges)
+
+    def node_activated(self, node_id: str) -> None:
+        if self.stats_toggle.isChecked() or self.forecast is not None:
+            self.open_node_detail(node_id)
+
+    def open_node_detail(self, node_id: str) -> Any:
+        from app.node_detail import NodeDetailDialog
+
+        dialog = NodeDetailDialog(self.workspace, self.campaign_id, node_id, self.diagram, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.node_detail = dialog
+        return dialog
+
+    # ---- simulate ----
+    def simulate(self) -> Any:
+        from app.simulate_dialog import SimulateDialog
+
+        dialog = SimulateDialog(self.workspace, self.diagram, self)
+        dialog.forecastReady.connect(self.show_forecast)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.simulate_dialog = dialog
+        return dialog
+
+    def show_forecast(self, result: dict, description: str = "") -> None:
+        """Draw a forecast on the canvas, marked as a forecast until cleared."""
+        self.forecast = result
+        nodes = result.get("nodes") or {}
+        edges = result.get("edges")
+        if not isinstance(edges, dict) or not edges:
+            edges = edges_from_ports(nodes)
+        self.timer.stop()
+        self.scene.set_statistics(nodes, edges, forecast=True)
+        self.forecast_text.setText(
+            "FORECAST — simulated figures, not real contacts"
+            + (f" · {description}" if description else "")
+        )
+        self.forecast_banner.show()
+
+    def clear_forecast(self, redraw: bool = True) -> None:
+        if self.forecast is None:
+            return
+        self.forecast = None
+        self.forecast_banner.hide()
+        self.scene.clear_statistics()
+        if redraw and self.stats_toggle.isChecked():
+            self.refresh_statistics()
+        self._update_header()

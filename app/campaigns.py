@@ -1,0 +1,545 @@
+"""The campaigns screen: every campaign with its status and figures, and its lifecycle actions.
+
+Status changes go through engine.campaigns; the buttons follow `allowed_actions(status)`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from app.campaign_dialogs import MessageBar, NewCampaignDialog, ScheduleDialog, ask
+from engine.catalog import CATALOG
+from engine.db.schema import campaigns
+
+STATUSES = ("draft", "scheduled", "live", "paused", "stopped", "completed")
+STATUS_COLORS = {
+    "draft": "#8a94a6",
+    "scheduled": "#3b82f6",
+    "live": "#16a34a",
+    "paused": "#d97706",
+    "stopped": "#dc2626",
+    "completed": "#475569",
+}
+# (action name, button text, tooltip) — the lifecycle buttons, in toolbar order.
+LIFECYCLE = (
+    ("start", "Start", "Start the campaign now: contacts begin to enter"),
+    ("schedule", "Schedule…", "Start (and optionally end) the campaign at a date and time"),
+    ("pause", "Pause", "Hold every contact where it is; nothing is sent while paused"),
+    ("resume", "Resume", "Carry on from where the campaign was paused"),
+    ("stop", "Stop", "End the campaign for good: contacts inside leave"),
+)
+COLUMNS = ("Name", "Status", "Trigger", "Enrolled", "Converted", "Conversion", "Last change")
+
+
+def trigger_summary(definition: dict | None) -> str:
+    """The campaign's triggers in words, from its stored document."""
+    if not isinstance(definition, dict):
+        return ""
+    parts = []
+    for node in definition.get("nodes") or []:
+        if not isinstance(node, dict) or not str(node.get("type", "")).startswith("trigger."):
+            continue
+        node_type = CATALOG.get(node["type"])
+        if node_type is None:
+            continue
+        parts.append(node_type.describe(node.get("params") or {}))
+    return "; ".join(parts)
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value or "")
+
+
+class CampaignsModel(QAbstractTableModel):
+    """A table over engine.campaigns.list_campaigns; `refresh()` re-reads it, keeping rows."""
+
+    IdRole = Qt.ItemDataRole.UserRole + 1
+    StatusRole = Qt.ItemDataRole.UserRole + 2
+    SortRole = Qt.ItemDataRole.UserRole + 3
+
+    def __init__(self, engine: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.rows: list[dict] = []
+
+    def refresh(self) -> None:
+        from engine.campaigns import list_campaigns
+
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in list_campaigns(conn)]
+            definitions = dict(conn.execute(select(campaigns.c.id, campaigns.c.definition)).all())
+        for row in rows:
+            if not row.get("trigger"):
+                row["trigger"] = trigger_summary(definitions.get(row.get("id")))
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def row_of(self, campaign_id: int) -> int:
+        for i, row in enumerate(self.rows):
+            if row.get("id") == campaign_id:
+                return i
+        return -1
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.TextAlignmentRole and 3 <= section <= 5:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        enrolled = int(row.get("enrolled") or 0)
+        converted = int(row.get("converted") or 0)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return row.get("name", "")
+            if column == 1:
+                return str(row.get("status", "")).capitalize()
+            if column == 2:
+                return row.get("trigger") or trigger_summary(row.get("definition"))
+            if column == 3:
+                return f"{enrolled:,}"
+            if column == 4:
+                return f"{converted:,}"
+            if column == 5:
+                return f"{converted / enrolled:.1%}" if enrolled else "—"
+            if column == 6:
+                return _when(row.get("updated_at") or row.get("created_at"))
+        if role == self.SortRole:
+            if column == 3:
+                return enrolled
+            if column == 4:
+                return converted
+            if column == 5:
+                return converted / enrolled if enrolled else -1.0
+            if column == 1:
+                status = row.get("status", "")
+                return STATUSES.index(status) if status in STATUSES else 99
+            return str(self.data(index, Qt.ItemDataRole.DisplayRole) or "").lower()
+        if role == Qt.ItemDataRole.TextAlignmentRole and 3 <= column <= 5:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            parts = [f"Version {row.get('version', 1)}"]
+            if row.get("start_at"):
+                parts.append(f"starts {_when(row['start_at'])} UTC")
+            if row.get("end_at"):
+                parts.append(f"ends {_when(row['end_at'])} UTC")
+            return " · ".join(parts)
+        if role == self.IdRole:
+            return row.get("id")
+        if role == self.StatusRole:
+            return row.get("status")
+        return None
+
+
+class CampaignFilter(QSortFilterProxyModel):
+    """Filters by status and by a search over name and trigger."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.status = ""
+        self.search = ""
+        self.setSortRole(CampaignsModel.SortRole)
+
+    def set_status(self, status: str) -> None:
+        self.status = status
+        self.invalidateFilter()
+
+    def set_search(self, text: str) -> None:
+        self.search = text.strip().lower()
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, CampaignsModel)
+        record = model.rows[row]
+        if self.status and record.get("status") != self.status:
+            return False
+        if self.search:
+            haystack = " ".join(
+                str(model.data(model.index(row, c), Qt.ItemDataRole.DisplayRole) or "")
+                for c in (0, 2)
+            ).lower()
+            return self.search in haystack
+        return True
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """Draws the status as a coloured pill."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        status = index.data(CampaignsModel.StatusRole) or ""
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        self.initStyleOption(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style:
+            style.drawControl(style.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        color = QColor(STATUS_COLORS.get(status, "#8a94a6"))
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = option.fontMetrics
+        width = metrics.horizontalAdvance(text) + 22
+        height = metrics.height() + 6
+        rect = option.rect.adjusted(6, 0, 0, 0)
+        rect.setWidth(width)
+        rect.setTop(option.rect.center().y() - height // 2)
+        rect.setHeight(height)
+        fill = QColor(color)
+        fill.setAlpha(38)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(fill))
+        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.setBrush(QBrush(color))
+        dot = height // 3
+        painter.drawEllipse(rect.left() + 7, rect.center().y() - dot // 2, dot, dot)
+        painter.setPen(color.darker(125))
+        painter.drawText(rect.adjusted(dot + 10, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
+        painter.restore()
+
+
+def call_lifecycle(action: str, engine: Any, campaign_id: int, now: datetime, **extra: Any) -> Any:
+    """Call engine.campaigns.<action>, passing `now` when the function takes it."""
+    import engine.campaigns as campaigns
+
+    function = getattr(campaigns, action)
+    parameters = inspect.signature(function).parameters
+    kwargs = dict(extra)
+    if "now" in parameters:
+        kwargs["now"] = now
+    return function(engine, campaign_id, **kwargs)
+
+
+class CampaignsScreen(QWidget):
+    """The list of campaigns, a search, a status filter and the lifecycle buttons."""
+
+    openRequested = Signal(int)
+    dashboardRequested = Signal(int)
+    simulateRequested = Signal(int)
+
+    def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("campaignsScreen")
+        self.workspace = workspace
+        self.model = CampaignsModel(workspace.engine, self)
+        self.proxy = CampaignFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        title = QLabel("Campaigns")
+        title.setObjectName("screenTitle")
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName("screenSubtitle")
+        self.search = QLineEdit()
+        self.search.setObjectName("campaignSearch")
+        self.search.setPlaceholderText("Search campaigns…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter_changed)
+        self.status = QComboBox()
+        self.status.setObjectName("statusFilter")
+        self.status.addItem("All statuses", "")
+        for status in STATUSES:
+            self.status.addItem(status.capitalize(), status)
+        self.status.currentIndexChanged.connect(self._filter_changed)
+        self.new_button = QPushButton("New campaign")
+        self.new_button.setObjectName("primaryButton")
+        self.new_button.clicked.connect(self.new_campaign)
+
+        heading = QHBoxLayout()
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addWidget(title)
+        texts.addWidget(self.subtitle)
+        heading.addLayout(texts)
+        heading.addStretch(1)
+        heading.addWidget(self.new_button)
+
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        actions.setSpacing(6)
+        actions.addWidget(self.search, 2)
+        actions.addWidget(self.status)
+        actions.addSpacing(12)
+        for name, text, tip in (
+            ("open", "Open", "Open the campaign on the canvas"),
+            ("dashboard", "Dashboard", "Figures, charts and exports for the campaign"),
+            ("duplicate", "Duplicate", "Copy the campaign as a new draft"),
+            ("delete", "Delete", "Delete the campaign and its history"),
+        ):
+            actions.addWidget(self._button(name, text, tip))
+        actions.addSpacing(12)
+        for name, text, tip in LIFECYCLE:
+            actions.addWidget(self._button(name, text, tip))
+
+        self.table = QTableView()
+        self.table.setObjectName("campaignsTable")
+        self.table.setModel(self.proxy)
+        self.table.setItemDelegateForColumn(1, StatusDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 120), (3, 90), (4, 90), (5, 100), (6, 140)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
+        header.setHighlightSections(False)
+        self.table.doubleClicked.connect(lambda _index: self._run("open"))
+        self.table.selectionModel().selectionChanged.connect(self.update_buttons)
+
+        self.empty = QLabel(
+            "No campaigns yet.\nClick “New campaign” to start from a blank canvas or a sample."
+        )
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message = MessageBar()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(12)
+        layout.addLayout(heading)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+        workspace.campaignsChanged.connect(self.refresh)
+        self.refresh()
+
+    def _button(self, name: str, text: str, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(f"{name}Button")
+        button.setToolTip(tip)
+        button.clicked.connect(lambda _checked=False, n=name: self._run(n))
+        self.buttons[name] = button
+        return button
+
+    # ---- state ----
+    def refresh(self) -> None:
+        selected = self.selected_id()
+        try:
+            self.model.refresh()
+        except Exception as exc:
+            self.message.show_message(f"Could not read the campaigns: {exc}", "error")
+            return
+        counts: dict[str, int] = {}
+        for row in self.model.rows:
+            counts[row.get("status", "")] = counts.get(row.get("status", ""), 0) + 1
+        total = len(self.model.rows)
+        live = counts.get("live", 0)
+        self.subtitle.setText(
+            f"{total} campaign{'s' if total != 1 else ''} · {live} live · "
+            f"{counts.get('scheduled', 0)} scheduled · {counts.get('draft', 0)} draft"
+        )
+        self.table.setVisible(total > 0)
+        self.empty.setVisible(total == 0)
+        if selected is not None:
+            self.select(selected)
+        self.update_buttons()
+
+    def select(self, campaign_id: int) -> None:
+        row = self.model.row_of(campaign_id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table.selectRow(index.row())
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        return rows[0].data(CampaignsModel.IdRole)
+
+    def selected(self) -> dict | None:
+        campaign_id = self.selected_id()
+        row = self.model.row_of(campaign_id) if campaign_id is not None else -1
+        return self.model.rows[row] if row >= 0 else None
+
+    def update_buttons(self) -> None:
+        from engine.campaigns import allowed_actions
+
+        record = self.selected()
+        allowed = set(allowed_actions(record["status"])) if record else set()
+        for name, button in self.buttons.items():
+            if record is None:
+                button.setEnabled(False)
+            elif name in ("open", "dashboard", "duplicate"):
+                button.setEnabled(True)
+            else:
+                button.setEnabled(name in allowed)
+
+    def _filter_changed(self) -> None:
+        self.proxy.set_search(self.search.text())
+        self.proxy.set_status(self.status.currentData() or "")
+
+    # ---- actions ----
+    def _run(self, name: str) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        campaign_id = int(record["id"])
+        if name == "open":
+            self.openRequested.emit(campaign_id)
+        elif name == "dashboard":
+            self.dashboardRequested.emit(campaign_id)
+        elif name == "duplicate":
+            self.duplicate(record)
+        elif name == "delete":
+            self.delete(record)
+        elif name == "schedule":
+            self.schedule(record)
+        else:
+            self.change_status(name, record)
+
+    def change_status(self, action: str, record: dict) -> bool:
+        if action == "stop" and not ask(
+            self,
+            "Stop campaign",
+            f"Stop “{record['name']}”? Contacts inside leave the campaign and it cannot be "
+            "resumed.",
+            "Stop campaign",
+        ):
+            return False
+        return self._lifecycle(action, record)
+
+    def _lifecycle(self, action: str, record: dict, **extra: Any) -> bool:
+        try:
+            call_lifecycle(action, self.workspace.engine, record["id"], self.workspace.now(),
+                           **extra)  # fmt: skip
+        except Exception as exc:
+            verb = dict(LIFECYCLE_VERBS).get(action, action)
+            self.message.show_message(f"Could not {verb} “{record['name']}”: {exc}", "error")
+            self.refresh()
+            return False
+        done = {"start": "started", "schedule": "scheduled", "pause": "paused",
+                "resume": "resumed", "stop": "stopped"}.get(action, action)  # fmt: skip
+        self.message.show_message(f"“{record['name']}” {done}.", "success")
+        self.workspace.campaignsChanged.emit()
+        return True
+
+    def schedule(self, record: dict) -> bool:
+        dialog = ScheduleDialog(record.get("start_at"), record.get("end_at"), self)
+        dialog.setObjectName("scheduleDialog")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        start, end = dialog.values()
+        return self._lifecycle("schedule", record, start_at=start, end_at=end)
+
+    def duplicate(self, record: dict) -> int | None:
+        from engine.campaigns import duplicate
+
+        taken = {r["name"].lower() for r in self.model.rows}
+        name, i = f"{record['name']} (copy)", 2
+        while name.lower() in taken:
+            name = f"{record['name']} (copy {i})"
+            i += 1
+        try:
+            new_id = duplicate(self.workspace.engine, record["id"], name)
+        except Exception as exc:
+            self.message.show_message(f"Could not duplicate “{record['name']}”: {exc}", "error")
+            return None
+        self.message.show_message(f"Duplicated as “{name}”.", "success")
+        self.workspace.campaignsChanged.emit()
+        self.select(new_id)
+        return new_id
+
+    def delete(self, record: dict) -> bool:
+        if not ask(
+            self,
+            "Delete campaign",
+            f"Delete “{record['name']}” with its versions, enrollments and statistics? "
+            "This cannot be undone.",
+            "Delete",
+        ):
+            return False
+        from engine.campaigns import delete
+
+        try:
+            delete(self.workspace.engine, record["id"])
+        except Exception as exc:
+            self.message.show_message(f"Could not delete “{record['name']}”: {exc}", "error")
+            return False
+        self.message.show_message(f"Deleted “{record['name']}”.", "success")
+        self.workspace.campaignsChanged.emit()
+        return True
+
+    def new_campaign(self) -> int | None:
+        dialog = NewCampaignDialog({r["name"] for r in self.model.rows}, self)
+        dialog.setObjectName("newCampaignDialog")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return self.create(dialog.name.text().strip(), dialog.sample_path())
+
+    def create(self, name: str, sample: Path | None = None) -> int | None:
+        """Store a new draft campaign (blank, or a copy of a sample) and open it."""
+        from engine.campaigns import save_campaign
+        from engine.diagram import Diagram
+        from engine.fileformat import load
+
+        try:
+            if sample is not None:
+                diagram, _problems = load(sample)
+                diagram.set_name(name)
+            else:
+                diagram = Diagram(name, {"entry": "once"})
+            campaign_id = save_campaign(self.workspace.engine, diagram, note="created")
+        except Exception as exc:
+            self.message.show_message(f"Could not create “{name}”: {exc}", "error")
+            return None
+        self.workspace.campaignsChanged.emit()
+        self.select(campaign_id)
+        self.openRequested.emit(campaign_id)
+        return campaign_id
+
+
+LIFECYCLE_VERBS = (("start", "start"), ("schedule", "schedule"), ("pause", "pause"),
+                   ("resume", "resume"), ("stop", "stop"))  # fmt: skip

@@ -1,0 +1,455 @@
+"""The main window: navigation on the left, one screen at a time, menus from one table.
+
+`run_window(db)` is what `campaign-studio` (no subcommand) calls.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.bridge import Workspace, run_with_progress
+from app.campaigns import CampaignsScreen
+from app.style import apply_style, current_theme
+
+
+@dataclass(frozen=True)
+class Screen:
+    key: str
+    title: str
+    module: str
+    cls: str
+    shortcut: str
+
+
+# The left navigation, in order. The data screens are QWidgets taking the database Engine.
+SCREENS = (
+    Screen("campaigns", "Campaigns", "app.campaigns", "CampaignsScreen", "Ctrl+1"),
+    Screen("contacts", "Contacts", "app.contacts", "ContactsScreen", "Ctrl+2"),
+    Screen("segments", "Segments", "app.segments", "SegmentsScreen", "Ctrl+3"),
+    Screen("templates", "Templates", "app.templates", "TemplatesScreen", "Ctrl+4"),
+    Screen("settings", "Settings", "app.settings_screen", "SettingsScreen", "Ctrl+5"),
+)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    menu: str
+    key: str
+    text: str
+    shortcut: str
+    handler: str  # a MainWindow method name
+    tip: str = ""
+    checkable: bool = False
+
+
+# Every menu entry and shortcut, declared once.
+ACTIONS = (
+    ActionSpec("&File", "new_campaign", "&New campaign…", "Ctrl+N", "new_campaign",
+               "Create a campaign, blank or from a sample"),
+    ActionSpec("&File", "import_campaign", "&Import campaign file…", "Ctrl+O", "import_campaign",
+               "Add a .campaign.json file to the workspace"),
+    ActionSpec("&File", "build_demo", "Build &demo workspace…", "", "build_demo",
+               "Fill this database with demo contacts, segments, templates and campaigns"),
+    ActionSpec("&File", "quit", "&Quit", "Ctrl+Q", "close"),
+    ActionSpec("&Campaign", "save", "&Save", "Ctrl+S", "save_campaign",
+               "Store the open campaign as a new version"),
+    ActionSpec("&Campaign", "simulate", "Si&mulate…", "Ctrl+R", "simulate_campaign",
+               "Forecast the open campaign on a copy of the data"),
+    ActionSpec("&Campaign", "dashboard", "&Dashboard", "Ctrl+D", "show_dashboard",
+               "Figures and charts of the open or selected campaign"),
+    ActionSpec("&Campaign", "engine_pass", "Run engine &now", "F5", "engine_pass",
+               "Process everything that is due now"),
+    ActionSpec("&View", "dark_theme", "&Dark theme", "", "toggle_theme", checkable=True),
+    ActionSpec("&Help", "about", "&About Campaign Studio", "", "about"),
+)  # fmt: skip
+
+
+class MainWindow(QMainWindow):
+    """Campaigns, contacts, segments, templates and settings behind a left navigation."""
+
+    def __init__(self, workspace: Workspace, start_engine: bool = True) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.setWindowTitle(f"Campaign Studio — {Path(workspace.db).name}")
+        self.resize(1360, 860)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("screens")
+        self.screens: dict[str, QWidget] = {}
+        self.nav = QButtonGroup(self)
+        self.nav.setExclusive(True)
+        self.nav_buttons: dict[str, QPushButton] = {}
+        self.campaign_page: Any = None
+        self.dashboard_page: Any = None
+
+        sidebar = QFrame()
+        sidebar.setObjectName("sidebar")
+        sidebar.setFixedWidth(210)
+        side = QVBoxLayout(sidebar)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(2)
+        brand = QLabel("Campaign Studio")
+        brand.setObjectName("brand")
+        side.addWidget(brand)
+        where = QLabel(Path(workspace.db).name)
+        where.setObjectName("brandSub")
+        where.setToolTip(str(workspace.db))
+        side.addWidget(where)
+        for screen in SCREENS:
+            button = QPushButton(screen.title)
+            button.setObjectName(f"nav_{screen.key}")
+            button.setCheckable(True)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setToolTip(f"{screen.title} ({screen.shortcut})")
+            button.clicked.connect(lambda _c=False, k=screen.key: self.show_screen(k))
+            self.nav.addButton(button)
+            self.nav_buttons[screen.key] = button
+            side.addWidget(button)
+        side.addStretch(1)
+        self.engine_badge = QLabel("")
+        self.engine_badge.setObjectName("engineBadge")
+        self.engine_badge.setWordWrap(True)
+        side.addWidget(self.engine_badge)
+
+        central = QWidget()
+        outer = QHBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(sidebar)
+        outer.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.status_engine = QLabel("")
+        self.status_engine.setObjectName("engineStatus")
+        self.statusBar().addPermanentWidget(self.status_engine)
+        self.actions: dict[str, QAction] = {}
+        self._build_menus()
+        self.show_screen("campaigns")
+
+        bridge = workspace.service
+        bridge.stateChanged.connect(lambda _s: self.update_engine_status())
+        bridge.changed.connect(self.update_engine_status)
+        if start_engine:
+            bridge.start()
+        self.update_engine_status()
+
+    # ---- building ----
+    def _build_menus(self) -> None:
+        menus: dict[str, Any] = {}
+        for spec in ACTIONS:
+            if spec.menu not in menus:
+                menus[spec.menu] = self.menuBar().addMenu(spec.menu)
+            action = QAction(spec.text, self)
+            action.setObjectName(f"action_{spec.key}")
+            if spec.shortcut:
+                action.setShortcut(QKeySequence(spec.shortcut))
+            if spec.tip:
+                action.setStatusTip(spec.tip)
+            action.setCheckable(spec.checkable)
+            action.triggered.connect(getattr(self, spec.handler))
+            menus[spec.menu].addAction(action)
+            self.actions[spec.key] = action
+        self.actions["dark_theme"].setChecked(current_theme() == "dark")
+        view = menus["&View"]
+        view.addSeparator()
+        for screen in SCREENS:
+            action = QAction(screen.title, self)
+            action.setShortcut(QKeySequence(screen.shortcut))
+            action.triggered.connect(lambda _c=False, k=screen.key: self.show_screen(k))
+            view.addAction(action)
+        self._update_campaign_actions()
+
+    def screen(self, key: str) -> QWidget:
+        """The screen widget for a navigation key, built on first use."""
+        if key not in self.screens:
+            spec = next(s for s in SCREENS if s.key == key)
+            widget = self._make_screen(spec)
+            widget.setObjectName(widget.objectName() or f"{key}Screen")
+            self.screens[key] = widget
+            self.stack.addWidget(widget)
+        return self.screens[key]
+
+    def _make_screen(self, spec: Screen) -> QWidget:
+        if spec.key == "campaigns":
+            screen = CampaignsScreen(self.workspace)
+            screen.openRequested.connect(self.open_campaign)
+            screen.dashboardRequested.connect(self.open_dashboard)
+            return screen
+        try:
+            cls = getattr(importlib.import_module(spec.module), spec.cls)
+            return cls(self.workspace.engine)
+        except Exception as exc:  # a screen that fails must not take the window down
+            label = QLabel(f"{spec.title} is not available: {exc}")
+            label.setObjectName("emptyState")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            return label
+
+    def show_screen(self, key: str) -> QWidget:
+        widget = self.screen(key)
+        self.stack.setCurrentWidget(widget)
+        self.nav_buttons[key].setChecked(True)
+        refresh = getattr(widget, "refresh", None)
+        if key == "campaigns" and callable(refresh):
+            refresh()
+        self._update_campaign_actions()
+        return widget
+
+    @property
+    def campaigns(self) -> CampaignsScreen:
+        widget = self.screen("campaigns")
+        assert isinstance(widget, CampaignsScreen)
+        return widget
+
+    # ---- campaigns ----
+    def open_campaign(self, campaign_id: int) -> Any:
+        """Show a campaign on the canvas (with live figures when it has any)."""
+        from app.campaign_page import CampaignPage
+
+        if self.campaign_page is not None:
+            if self.campaign_page.campaign_id == campaign_id:
+                self._show_page(self.campaign_page)
+                return self.campaign_page
+            if not self.campaign_page.maybe_save():
+                return None
+            self.stack.removeWidget(self.campaign_page)
+            self.campaign_page.close_page()
+            self.campaign_page.deleteLater()
+        page = CampaignPage(self.workspace, campaign_id)
+        page.backRequested.connect(lambda: self.show_screen("campaigns"))
+        page.dashboardRequested.connect(self.open_dashboard)
+        self.campaign_page = page
+        self.stack.addWidget(page)
+        self._show_page(page)
+        return page
+
+    def open_dashboard(self, campaign_id: int) -> Any:
+        from app.dashboard import DashboardPage
+
+        if self.dashboard_page is not None:
+            self.stack.removeWidget(self.dashboard_page)
+            self.dashboard_page.deleteLater()
+        page = DashboardPage(self.workspace, campaign_id)
+        page.backRequested.connect(self._back_from_dashboard)
+        page.openRequested.connect(self.open_campaign)
+        self.dashboard_page = page
+        self.stack.addWidget(page)
+        self._show_page(page)
+        return page
+
+    def _back_from_dashboard(self) -> None:
+        page = self.campaign_page
+        dashboard = self.dashboard_page
+        if page is not None and dashboard is not None and page.campaign_id == dashboard.campaign_id:
+            self._show_page(page)
+            return
+        self.show_screen("campaigns")
+
+    def _show_page(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+        self.nav_buttons["campaigns"].setChecked(True)
+        self._update_campaign_actions()
+
+    def _update_campaign_actions(self) -> None:
+        if not self.actions:
+            return
+        on_page = (
+            self.campaign_page is not None and self.stack.currentWidget() is self.campaign_page
+        )
+        self.actions["save"].setEnabled(on_page)
+        self.actions["simulate"].setEnabled(on_page)
+
+    # ---- action handlers (named in ACTIONS) ----
+    def new_campaign(self) -> None:
+        self.show_screen("campaigns")
+        self.campaigns.new_campaign()
+
+    def import_campaign(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import campaign", "", "Campaigns (*.campaign.json *.json)"
+        )
+        if path:
+            self.import_campaign_file(path)
+
+    def import_campaign_file(self, path: str) -> int | None:
+        from engine.fileformat import load
+
+        try:
+            diagram, _problems = load(path)
+        except Exception as exc:
+            self.show_screen("campaigns")
+            self.campaigns.message.show_message(f"Could not import {Path(path).name}: {exc}",
+                                                "error")  # fmt: skip
+            return None
+        return self.campaigns.create(diagram.name, Path(path))
+
+    def save_campaign(self) -> None:
+        if self.campaign_page is not None:
+            self.campaign_page.save()
+
+    def simulate_campaign(self) -> None:
+        if self.campaign_page is not None:
+            self.campaign_page.simulate()
+
+    def show_dashboard(self) -> None:
+        current = self.stack.currentWidget()
+        if current is self.campaign_page and self.campaign_page is not None:
+            self.open_dashboard(self.campaign_page.campaign_id)
+            return
+        campaign_id = self.campaigns.selected_id()
+        if campaign_id is not None:
+            self.open_dashboard(campaign_id)
+
+    def engine_pass(self) -> None:
+        """Run one engine pass in the background, then refresh what is on screen."""
+        bridge = self.workspace.service
+
+        def done(_result: object) -> None:
+            self.statusBar().showMessage("Engine pass finished", 4000)
+
+        def failed(error: str) -> None:
+            self.statusBar().showMessage(f"Engine pass failed: {error}", 8000)
+
+        self.workspace.tasks.submit(lambda _p: bridge.run_once(), "Engine pass", done, failed)
+
+    def build_demo(self) -> None:
+        self.offer_demo(force=True)
+
+    def offer_demo(self, force: bool = False) -> Any:
+        """Build the demo workspace in the background (asking first unless `force`)."""
+        if not force:
+            answer = QMessageBox.question(
+                self,
+                "Empty workspace",
+                "This database has no contacts or campaigns yet.\n\nBuild a demo workspace "
+                "(3,000 contacts, segments, templates and sample campaigns) to explore?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        from engine.demo import build_demo
+
+        engine = self.workspace.engine
+
+        def work(progress: Any) -> Any:
+            return build_demo(engine, progress=progress)
+
+        def done(_result: object) -> None:
+            self.workspace.campaignsChanged.emit()
+            for key, widget in self.screens.items():
+                refresh = getattr(widget, "refresh", None)
+                if key != "campaigns" and callable(refresh):
+                    refresh()
+            self.statusBar().showMessage("Demo workspace ready", 5000)
+
+        def failed(error: str) -> None:
+            QMessageBox.warning(self, "Demo workspace", f"Could not build the demo: {error}")
+
+        task, _dialog = run_with_progress(self, self.workspace.tasks, "Building demo workspace",
+                                          work, done, failed)  # fmt: skip
+        return task
+
+    def toggle_theme(self, dark: bool) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme = "dark" if dark else "light"
+            apply_style(app, theme)
+            QSettings("campaign-studio", "campaign-studio").setValue("theme", theme)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Campaign Studio",
+            "Campaign Studio — draw, simulate and run marketing campaigns on your own data.",
+        )
+
+    # ---- status ----
+    def update_engine_status(self) -> None:
+        bridge = self.workspace.service
+        text = bridge.describe()
+        if bridge.last_pass is not None:
+            text += f" · last pass {bridge.last_pass:%H:%M:%S}"
+        self.status_engine.setText(text)
+        dot = {"running": "●", "manual": "●", "unavailable": "▲"}.get(bridge.state, "○")
+        self.engine_badge.setText(f"{dot} {bridge.describe()}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.campaign_page is not None and not self.campaign_page.maybe_save():
+            event.ignore()
+            return
+        if self.campaign_page is not None:
+            self.campaign_page.close_page()
+        self.workspace.service.shutdown()
+        self.workspace.tasks.wait(10000)
+        super().closeEvent(event)
+
+
+def default_database() -> Path:
+    try:
+        from engine.paths import default_database_path
+
+        return default_database_path()
+    except ImportError:
+        from platformdirs import user_data_path
+
+        folder = user_data_path("campaign-studio")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / "campaign-studio.db"
+
+
+def is_empty(engine: Any) -> bool:
+    """True when the database has neither contacts nor campaigns."""
+    from sqlalchemy import func, select
+
+    from engine.db.schema import campaigns, contacts
+
+    with engine.connect() as conn:
+        count = conn.scalar(select(func.count()).select_from(contacts)) or 0
+        count += conn.scalar(select(func.count()).select_from(campaigns)) or 0
+    return count == 0
+
+
+def open_workspace(db: str | None, clock: Any = None) -> Workspace:
+    from engine.db import open_database
+
+    path = str(db) if db else str(default_database())
+    return Workspace(path, open_database(path), clock=clock)
+
+
+def run_window(db: str | None) -> int:
+    """Open the window on `db` (default: the user's database); returns the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Campaign Studio")
+    app.setOrganizationName("campaign-studio")
+    theme = QSettings("campaign-studio", "campaign-studio").value("theme", "light")
+    apply_style(app, str(theme))
+    try:
+        workspace = open_workspace(db)
+    except Exception as exc:
+        QMessageBox.critical(None, "Campaign Studio", f"Could not open the database {db}: {exc}")
+        return 1
+    window = MainWindow(workspace)
+    window.show()
+    if is_empty(workspace.engine):
+        QTimer.singleShot(200, window.offer_demo)
+    return app.exec()

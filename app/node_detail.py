@@ -1,0 +1,318 @@
+"""A node's detail: the contacts waiting there now, the messages it sent, its figures by day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Date, cast, func, select
+
+from engine.catalog import CATALOG
+from engine.db.schema import contacts, enrollments, messages, steps
+
+PAGE_SIZE = 100
+
+
+class PagedModel(QAbstractTableModel):
+    """A table over one page of a query: `fetch(offset, limit)` rows and a `count()`."""
+
+    def __init__(self, columns: list[tuple[str, str]], fetch: Callable[[int, int], list[dict]],
+                 count: Callable[[], int], parent: Any = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.columns = columns  # (key, title)
+        self.fetch = fetch
+        self.count = count
+        self.offset = 0
+        self.total = 0
+        self.rows: list[dict] = []
+
+    def load(self, offset: int | None = None) -> None:
+        self.total = int(self.count())
+        if offset is not None:
+            self.offset = max(0, offset)
+        if self.offset >= self.total:
+            self.offset = max(0, (self.total - 1) // PAGE_SIZE * PAGE_SIZE)
+        self.beginResetModel()
+        self.rows = self.fetch(self.offset, PAGE_SIZE)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section][1]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        value = self.rows[index.row()].get(self.columns[index.column()][0])
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if isinstance(value, datetime):
+                return value.strftime("%Y-%m-%d %H:%M")
+            return "" if value is None else str(value)
+        return None
+
+
+class PagedTable(QWidget):
+    """A table with ‹ Previous / Next › and “1–100 of 2,345”."""
+
+    def __init__(self, model: PagedModel, empty: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.empty_text = empty
+        self.table = QTableView()
+        self.table.setModel(model)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.position = QLabel("")
+        self.position.setObjectName("mutedLabel")
+        self.previous = QPushButton("‹ Previous")
+        self.next = QPushButton("Next ›")
+        self.previous.clicked.connect(lambda: self.go(self.model.offset - PAGE_SIZE))
+        self.next.clicked.connect(lambda: self.go(self.model.offset + PAGE_SIZE))
+        self.controls = QHBoxLayout()
+        self.controls.addStretch(1)
+        self.controls.addWidget(self.position)
+        self.controls.addWidget(self.previous)
+        self.controls.addWidget(self.next)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self.controls)
+
+    def go(self, offset: int) -> None:
+        self.model.load(offset)
+        self._update()
+
+    def _update(self) -> None:
+        total = self.model.total
+        if total == 0:
+            self.position.setText(self.empty_text)
+        else:
+            first = self.model.offset + 1
+            last = self.model.offset + len(self.model.rows)
+            self.position.setText(f"{first:,}–{last:,} of {total:,}")
+        self.previous.setEnabled(self.model.offset > 0)
+        self.next.setEnabled(self.model.offset + PAGE_SIZE < total)
+
+
+class NodeDetailDialog(QDialog):
+    """Everything about one node of a campaign: who is there, what it sent, how it went."""
+
+    def __init__(self, workspace: Any, campaign_id: int, node_id: str, diagram: Any = None,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("nodeDetail")
+        self.workspace = workspace
+        self.engine = workspace.engine
+        self.campaign_id = campaign_id
+        self.node_id = node_id
+        node = diagram.nodes.get(node_id) if diagram is not None else None
+        node_type = CATALOG.get(node.type) if node is not None else None
+        title = (node.label if node and node.label else None) or (
+            node_type.describe(node.params) if node_type and node else node_id
+        )
+        self.setWindowTitle(f"{title} — node detail")
+        self.resize(820, 560)
+        self.is_send = bool(node_type and node_type.is_send)
+
+        heading = QLabel(title)
+        heading.setObjectName("screenTitle")
+        kind = QLabel(f"{node_type.title if node_type else 'Node'} · id “{node_id}”")
+        kind.setObjectName("mutedLabel")
+        self.figures = QLabel("")
+        self.figures.setObjectName("nodeFigures")
+        self.figures.setWordWrap(True)
+
+        self.tabs = QTabWidget()
+        self.contacts = PagedTable(
+            PagedModel(
+                [("email", "Email"), ("name", "Name"), ("arrived_at", "Arrived (UTC)"),
+                 ("due_at", "Moves on (UTC)")],
+                self._fetch_contacts, self._count_contacts, self,
+            ),
+            "No one is waiting here now.",
+        )  # fmt: skip
+        self.tabs.addTab(self.contacts, "Contacts here now")
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All statuses", "")
+        for status in ("queued", "sent", "failed", "suppressed", "simulated"):
+            self.status_filter.addItem(status.capitalize(), status)
+        self.messages = PagedTable(
+            PagedModel(
+                [("to_address", "To"), ("status", "Status"), ("error", "Error"),
+                 ("created_at", "Created (UTC)"), ("sent_at", "Sent (UTC)"),
+                 ("attempts", "Attempts")],
+                self._fetch_messages, self._count_messages, self,
+            ),
+            "This node has sent nothing yet.",
+        )  # fmt: skip
+        self.messages.controls.insertWidget(0, self.status_filter)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.messages.go(0))
+        self.tabs.addTab(self.messages, "Messages")
+        self.tabs.addTab(self._build_chart(), "Over time")
+
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(kind)
+        layout.addWidget(self.figures)
+        layout.addWidget(self.tabs, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.refresh()
+
+    # ---- queries (read-only) ----
+    def _here(self):
+        return (
+            (enrollments.c.campaign_id == self.campaign_id)
+            & (enrollments.c.node_id == self.node_id)
+            & (enrollments.c.status == "active")
+        )
+
+    def _count_contacts(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(enrollments).where(self._here()))
+
+    def _fetch_contacts(self, offset: int, limit: int) -> list[dict]:
+        query = (
+            select(contacts.c.email, contacts.c.first_name, contacts.c.last_name,
+                   enrollments.c.arrived_at, enrollments.c.due_at)
+            .join(contacts, contacts.c.id == enrollments.c.contact_id)
+            .where(self._here())
+            .order_by(enrollments.c.arrived_at, enrollments.c.id)
+            .offset(offset).limit(limit)
+        )  # fmt: skip
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(query).mappings()]
+        for row in rows:
+            row["name"] = " ".join(p for p in (row["first_name"], row["last_name"]) if p)
+        return rows
+
+    def _sent_here(self):
+        where = (messages.c.campaign_id == self.campaign_id) & (messages.c.node_id == self.node_id)
+        status = self.status_filter.currentData() if hasattr(self, "status_filter") else ""
+        if status:
+            where = where & (messages.c.status == status)
+        return where
+
+    def _count_messages(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(func.count()).select_from(messages).where(self._sent_here()))
+
+    def _fetch_messages(self, offset: int, limit: int) -> list[dict]:
+        query = (
+            select(messages.c.to_address, messages.c.status, messages.c.error,
+                   messages.c.created_at, messages.c.sent_at, messages.c.attempts)
+            .where(self._sent_here())
+            .order_by(messages.c.created_at.desc(), messages.c.id.desc())
+            .offset(offset).limit(limit)
+        )  # fmt: skip
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def daily(self) -> list[tuple[str, int, int]]:
+        """(day, contacts that passed the node, messages sent) per day."""
+        day = cast(steps.c.at, Date)
+        with self.engine.connect() as conn:
+            passed = dict(
+                conn.execute(
+                    select(day, func.count())
+                    .where(steps.c.campaign_id == self.campaign_id, steps.c.node_id == self.node_id)
+                    .group_by(day)
+                ).all()
+            )
+            sent_day = cast(messages.c.sent_at, Date)
+            sent = dict(
+                conn.execute(
+                    select(sent_day, func.count())
+                    .where(
+                        messages.c.campaign_id == self.campaign_id,
+                        messages.c.node_id == self.node_id,
+                        messages.c.sent_at.is_not(None),
+                    )
+                    .group_by(sent_day)
+                ).all()
+            )
+        days = sorted({str(d) for d in passed} | {str(d) for d in sent})
+        passed = {str(k): v for k, v in passed.items()}
+        sent = {str(k): v for k, v in sent.items()}
+        return [(d, int(passed.get(d, 0)), int(sent.get(d, 0))) for d in days]
+
+    # ---- figures ----
+    def _build_chart(self) -> QWidget:
+        import pyqtgraph as pg
+
+        pg.setConfigOptions(antialias=True)
+        self.chart = pg.PlotWidget(background="w")
+        self.chart.showGrid(x=False, y=True, alpha=0.2)
+        self.chart.addLegend(offset=(10, 10))
+        self.chart.setLabel("left", "Contacts")
+        return self.chart
+
+    def refresh(self) -> None:
+        self.contacts.go(self.contacts.model.offset)
+        self.messages.go(self.messages.model.offset)
+        figures = {}
+        try:
+            from engine.stats import node_stats
+
+            with self.engine.connect() as conn:
+                figures = node_stats(conn, self.campaign_id).get(self.node_id) or {}
+        except Exception as exc:  # the detail still lists contacts and messages
+            self.figures.setText(f"Figures unavailable: {exc}")
+        if figures:
+            parts = [f"{int(figures.get('entered') or 0):,} entered",
+                     f"{int(figures.get('waiting') or 0):,} waiting now"]  # fmt: skip
+            for key in ("sent", "failed", "suppressed", "opened", "clicked", "unsubscribed"):
+                if key in figures and (self.is_send or figures.get(key)):
+                    parts.append(f"{int(figures.get(key) or 0):,} {key}")
+            for port, n in (figures.get("ports") or {}).items():
+                parts.append(f"{int(n or 0):,} took “{port}”")
+            self.figures.setText(" · ".join(parts))
+        self._draw_chart()
+
+    def _draw_chart(self) -> None:
+        import pyqtgraph as pg
+
+        rows = self.daily()
+        self.chart.clear()
+        if not rows:
+            return
+        xs = list(range(len(rows)))
+        self.chart.plot(xs, [r[1] for r in rows], name="Passed the node",
+                        pen=pg.mkPen("#4f46e5", width=2), symbol="o", symbolSize=5,
+                        symbolBrush="#4f46e5")  # fmt: skip
+        if self.is_send:
+            self.chart.plot(xs, [r[2] for r in rows], name="Sent",
+                            pen=pg.mkPen("#16a34a", width=2), symbol="o", symbolSize=5,
+                            symbolBrush="#16a34a")  # fmt: skip
+        axis = self.chart.getAxis("bottom")
+        step = max(1, len(rows) // 8)
+        axis.setTicks([[(i, rows[i][0][5:]) for i in range(0, len(rows), step)]])

@@ -1,0 +1,160 @@
+"""The application's look: one style sheet with a light and a dark palette."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+ACCENT = "#4f46e5"
+
+PALETTES = {
+    "light": {
+        "window": "#f6f7fb",
+        "surface": "#ffffff",
+        "alt": "#f9fafc",
+        "border": "#e3e6ee",
+        "text": "#1f2433",
+        "muted": "#6b7280",
+        "sidebar": "#1b1f3b",
+        "sidebar_text": "#c7cbe6",
+        "sidebar_hover": "#272c52",
+        "selection": "#e8e7fd",
+        "info_bg": "#eef2ff",
+        "info_fg": "#3730a3",
+        "success_bg": "#ecfdf3",
+        "success_fg": "#166534",
+        "error_bg": "#fef2f2",
+        "error_fg": "#991b1b",
+        "forecast_bg": "#fff7e6",
+        "forecast_fg": "#92400e",
+    },
+    "dark": {
+        "window": "#14161f",
+        "surface": "#1c1f2b",
+        "alt": "#202433",
+        "border": "#2e3345",
+        "text": "#e6e8f0",
+        "muted": "#9aa1b5",
+        "sidebar": "#0f1119",
+        "sidebar_text": "#a9aecb",
+        "sidebar_hover": "#1d2133",
+        "selection": "#2f2c66",
+        "info_bg": "#1e2250",
+        "info_fg": "#c7d2fe",
+        "success_bg": "#113222",
+        "success_fg": "#86efac",
+        "error_bg": "#3b1416",
+        "error_fg": "#fca5a5",
+        "forecast_bg": "#3a2a0c",
+        "forecast_fg": "#fcd34d",
+    },
+}
+
+SHEET = """
+QMainWindow, QDialog {{ background: {window}; }}
+QWidget {{ color: {text}; }}
+QLabel {{ background: transparent; }}
+#sidebar {{ background: {sidebar}; }}
+#brand {{ color: #ffffff; font-size: 15px; font-weight: 700; padding: 18px 18px 4px 18px; }}
+#brandSub {{ color: {sidebar_text}; font-size: 11px; padding: 0 18px 16px 18px; }}
+#sidebar QPushButton {{
+    color: {sidebar_text}; background: transparent; border: none; text-align: left;
+    padding: 9px 18px; margin: 1px 10px; border-radius: 7px; font-size: 13px;
+}}
+#sidebar QPushButton:hover {{ background: {sidebar_hover}; color: #ffffff; }}
+#sidebar QPushButton:checked {{ background: {accent}; color: #ffffff; font-weight: 600; }}
+#engineBadge {{ color: {sidebar_text}; font-size: 11px; padding: 12px 18px; }}
+#screenTitle {{ font-size: 22px; font-weight: 700; }}
+#screenSubtitle, #mutedLabel {{ color: {muted}; }}
+#emptyState {{ color: {muted}; font-size: 14px; }}
+#formProblem {{ color: {error_fg}; }}
+#messageBar {{ border-radius: 6px; padding: 8px 12px; background: {info_bg}; color: {info_fg}; }}
+#messageBar[kind="success"] {{ background: {success_bg}; color: {success_fg}; }}
+#messageBar[kind="error"] {{ background: {error_bg}; color: {error_fg}; }}
+#forecastBanner {{
+    border-radius: 6px; padding: 8px 12px; background: {forecast_bg}; color: {forecast_fg};
+    font-weight: 600;
+}}
+QPushButton {{
+    background: {surface}; border: 1px solid {border}; border-radius: 6px;
+    padding: 6px 12px; min-height: 18px;
+}}
+QPushButton:hover {{ border-color: {accent}; }}
+QPushButton:disabled {{ color: {muted}; background: {alt}; border-color: {border}; }}
+QPushButton#primaryButton {{
+    background: {accent}; color: #ffffff; border: 1px solid {accent}; font-weight: 600;
+    padding: 7px 16px;
+}}
+QPushButton#primaryButton:hover {{ background: #4338ca; }}
+QPushButton#primaryButton:disabled {{ background: #a5a3f0; border-color: #a5a3f0; }}
+QPushButton:checked {{ background: {selection}; border-color: {accent}; }}
+QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateTimeEdit, QPlainTextEdit, QTextEdit {{
+    background: {surface}; border: 1px solid {border}; border-radius: 6px; padding: 5px 8px;
+    selection-background-color: {accent};
+}}
+QComboBox::drop-down {{ border: none; width: 22px; }}
+QComboBox::down-arrow {{
+    width: 0; height: 0; border-left: 4px solid transparent; border-right: 4px solid transparent;
+    border-top: 5px solid {muted}; margin-right: 8px;
+}}
+QComboBox QAbstractItemView {{ background: {surface}; border: 1px solid {border}; }}
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateTimeEdit:focus {{ border-color: {accent}; }}
+QTableView, QTreeView, QListWidget, QListView {{
+    background: {surface}; alternate-background-color: {alt}; border: 1px solid {border};
+    border-radius: 8px; gridline-color: {border};
+    selection-background-color: {selection}; selection-color: {text};
+}}
+QTableView::item, QListWidget::item {{ padding: 4px 8px; }}
+QHeaderView::section {{
+    background: {surface}; color: {muted}; border: none; border-bottom: 1px solid {border};
+    padding: 8px; font-weight: 600; font-size: 11px; text-transform: uppercase;
+}}
+QStatusBar {{ background: {surface}; border-top: 1px solid {border}; color: {muted}; }}
+QToolBar {{ background: {surface}; border-bottom: 1px solid {border}; spacing: 4px; padding: 4px; }}
+QTabWidget::pane {{ border: 1px solid {border}; border-radius: 8px; background: {surface}; }}
+QTabBar::tab {{ padding: 7px 14px; border: none; color: {muted}; }}
+QTabBar::tab:selected {{ color: {accent}; border-bottom: 2px solid {accent}; font-weight: 600; }}
+#card {{ background: {surface}; border: 1px solid {border}; border-radius: 10px; }}
+#cardValue {{ font-size: 24px; font-weight: 700; }}
+#cardLabel {{ color: {muted}; font-size: 11px; font-weight: 600; }}
+#cardNote {{ color: {muted}; font-size: 11px; }}
+QSplitter::handle {{ background: {border}; }}
+"""
+
+
+def style_sheet(theme: str = "light") -> str:
+    colors = dict(PALETTES.get(theme, PALETTES["light"]))
+    colors["accent"] = ACCENT
+    return SHEET.format(**colors)
+
+
+def apply_style(app: QApplication, theme: str = "light") -> None:
+    """Fusion style, a matching palette and the style sheet, for the whole application."""
+    colors = PALETTES.get(theme, PALETTES["light"])
+    app.setStyle("Fusion")
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(colors["window"]))
+    palette.setColor(QPalette.ColorRole.Base, QColor(colors["surface"]))
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor(colors["alt"]))
+    palette.setColor(QPalette.ColorRole.Text, QColor(colors["text"]))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(colors["text"]))
+    palette.setColor(QPalette.ColorRole.ButtonText, QColor(colors["text"]))
+    palette.setColor(QPalette.ColorRole.Button, QColor(colors["surface"]))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(colors["muted"]))
+    palette.setColor(QPalette.ColorRole.ToolTipBase, QColor(colors["surface"]))
+    palette.setColor(QPalette.ColorRole.ToolTipText, QColor(colors["text"]))
+    app.setPalette(palette)
+    font = QFont(app.font())
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+    app.setFont(font)
+    app.setStyleSheet(style_sheet(theme))
+    app.setProperty("campaignStudioTheme", theme)
+
+
+def current_theme() -> str:
+    app = QApplication.instance()
+    value = app.property("campaignStudioTheme") if app is not None else None
+    return value if value in PALETTES else "light"
