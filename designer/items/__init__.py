@@ -1,0 +1,1 @@
+"""Scene items: they hold ids and draw; they never change the diagram."""

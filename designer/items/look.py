@@ -1,0 +1,36 @@
+"""What items share to draw: the theme and the fonts (one object per scene, read at paint)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontMetricsF
+
+from designer.theme import LIGHT, Theme
+
+FONT_FAMILIES = ["Inter", "Segoe UI", "SF Pro Text", "Helvetica Neue", "Cantarell",
+                 "Noto Sans", "DejaVu Sans", "Arial"]  # fmt: skip
+
+
+def ui_font(pixel_size: int, weight: QFont.Weight = QFont.Weight.Normal) -> QFont:
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    font.setPixelSize(pixel_size)
+    font.setWeight(weight)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    return font
+
+
+class Look:
+    """The scene's theme and fonts; switching theme changes this object and repaints."""
+
+    def __init__(self, theme: Theme = LIGHT) -> None:
+        self.theme = theme
+        self.title_font = ui_font(13, QFont.Weight.DemiBold)
+        self.summary_font = ui_font(11)
+        self.port_font = ui_font(10)
+        self.badge_font = ui_font(10, QFont.Weight.Medium)
+        self.note_font = ui_font(12)
+        self.group_font = ui_font(13, QFont.Weight.DemiBold)
+        self.title_metrics = QFontMetricsF(self.title_font)
+        self.summary_metrics = QFontMetricsF(self.summary_font)
+        self.port_metrics = QFontMetricsF(self.port_font)
+        self.badge_metrics = QFontMetricsF(self.badge_font)

@@ -1,0 +1,302 @@
+"""A node on the canvas: a rounded card with category strip, icon, title, summary and ports.
+
+The item holds the node's id and a copy of what it shows; the scene updates it from the
+model's events. Problems and statistics are plain data set by the scene, never saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
+
+from designer import icons
+from designer.items.look import Look
+from designer.items.port_item import (
+    INPUT,
+    NODE_WIDTH,
+    PORT_RADIUS,
+    PortLayout,
+    port_layout,
+)
+from engine.catalog import CATALOG
+from engine.diagram import Node
+
+MARGIN = 8.0  # room around the card for ports, shadow and the problem marker
+BADGE_HEIGHT = 20.0
+ICON_BOX = 30.0
+RADIUS = 8.0
+
+
+def format_count(n: float) -> str:
+    """1234 -> '1,234'; 12345 -> '12.3k'; keeps badges short."""
+    n = float(n)
+    if abs(n) >= 1_000_000:
+        return f"{n / 1_000_000:.1f}M"
+    if abs(n) >= 10_000:
+        return f"{n / 1000:.1f}k"
+    return f"{n:,.0f}"
+
+
+class NodeItem(QGraphicsItem):
+    """Draws one node; `node_id` links it to the model."""
+
+    def __init__(self, node: Node, look: Look) -> None:
+        super().__init__()
+        self.node_id = node.id
+        self.look = look
+        self.problems: list = []
+        self.stats: dict[str, Any] | None = None
+        self.forecast = False
+        self.hover_port: str | None = None
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(10)
+        self._bounds = QRectF()
+        self.update_from(node)
+        self.setPos(node.position[0], node.position[1])
+
+    # ---- model → item ----
+    def update_from(self, node: Node) -> None:
+        """Take the node's type, label and params (called on node_changed)."""
+        spec = CATALOG.get(node.type)
+        self.type_name = node.type
+        self.category = spec.category if spec else "exit"
+        self.icon = spec.icon if spec else ""
+        self.title = node.label or (spec.title if spec else node.type or "Unknown type")
+        self.summary = spec.describe(node.params) if spec else f"Unknown type {node.type!r}"
+        if self.summary == self.title:
+            self.summary = spec.description if spec else ""
+        self.layout: PortLayout = port_layout(node.type, node.params)
+        self.connected: set[str] = set()
+        self._elided: tuple | None = None
+        self._update_bounds()
+
+    def set_connected_ports(self, ports: set[str]) -> None:
+        if ports != self.connected:
+            self.connected = ports
+            self.update()
+
+    def set_problems(self, problems: list) -> None:
+        self.problems = list(problems)
+        if problems:
+            lines = [f"{'⚠' if p.severity == 'warning' else '✖'} {p.message}" for p in problems]
+            self.setToolTip("\n".join(lines))
+        else:
+            self.setToolTip("")
+        self.update()
+
+    def set_stats(self, stats: dict[str, Any] | None, forecast: bool = False) -> None:
+        self.stats = stats
+        self.forecast = forecast
+        self._update_bounds()
+        self.update()
+
+    def _update_bounds(self) -> None:
+        self.prepareGeometryChange()
+        h = self.layout.height
+        bottom = h + MARGIN + (BADGE_HEIGHT + 6 if self.stats is not None else 0)
+        self._bounds = QRectF(-MARGIN, -MARGIN, NODE_WIDTH + 2 * MARGIN, bottom + MARGIN)
+        shape = QPainterPath()
+        shape.addRoundedRect(self.layout.card_rect(), RADIUS, RADIUS)
+        for port in self.layout.outputs:
+            p = self.layout.output_pos(port)
+            shape.addEllipse(p, PORT_RADIUS + 3, PORT_RADIUS + 3)
+        self._shape = shape.simplified()
+
+    # ---- geometry the scene and gestures use ----
+    def card_rect(self) -> QRectF:
+        return self.layout.card_rect()
+
+    def scene_card_rect(self) -> QRectF:
+        return self.layout.card_rect().translated(self.pos())
+
+    def port_scene_pos(self, port: str) -> QPointF:
+        local = self.layout.input_pos() if port == INPUT else self.layout.output_pos(port)
+        return self.pos() + local
+
+    def port_at(self, scene_pos: QPointF) -> str | None:
+        return self.layout.port_at(scene_pos - self.pos())
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    # ---- hover: highlight the port under the mouse ----
+    def hoverMoveEvent(self, event) -> None:
+        port = self.layout.port_at(event.pos())
+        if port != self.hover_port:
+            self.hover_port = port
+            self.update()
+
+    def hoverLeaveEvent(self, event) -> None:
+        if self.hover_port is not None:
+            self.hover_port = None
+            self.update()
+
+    # ---- drawing ----
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:  # fmt: skip
+        theme = self.look.theme
+        card = self.layout.card_rect()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        colour = theme.category(self.category)
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < 0.28:  # far away: a coloured block reads better than tiny text
+            painter.setPen(QPen(theme.selection, 3 / lod) if selected else Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRect(card)
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Soft shadow: two translucent layers are much cheaper than a blur effect.
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.shadow)
+        painter.drawRoundedRect(card.adjusted(-1, 1, 1, 3), RADIUS + 1, RADIUS + 1)
+        painter.drawRoundedRect(card.adjusted(0, 0, 0, 1.5), RADIUS, RADIUS)
+        # Card, tinted by the waiting share when statistics are shown.
+        fill = self._fill(theme)
+        border = QPen(theme.selection, 2) if selected else QPen(theme.card_border, 1)
+        painter.setPen(border)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(card, RADIUS, RADIUS)
+        # Category strip along the top, clipped to the card's rounded corners.
+        painter.save()
+        clip = QPainterPath()
+        clip.addRoundedRect(card.adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
+        painter.setClipPath(clip)
+        painter.fillRect(QRectF(0, 0, NODE_WIDTH, 4), colour)
+        painter.restore()
+        self._paint_icon(painter, colour, card, lod)
+        if lod >= 0.45:
+            self._paint_text(painter, theme, card)
+        self._paint_ports(painter, theme, lod)
+        if self.problems:
+            self._paint_problem_marker(painter, theme)
+        if self.stats is not None and lod >= 0.45:
+            self._paint_stats(painter, theme, card)
+
+    def _fill(self, theme) -> QColor:
+        if not self.stats:
+            return theme.card
+        entered = float(self.stats.get("entered") or 0)
+        waiting = float(self.stats.get("waiting") or 0)
+        share = min(1.0, waiting / entered) if entered else 0.0
+        if share <= 0:
+            return theme.card
+        card, heat = theme.card, theme.heat
+        k = 0.08 + 0.32 * share
+        return QColor.fromRgbF(
+            card.redF() * (1 - k) + heat.redF() * k,
+            card.greenF() * (1 - k) + heat.greenF() * k,
+            card.blueF() * (1 - k) + heat.blueF() * k,
+        )
+
+    def _paint_icon(self, painter: QPainter, colour: QColor, card: QRectF, lod: float) -> None:
+        box = QRectF(12, (card.height() - ICON_BOX) / 2 + 2, ICON_BOX, ICON_BOX)
+        tint = QColor(colour)
+        tint.setAlpha(34)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(tint)
+        painter.drawRoundedRect(box, 7, 7)
+        size = 18
+        pixmap = icons.icon_pixmap(self.icon, colour, size, max(1.0, lod))
+        if pixmap is not None:
+            target = QRectF(box.center().x() - size / 2, box.center().y() - size / 2, size, size)
+            painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
+
+    def _paint_text(self, painter: QPainter, theme, card: QRectF) -> None:
+        look = self.look
+        left = 12 + ICON_BOX + 10
+        label_room = 0.0
+        if self.layout.named:
+            label_room = max(look.port_metrics.horizontalAdvance(p) for p in self.layout.outputs)
+            label_room += 14
+        width = NODE_WIDTH - left - 12 - label_room
+        if self._elided is None or self._elided[0] != width:
+            title = look.title_metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, width)
+            summary = look.summary_metrics.elidedText(
+                self.summary, Qt.TextElideMode.ElideRight, width
+            )
+            self._elided = (width, title, summary)
+        _, title, summary = self._elided
+        middle = card.height() / 2 + 2
+        painter.setFont(look.title_font)
+        painter.setPen(theme.title)
+        painter.drawText(QPointF(left, middle - 4), title)
+        painter.setFont(look.summary_font)
+        painter.setPen(theme.summary)
+        painter.drawText(QPointF(left, middle + 13), summary)
+
+    def _paint_ports(self, painter: QPainter, theme, lod: float) -> None:
+        layout = self.layout
+        painter.setBrush(theme.port)
+        if layout.has_input:
+            self._paint_port(painter, theme, layout.input_pos(), INPUT)
+        for i, port in enumerate(layout.outputs):
+            pos = QPointF(NODE_WIDTH, layout.output_y(i))
+            self._paint_port(painter, theme, pos, port)
+            if layout.named and lod >= 0.45:
+                painter.setFont(self.look.port_font)
+                painter.setPen(theme.port_label)
+                advance = self.look.port_metrics.horizontalAdvance(port)
+                painter.drawText(QPointF(NODE_WIDTH - 11 - advance, pos.y() + 4), port)
+
+    def _paint_port(self, painter: QPainter, theme, pos: QPointF, port: str) -> None:
+        hovered = port == self.hover_port
+        radius = PORT_RADIUS + (1.5 if hovered else 0)
+        border = theme.selection if hovered else theme.port_border
+        painter.setPen(QPen(border, 1.5))
+        filled = port in self.connected
+        painter.setBrush(border if filled else theme.port)
+        painter.drawEllipse(pos, radius, radius)
+
+    def _paint_problem_marker(self, painter: QPainter, theme) -> None:
+        error = any(p.severity == "error" for p in self.problems)
+        colour = theme.error if error else theme.warning
+        centre = QPointF(NODE_WIDTH - 2, 2)
+        painter.setPen(QPen(theme.card, 2))
+        painter.setBrush(colour)
+        painter.drawEllipse(centre, 8, 8)
+        painter.setPen(QPen(QColor("white"), 2, cap=Qt.PenCapStyle.RoundCap))
+        painter.drawLine(QPointF(centre.x(), centre.y() - 4), QPointF(centre.x(), centre.y() + 1))
+        painter.drawPoint(QPointF(centre.x(), centre.y() + 4))
+
+    def _paint_stats(self, painter: QPainter, theme, card: QRectF) -> None:
+        text = stats_text(self.stats or {}, self.type_name)
+        if self.forecast:
+            text = "Forecast · " + text
+        look = self.look
+        width = min(NODE_WIDTH + 2 * MARGIN - 2,
+                    look.badge_metrics.horizontalAdvance(text) + 16)  # fmt: skip
+        rect = QRectF(0, card.bottom() + 6, width, BADGE_HEIGHT)
+        painter.setPen(QPen(theme.forecast, 1.2, Qt.PenStyle.DashLine) if self.forecast else
+                       Qt.PenStyle.NoPen)  # fmt: skip
+        painter.setBrush(theme.forecast if self.forecast else theme.badge)
+        painter.drawRoundedRect(rect, BADGE_HEIGHT / 2, BADGE_HEIGHT / 2)
+        painter.setFont(look.badge_font)
+        painter.setPen(theme.badge_text)
+        elided = look.badge_metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 14)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, elided)
+
+
+def stats_text(stats: dict[str, Any], type_name: str) -> str:
+    """'1,204 in · 32 waiting · 1,100 sent (91%)' from one node's statistics."""
+    entered = stats.get("entered") or 0
+    parts = [f"{format_count(entered)} in"]
+    waiting = stats.get("waiting") or 0
+    if waiting:
+        parts.append(f"{format_count(waiting)} waiting")
+    spec = CATALOG.get(type_name)
+    if spec is not None and spec.is_send:
+        sent = stats.get("sent") or 0
+        rate = f" ({100 * sent / entered:.0f}%)" if entered else ""
+        parts.append(f"{format_count(sent)} sent{rate}")
+        opened = stats.get("opened") or 0
+        if opened and sent:
+            parts.append(f"{100 * opened / sent:.0f}% opened")
+    return " · ".join(parts)

@@ -1,0 +1,495 @@
+"""The campaign scene: mirrors an engine Diagram as node, edge and annotation items.
+
+The Diagram is the only truth. The scene subscribes to its events and keeps id → item
+tables; user gestures (designer.interactions) and editing helpers push undo commands
+(designer.commands), whose model changes come back here as events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPen, QTransform, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
+
+from designer import commands, interactions, layout
+from designer.items.annotation_item import AnnotationItem
+from designer.items.edge_item import EdgeItem
+from designer.items.look import Look
+from designer.items.node_item import NodeItem, format_count
+from designer.items.port_item import INPUT, NODE_WIDTH, port_layout
+from designer.theme import LIGHT, Theme
+from engine.catalog import CATALOG
+from engine.diagram import Annotation, Diagram, Edge, Node
+
+GRID = 20
+NO_INDEX_ABOVE = 4000  # items; beyond this the BSP index costs more than it saves
+SCENE_MARGIN = 1500.0
+
+
+def snap(value: float, grid: int = GRID) -> float:
+    return round(value / grid) * grid
+
+
+class CampaignScene(QGraphicsScene):
+    """The canvas' model mirror. Signals: nodeActivated(id), selectedNodesChanged(ids)."""
+
+    nodeActivated = Signal(str)
+    selectedNodesChanged = Signal(list)
+    canvasDoubleClicked = Signal(QPointF)  # empty canvas: the editor offers "add node here"
+    annotationActivated = Signal(str)
+
+    def __init__(self, diagram: Diagram, undo_stack: QUndoStack | None = None,
+                 theme: Theme = LIGHT, parent=None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.look = Look(theme)
+        self.grid = GRID
+        self.show_grid = True
+        self.diagram: Diagram | None = None
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[Edge, EdgeItem] = {}
+        self.annotations: dict[str, AnnotationItem] = {}
+        self._edges_of: dict[str, set[Edge]] = {}
+        self._problems: dict[str, list] = {}
+        self._gesture: interactions.Gesture | None = None
+        self.walk_context: tuple[str, str] | None = None  # (parent id, port) of the last walk
+        self.selectionChanged.connect(self._on_selection_changed)
+        self.set_diagram(diagram)
+
+    # ---- the model ----
+    def set_diagram(self, diagram: Diagram) -> None:
+        """Show another diagram: unsubscribe from the old one and rebuild in one batch."""
+        self.detach()
+        self.diagram = diagram
+        for name, handler in self._handlers():
+            getattr(diagram, name).sub(handler)
+        self._rebuild()
+
+    def detach(self) -> None:
+        """Stop listening to the diagram (call before dropping the scene)."""
+        if self.diagram is not None:
+            for name, handler in self._handlers():
+                getattr(self.diagram, name).unsub(handler)
+
+    def _handlers(self):
+        return (
+            ("node_added", self._on_node_added),
+            ("node_removed", self._on_node_removed),
+            ("node_changed", self._on_node_changed),
+            ("node_moved", self._on_node_moved),
+            ("edge_added", self._on_edge_added),
+            ("edge_removed", self._on_edge_removed),
+            ("annotation_added", self._on_annotation_added),
+            ("annotation_removed", self._on_annotation_removed),
+            ("annotation_changed", self._on_annotation_changed),
+        )
+
+    def _rebuild(self) -> None:
+        self.blockSignals(True)
+        self.clear()
+        self.nodes, self.edges, self.annotations, self._edges_of = {}, {}, {}, {}
+        self._problems = {}
+        self.walk_context = None
+        diagram = self.diagram
+        count = len(diagram.nodes) + len(diagram.edges) + len(diagram.annotations)
+        self.setItemIndexMethod(
+            QGraphicsScene.ItemIndexMethod.NoIndex
+            if count > NO_INDEX_ABOVE
+            else QGraphicsScene.ItemIndexMethod.BspTreeIndex
+        )
+        # Batch: build every item first, then add them; no per-item signals or scene-rect math.
+        look = self.look
+        for annotation in diagram.annotations.values():
+            self.annotations[annotation.id] = AnnotationItem(annotation, look)
+        for node in diagram.nodes.values():
+            self.nodes[node.id] = NodeItem(node, look)
+            self._edges_of[node.id] = set()
+        for edge in diagram.edges:
+            self._make_edge(edge)
+        for item in self.annotations.values():
+            self.addItem(item)
+        for item in self.nodes.values():
+            self.addItem(item)
+        for item in self.edges.values():
+            self.addItem(item)
+        for node_id in self.nodes:
+            self._update_connected(node_id)
+        self.blockSignals(False)
+        self.update_scene_rect()
+
+    def _make_edge(self, edge: Edge) -> EdgeItem | None:
+        source, target = self.nodes.get(edge.source), self.nodes.get(edge.target)
+        if source is None or target is None:
+            return None
+        item = EdgeItem(edge, self.look, source.port_scene_pos(edge.port),
+                        target.port_scene_pos(INPUT))  # fmt: skip
+        self.edges[edge] = item
+        self._edges_of.setdefault(edge.source, set()).add(edge)
+        self._edges_of.setdefault(edge.target, set()).add(edge)
+        return item
+
+    def _update_connected(self, node_id: str) -> None:
+        item = self.nodes.get(node_id)
+        if item is not None:
+            item.set_connected_ports(
+                {e.port for e in self._edges_of.get(node_id, ()) if e.source == node_id}
+                | (
+                    {INPUT}
+                    if any(e.target == node_id for e in self._edges_of.get(node_id, ()))
+                    else set()
+                )  # fmt: skip
+            )
+
+    # ---- model events → items ----
+    def _on_node_added(self, node: Node) -> None:
+        item = NodeItem(node, self.look)
+        self.nodes[node.id] = item
+        self._edges_of.setdefault(node.id, set())
+        if node.id in self._problems:
+            item.set_problems(self._problems[node.id])
+        self.addItem(item)
+        self.update_scene_rect()
+
+    def _on_node_removed(self, node: Node) -> None:
+        item = self.nodes.pop(node.id, None)
+        self._edges_of.pop(node.id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    def _on_node_changed(self, node: Node) -> None:
+        item = self.nodes.get(node.id)
+        if item is None:
+            return
+        item.update_from(node)
+        self._update_connected(node.id)
+        self.update_edges_of(node.id)
+        item.update()
+
+    def _on_node_moved(self, node: Node) -> None:
+        item = self.nodes.get(node.id)
+        if item is not None:
+            item.setPos(node.position[0], node.position[1])
+            self.update_edges_of(node.id)
+            self._grow_scene_rect(item.scene_card_rect())
+
+    def _on_edge_added(self, edge: Edge) -> None:
+        item = self._make_edge(edge)
+        if item is not None:
+            self.addItem(item)
+            self._update_connected(edge.source)
+            self._update_connected(edge.target)
+
+    def _on_edge_removed(self, edge: Edge) -> None:
+        item = self.edges.pop(edge, None)
+        for node_id in (edge.source, edge.target):
+            self._edges_of.get(node_id, set()).discard(edge)
+        if item is not None:
+            self.removeItem(item)
+        self._update_connected(edge.source)
+        self._update_connected(edge.target)
+
+    def _on_annotation_added(self, annotation: Annotation) -> None:
+        item = AnnotationItem(annotation, self.look)
+        self.annotations[annotation.id] = item
+        self.addItem(item)
+
+    def _on_annotation_removed(self, annotation: Annotation) -> None:
+        item = self.annotations.pop(annotation.id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    def _on_annotation_changed(self, annotation: Annotation) -> None:
+        item = self.annotations.get(annotation.id)
+        if item is not None:
+            item.update_from(annotation)
+
+    def update_edges_of(self, node_id: str) -> None:
+        """Recompute the paths of the edges touching one node (its position changed)."""
+        nodes = self.nodes
+        for edge in self._edges_of.get(node_id, ()):
+            item = self.edges.get(edge)
+            if item is not None:
+                item.set_ends(nodes[edge.source].port_scene_pos(edge.port),
+                              nodes[edge.target].port_scene_pos(INPUT))  # fmt: skip
+
+    # ---- geometry ----
+    def content_rect(self) -> QRectF:
+        """The bounding box of the diagram, from the model (no walk over items)."""
+        rect = QRectF()
+        for item in self.nodes.values():
+            rect = rect.united(item.scene_card_rect())
+        for item in self.annotations.values():
+            rect = rect.united(item.scene_rect())
+        return rect
+
+    def update_scene_rect(self) -> None:
+        content = self.content_rect()
+        if content.isNull():
+            content = QRectF(0, 0, 800, 600)
+        m = SCENE_MARGIN
+        self.setSceneRect(content.adjusted(-m, -m, m, m))
+
+    def _grow_scene_rect(self, rect: QRectF) -> None:
+        inner = self.sceneRect().adjusted(SCENE_MARGIN / 2, SCENE_MARGIN / 2,
+                                          -SCENE_MARGIN / 2, -SCENE_MARGIN / 2)  # fmt: skip
+        if not inner.contains(rect):
+            m = SCENE_MARGIN
+            self.setSceneRect(self.sceneRect().united(rect.adjusted(-m, -m, m, m)))
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        theme = self.look.theme
+        painter.fillRect(rect, theme.background)
+        if not self.show_grid:
+            return
+        scale = painter.worldTransform().m11()
+        if scale < 0.35:
+            return
+        step = self.grid * (1 if scale >= 0.7 else 2)
+        left, top = int(rect.left()) - int(rect.left()) % step, int(rect.top()) - int(
+            rect.top()) % step  # fmt: skip
+        dots = []
+        majors = []
+        y = top
+        while y < rect.bottom():
+            x = left
+            while x < rect.right():
+                (majors if x % (step * 5) == 0 and y % (step * 5) == 0 else dots).append(
+                    QPointF(x, y)
+                )
+                x += step
+            y += step
+        painter.setPen(QPen(theme.grid_major, 1.6 / scale if scale < 1 else 1.6))
+        painter.drawPoints(dots)
+        painter.setPen(QPen(theme.grid_major, 2.6 / scale if scale < 1 else 2.6))
+        painter.drawPoints(majors)
+
+    # ---- looks and run-time data ----
+    def set_theme(self, theme: Theme) -> None:
+        self.look.theme = theme
+        for item in self.items():
+            item.update()
+        self.update()
+
+    @property
+    def theme(self) -> Theme:
+        return self.look.theme
+
+    def set_problems(self, problems: dict[str, list]) -> None:
+        """Mark nodes with problems ({node_id: [Problem]}); others are cleared."""
+        self._problems = {k: list(v) for k, v in problems.items() if v}
+        for node_id, item in self.nodes.items():
+            wanted = self._problems.get(node_id, [])
+            if wanted or item.problems:
+                item.set_problems(wanted)
+
+    def set_statistics(self, nodes: dict[str, dict], edges: dict[tuple[str, str], int],
+                       forecast: bool = False) -> None:  # fmt: skip
+        """Show per-node badges, edge counts with shares and a waiting heat tint."""
+        for node_id, item in self.nodes.items():
+            item.set_stats(nodes.get(node_id, {"entered": 0}), forecast)
+        for edge, item in self.edges.items():
+            count = edges.get((edge.source, edge.port), 0)
+            entered = (nodes.get(edge.source) or {}).get("entered") or 0
+            share = f" · {100 * count / entered:.0f}%" if entered else ""
+            item.set_label(f"{format_count(count)}{share}")
+
+    def clear_statistics(self) -> None:
+        for item in self.nodes.values():
+            if item.stats is not None:
+                item.set_stats(None)
+        for item in self.edges.values():
+            if item.label:
+                item.set_label("")
+
+    # ---- selection (not on the undo stack) ----
+    def selected_node_ids(self) -> list[str]:
+        chosen = {i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)}
+        return [n for n in self.diagram.nodes if n in chosen]
+
+    def selected_edges(self) -> list[Edge]:
+        return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
+
+    def selected_annotation_ids(self) -> list[str]:
+        return [i.annotation_id for i in self.selectedItems() if isinstance(i, AnnotationItem)]
+
+    def select_nodes(self, node_ids: Iterable[str], annotation_ids: Iterable[str] = ()) -> None:
+        self.blockSignals(True)
+        self.clearSelection()
+        for node_id in node_ids:
+            if node_id in self.nodes:
+                self.nodes[node_id].setSelected(True)
+        for annotation_id in annotation_ids:
+            if annotation_id in self.annotations:
+                self.annotations[annotation_id].setSelected(True)
+        self.blockSignals(False)
+        self._on_selection_changed()
+
+    def select_all(self) -> None:
+        self.select_nodes(list(self.nodes), list(self.annotations))
+
+    def _on_selection_changed(self) -> None:
+        self.selectedNodesChanged.emit(self.selected_node_ids())
+        self.update()
+
+    # ---- editing: everything goes through commands ----
+    def push(self, command: QUndoCommand) -> None:
+        self.undo_stack.push(command)
+
+    def can_connect(self, source: str, port: str, target: str,
+                    replacing: Edge | None = None) -> bool:  # fmt: skip
+        """Legal: another node, not a trigger, a real port, and the port still free."""
+        diagram = self.diagram
+        if source == target or source not in diagram.nodes or target not in diagram.nodes:
+            return False
+        spec = CATALOG.get(diagram.nodes[target].type)
+        if spec is not None and spec.is_trigger:
+            return False
+        src = diagram.nodes[source]
+        src_spec = CATALOG.get(src.type)
+        if src_spec is not None and port not in src_spec.port_names(src.params):
+            return False
+        existing = diagram.edge_from(source, port)
+        return existing is None or existing == replacing
+
+    def connect_nodes(self, source: str, port: str, target: str) -> bool:
+        if not self.can_connect(source, port, target):
+            return False
+        self.push(commands.Connect(self.diagram, Edge(source, target, port)))
+        return True
+
+    def add_node(self, type_name: str, position: QPointF | tuple[float, float],
+                 params: dict[str, Any] | None = None, label: str | None = None) -> str:  # fmt: skip
+        """Add a node of `type_name` at a scene position (snapped to the grid); returns its id."""
+        spec = CATALOG[type_name]
+        x, y = (position.x(), position.y()) if isinstance(position, QPointF) else position
+        node = Node(self.diagram.new_id(type_name), type_name,
+                    spec.defaults() if params is None else params, (snap(x), snap(y)), label)  # fmt: skip
+        self.push(commands.AddNode(self.diagram, node))
+        self.select_nodes([node.id])
+        return node.id
+
+    def add_after(self, node_id: str, type_name: str) -> str:
+        """Add a node after `node_id`, connected from its first free port, placed to the right."""
+        diagram = self.diagram
+        source = diagram.node(node_id)
+        spec = CATALOG[type_name]
+        src_spec = CATALOG.get(source.type)
+        ports = src_spec.port_names(source.params) if src_spec else []
+        free = [p for p in ports if diagram.edge_from(node_id, p) is None]
+        port = free[0] if free else None
+        x, y = source.position
+        if port is not None:
+            y += port_layout(source.type, source.params).output_pos(port).y() - 32
+        x, y = layout.free_spot(diagram, (snap(x + NODE_WIDTH + 60), snap(y)))
+        node = Node(diagram.new_id(type_name), type_name, spec.defaults(), (x, y))
+        edges = []
+        if port is not None and not spec.is_trigger:
+            edges.append(Edge(node_id, node.id, port))
+        self.push(commands.AddItems(diagram, [node], edges, text=f"Add {spec.title}"))
+        self.select_nodes([node.id])
+        self.walk_context = (node_id, port) if edges else None
+        return node.id
+
+    def delete_selection(self) -> None:
+        nodes, edges = self.selected_node_ids(), self.selected_edges()
+        annotations = self.selected_annotation_ids()
+        if nodes or edges or annotations:
+            self.push(commands.RemoveItems(self.diagram, nodes, edges, annotations))
+
+    def move_selection(self, dx: float, dy: float, merge: bool = True) -> None:
+        """Nudge the selected nodes and annotations (keyboard); repeated nudges merge."""
+        moves = {n: (self.diagram.nodes[n].position,
+                     (self.diagram.nodes[n].position[0] + dx,
+                      self.diagram.nodes[n].position[1] + dy))
+                 for n in self.selected_node_ids()}  # fmt: skip
+        notes = {}
+        for a in self.selected_annotation_ids():
+            x, y, w, h = self.diagram.annotations[a].rect
+            notes[a] = ((x, y, w, h), (x + dx, y + dy, w, h))
+        if moves or notes:
+            self.push(commands.MoveNodes(self.diagram, moves, notes, "Nudge", merge=merge))
+
+    def align(self, how: str) -> None:
+        """Align the selected nodes: left, right, top, bottom, hcenter or vcenter."""
+        ids = self.selected_node_ids()
+        if len(ids) > 1:
+            positions = layout.align(self._card_rects(ids), how)
+            self.push(commands.Layout(self.diagram, positions, f"Align {how}"))
+
+    def distribute(self, axis: str) -> None:
+        """Space the selected nodes evenly: 'horizontal' or 'vertical'."""
+        ids = self.selected_node_ids()
+        if len(ids) > 2:
+            positions = layout.distribute(self._card_rects(ids), axis)
+            self.push(commands.Layout(self.diagram, positions, "Distribute"))
+
+    def auto_layout(self, node_ids: Iterable[str] | None = None) -> None:
+        """Left-to-right layered layout of the diagram (or of the given nodes) as one step."""
+        heights = {n: item.card_rect().height() for n, item in self.nodes.items()}
+        positions = layout.layered_positions(self.diagram, heights, node_ids)
+        self.push(commands.Layout(self.diagram, positions, "Auto-layout"))
+
+    def _card_rects(self, ids: list[str]) -> dict[str, tuple[float, float, float, float]]:
+        out = {}
+        for node_id in ids:
+            r = self.nodes[node_id].scene_card_rect()
+            out[node_id] = (r.x(), r.y(), r.width(), r.height())
+        return out
+
+    def walk(self, direction: str) -> str | None:
+        """Keyboard navigation along edges; returns the node now selected."""
+        from designer.navigation import walk
+
+        return walk(self, direction)
+
+    # ---- mouse: each gesture is a small state object (designer.interactions) ----
+    def item_at(self, pos: QPointF, kinds: tuple[type, ...] = (NodeItem, EdgeItem, AnnotationItem)):
+        transform = self.views()[0].transform() if self.views() else QTransform()
+        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
+                               Qt.SortOrder.DescendingOrder, transform):  # fmt: skip
+            if isinstance(item, kinds):
+                return item
+        return None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._gesture is None and event.button() == Qt.MouseButton.LeftButton:
+            self._gesture = interactions.start(self, event)
+            if self._gesture is not None:
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._gesture is not None:
+            self._gesture.move(event.scenePos(), event.modifiers())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._gesture is not None and event.button() == Qt.MouseButton.LeftButton:
+            gesture, self._gesture = self._gesture, None
+            gesture.release(event.scenePos(), event.modifiers())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def cancel_gesture(self) -> bool:
+        if self._gesture is None:
+            return False
+        gesture, self._gesture = self._gesture, None
+        gesture.cancel()
+        return True
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        item = self.item_at(event.scenePos())
+        if isinstance(item, NodeItem):
+            self.nodeActivated.emit(item.node_id)
+        elif isinstance(item, AnnotationItem):
+            self.annotationActivated.emit(item.annotation_id)
+        elif item is None:
+            self.canvasDoubleClicked.emit(event.scenePos())
+        event.accept()

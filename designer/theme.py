@@ -1,0 +1,138 @@
+"""Canvas colours for the light and dark themes: categories, background, grid, text.
+
+A theme is plain data; items read it when they paint, so switching re-paints, no rebuild.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QColor
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: QColor
+    grid_minor: QColor
+    grid_major: QColor
+    card: QColor
+    card_border: QColor
+    shadow: QColor
+    title: QColor
+    summary: QColor
+    port: QColor
+    port_border: QColor
+    port_label: QColor
+    edge: QColor
+    edge_hover: QColor
+    selection: QColor
+    error: QColor
+    warning: QColor
+    note: QColor
+    note_text: QColor
+    group: QColor
+    group_text: QColor
+    badge: QColor
+    badge_text: QColor
+    forecast: QColor
+    heat: QColor
+    rubber_band: QColor
+    minimap_background: QColor
+    categories: dict[str, QColor] = field(default_factory=dict)
+
+    def category(self, name: str) -> QColor:
+        return self.categories.get(name, self.categories["exit"])
+
+
+def _c(value: str, alpha: int = 255) -> QColor:
+    color = QColor(value)
+    color.setAlpha(alpha)
+    return color
+
+
+CATEGORY_COLOURS_LIGHT = {
+    "trigger": "#16a34a",
+    "wait": "#d97706",
+    "condition": "#7c3aed",
+    "action": "#2563eb",
+    "goal": "#db2777",
+    "exit": "#64748b",
+}
+CATEGORY_COLOURS_DARK = {
+    "trigger": "#22c55e",
+    "wait": "#f59e0b",
+    "condition": "#a78bfa",
+    "action": "#60a5fa",
+    "goal": "#f472b6",
+    "exit": "#94a3b8",
+}
+
+LIGHT = Theme(
+    name="light",
+    background=_c("#f6f7f9"),
+    grid_minor=_c("#e7e9ee"),
+    grid_major=_c("#d9dce3"),
+    card=_c("#ffffff"),
+    card_border=_c("#d6d9e0"),
+    shadow=_c("#0f172a", 22),
+    title=_c("#111827"),
+    summary=_c("#5b6472"),
+    port=_c("#ffffff"),
+    port_border=_c("#8a93a3"),
+    port_label=_c("#6b7280"),
+    edge=_c("#9aa3b2"),
+    edge_hover=_c("#4b5563"),
+    selection=_c("#2563eb"),
+    error=_c("#dc2626"),
+    warning=_c("#ea8a0c"),
+    note=_c("#fff4c2"),
+    note_text=_c("#57471a"),
+    group=_c("#2563eb", 16),
+    group_text=_c("#334155"),
+    badge=_c("#1f2937"),
+    badge_text=_c("#ffffff"),
+    forecast=_c("#7c3aed"),
+    heat=_c("#ef4444"),
+    rubber_band=_c("#2563eb"),
+    minimap_background=_c("#ffffff", 225),
+    categories={k: _c(v) for k, v in CATEGORY_COLOURS_LIGHT.items()},
+)
+
+DARK = Theme(
+    name="dark",
+    background=_c("#17191e"),
+    grid_minor=_c("#1f2228"),
+    grid_major=_c("#272b33"),
+    card=_c("#252932"),
+    card_border=_c("#363b46"),
+    shadow=_c("#000000", 70),
+    title=_c("#f1f3f7"),
+    summary=_c("#a3abb9"),
+    port=_c("#252932"),
+    port_border=_c("#8891a1"),
+    port_label=_c("#9ca3af"),
+    edge=_c("#6b7383"),
+    edge_hover=_c("#d1d5db"),
+    selection=_c("#60a5fa"),
+    error=_c("#f87171"),
+    warning=_c("#fbbf24"),
+    note=_c("#4a4326"),
+    note_text=_c("#f5e9b8"),
+    group=_c("#60a5fa", 20),
+    group_text=_c("#cbd5e1"),
+    badge=_c("#e5e7eb"),
+    badge_text=_c("#111827"),
+    forecast=_c("#a78bfa"),
+    heat=_c("#f87171"),
+    rubber_band=_c("#60a5fa"),
+    minimap_background=_c("#1f2228", 225),
+    categories={k: _c(v) for k, v in CATEGORY_COLOURS_DARK.items()},
+)
+
+THEMES = {"light": LIGHT, "dark": DARK}
+
+
+def theme_named(name: str) -> Theme:
+    """The theme called `name` ("light" or "dark"); light for anything else."""
+    return THEMES.get(name, LIGHT)
