@@ -1,0 +1,459 @@
+"""A campaign's dashboard: totals, conversion, messages by channel, a chart per day, the
+figures of each node and of child campaigns rolled up into the parent; CSV and PNG export."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import func, select
+
+from app.campaign_dialogs import MessageBar
+from app.campaigns import STATUS_COLORS
+from engine.catalog import CATALOG
+from engine.db.schema import campaigns, messages
+
+SERIES_COLORS = ("#4f46e5", "#16a34a", "#f59e0b", "#0ea5e9", "#db2777", "#64748b", "#dc2626")
+SEND_KEYS = ("sent", "failed", "suppressed", "opened", "clicked", "unsubscribed")
+NODE_COLUMNS = ("entered", "waiting", "sent", "failed", "suppressed", "opened", "clicked",
+                "unsubscribed")  # fmt: skip
+
+
+def _num(value: Any) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _day_key(row: dict) -> str:
+    return str(row.get("day") or row.get("date") or "")
+
+
+class DashboardData:
+    """Everything the dashboard shows, read once from the database (plain data)."""
+
+    def __init__(self, engine: Any, campaign_id: int) -> None:
+        from engine.stats import campaign_stats, daily_stats, node_stats
+
+        from engine.campaigns import get_campaign, list_campaigns, load_diagram
+
+        self.campaign = get_campaign(engine, campaign_id)
+        with engine.connect() as conn:
+            self.children = [
+                dict(r)
+                for r in conn.execute(
+                    select(campaigns.c.id, campaigns.c.name, campaigns.c.status).where(
+                        campaigns.c.parent_id == campaign_id
+                    )
+                ).mappings()
+            ]
+            family = [campaign_id] + [c["id"] for c in self.children]
+            listed = {r["id"]: r for r in list_campaigns(conn)}
+            self.own = self._totals(conn, campaign_id, listed, campaign_stats)
+            self.child_totals = [
+                {**child, **self._totals(conn, child["id"], listed, campaign_stats)}
+                for child in self.children
+            ]
+            self.nodes = node_stats(conn, campaign_id)
+            self.daily = self._merge_daily([daily_stats(conn, cid) for cid in family])
+            self.channels = self._channels(conn, family)
+        self.diagram = load_diagram(engine, campaign_id)
+        self.totals = dict(self.own)
+        for child in self.child_totals:
+            for key, value in child.items():
+                if key in self.own and isinstance(self.own[key], (int, float)):
+                    self.totals[key] = _num(self.totals.get(key)) + _num(value)
+        enrolled = _num(self.totals.get("enrolled"))
+        self.totals["conversion_rate"] = (
+            _num(self.totals.get("converted")) / enrolled if enrolled else 0.0
+        )
+
+    @staticmethod
+    def _totals(conn: Any, campaign_id: int, listed: dict, campaign_stats: Any) -> dict:
+        totals: dict[str, Any] = {}
+        row = listed.get(campaign_id) or {}
+        for key in ("enrolled", "active", "converted"):
+            totals[key] = int(row.get(key) or 0)
+        stats = campaign_stats(conn, campaign_id) or {}
+        for key, value in stats.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                totals[key] = value
+        return totals
+
+    @staticmethod
+    def _merge_daily(series: list[list[dict]]) -> list[dict]:
+        days: dict[str, dict[str, float]] = {}
+        for rows in series:
+            for row in rows or []:
+                day = _day_key(row)
+                if not day:
+                    continue
+                target = days.setdefault(day, {})
+                for key, value in row.items():
+                    if key in ("day", "date") or isinstance(value, bool):
+                        continue
+                    if isinstance(value, (int, float)):
+                        target[key] = target.get(key, 0) + value
+        return [{"day": day, **values} for day, values in sorted(days.items())]
+
+    @staticmethod
+    def _channels(conn: Any, family: list[int]) -> dict[str, dict[str, int]]:
+        rows = conn.execute(
+            select(messages.c.channel, messages.c.status, func.count())
+            .where(messages.c.campaign_id.in_(family))
+            .group_by(messages.c.channel, messages.c.status)
+        ).all()
+        out: dict[str, dict[str, int]] = {}
+        for channel, status, count in rows:
+            out.setdefault(channel, {})[status] = int(count)
+        return out
+
+    def series_keys(self) -> list[str]:
+        keys: list[str] = []
+        for row in self.daily:
+            for key in row:
+                if key != "day" and key not in keys:
+                    keys.append(key)
+        return keys
+
+
+class Card(QFrame):
+    """One headline figure."""
+
+    def __init__(self, label: str, value: str, note: str = "") -> None:
+        super().__init__()
+        self.setObjectName("card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(2)
+        title = QLabel(label.upper())
+        title.setObjectName("cardLabel")
+        self.value = QLabel(value)
+        self.value.setObjectName("cardValue")
+        layout.addWidget(title)
+        layout.addWidget(self.value)
+        self.note = QLabel(note)
+        self.note.setObjectName("cardNote")
+        layout.addWidget(self.note)
+
+
+class DashboardPage(QWidget):
+    """The dashboard of one campaign (and its children)."""
+
+    backRequested = Signal()
+    openRequested = Signal(int)
+
+    def __init__(self, workspace: Any, campaign_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashboardPage")
+        self.workspace = workspace
+        self.campaign_id = campaign_id
+        self.data: DashboardData | None = None
+
+        back = QPushButton("‹ Back")
+        back.setObjectName("backButton")
+        back.clicked.connect(self.backRequested.emit)
+        self.title = QLabel("")
+        self.title.setObjectName("screenTitle")
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName("screenSubtitle")
+        open_canvas = QPushButton("Open canvas")
+        open_canvas.setObjectName("openCanvasButton")
+        open_canvas.clicked.connect(lambda: self.openRequested.emit(self.campaign_id))
+        refresh = QPushButton("Refresh")
+        refresh.setObjectName("refreshButton")
+        refresh.clicked.connect(self.refresh)
+        self.export_csv_button = QPushButton("Export CSV")
+        self.export_csv_button.setObjectName("exportCsvButton")
+        menu = QMenu(self.export_csv_button)
+        menu.addAction("Figures per day…", lambda: self._ask_export_csv("daily"))
+        menu.addAction("Figures per node…", lambda: self._ask_export_csv("nodes"))
+        self.export_csv_button.setMenu(menu)
+        self.export_png_button = QPushButton("Export PNG")
+        self.export_png_button.setObjectName("exportPngButton")
+        self.export_png_button.clicked.connect(self._ask_export_png)
+
+        heading = QHBoxLayout()
+        heading.addWidget(back)
+        heading.addSpacing(8)
+        texts = QVBoxLayout()
+        texts.setSpacing(0)
+        texts.addWidget(self.title)
+        texts.addWidget(self.subtitle)
+        heading.addLayout(texts)
+        heading.addStretch(1)
+        for button in (refresh, open_canvas, self.export_csv_button, self.export_png_button):
+            heading.addWidget(button)
+
+        self.cards = QGridLayout()
+        self.cards.setSpacing(12)
+        import pyqtgraph as pg
+
+        pg.setConfigOptions(antialias=True)
+        self.chart = pg.PlotWidget(background="w")
+        self.chart.setObjectName("dailyChart")
+        self.chart.setMinimumHeight(260)
+        self.chart.showGrid(x=False, y=True, alpha=0.15)
+        self.chart.setTitle("Per day", color="#1f2433", size="11pt")
+        self.channel_table = self._table(("Channel", "Sent", "Failed", "Suppressed", "Queued"))
+        self.channel_table.setObjectName("channelTable")
+        self.node_table = self._table(("Node", "Type", *(c.capitalize() for c in NODE_COLUMNS)))
+        self.node_table.setObjectName("nodeTable")
+        self.children_label = QLabel("Child campaigns")
+        self.children_label.setObjectName("cardLabel")
+        self.child_table = self._table(("Campaign", "Status", "Enrolled", "Converted", "Rate"))
+        self.child_table.setObjectName("childTable")
+        self.message = MessageBar()
+
+        charts = QHBoxLayout()
+        charts.setSpacing(12)
+        charts.addWidget(self._boxed("Contacts and messages per day", self.chart), 3)
+        charts.addWidget(self._boxed("Messages by channel", self.channel_table), 2)
+
+        body = QWidget()
+        self.body = body
+        column = QVBoxLayout(body)
+        column.setContentsMargins(24, 16, 24, 16)
+        column.setSpacing(14)
+        column.addLayout(heading)
+        column.addWidget(self.message)
+        column.addLayout(self.cards)
+        column.addLayout(charts, 3)
+        column.addWidget(self._boxed("Figures per node", self.node_table), 3)
+        self.children_box = self._boxed("Child campaigns (rolled up into the totals)",
+                                        self.child_table)  # fmt: skip
+        column.addWidget(self.children_box, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.refresh()
+
+    @staticmethod
+    def _table(headers: tuple[str, ...]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels(list(headers))
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.setMinimumHeight(160)
+        return table
+
+    @staticmethod
+    def _boxed(title: str, widget: QWidget) -> QFrame:
+        frame = QFrame()
+        frame.setObjectName("card")
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(14, 10, 14, 12)
+        label = QLabel(title.upper())
+        label.setObjectName("cardLabel")
+        layout.addWidget(label)
+        layout.addWidget(widget, 1)
+        return frame
+
+    # ---- filling ----
+    def refresh(self) -> None:
+        try:
+            self.data = DashboardData(self.workspace.engine, self.campaign_id)
+        except Exception as exc:
+            self.message.show_message(f"Could not read the figures: {exc}", "error")
+            return
+        data = self.data
+        campaign = data.campaign
+        self.title.setText(campaign["name"])
+        status = campaign["status"]
+        when = campaign.get("started_at")
+        self.subtitle.setText(
+            f"<span style='color:{STATUS_COLORS.get(status, '#8a94a6')}; font-weight:600'>"
+            f"{status.capitalize()}</span> · version {campaign['version']}"
+            + (f" · started {when:%Y-%m-%d %H:%M} UTC" if when else "")
+            + (f" · includes {len(data.children)} child campaign(s)" if data.children else "")
+        )
+        self._fill_cards(data)
+        self._fill_chart(data)
+        self._fill_channels(data)
+        self._fill_nodes(data)
+        self._fill_children(data)
+
+    def _fill_cards(self, data: DashboardData) -> None:
+        while self.cards.count():
+            item = self.cards.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        t = data.totals
+        sent = _num(t.get("sent")) or sum(
+            c.get("sent", 0) + c.get("simulated", 0) for c in data.channels.values()
+        )
+        opened, clicked = _num(t.get("opened")), _num(t.get("clicked"))
+        cards = [
+            ("Enrolled", f"{int(_num(t.get('enrolled'))):,}", "contacts entered"),
+            ("Active now", f"{int(_num(t.get('active'))):,}", "inside the campaign"),
+            ("Converted", f"{int(_num(t.get('converted'))):,}", "reached a goal"),
+            ("Conversion rate", f"{t['conversion_rate']:.1%}", "of enrolled contacts"),
+            ("Messages sent", f"{int(sent):,}", "all channels"),
+            ("Open rate", f"{opened / sent:.1%}" if sent else "—", f"{int(opened):,} opened"),
+            ("Click rate", f"{clicked / sent:.1%}" if sent else "—", f"{int(clicked):,} clicked"),
+        ]
+        self.card_widgets: dict[str, Card] = {}
+        for i, (label, value, note) in enumerate(cards):
+            card = Card(label, value, note)
+            self.card_widgets[label] = card
+            self.cards.addWidget(card, 0, i)
+
+    def _fill_chart(self, data: DashboardData) -> None:
+        import pyqtgraph as pg
+
+        self.chart.clear()
+        legend = self.chart.plotItem.legend
+        if legend is None:
+            legend = self.chart.addLegend(offset=(10, 5), horSpacing=16)
+        legend.clear()
+        legend.setColumnCount(4)
+        rows = data.daily
+        if not rows:
+            self.chart.setTitle("No activity yet", color="#6b7280", size="11pt")
+            return
+        self.chart.setTitle("")
+        xs = list(range(len(rows)))
+        for i, key in enumerate(data.series_keys()):
+            color = SERIES_COLORS[i % len(SERIES_COLORS)]
+            ys = [_num(r.get(key)) for r in rows]
+            self.chart.plot(xs, ys, name=key.replace("_", " ").capitalize(),
+                            pen=pg.mkPen(color, width=2.2), symbol="o", symbolSize=5,
+                            symbolBrush=color, symbolPen=color)  # fmt: skip
+        step = max(1, len(rows) // 10)
+        self.chart.getAxis("bottom").setTicks(
+            [[(i, rows[i]["day"][5:]) for i in range(0, len(rows), step)]]
+        )
+
+    def _fill_channels(self, data: DashboardData) -> None:
+        table = self.channel_table
+        table.setRowCount(0)
+        for channel, counts in sorted(data.channels.items()):
+            row = table.rowCount()
+            table.insertRow(row)
+            values = [channel.capitalize()] + [
+                f"{counts.get(k, 0) + (counts.get('simulated', 0) if k == 'sent' else 0):,}"
+                for k in ("sent", "failed", "suppressed", "queued")
+            ]
+            for column, value in enumerate(values):
+                table.setItem(row, column, self._item(value, column > 0))
+
+    def _fill_nodes(self, data: DashboardData) -> None:
+        table = self.node_table
+        table.setRowCount(0)
+        for node in data.diagram.nodes.values():
+            figures = data.nodes.get(node.id) or {}
+            node_type = CATALOG.get(node.type)
+            row = table.rowCount()
+            table.insertRow(row)
+            table.setItem(row, 0, self._item(node.label or node.id))
+            table.setItem(row, 1, self._item(node_type.title if node_type else node.type))
+            for i, key in enumerate(NODE_COLUMNS):
+                value = figures.get(key)
+                text = f"{int(_num(value)):,}" if value is not None else ""
+                table.setItem(row, 2 + i, self._item(text, True))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setMinimumHeight(min(420, 40 + 30 * max(3, table.rowCount())))
+
+    def _fill_children(self, data: DashboardData) -> None:
+        self.children_box.setVisible(bool(data.child_totals))
+        table = self.child_table
+        table.setRowCount(0)
+        for child in data.child_totals:
+            row = table.rowCount()
+            table.insertRow(row)
+            enrolled, converted = _num(child.get("enrolled")), _num(child.get("converted"))
+            rate = f"{converted / enrolled:.1%}" if enrolled else "—"
+            status = str(child["status"]).capitalize()
+            values = [child["name"], status, f"{int(enrolled):,}", f"{int(converted):,}", rate]
+            for column, value in enumerate(values):
+                table.setItem(row, column, self._item(value, column > 1))
+
+    @staticmethod
+    def _item(text: str, number: bool = False) -> QTableWidgetItem:
+        item = QTableWidgetItem(text)
+        if number:
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return item
+
+    # ---- export ----
+    def export_csv(self, path: str | Path, what: str = "daily") -> Path:
+        """Write the figures per day (or per node) as CSV; returns the path."""
+        assert self.data is not None
+        path = Path(path)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            if what == "nodes":
+                writer.writerow(["node", "type", *NODE_COLUMNS])
+                for node in self.data.diagram.nodes.values():
+                    figures = self.data.nodes.get(node.id) or {}
+                    writer.writerow([node.id, node.type,
+                                     *[figures.get(k, "") for k in NODE_COLUMNS]])  # fmt: skip
+            else:
+                keys = self.data.series_keys()
+                writer.writerow(["day", *keys])
+                for row in self.data.daily:
+                    writer.writerow([row["day"], *[_fmt(row.get(k, 0)) for k in keys]])
+        self.message.show_message(f"Exported {path.name}.", "success")
+        return path
+
+    def export_png(self, path: str | Path) -> Path:
+        path = Path(path)
+        if not self.body.grab().save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+        self.message.show_message(f"Exported {path.name}.", "success")
+        return path
+
+    def _default_name(self, suffix: str) -> str:
+        name = (self.data.campaign["name"] if self.data else "campaign").lower()
+        return "".join(ch if ch.isalnum() else "-" for ch in name).strip("-") + suffix
+
+    def _ask_export_csv(self, what: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export CSV", self._default_name(f"-{what}.csv"), "CSV (*.csv)"
+        )
+        if path:
+            try:
+                self.export_csv(path, what)
+            except OSError as exc:
+                self.message.show_message(f"Could not export: {exc}", "error")
+
+    def _ask_export_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export PNG", self._default_name(".png"), "PNG image (*.png)"
+        )
+        if path:
+            try:
+                self.export_png(path)
+            except OSError as exc:
+                self.message.show_message(f"Could not export: {exc}", "error")
+
+
+def _fmt(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -1,0 +1,164 @@
+"""Simulate from the window: days, start and assumed engagement rates; the forecast runs in the
+background on a copy of the data and is drawn on the canvas, marked as a forecast."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+# (key passed to simulate's `assume`, label, default percent)
+RATES = (
+    ("opened", "Open rate", 30.0),
+    ("clicked", "Click rate", 8.0),
+    ("unsubscribed", "Unsubscribe rate", 0.5),
+)
+
+
+class SimulateDialog(QDialog):
+    """Choose the forecast's days, start and rates; Run; the result goes to `forecastReady`."""
+
+    forecastReady = Signal(dict, str)
+
+    def __init__(self, workspace: Any, diagram: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("simulateDialog")
+        self.setWindowTitle(f"Simulate “{diagram.name}”")
+        self.workspace = workspace
+        self.diagram = diagram.copy()
+        self.task: Any = None
+        self.result: dict | None = None
+
+        intro = QLabel(
+            "Run the campaign on a copy of your contacts with a virtual clock. Nothing is "
+            "sent and the real campaign is not touched."
+        )
+        intro.setWordWrap(True)
+        intro.setObjectName("mutedLabel")
+        self.days = QSpinBox()
+        self.days.setObjectName("simulateDays")
+        self.days.setRange(1, 365)
+        self.days.setValue(30)
+        self.days.setSuffix(" days")
+        self.start = QDateTimeEdit(QDateTime.currentDateTime())
+        self.start.setObjectName("simulateStart")
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("yyyy-MM-dd HH:mm")
+        form = QFormLayout()
+        form.addRow("Forecast", self.days)
+        form.addRow("Starting", self.start)
+        self.rates: dict[str, QDoubleSpinBox] = {}
+        for key, label, default in RATES:
+            box = QDoubleSpinBox()
+            box.setObjectName(f"rate_{key}")
+            box.setRange(0, 100)
+            box.setDecimals(1)
+            box.setSingleStep(1)
+            box.setSuffix(" %")
+            box.setValue(default)
+            self.rates[key] = box
+            form.addRow(label, box)
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("simulateProgress")
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.status = QLabel("")
+        self.status.setObjectName("simulateStatus")
+        self.status.setWordWrap(True)
+        self.run_button = QPushButton("Run forecast")
+        self.run_button.setObjectName("primaryButton")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelSimulateButton")
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.run_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(420)
+
+    def assume(self) -> dict[str, float]:
+        return {key: round(box.value() / 100, 4) for key, box in self.rates.items()}
+
+    def start_at(self) -> datetime:
+        """The start as naive UTC."""
+        return self.start.dateTime().toUTC().toPython().replace(tzinfo=None, microsecond=0)
+
+    def describe(self) -> str:
+        rates = ", ".join(f"{k} {v:.0%}" for k, v in self.assume().items() if v)
+        return f"{self.days.value()} days from {self.start_at():%Y-%m-%d}" + (
+            f", assuming {rates}" if rates else ""
+        )
+
+    def run(self) -> Any:
+        """Start the forecast in the background."""
+        from engine.simulate import simulate
+
+        diagram, db = self.diagram, self.workspace.db
+        days, start, assume = self.days.value(), self.start_at(), self.assume()
+        description = self.describe()
+
+        def work(progress: Any) -> dict:
+            return simulate(diagram, db, days, start=start, assume=assume, progress=progress)
+
+        self.run_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.status.setText("Simulating…")
+        task = self.workspace.tasks.submit(work, "Simulate")
+        task.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+        task.ended.connect(lambda: self._ended(task, description),
+                           Qt.ConnectionType.QueuedConnection)  # fmt: skip
+        self.task = task
+        return task
+
+    def _progressed(self, done: int, total: object) -> None:
+        if isinstance(total, int) and total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+            self.progress.setFormat("Day %v of %m")
+
+    def _ended(self, task: Any, description: str) -> None:
+        self.progress.hide()
+        self.run_button.setEnabled(True)
+        if task.outcome == "succeeded":
+            self.result = task.result if isinstance(task.result, dict) else {}
+            campaign = self.result.get("campaign") or {}
+            figures = [f"{int(v):,} {k}" for k, v in campaign.items()
+                       if isinstance(v, (int, float)) and not isinstance(v, bool)][:4]  # fmt: skip
+            self.status.setText("Forecast ready" + (": " + ", ".join(figures) if figures else "."))
+            self.forecastReady.emit(self.result, description)
+            self.accept()
+        elif task.outcome == "cancelled":
+            self.status.setText("Forecast cancelled.")
+        else:
+            self.status.setText(f"The forecast failed: {task.error}")
+
+    def cancel(self) -> None:
+        if self.task is not None and not self.task.done:
+            self.task.cancel()
+            self.status.setText("Cancelling…")
+            return
+        self.reject()
