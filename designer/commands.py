@@ -35,8 +35,13 @@ class DiagramCommand(QUndoCommand):
 class AddNode(DiagramCommand):
     """Add one node (a snapshot is kept, so later edits never leak into undo)."""
 
-    def __init__(self, diagram: Diagram, node: Node, index: int | None = None,
-                 parent: QUndoCommand | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        diagram: Diagram,
+        node: Node,
+        index: int | None = None,
+        parent: QUndoCommand | None = None,
+    ) -> None:
         super().__init__(diagram, f"Add {node.label or node.type}", parent)
         self.node = node.copy()
         self.index = index
@@ -84,8 +89,9 @@ class Disconnect(DiagramCommand):
 class Reconnect(DiagramCommand):
     """Re-route an edge: drag its end to another node (or its start to another port)."""
 
-    def __init__(self, diagram: Diagram, old: Edge, new: Edge,
-                 parent: QUndoCommand | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, diagram: Diagram, old: Edge, new: Edge, parent: QUndoCommand | None = None
+    ) -> None:
         super().__init__(diagram, f"Re-route {old.source} → {new.target}", parent)
         self.old, self.new = old, new
         self.index: int | None = None
@@ -102,9 +108,15 @@ class Reconnect(DiagramCommand):
 class RemoveItems(DiagramCommand):
     """Delete nodes (with their edges), loose edges and annotations as one step."""
 
-    def __init__(self, diagram: Diagram, node_ids: Iterable[str] = (),
-                 edges: Iterable[Edge] = (), annotation_ids: Iterable[str] = (),
-                 text: str | None = None, parent: QUndoCommand | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        diagram: Diagram,
+        node_ids: Iterable[str] = (),
+        edges: Iterable[Edge] = (),
+        annotation_ids: Iterable[str] = (),
+        text: str | None = None,
+        parent: QUndoCommand | None = None,
+    ) -> None:
         node_ids = [n for n in diagram.nodes if n in set(node_ids)]  # document order
         super().__init__(diagram, text or _delete_text(node_ids, edges, annotation_ids), parent)
         self.node_ids = node_ids
@@ -153,10 +165,15 @@ class MoveNodes(DiagramCommand):
     Consecutive keyboard nudges of the same selection merge into one step.
     """
 
-    def __init__(self, diagram: Diagram, moves: dict[str, tuple[Point, Point]],
-                 annotation_moves: dict[str, tuple[Rect, Rect]] | None = None,
-                 text: str = "Move", merge: bool = False,
-                 parent: QUndoCommand | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        diagram: Diagram,
+        moves: dict[str, tuple[Point, Point]],
+        annotation_moves: dict[str, tuple[Rect, Rect]] | None = None,
+        text: str = "Move",
+        merge: bool = False,
+        parent: QUndoCommand | None = None,
+    ) -> None:
         super().__init__(diagram, text, parent)
         self.moves = {k: (tuple(a), tuple(b)) for k, (a, b) in moves.items()}
         self.annotation_moves = {
@@ -196,8 +213,13 @@ class MoveNodes(DiagramCommand):
 class Layout(MoveNodes):
     """Auto-layout, align or distribute: a MoveNodes with its own name in the Edit menu."""
 
-    def __init__(self, diagram: Diagram, positions: dict[str, Point],
-                 text: str = "Auto-layout", parent: QUndoCommand | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        diagram: Diagram,
+        positions: dict[str, Point],
+        text: str = "Auto-layout",
+        parent: QUndoCommand | None = None,
+    ) -> None:
         moves = {
             node_id: (tuple(diagram.nodes[node_id].position), tuple(pos))
             for node_id, pos in positions.items()
@@ -212,9 +234,15 @@ class SetParams(DiagramCommand):
     With merge=True (typing in one field), consecutive edits of one node merge.
     """
 
-    def __init__(self, diagram: Diagram, node_id: str, params: dict[str, Any],
-                 merge: bool = False, text: str | None = None,
-                 parent: QUndoCommand | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        diagram: Diagram,
+        node_id: str,
+        params: dict[str, Any],
+        merge: bool = False,
+        text: str | None = None,
+        parent: QUndoCommand | None = None,
+    ) -> None:
         node = diagram.node(node_id)
         super().__init__(diagram, text or f"Edit {node.label or node_id}", parent)
         self.node_id = node_id
@@ -249,8 +277,9 @@ class SetParams(DiagramCommand):
 class SetLabel(DiagramCommand):
     """Rename a node (its label; None or "" shows the type's title)."""
 
-    def __init__(self, diagram: Diagram, node_id: str, label: str | None,
-                 parent: QUndoCommand | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, diagram: Diagram, node_id: str, label: str | None, parent: QUndoCommand | None = None
+    ) -> None:
         super().__init__(diagram, f"Rename {node_id}", parent)
         self.node_id = node_id
         self.old = diagram.node(node_id).label
@@ -266,8 +295,9 @@ class SetLabel(DiagramCommand):
 class SetSettings(DiagramCommand):
     """Change campaign settings (entry rule, frequency cap, quiet hours...)."""
 
-    def __init__(self, diagram: Diagram, settings: dict[str, Any],
-                 parent: QUndoCommand | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, diagram: Diagram, settings: dict[str, Any], parent: QUndoCommand | None = None
+    ) -> None:
         super().__init__(diagram, "Campaign settings", parent)
         self.old = copy.deepcopy(diagram.settings)
         self.new = copy.deepcopy(settings)
@@ -296,8 +326,9 @@ class SetName(DiagramCommand):
 class AddAnnotation(DiagramCommand):
     """Add a sticky note or a group frame."""
 
-    def __init__(self, diagram: Diagram, annotation: Annotation,
-                 parent: QUndoCommand | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, diagram: Diagram, annotation: Annotation, parent: QUndoCommand | None = None
+    ) -> None:
         kind = "note" if annotation.kind == "note" else "group"
         super().__init__(diagram, f"Add {kind}", parent)
         self.annotation = annotation.copy()
@@ -312,8 +343,14 @@ class AddAnnotation(DiagramCommand):
 class UpdateAnnotation(DiagramCommand):
     """Change a note's text, colour or rect; typing into one note merges."""
 
-    def __init__(self, diagram: Diagram, annotation_id: str, merge: bool = False,
-                 parent: QUndoCommand | None = None, **changes: Any) -> None:  # fmt: skip
+    def __init__(
+        self,
+        diagram: Diagram,
+        annotation_id: str,
+        merge: bool = False,
+        parent: QUndoCommand | None = None,
+        **changes: Any,
+    ) -> None:
         super().__init__(diagram, "Edit note", parent)
         current = diagram.annotations[annotation_id]
         self.annotation_id = annotation_id
@@ -325,8 +362,11 @@ class UpdateAnnotation(DiagramCommand):
         return MERGE_ANNOTATION if self.merge else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if (not isinstance(other, UpdateAnnotation) or not other.merge
-                or other.annotation_id != self.annotation_id):  # fmt: skip
+        if (
+            not isinstance(other, UpdateAnnotation)
+            or not other.merge
+            or other.annotation_id != self.annotation_id
+        ):
             return False
         for key, value in other.new.items():
             self.old.setdefault(key, other.old[key])
@@ -343,9 +383,15 @@ class UpdateAnnotation(DiagramCommand):
 class AddItems(DiagramCommand):
     """Add several nodes, edges and annotations at once (paste, duplicate, add-after)."""
 
-    def __init__(self, diagram: Diagram, nodes: Iterable[Node] = (), edges: Iterable[Edge] = (),
-                 annotations: Iterable[Annotation] = (), text: str = "Paste",
-                 parent: QUndoCommand | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        diagram: Diagram,
+        nodes: Iterable[Node] = (),
+        edges: Iterable[Edge] = (),
+        annotations: Iterable[Annotation] = (),
+        text: str = "Paste",
+        parent: QUndoCommand | None = None,
+    ) -> None:
         super().__init__(diagram, text, parent)
         self.nodes = [n.copy() for n in nodes]
         self.edges = list(edges)

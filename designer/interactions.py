@@ -105,10 +105,14 @@ class MoveSelection(Gesture):
             item = scene.annotations[annotation_id]
             if item.is_group:
                 frame = item.scene_rect()
-                node_ids |= {n for n, it in scene.nodes.items()
-                             if frame.contains(it.scene_card_rect())}  # fmt: skip
-                annotation_ids |= {a for a, it in scene.annotations.items()
-                                   if a != annotation_id and frame.contains(it.scene_rect())}  # fmt: skip
+                node_ids |= {
+                    n for n, it in scene.nodes.items() if frame.contains(it.scene_card_rect())
+                }
+                annotation_ids |= {
+                    a
+                    for a, it in scene.annotations.items()
+                    if a != annotation_id and frame.contains(it.scene_rect())
+                }
         self.nodes = {n: diagram.nodes[n].position for n in node_ids}
         self.notes = {a: diagram.annotations[a].rect for a in annotation_ids}
 
@@ -146,8 +150,9 @@ class MoveSelection(Gesture):
             new = (_snap(x + dx, scene.grid), _snap(y + dy, scene.grid))
             if new != (x, y):
                 moves[node_id] = ((x, y), new)
-        notes = {a: (r, (r[0] + dx, r[1] + dy, r[2], r[3])) for a, r in self.notes.items()
-                 if dx or dy}  # fmt: skip
+        notes = {
+            a: (r, (r[0] + dx, r[1] + dy, r[2], r[3])) for a, r in self.notes.items() if dx or dy
+        }
         if moves or notes:
             count = len(moves)
             text = f"Move {count} nodes" if count > 1 else "Move"
@@ -195,8 +200,11 @@ class RubberBand(Gesture):
         path = QPainterPath()
         path.addRect(rect)
         scene.blockSignals(True)
-        scene.setSelectionArea(path, Qt.ItemSelectionOperation.ReplaceSelection,
-                               Qt.ItemSelectionMode.IntersectsItemShape)  # fmt: skip
+        scene.setSelectionArea(
+            path,
+            Qt.ItemSelectionOperation.ReplaceSelection,
+            Qt.ItemSelectionMode.IntersectsItemShape,
+        )
         for item in self.keep:
             item.setSelected(True)
         if self.band.isSelected():
@@ -312,7 +320,7 @@ class ResizeAnnotation(Gesture):
         return (x, y, w, h)
 
     def move(self, pos: QPointF, modifiers) -> None:
-        x, y, w, h = self._rect(pos)
+        _x, _y, w, h = self._rect(pos)
         self.item.prepareGeometryChange()
         self.item._rect = QRectF(0, 0, w, h)
         self.item.update()
@@ -320,13 +328,14 @@ class ResizeAnnotation(Gesture):
     def release(self, pos: QPointF, modifiers) -> None:
         rect = self._rect(pos)
         if rect != self.old:
-            self.scene.push(commands.UpdateAnnotation(self.scene.diagram,
-                                                      self.item.annotation_id, rect=rect))  # fmt: skip
+            self.scene.push(
+                commands.UpdateAnnotation(self.scene.diagram, self.item.annotation_id, rect=rect)
+            )
         else:
             self.cancel()
 
     def cancel(self) -> None:
-        x, y, w, h = self.old
+        _x, _y, w, h = self.old
         self.item.prepareGeometryChange()
         self.item._rect = QRectF(0, 0, w, h)
         self.item.update()

@@ -34,8 +34,9 @@ def _port_rank(diagram: Diagram, source: str, port: str) -> float:
     return ports.index(port) / (len(ports) - 1)
 
 
-def layered_positions(diagram: Diagram, heights: dict[str, float] | None = None,
-                      node_ids: Iterable[str] | None = None) -> dict[str, tuple[float, float]]:  # fmt: skip
+def layered_positions(
+    diagram: Diagram, heights: dict[str, float] | None = None, node_ids: Iterable[str] | None = None
+) -> dict[str, tuple[float, float]]:
     """Top-left positions for a left-to-right layered drawing of the (chosen) nodes.
 
     Layers are longest paths from the entry nodes (back edges of loops ignored); within a
@@ -107,8 +108,9 @@ def _without_back_edges(diagram: Diagram, graph: nx.DiGraph, chosen: list[str]) 
     return dag
 
 
-def _order_by_barycentre(diagram: Diagram, dag: nx.DiGraph,
-                         columns: dict[int, list[str]]) -> dict[int, list[str]]:  # fmt: skip
+def _order_by_barycentre(
+    diagram: Diagram, dag: nx.DiGraph, columns: dict[int, list[str]]
+) -> dict[int, list[str]]:
     order = {c: list(nodes) for c, nodes in columns.items()}
     keys = sorted(order)
     for _ in range(4):
@@ -121,8 +123,9 @@ def _order_by_barycentre(diagram: Diagram, dag: nx.DiGraph,
     return order
 
 
-def _bary(diagram: Diagram, dag: nx.DiGraph, node_id: str, index: dict[str, int],
-          forward: bool) -> float:  # fmt: skip
+def _bary(
+    diagram: Diagram, dag: nx.DiGraph, node_id: str, index: dict[str, int], forward: bool
+) -> float:
     values = []
     if forward:
         for pred in dag.predecessors(node_id):
@@ -138,8 +141,13 @@ def _bary(diagram: Diagram, dag: nx.DiGraph, node_id: str, index: dict[str, int]
     return sum(values) / len(values)
 
 
-def _wanted_y(diagram: Diagram, dag: nx.DiGraph, node_id: str,
-              positions: dict[str, tuple[float, float]], heights: dict[str, float]) -> float | None:  # fmt: skip
+def _wanted_y(
+    diagram: Diagram,
+    dag: nx.DiGraph,
+    node_id: str,
+    positions: dict[str, tuple[float, float]],
+    heights: dict[str, float],
+) -> float | None:
     """The y that puts a node's input level with the ports feeding it."""
     ys = []
     for pred in dag.predecessors(node_id):
@@ -195,8 +203,9 @@ def distribute(rects: dict[str, Rect], axis: str) -> dict[str, tuple[float, floa
     return out
 
 
-def free_spot(diagram: Diagram, position: tuple[float, float],
-              height: float = NODE_MIN_HEIGHT) -> tuple[float, float]:  # fmt: skip
+def free_spot(
+    diagram: Diagram, position: tuple[float, float], height: float = NODE_MIN_HEIGHT
+) -> tuple[float, float]:
     """`position`, or the first spot below it where a new card overlaps no node."""
     x, y = position
     for _ in range(200):

@@ -41,8 +41,13 @@ class CampaignScene(QGraphicsScene):
     canvasDoubleClicked = Signal(QPointF)  # empty canvas: the editor offers "add node here"
     annotationActivated = Signal(str)
 
-    def __init__(self, diagram: Diagram, undo_stack: QUndoStack | None = None,
-                 theme: Theme = LIGHT, parent=None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        diagram: Diagram,
+        undo_stack: QUndoStack | None = None,
+        theme: Theme = LIGHT,
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.look = Look(theme)
@@ -124,8 +129,9 @@ class CampaignScene(QGraphicsScene):
         source, target = self.nodes.get(edge.source), self.nodes.get(edge.target)
         if source is None or target is None:
             return None
-        item = EdgeItem(edge, self.look, source.port_scene_pos(edge.port),
-                        target.port_scene_pos(INPUT))  # fmt: skip
+        item = EdgeItem(
+            edge, self.look, source.port_scene_pos(edge.port), target.port_scene_pos(INPUT)
+        )
         self.edges[edge] = item
         self._edges_of.setdefault(edge.source, set()).add(edge)
         self._edges_of.setdefault(edge.target, set()).add(edge)
@@ -140,7 +146,7 @@ class CampaignScene(QGraphicsScene):
                     {INPUT}
                     if any(e.target == node_id for e in self._edges_of.get(node_id, ()))
                     else set()
-                )  # fmt: skip
+                )
             )
 
     # ---- model events → items ----
@@ -212,8 +218,10 @@ class CampaignScene(QGraphicsScene):
         for edge in self._edges_of.get(node_id, ()):
             item = self.edges.get(edge)
             if item is not None:
-                item.set_ends(nodes[edge.source].port_scene_pos(edge.port),
-                              nodes[edge.target].port_scene_pos(INPUT))  # fmt: skip
+                item.set_ends(
+                    nodes[edge.source].port_scene_pos(edge.port),
+                    nodes[edge.target].port_scene_pos(INPUT),
+                )
 
     # ---- geometry ----
     def content_rect(self) -> QRectF:
@@ -233,8 +241,9 @@ class CampaignScene(QGraphicsScene):
         self.setSceneRect(content.adjusted(-m, -m, m, m))
 
     def _grow_scene_rect(self, rect: QRectF) -> None:
-        inner = self.sceneRect().adjusted(SCENE_MARGIN / 2, SCENE_MARGIN / 2,
-                                          -SCENE_MARGIN / 2, -SCENE_MARGIN / 2)  # fmt: skip
+        inner = self.sceneRect().adjusted(
+            SCENE_MARGIN / 2, SCENE_MARGIN / 2, -SCENE_MARGIN / 2, -SCENE_MARGIN / 2
+        )
         if not inner.contains(rect):
             m = SCENE_MARGIN
             self.setSceneRect(self.sceneRect().united(rect.adjusted(-m, -m, m, m)))
@@ -248,8 +257,10 @@ class CampaignScene(QGraphicsScene):
         if scale < 0.35:
             return
         step = self.grid * (1 if scale >= 0.7 else 2)
-        left, top = int(rect.left()) - int(rect.left()) % step, int(rect.top()) - int(
-            rect.top()) % step  # fmt: skip
+        left, top = (
+            int(rect.left()) - int(rect.left()) % step,
+            int(rect.top()) - int(rect.top()) % step,
+        )
         dots = []
         majors = []
         y = top
@@ -285,8 +296,9 @@ class CampaignScene(QGraphicsScene):
             if wanted or item.problems:
                 item.set_problems(wanted)
 
-    def set_statistics(self, nodes: dict[str, dict], edges: dict[tuple[str, str], int],
-                       forecast: bool = False) -> None:  # fmt: skip
+    def set_statistics(
+        self, nodes: dict[str, dict], edges: dict[tuple[str, str], int], forecast: bool = False
+    ) -> None:
         """Show per-node badges, edge counts with shares and a waiting heat tint."""
         for node_id, item in self.nodes.items():
             item.set_stats(nodes.get(node_id, {"entered": 0}), forecast)
@@ -338,8 +350,9 @@ class CampaignScene(QGraphicsScene):
     def push(self, command: QUndoCommand) -> None:
         self.undo_stack.push(command)
 
-    def can_connect(self, source: str, port: str, target: str,
-                    replacing: Edge | None = None) -> bool:  # fmt: skip
+    def can_connect(
+        self, source: str, port: str, target: str, replacing: Edge | None = None
+    ) -> bool:
         """Legal: another node, not a trigger, a real port, and the port still free."""
         diagram = self.diagram
         if source == target or source not in diagram.nodes or target not in diagram.nodes:
@@ -360,13 +373,23 @@ class CampaignScene(QGraphicsScene):
         self.push(commands.Connect(self.diagram, Edge(source, target, port)))
         return True
 
-    def add_node(self, type_name: str, position: QPointF | tuple[float, float],
-                 params: dict[str, Any] | None = None, label: str | None = None) -> str:  # fmt: skip
+    def add_node(
+        self,
+        type_name: str,
+        position: QPointF | tuple[float, float],
+        params: dict[str, Any] | None = None,
+        label: str | None = None,
+    ) -> str:
         """Add a node of `type_name` at a scene position (snapped to the grid); returns its id."""
         spec = CATALOG[type_name]
         x, y = (position.x(), position.y()) if isinstance(position, QPointF) else position
-        node = Node(self.diagram.new_id(type_name), type_name,
-                    spec.defaults() if params is None else params, (snap(x), snap(y)), label)  # fmt: skip
+        node = Node(
+            self.diagram.new_id(type_name),
+            type_name,
+            spec.defaults() if params is None else params,
+            (snap(x), snap(y)),
+            label,
+        )
         self.push(commands.AddNode(self.diagram, node))
         self.select_nodes([node.id])
         return node.id
@@ -401,10 +424,13 @@ class CampaignScene(QGraphicsScene):
 
     def move_selection(self, dx: float, dy: float, merge: bool = True) -> None:
         """Nudge the selected nodes and annotations (keyboard); repeated nudges merge."""
-        moves = {n: (self.diagram.nodes[n].position,
-                     (self.diagram.nodes[n].position[0] + dx,
-                      self.diagram.nodes[n].position[1] + dy))
-                 for n in self.selected_node_ids()}  # fmt: skip
+        moves = {
+            n: (
+                self.diagram.nodes[n].position,
+                (self.diagram.nodes[n].position[0] + dx, self.diagram.nodes[n].position[1] + dy),
+            )
+            for n in self.selected_node_ids()
+        }
         notes = {}
         for a in self.selected_annotation_ids():
             x, y, w, h = self.diagram.annotations[a].rect
@@ -448,8 +474,9 @@ class CampaignScene(QGraphicsScene):
     # ---- mouse: each gesture is a small state object (designer.interactions) ----
     def item_at(self, pos: QPointF, kinds: tuple[type, ...] = (NodeItem, EdgeItem, AnnotationItem)):
         transform = self.views()[0].transform() if self.views() else QTransform()
-        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
-                               Qt.SortOrder.DescendingOrder, transform):  # fmt: skip
+        for item in self.items(
+            pos, Qt.ItemSelectionMode.IntersectsItemShape, Qt.SortOrder.DescendingOrder, transform
+        ):
             if isinstance(item, kinds):
                 return item
         return None

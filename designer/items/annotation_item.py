@@ -46,8 +46,10 @@ class AnnotationItem(QGraphicsItem):
 
     def on_resize_handle(self, scene_pos: QPointF) -> bool:
         local = scene_pos - self.pos()
-        return (self._rect.right() - HANDLE <= local.x() <= self._rect.right() + 2
-                and self._rect.bottom() - HANDLE <= local.y() <= self._rect.bottom() + 2)  # fmt: skip
+        return (
+            self._rect.right() - HANDLE <= local.x() <= self._rect.right() + 2
+            and self._rect.bottom() - HANDLE <= local.y() <= self._rect.bottom() + 2
+        )
 
     def on_group_title(self, scene_pos: QPointF) -> bool:
         local = scene_pos - self.pos()
@@ -60,14 +62,16 @@ class AnnotationItem(QGraphicsItem):
         path = QPainterPath()
         if self.is_group:  # only the title bar and the rim grab; the inside belongs to nodes
             path.addRect(QRectF(0, 0, self._rect.width(), GROUP_TITLE_HEIGHT))
-            path.addRect(QRectF(self._rect.right() - HANDLE, self._rect.bottom() - HANDLE,
-                                HANDLE, HANDLE))  # fmt: skip
+            path.addRect(
+                QRectF(self._rect.right() - HANDLE, self._rect.bottom() - HANDLE, HANDLE, HANDLE)
+            )
         else:
             path.addRect(self._rect)
         return path
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:  # fmt: skip
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         theme = self.look.theme
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -84,8 +88,11 @@ class AnnotationItem(QGraphicsItem):
             painter.setFont(self.look.group_font)
             painter.setPen(theme.group_text)
             title = QRectF(14, 0, rect.width() - 28, GROUP_TITLE_HEIGHT)
-            painter.drawText(title, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             self.text or "Group")  # fmt: skip
+            painter.drawText(
+                title,
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                self.text or "Group",
+            )
         else:
             fill = QColor(self.color) if self.color else theme.note
             painter.setPen(Qt.PenStyle.NoPen)
@@ -97,8 +104,11 @@ class AnnotationItem(QGraphicsItem):
             painter.setFont(self.look.note_font)
             painter.setPen(theme.note_text)
             flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-            painter.drawText(rect.adjusted(12, 10, -12, -10), int(flags) | int(
-                Qt.TextFlag.TextWordWrap), self.text)  # fmt: skip
+            painter.drawText(
+                rect.adjusted(12, 10, -12, -10),
+                int(flags) | int(Qt.TextFlag.TextWordWrap),
+                self.text,
+            )
         # Resize grip: three short diagonal strokes.
         painter.setPen(QPen(theme.port_border, 1))
         r, b = rect.right() - 3, rect.bottom() - 3

@@ -89,8 +89,9 @@ class EdgeItem(QGraphicsItem):
         self.hovered = False
         self.update()
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:  # fmt: skip
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         theme = self.look.theme
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         colour = theme.selection if selected else theme.edge_hover if self.hovered else theme.edge
@@ -115,7 +116,7 @@ class EdgeItem(QGraphicsItem):
                     QPointF(tip.x() - ARROW, tip.y() - ARROW / 2),
                     QPointF(tip.x() - ARROW, tip.y() + ARROW / 2),
                 ]
-            )  # fmt: skip
+            )
         )
         if self._label_rect is not None and lod >= 0.45:
             painter.setBrush(theme.card)

@@ -6,8 +6,16 @@ from PySide6.QtGui import QFont, QFontMetricsF
 
 from designer.theme import LIGHT, Theme
 
-FONT_FAMILIES = ["Inter", "Segoe UI", "SF Pro Text", "Helvetica Neue", "Cantarell",
-                 "Noto Sans", "DejaVu Sans", "Arial"]  # fmt: skip
+FONT_FAMILIES = [
+    "Inter",
+    "Segoe UI",
+    "SF Pro Text",
+    "Helvetica Neue",
+    "Cantarell",
+    "Noto Sans",
+    "DejaVu Sans",
+    "Arial",
+]
 
 
 def ui_font(pixel_size: int, weight: QFont.Weight = QFont.Weight.Normal) -> QFont:

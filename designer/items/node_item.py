@@ -140,8 +140,9 @@ class NodeItem(QGraphicsItem):
             self.update()
 
     # ---- drawing ----
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:  # fmt: skip
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         theme = self.look.theme
         card = self.layout.card_rect()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -271,11 +272,11 @@ class NodeItem(QGraphicsItem):
         if self.forecast:
             text = "Forecast · " + text
         look = self.look
-        width = min(NODE_WIDTH + 2 * MARGIN - 2,
-                    look.badge_metrics.horizontalAdvance(text) + 16)  # fmt: skip
+        width = min(NODE_WIDTH + 2 * MARGIN - 2, look.badge_metrics.horizontalAdvance(text) + 16)
         rect = QRectF(0, card.bottom() + 6, width, BADGE_HEIGHT)
-        painter.setPen(QPen(theme.forecast, 1.2, Qt.PenStyle.DashLine) if self.forecast else
-                       Qt.PenStyle.NoPen)  # fmt: skip
+        painter.setPen(
+            QPen(theme.forecast, 1.2, Qt.PenStyle.DashLine) if self.forecast else Qt.PenStyle.NoPen
+        )
         painter.setBrush(theme.forecast if self.forecast else theme.badge)
         painter.drawRoundedRect(rect, BADGE_HEIGHT / 2, BADGE_HEIGHT / 2)
         painter.setFont(look.badge_font)
