@@ -19,13 +19,25 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QTextCursor,
+    QTextFormat,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
+    QPlainTextEdit,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -199,3 +211,108 @@ class TagChipsDelegate(QStyledItemDelegate):
 def error_text(exc: BaseException) -> str:
     """One sentence for the user, never a traceback."""
     return str(exc) or type(exc).__name__
+
+
+class _LineNumbers(QWidget):
+    def __init__(self, editor: CodeEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.editor.gutter_width(), 0)
+
+    def paintEvent(self, event) -> None:
+        self.editor.paint_gutter(event)
+
+
+class CodeEditor(QPlainTextEdit):
+    """A monospace editor with line numbers that can mark one line as wrong."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.setFont(font)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setTabStopDistance(QFontMetrics(font).horizontalAdvance(" ") * 2)
+        self.error_line: int | None = None
+        self.gutter = _LineNumbers(self)
+        self.blockCountChanged.connect(self._update_gutter_width)
+        self.updateRequest.connect(self._update_gutter)
+        self._update_gutter_width()
+
+    def gutter_width(self) -> int:
+        digits = len(str(max(1, self.blockCount())))
+        return 14 + self.fontMetrics().horizontalAdvance("9") * max(2, digits)
+
+    def _update_gutter_width(self, *_args) -> None:
+        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+
+    def _update_gutter(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self.gutter.scroll(0, dy)
+        else:
+            self.gutter.update(0, rect.y(), self.gutter.width(), rect.height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        rect = self.contentsRect()
+        self.gutter.setGeometry(QRect(rect.left(), rect.top(), self.gutter_width(), rect.height()))
+
+    def paint_gutter(self, event) -> None:
+        painter = QPainter(self.gutter)
+        painter.fillRect(event.rect(), QColor("#f3f4f6"))
+        block = self.firstVisibleBlock()
+        number = block.blockNumber()
+        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
+        bottom = top + round(self.blockBoundingRect(block).height())
+        height = self.fontMetrics().height()
+        while block.isValid() and top <= event.rect().bottom():
+            if block.isVisible() and bottom >= event.rect().top():
+                wrong = self.error_line == number + 1
+                painter.setPen(QColor("#dc2626") if wrong else QColor("#9ca3af"))
+                painter.drawText(0, top, self.gutter.width() - 6, height,
+                                 Qt.AlignmentFlag.AlignRight, str(number + 1))  # fmt: skip
+            block = block.next()
+            top = bottom
+            bottom = top + round(self.blockBoundingRect(block).height())
+            number += 1
+        painter.end()
+
+    def mark_error_line(self, line: int | None) -> None:
+        """Highlight `line` (1-based) in red, or clear the mark with None."""
+        self.error_line = line
+        selections = []
+        if line is not None and 1 <= line <= self.blockCount():
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(QColor("#fee2e2"))
+            selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            cursor = QTextCursor(self.document().findBlockByNumber(line - 1))
+            selection.cursor = cursor
+            selections.append(selection)
+        self.setExtraSelections(selections)
+        self.gutter.update()
+
+    def error_line_text(self) -> str:
+        if self.error_line is None:
+            return ""
+        return self.document().findBlockByNumber(self.error_line - 1).text()
+
+
+def ask(
+    parent: QWidget, title: str, text: str, yes: str, on_yes: Callable[[], None]
+) -> QMessageBox:
+    """A window-modal question that does not block the event loop; `on_yes` runs on Yes."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel,
+                      parent)  # fmt: skip
+    button = box.addButton(yes, QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setObjectName("confirmBox")
+
+    def done(clicked) -> None:
+        if clicked is button:
+            on_yes()
+
+    box.buttonClicked.connect(done)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.open()
+    return box

@@ -1,0 +1,564 @@
+"""The templates screen: email (subject, HTML, text), SMS and message templates, with a
+live preview rendered by the engine's sandbox for a chosen contact; errors at their line."""
+
+from __future__ import annotations
+
+import html as html_lib
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Engine
+
+from app.contacts import contact_name
+from app.screen_parts import MUTED, CodeEditor, Debouncer, PageHeader, ask, error_text
+from app.store_fallback import store_function
+from engine import templating
+from engine.templating import TemplateError
+
+CHANNELS = (("email", "Email"), ("sms", "SMS"), ("message", "Message (messenger / push)"))
+CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "message": "Message"}
+ERROR_STYLE = "color: #b91c1c; background: #fef2f2; border-radius: 4px; padding: 4px 8px;"
+SAMPLE_CONTACT: dict[str, Any] = {
+    "id": 0,
+    "email": "alex@example.com",
+    "phone": "+491701234567",
+    "first_name": "Alex",
+    "last_name": "Sample",
+    "timezone": "Europe/Berlin",
+    "score": 10,
+    "tags": ["vip"],
+    "attributes": {"plan": "pro", "country": "DE"},
+}
+
+
+def preview_context(contact: dict[str, Any], channel: str = "email") -> dict[str, Any]:
+    """The context the runner renders with (engine.runner.message_context when it exists):
+    the contact (core fields, attributes also at top level), campaign, unsubscribe link."""
+    try:
+        from engine.runner import message_context  # type: ignore[attr-defined]
+    except ImportError:
+        message_context = None
+    campaign = {"id": 0, "name": "Preview", "utm_campaign": "preview"}
+    if message_context is not None:
+        try:
+            return dict(message_context(contact, campaign))
+        except TypeError:
+            pass
+    attributes = dict(contact.get("attributes") or {})
+    person = {**attributes, **{k: v for k, v in contact.items() if k != "attributes"}}
+    person["attributes"] = attributes
+    person.setdefault("tags", [])
+    return {
+        "contact": person,
+        "campaign": campaign,
+        "unsubscribe_url": f"https://example.com/unsubscribe/{contact.get('id', 0)}",
+        "node": {"id": "preview", "type": f"action.send_{channel}"},
+        "now": datetime.utcnow(),
+        "message": {"channel": channel},
+    }
+
+
+class TemplateEditor(QWidget):
+    """The editing half: name, channel, sender, subject, HTML and text, error lines."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.name = QLineEdit()
+        self.name.setObjectName("templateName")
+        self.name.setPlaceholderText("welcome-email")
+        self.channel = QComboBox()
+        for key, label in CHANNELS:
+            self.channel.addItem(label, key)
+        self.sender = QLineEdit()
+        self.sender.setPlaceholderText("Default sender (from settings)")
+        self.subject = QLineEdit()
+        self.subject.setObjectName("templateSubject")
+        self.subject.setPlaceholderText("Welcome, {{ contact.first_name }}!")
+        form.addRow("Name", self.name)
+        form.addRow("Channel", self.channel)
+        self.sender_label = QLabel("From")
+        form.addRow(self.sender_label, self.sender)
+        self.subject_label = QLabel("Subject")
+        form.addRow(self.subject_label, self.subject)
+        layout.addLayout(form)
+        self.subject_error = QLabel()
+        self.subject_error.setStyleSheet(ERROR_STYLE)
+        self.subject_error.hide()
+        layout.addWidget(self.subject_error)
+
+        self.tabs = QTabWidget()
+        self.html = CodeEditor()
+        self.html.setObjectName("templateHtml")
+        self.text = CodeEditor()
+        self.text.setObjectName("templateText")
+        self.tabs.addTab(self.html, "HTML")
+        self.tabs.addTab(self.text, "Plain text")
+        layout.addWidget(self.tabs, 1)
+        self.body_error = QLabel()
+        self.body_error.setObjectName("templateError")
+        self.body_error.setWordWrap(True)
+        self.body_error.setStyleSheet(ERROR_STYLE)
+        self.body_error.hide()
+        layout.addWidget(self.body_error)
+        hint = QLabel(
+            "Use {{ contact.first_name }}, {{ contact.attributes.plan }}, {{ campaign.name }}, "
+            "{{ unsubscribe_url }} — templates run in a sandbox."
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet(f"color: {MUTED};")
+        layout.addWidget(hint)
+
+        for edit in (self.name, self.sender, self.subject):
+            edit.textEdited.connect(self.changed)
+        self.html.textChanged.connect(self.changed)
+        self.text.textChanged.connect(self.changed)
+        self.channel.currentIndexChanged.connect(self._channel_changed)
+        self._channel_changed()
+
+    def current_channel(self) -> str:
+        return self.channel.currentData()
+
+    def _channel_changed(self) -> None:
+        email = self.current_channel() == "email"
+        for widget in (self.subject, self.subject_label, self.sender, self.sender_label):
+            widget.setVisible(email)
+        self.tabs.setTabVisible(0, email)
+        self.tabs.setTabText(1, "Plain text" if email else "Message")
+        if not email:
+            self.tabs.setCurrentIndex(1)
+        self.changed.emit()
+
+    def set_template(self, template: dict[str, Any]) -> None:
+        self.name.setText(template.get("name") or "")
+        self.channel.setCurrentIndex(max(0, self.channel.findData(template.get("channel"))))
+        self.sender.setText(template.get("sender") or "")
+        self.subject.setText(template.get("subject") or "")
+        self.html.setPlainText(template.get("html") or "")
+        self.text.setPlainText(template.get("text") or "")
+        self.tabs.setCurrentIndex(0 if self.current_channel() == "email" else 1)
+
+    def template(self) -> dict[str, Any]:
+        email = self.current_channel() == "email"
+        return {
+            "name": self.name.text().strip(),
+            "channel": self.current_channel(),
+            "sender": (self.sender.text().strip() or None) if email else None,
+            "subject": self.subject.text() if email else "",
+            "html": self.html.toPlainText() if email else "",
+            "text": self.text.toPlainText(),
+        }
+
+    def parts(self) -> list[tuple[str, str, bool]]:
+        """(part, source, is_html) for what this channel sends."""
+        template = self.template()
+        if template["channel"] == "email":
+            return [("subject", template["subject"], False), ("html", template["html"], True),
+                    ("text", template["text"], False)]  # fmt: skip
+        return [("text", template["text"], False)]
+
+    def show_error(self, part: str | None, error: TemplateError | None) -> None:
+        """Mark the failing line in its editor and say what is wrong under it."""
+        self.html.mark_error_line(None)
+        self.text.mark_error_line(None)
+        self.subject_error.hide()
+        self.body_error.hide()
+        if error is None or part is None:
+            return
+        message = str(error).split(": ", 1)[-1] if error.line else str(error)
+        where = {"subject": "Subject", "html": "HTML", "text": "Text"}[part]
+        text = f"{where}, line {error.line}: {message}" if error.line else f"{where}: {message}"
+        if part == "subject":
+            self.subject_error.setText(text)
+            self.subject_error.show()
+            return
+        editor = self.html if part == "html" else self.text
+        editor.mark_error_line(error.line)
+        self.tabs.setCurrentWidget(editor)
+        self.body_error.setText(text)
+        self.body_error.show()
+
+
+class TemplatePreview(QWidget):
+    """What the chosen contact would receive, rendered by the engine."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        picker = QHBoxLayout()
+        picker.addWidget(QLabel("Preview as"))
+        self.contact_picker = QComboBox()
+        self.contact_picker.setObjectName("previewContact")
+        self.contact_picker.setEditable(True)
+        self.contact_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.contact_picker.lineEdit().setPlaceholderText("Search a contact…")
+        picker.addWidget(self.contact_picker, 1)
+        layout.addLayout(picker)
+        self.envelope = QLabel()
+        self.envelope.setObjectName("previewEnvelope")
+        self.envelope.setTextFormat(Qt.TextFormat.RichText)
+        self.envelope.setWordWrap(True)
+        self.envelope.setStyleSheet(
+            "background: #f9fafb; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px;"
+        )
+        layout.addWidget(self.envelope)
+        self.tabs = QTabWidget()
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("previewBrowser")
+        self.browser.setOpenLinks(False)
+        self.text_view = QTextBrowser()
+        self.text_view.setObjectName("previewText")
+        self.text_view.setFont(QFont("monospace"))
+        self.tabs.addTab(self.browser, "Rendered")
+        self.tabs.addTab(self.text_view, "Plain text")
+        layout.addWidget(self.tabs, 1)
+        self.status = QLabel()
+        self.status.setStyleSheet(f"color: {MUTED};")
+        layout.addWidget(self.status)
+
+    def show_email(self, contact: dict, subject: str, html: str, text: str, sender: str) -> None:
+        to = html_lib.escape(contact.get("email") or "(no email address)")
+        self.envelope.setText(
+            f"<span style='color:{MUTED}'>From</span> {html_lib.escape(sender or 'default')}"
+            f" &nbsp; <span style='color:{MUTED}'>To</span> {to}<br>"
+            f"<b style='font-size:14px'>{html_lib.escape(subject)}</b>"
+        )
+        self.tabs.setTabVisible(0, True)
+        self.tabs.setTabText(1, "Plain text")
+        self.browser.setHtml(html or f"<p style='color:{MUTED}'>(no HTML part)</p>")
+        self.text_view.setPlainText(text)
+        self.status.setText(f"{len(html):,} characters of HTML · {len(text):,} of text")
+
+    def show_short(self, contact: dict, channel: str, text: str) -> None:
+        to = contact.get("phone") if channel == "sms" else (contact.get("phone")
+                                                             or contact.get("email"))  # fmt: skip
+        self.envelope.setText(
+            f"<span style='color:{MUTED}'>To</span> {html_lib.escape(to or '(no address)')}"
+        )
+        bubble = html_lib.escape(text).replace("\n", "<br>")
+        self.browser.setHtml(
+            "<table width='100%'><tr><td width='60%' style='background:#e0e7ff; "
+            f"padding:10px; border-radius:12px; font-size:14px'>{bubble}</td><td></td></tr>"
+            "</table>"
+        )
+        self.text_view.setPlainText(text)
+        self.tabs.setTabVisible(0, True)
+        self.tabs.setTabText(1, "Raw")
+        if channel == "sms":
+            segments = 1 if len(text) <= 160 else -(-len(text) // 153)
+            self.status.setText(f"{len(text)} characters · {segments} SMS")
+        else:
+            self.status.setText(f"{len(text)} characters")
+
+    def show_failure(self, text: str) -> None:
+        self.envelope.setText(f"<span style='color:#b91c1c'>{html_lib.escape(text)}</span>")
+        self.browser.setHtml(
+            f"<p style='color:{MUTED}'>The preview appears when the template renders.</p>"
+        )
+        self.text_view.clear()
+        self.status.setText("")
+
+
+class TemplatesScreen(QWidget):
+    """Templates list on the left, editor in the middle, preview on the right."""
+
+    templatesChanged = Signal()
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.current_name: str | None = None
+        self.preview_contact: dict[str, Any] = dict(SAMPLE_CONTACT)
+        self.last_error: TemplateError | None = None
+        self._loading = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 16, 20, 16)
+        self.header = PageHeader("Templates", "Messages your campaigns send, rendered per contact")
+        self.new_button = QToolButton()
+        self.new_button.setText("New template")
+        self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.new_button)
+        for key, label in CHANNELS:
+            menu.addAction(label, lambda k=key: self.new_template(k))
+        self.new_button.setMenu(menu)
+        self.header.add_action_widget(self.new_button)
+        outer.addWidget(self.header)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.list = QListWidget()
+        self.list.setObjectName("templateList")
+        self.list.setSpacing(2)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.currentItemChanged.connect(self._select)
+        left_layout.addWidget(self.list)
+        splitter.addWidget(left)
+
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(8, 0, 8, 0)
+        self.editor = TemplateEditor()
+        self.editor.changed.connect(self._edited)
+        middle_layout.addWidget(self.editor, 1)
+        buttons = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setStyleSheet(f"color: {MUTED};")
+        buttons.addWidget(self.status, 1)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setObjectName("deleteTemplate")
+        self.delete_button.clicked.connect(self.confirm_delete)
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("saveTemplate")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.save_button)
+        middle_layout.addLayout(buttons)
+        splitter.addWidget(middle)
+
+        self.preview = TemplatePreview()
+        frame = QFrame()
+        frame_layout = QVBoxLayout(frame)
+        frame_layout.setContentsMargins(8, 0, 0, 0)
+        frame_layout.addWidget(self.preview)
+        splitter.addWidget(frame)
+        splitter.setSizes([190, 520, 480])
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
+        outer.addWidget(splitter, 1)
+
+        self.preview_debounce = Debouncer(300, self.update_preview, self)
+        self.contact_search = Debouncer(250, self._search_contacts, self)
+        picker = self.preview.contact_picker
+        picker.lineEdit().textEdited.connect(self.contact_search.poke)
+        picker.activated.connect(self._contact_chosen)
+        self.reload()
+
+    # -- list -------------------------------------------------------------------------
+    def reload(self, select: str | None = None) -> None:
+        with self.engine.connect() as conn:
+            templates = store_function("list_templates")(conn)
+        self._loading = True
+        self.list.clear()
+        for template in templates:
+            channel = CHANNEL_LABELS.get(template.get("channel"), template.get("channel"))
+            summary = (template.get("subject") or template.get("text") or "").splitlines()
+            item = QListWidgetItem(f"{template['name']}\n{channel} · {(summary or [''])[0][:40]}")
+            item.setData(Qt.ItemDataRole.UserRole, template["name"])
+            item.setToolTip(template.get("subject") or template.get("text") or "")
+            self.list.addItem(item)
+        self._loading = False
+        self._search_contacts(initial=True)
+        target = select or self.current_name
+        names = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+        if target in names:
+            self.list.setCurrentRow(names.index(target))
+        elif names:
+            self.list.setCurrentRow(0)
+        else:
+            self.new_template("email")
+        self.header.subtitle.setText(
+            f"{len(names)} templates · messages your campaigns send, rendered per contact"
+        )
+
+    def _select(self, item: QListWidgetItem | None, _previous=None) -> None:
+        if self._loading or item is None:
+            return
+        self.open_template(item.data(Qt.ItemDataRole.UserRole))
+
+    def open_template(self, name: str) -> None:
+        with self.engine.connect() as conn:
+            template = store_function("get_template")(conn, name)
+        self.current_name = name
+        self._loading = True
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == name:
+                self.list.setCurrentRow(row)
+        self.editor.set_template(template)
+        self._loading = False
+        self.status.setText("")
+        self.delete_button.setEnabled(True)
+        self.update_preview()
+
+    def new_template(self, channel: str = "email") -> None:
+        self.current_name = None
+        self.list.clearSelection()
+        self._loading = True
+        samples = {
+            "email": {"subject": "Hello {{ contact.first_name }}",
+                      "html": "<h1>Hello {{ contact.first_name }}!</h1>\n<p>…</p>\n"
+                              '<p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>\n',
+                      "text": "Hello {{ contact.first_name }}!\n"},
+            "sms": {"text": "Hi {{ contact.first_name }}, …"},
+            "message": {"text": "Hi {{ contact.first_name }}, …"},
+        }  # fmt: skip
+        self.editor.set_template({"name": "", "channel": channel, **samples[channel]})
+        self._loading = False
+        self.delete_button.setEnabled(False)
+        self.status.setText("New template — give it a name and save")
+        self.editor.name.setFocus()
+        self.update_preview()
+
+    # -- preview ----------------------------------------------------------------------
+    def _edited(self) -> None:
+        if self._loading:
+            return
+        self.status.setText("Unsaved changes")
+        self.preview_debounce.poke()
+
+    def check(self) -> tuple[str | None, TemplateError | None]:
+        for part, source, is_html in self.editor.parts():
+            try:
+                templating.compile_template(source, is_html)
+            except TemplateError as exc:
+                return part, exc
+        return None, None
+
+    def update_preview(self) -> None:
+        """Render every part for the chosen contact; show the first error at its line."""
+        part, error = self.check()
+        rendered: dict[str, str] = {}
+        if error is None:
+            context = preview_context(self.preview_contact, self.editor.current_channel())
+            for name, source, is_html in self.editor.parts():
+                try:
+                    rendered[name] = templating.render(source, context, html=is_html)
+                except TemplateError as exc:
+                    part, error = name, exc
+                    break
+        self.last_error = error
+        self.editor.show_error(part, error)
+        if error is not None:
+            self.preview.show_failure(f"Cannot render: {error_text(error)}")
+            return
+        template = self.editor.template()
+        if template["channel"] == "email":
+            self.preview.show_email(self.preview_contact, rendered["subject"], rendered["html"],
+                                    rendered["text"], template["sender"] or "")  # fmt: skip
+        else:
+            self.preview.show_short(self.preview_contact, template["channel"], rendered["text"])
+
+    def _search_contacts(self, initial: bool = False) -> None:
+        picker = self.preview.contact_picker
+        text = "" if initial else picker.currentText().strip()
+        if not initial and "<" in text:
+            return  # the user chose an entry, nothing to search
+        with self.engine.connect() as conn:
+            found = store_function("list_contacts")(conn, search=text, limit=30)
+        picker.blockSignals(True)
+        picker.clear()
+        picker.addItem("Sample contact (Alex Sample)", None)
+        for contact in found:
+            label = (
+                f"{contact_name(contact) or '—'} <{contact.get('email') or contact.get('phone')}>"
+            )
+            picker.addItem(label, contact["id"])
+        if initial:
+            picker.setCurrentIndex(1 if found else 0)
+        else:
+            picker.setEditText(text)
+        picker.blockSignals(False)
+        if initial and found:
+            self._contact_chosen(1)
+        elif not initial:
+            picker.showPopup()
+
+    def _contact_chosen(self, index: int) -> None:
+        contact_id = self.preview.contact_picker.itemData(index)
+        if contact_id is None:
+            self.preview_contact = dict(SAMPLE_CONTACT)
+        else:
+            with self.engine.connect() as conn:
+                self.preview_contact = dict(store_function("get_contact")(conn, contact_id))
+        self.update_preview()
+
+    def choose_contact(self, contact_id: int) -> None:
+        picker = self.preview.contact_picker
+        index = picker.findData(contact_id)
+        if index < 0:
+            with self.engine.connect() as conn:
+                contact = store_function("get_contact")(conn, contact_id)
+            picker.addItem(f"{contact_name(contact)} <{contact.get('email')}>", contact_id)
+            index = picker.count() - 1
+        picker.setCurrentIndex(index)
+        self._contact_chosen(index)
+
+    # -- saving -----------------------------------------------------------------------
+    def save(self) -> bool:
+        template = self.editor.template()
+        if not template["name"]:
+            self.status.setText("Give the template a name first.")
+            self.editor.name.setFocus()
+            return False
+        part, error = self.check()
+        if error is not None:
+            self.editor.show_error(part, error)
+            self.status.setText("Not saved: fix the marked line first.")
+            return False
+        try:
+            with self.engine.begin() as conn:
+                if self.current_name and self.current_name != template["name"]:
+                    store_function("delete_template")(conn, self.current_name)
+                store_function("save_template")(
+                    conn, template["name"], template["channel"], template["subject"],
+                    template["html"], template["text"],
+                )  # fmt: skip
+                if template["sender"] is not None:
+                    from sqlalchemy import update
+
+                    from engine.db.schema import templates as table
+
+                    conn.execute(update(table).where(table.c.name == template["name"])
+                                 .values(sender=template["sender"]))  # fmt: skip
+        except Exception as exc:
+            self.status.setText(f"Not saved: {error_text(exc)}")
+            return False
+        self.current_name = template["name"]
+        self.reload(select=template["name"])
+        self.status.setText(f"Saved “{template['name']}”")
+        self.templatesChanged.emit()
+        return True
+
+    def confirm_delete(self):
+        if not self.current_name:
+            return None
+        name = self.current_name
+        return ask(self, "Delete template", f"Delete the template “{name}”? Campaigns that use "
+                   "it will fail to send until it exists again.", "Delete",
+                   lambda: self.delete(name))  # fmt: skip
+
+    def delete(self, name: str) -> None:
+        with self.engine.begin() as conn:
+            store_function("delete_template")(conn, name)
+        self.current_name = None
+        self.reload()
+        self.status.setText(f"Deleted “{name}”")
+        self.templatesChanged.emit()

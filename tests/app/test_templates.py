@@ -1,0 +1,121 @@
+"""The templates screen: the preview follows edits, syntax errors point at their line."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QMessageBox
+from screen_data import make_database
+from sqlalchemy import select
+
+from app.templates import TemplatesScreen
+from engine.db.schema import templates
+
+
+def _screen(qtbot, tmp_path) -> TemplatesScreen:
+    engine = make_database(tmp_path / "t.db", n=20)
+    screen = TemplatesScreen(engine)
+    qtbot.addWidget(screen)
+    screen.resize(1280, 780)
+    screen.show()
+    qtbot.waitExposed(screen)
+    screen.open_template("welcome")
+    return screen
+
+
+def _type_at_end(qtbot, editor, text: str) -> None:
+    """Real key presses; QTest types ASCII only, so a newline is a Return key."""
+    editor.setFocus()
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            qtbot.keyClick(editor, Qt.Key.Key_Return)
+        if line:
+            qtbot.keyClicks(editor, line)
+
+
+def test_editing_updates_the_preview_for_the_chosen_contact(qtbot, tmp_path):
+    screen = _screen(qtbot, tmp_path)
+    preview = screen.preview
+    # The first contact in the database is chosen: Anna, plan "free".
+    assert "Welcome, Anna!" in preview.envelope.text()
+    assert "Your plan: free" in preview.browser.toPlainText()
+
+    _type_at_end(
+        qtbot, screen.editor.html, "\n<p>Score {{ contact.score }} in {{ contact.plan }}</p>"
+    )
+    qtbot.waitUntil(lambda: "Score 0 in free" in preview.browser.toPlainText())
+
+    screen.choose_contact(2)  # Ben, score 37, plan "pro"
+    assert "Welcome, Ben!" in preview.envelope.text()
+    assert "Score 37 in pro" in preview.browser.toPlainText()
+
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    with screen.engine.connect() as conn:
+        html = conn.scalar(select(templates.c.html).where(templates.c.name == "welcome"))
+    assert "{{ contact.score }}" in html
+
+
+def test_a_syntax_error_is_shown_at_its_line_and_blocks_saving(qtbot, tmp_path):
+    screen = _screen(qtbot, tmp_path)
+    editor = screen.editor
+    _type_at_end(qtbot, editor.html, "\n<p>ok</p>\n<p>{{ contact.first_name </p>")
+    qtbot.waitUntil(lambda: screen.last_error is not None)
+    # The HTML had 3 lines; the broken tag is on line 5.
+    assert editor.html.error_line == 5
+    assert editor.html.error_line_text() == "<p>{{ contact.first_name </p>"
+    assert editor.body_error.isVisible()
+    assert editor.body_error.text().startswith("HTML, line 5:")
+    assert "Cannot render" in screen.preview.envelope.text()
+
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    assert "fix the marked line" in screen.status.text()
+    with screen.engine.connect() as conn:
+        html = conn.scalar(select(templates.c.html).where(templates.c.name == "welcome"))
+    assert "{{ contact.first_name </p>" not in html
+
+    # Fixing the line clears the mark and the preview comes back.
+    editor.html.moveCursor(QTextCursor.MoveOperation.End)
+    editor.html.moveCursor(QTextCursor.MoveOperation.Left)
+    for _ in range(len("</p>")):
+        editor.html.moveCursor(QTextCursor.MoveOperation.Left)
+    qtbot.keyClicks(editor.html, "}}")
+    qtbot.waitUntil(lambda: screen.last_error is None)
+    assert editor.html.error_line is None
+    assert not editor.body_error.isVisible()
+    assert "Anna" in screen.preview.browser.toPlainText()
+
+
+def test_a_subject_error_is_shown_under_the_subject(qtbot, tmp_path):
+    screen = _screen(qtbot, tmp_path)
+    screen.editor.subject.setFocus()
+    qtbot.keyClicks(screen.editor.subject, " {% for %}")
+    qtbot.waitUntil(lambda: screen.last_error is not None)
+    assert screen.editor.subject_error.isVisible()
+    assert screen.editor.subject_error.text().startswith("Subject, line 1:")
+
+
+def test_new_sms_template_is_saved_and_deleted_after_confirmation(qtbot, tmp_path):
+    screen = _screen(qtbot, tmp_path)
+    screen.new_template("sms")
+    screen.editor.name.setFocus()
+    qtbot.keyClicks(screen.editor.name, "flash-sale")
+    screen.editor.text.setFocus()
+    screen.editor.text.selectAll()
+    qtbot.keyClicks(screen.editor.text, "Sale ends tonight, {{ contact.first_name }}!")
+    qtbot.waitUntil(lambda: "Sale ends tonight, Anna!" in screen.preview.text_view.toPlainText())
+    assert "1 SMS" in screen.preview.status.text()
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    names = [screen.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(screen.list.count())]
+    assert "flash-sale" in names
+    with screen.engine.connect() as conn:
+        row = conn.execute(select(templates).where(templates.c.name == "flash-sale")).one()
+    assert (row.channel, row.text) == ("sms", "Sale ends tonight, {{ contact.first_name }}!")
+
+    box = screen.confirm_delete()
+    qtbot.waitExposed(box)
+    delete_button = next(b for b in box.buttons() if b.text() == "Delete")
+    qtbot.mouseClick(delete_button, Qt.MouseButton.LeftButton)
+    with screen.engine.connect() as conn:
+        assert conn.scalar(select(templates.c.id).where(templates.c.name == "flash-sale")) is None
+    assert isinstance(box, QMessageBox)
