@@ -1,0 +1,397 @@
+"""The runner's loop: claim due enrollments in batches, move each batch through the
+diagram node group by node group, and write the results with a few bulk statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+
+from engine.clock import Clock, SystemClock, to_naive_utc
+from engine.db.schema import campaigns, contacts, enrollments, events, messages, steps
+from engine.runner.plan import Plan, Plans
+
+BATCH_SIZE = 2000
+MAX_HOPS = 200  # instant nodes one contact may pass in one tick (validation forbids loops)
+CONTACT_COLUMNS = (
+    "email",
+    "phone",
+    "first_name",
+    "last_name",
+    "timezone",
+    "unsubscribed",
+    "bounced",
+    "score",
+    "attributes",
+    "created_at",
+)
+
+
+@dataclass
+class TickReport:
+    """What one tick did."""
+
+    now: dt.datetime | None = None
+    enrolled: int = 0
+    moved: int = 0  # enrollments taken out of the queue and moved on
+    steps: int = 0
+    messages: int = 0
+    completed: int = 0
+    converted: int = 0
+    batches: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, other: TickReport) -> None:
+        for name in ("enrolled", "moved", "steps", "messages", "completed", "converted", "batches"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, value in other.by_status.items():
+            self.by_status[key] += value
+
+
+class Item:
+    """One enrollment moving through the diagram during a batch (plain slots, no ORM)."""
+
+    __slots__ = (
+        "arrived_at",
+        "campaign_id",
+        "contact",
+        "contact_id",
+        "converted_at",
+        "detail",
+        "due_at",
+        "ended",
+        "entered_at",
+        "hold",
+        "id",
+        "node_id",
+        "outcome",
+        "port",
+        "t",
+        "version",
+    )
+
+    def __init__(self, row: Any, now: dt.datetime) -> None:
+        self.id = row.id
+        self.campaign_id = row.campaign_id
+        self.version = row.version
+        self.contact_id = row.contact_id
+        self.node_id = row.node_id
+        # The moment the contact was really due: steps and waits count from it, so a
+        # coarse tick does not drift a journey.
+        self.t = min(row.due_at or now, now)
+        self.arrived_at = row.arrived_at
+        self.entered_at = row.entered_at
+        self.converted_at = row.converted_at
+        self.due_at = None
+        self.ended: str | None = None
+        contact = {name: getattr(row, name) for name in CONTACT_COLUMNS}
+        contact["id"] = row.contact_id
+        if not isinstance(contact["attributes"], dict):
+            contact["attributes"] = {}
+        self.contact = contact
+        self.reset()
+
+    def reset(self) -> None:
+        self.port: str | None = None
+        self.hold: dt.datetime | None = None
+        self.outcome: str | None = None
+        self.detail: str | None = None
+
+
+class Work:
+    """Rows a batch writes at its end, in bulk."""
+
+    def __init__(self) -> None:
+        self.steps: list[dict[str, Any]] = []
+        self.messages: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []  # may carry "_message_key" to link a message
+        self.score: list[dict[str, Any]] = []
+        self.tags_add: list[dict[str, Any]] = []
+        self.tags_remove: list[dict[str, Any]] = []
+        self.members_add: list[dict[str, Any]] = []
+        self.members_remove: list[dict[str, Any]] = []
+        self.contact_updates: dict[int, dict[str, Any]] = {}
+        self.unsubscribe: set[int] = set()
+        # Sends per contact in this batch, for the frequency cap.
+        self.sent_in_batch: dict[int, list[dt.datetime]] = defaultdict(list)
+
+
+class Runner:
+    """Moves contacts through live campaigns. `mode="simulate"` marks messages simulated
+    and records the engine events itself; `assume` adds engagement (see engine.simulate)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock | None = None,
+        mode: str = "live",
+        assume: dict[str, float] | None = None,
+        batch_size: int = BATCH_SIZE,
+        unsubscribe_url: str | None = None,
+    ) -> None:
+        if mode not in ("live", "simulate"):
+            raise ValueError("mode must be 'live' or 'simulate'")
+        self.engine = engine
+        self.clock = clock or SystemClock()
+        self.mode = mode
+        self.assume = dict(assume or {})
+        self.batch_size = batch_size
+        self.unsubscribe_url = unsubscribe_url
+        self.plans = Plans()
+        self.is_postgres = engine.dialect.name == "postgresql"
+        self.segment_check_every = dt.timedelta(0)
+        self._last_entry_check: dict[int, dt.datetime] = {}
+
+    # ---- the tick -------------------------------------------------------------------
+
+    def tick(self, now: dt.datetime | None = None, limit: int | None = None) -> TickReport:
+        """Do all work due at `now` (default: the clock's now): make scheduled campaigns
+        live, enroll, jump to goals, move due contacts. `limit` caps contacts moved."""
+        from engine.runner import entry
+
+        now = to_naive_utc(now) if now is not None else self.clock.now()
+        report = TickReport(now=now)
+        with self.engine.begin() as conn:
+            entry.activate_scheduled(conn, now)
+            live = entry.live_campaigns(conn)
+        for campaign_id, version in live:
+            with self.engine.begin() as conn:
+                plan = self.plans.get(conn, campaign_id, version)
+                report.enrolled += entry.run_triggers(self, conn, plan, now)
+                report.converted += entry.run_goals(conn, plan, now)
+                entry.detect_waited_events(conn, plan, now)
+        live_ids = [campaign_id for campaign_id, _ in live]
+        while live_ids:
+            room = None if limit is None else limit - report.moved
+            if room is not None and room <= 0:
+                break
+            size = self.batch_size if room is None else min(self.batch_size, room)
+            batch = self.run_batch(live_ids, now, size)
+            report.add(batch)
+            if batch.moved < size:
+                break
+        with self.engine.begin() as conn:
+            entry.finish_campaigns(conn, now)
+        return report
+
+    def run_batch(self, campaign_ids: list[int], now: dt.datetime, size: int) -> TickReport:
+        report = TickReport(now=now, batches=1)
+        with self.engine.begin() as conn:
+            items = self._claim(conn, campaign_ids, now, size)
+            if not items:
+                report.batches = 0
+                return report
+            work = Work()
+            self._move(conn, items, now, work, report)
+            self._write(conn, items, now, work, report)
+        report.moved = len(items)
+        return report
+
+    def _claim(
+        self, conn: Connection, campaign_ids: list[int], now: dt.datetime, size: int
+    ) -> list[Item]:
+        e = enrollments.c
+        query = (
+            select(
+                e.id,
+                e.campaign_id,
+                e.version,
+                e.contact_id,
+                e.node_id,
+                e.due_at,
+                e.arrived_at,
+                e.entered_at,
+                e.converted_at,
+                *(contacts.c[name] for name in CONTACT_COLUMNS),
+            )
+            .join(contacts, contacts.c.id == e.contact_id)
+            .where(e.status == "active", e.due_at <= now, e.campaign_id.in_(campaign_ids))
+            .order_by(e.due_at, e.id)
+            .limit(size)
+        )
+        if self.is_postgres:
+            query = query.with_for_update(skip_locked=True, of=enrollments)
+        return [Item(row, now) for row in conn.execute(query)]
+
+    # ---- moving ---------------------------------------------------------------------
+
+    def _move(
+        self, conn: Connection, items: list[Item], now: dt.datetime, work: Work, report: TickReport
+    ) -> None:
+        from engine.runner.nodes import handle
+
+        pending = items
+        for _hop in range(MAX_HOPS):
+            if not pending:
+                return
+            groups: dict[tuple[int, int, str], list[Item]] = defaultdict(list)
+            for item in pending:
+                groups[(item.campaign_id, item.version, item.node_id)].append(item)
+            pending = []
+            for (campaign_id, version, node_id), group in groups.items():
+                plan = self.plans.get(conn, campaign_id, version)
+                node = plan.nodes.get(node_id)
+                for item in group:
+                    item.reset()
+                if node is None:  # a node removed from the diagram: end the journey here
+                    for item in group:
+                        item.ended = "exited"
+                        self._step(
+                            work,
+                            plan,
+                            item,
+                            node_id,
+                            None,
+                            "failed",
+                            "node no longer in the campaign",
+                        )
+                    continue
+                handle(self, conn, plan, node, group, now, work)
+                for item in group:
+                    pending += self._after(plan, node_id, item, work, now)
+        for item in pending:  # a loop with no wait: stop it rather than spin
+            item.ended = "failed"
+            self._step(
+                work,
+                self.plans.get(conn, item.campaign_id, item.version),
+                item,
+                item.node_id,
+                None,
+                "failed",
+                "too many steps in one go (loop?)",
+            )
+
+    def _after(
+        self, plan: Plan, node_id: str, item: Item, work: Work, now: dt.datetime
+    ) -> list[Item]:
+        """Record the node's outcome; return the item if it moves on to another node now."""
+        if item.hold is not None:
+            item.due_at = item.hold if item.hold > now else now + dt.timedelta(seconds=1)
+            return []
+        if item.ended:  # exit node, or a handler that ended the journey
+            self._step(work, plan, item, node_id, None, item.outcome, item.detail)
+            return []
+        self._step(work, plan, item, node_id, item.port, item.outcome, item.detail)
+        target = plan.target(node_id, item.port) if item.port else None
+        if target is None:
+            item.ended = "completed"
+            return []
+        item.node_id = target
+        item.arrived_at = item.t
+        return [item]
+
+    def _step(
+        self,
+        work: Work,
+        plan: Plan,
+        item: Item,
+        node_id: str,
+        port: str | None,
+        outcome: str | None,
+        detail: str | None,
+    ) -> None:
+        work.steps.append(
+            {
+                "enrollment_id": item.id,
+                "campaign_id": plan.campaign_id,
+                "contact_id": item.contact_id,
+                "node_id": node_id,
+                "port": port,
+                "at": item.t,
+                "outcome": outcome,
+                "detail": detail,
+            }
+        )
+
+    # ---- writing --------------------------------------------------------------------
+
+    def _write(
+        self, conn: Connection, items: list[Item], now: dt.datetime, work: Work, report: TickReport
+    ) -> None:
+        from engine.runner import effects
+
+        rows = []
+        for item in items:
+            ended = item.ended
+            if ended:
+                report.completed += ended == "completed"
+            rows.append(
+                {
+                    "_id": item.id,
+                    "_node": item.node_id,
+                    "_status": ended or "active",
+                    "_due": None if ended else item.due_at,
+                    "_arrived": item.arrived_at,
+                    "_ended": item.t if ended else None,
+                    "_converted": item.converted_at,
+                }
+            )
+        e = enrollments.c
+        conn.execute(
+            update(enrollments)
+            .where(e.id == bindparam("_id"))
+            .values(
+                node_id=bindparam("_node"),
+                status=bindparam("_status"),
+                due_at=bindparam("_due"),
+                arrived_at=bindparam("_arrived"),
+                ended_at=bindparam("_ended"),
+                converted_at=bindparam("_converted"),
+            ),
+            rows,
+        )
+        if work.steps:
+            conn.execute(insert(steps), work.steps)
+            report.steps += len(work.steps)
+        if work.messages:
+            report.messages += self._insert_messages(conn, work)
+            for message in work.messages:
+                report.by_status[message["status"]] += 1
+        if work.events:
+            conn.execute(
+                insert(events),
+                [{k: v for k, v in ev.items() if not k.startswith("_")} for ev in work.events],
+            )
+        effects.apply_contact_changes(conn, work, now)
+
+    def _insert_messages(self, conn: Connection, work: Work) -> int:
+        """INSERT … ON CONFLICT (key) DO NOTHING: a replayed batch never adds a second
+        message. Events about a message get its id."""
+        dialect = conn.dialect.name
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        elif dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            dialect_insert = None
+        if dialect_insert is not None:
+            statement = dialect_insert(messages).on_conflict_do_nothing(index_elements=["key"])
+        else:
+            keys = [m["key"] for m in work.messages]
+            taken = set(conn.scalars(select(messages.c.key).where(messages.c.key.in_(keys))))
+            work.messages = [m for m in work.messages if m["key"] not in taken]
+            statement = insert(messages)
+        if not work.messages:
+            return 0
+        result = conn.execute(statement, work.messages)
+        linked = [ev for ev in work.events if ev.get("_message_key")]
+        if linked:
+            keys = sorted({ev["_message_key"] for ev in linked})
+            ids = {}
+            for start in range(0, len(keys), 900):
+                chunk = keys[start : start + 900]
+                ids.update(
+                    conn.execute(
+                        select(messages.c.key, messages.c.id).where(messages.c.key.in_(chunk))
+                    ).all()
+                )
+            for ev in linked:
+                ev["message_id"] = ids.get(ev["_message_key"])
+        return result.rowcount if result.rowcount and result.rowcount > 0 else len(work.messages)
+
+
+def campaign_names(conn: Connection) -> dict[int, str]:
+    return dict(conn.execute(select(campaigns.c.id, campaigns.c.name)).all())

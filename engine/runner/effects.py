@@ -1,0 +1,155 @@
+"""Actions that change contacts (update_contact, tag, segment, score), collected per batch
+and written with a few bulk statements at its end."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from engine.db.schema import contact_tags, contacts, segment_members, segments
+from engine.runner.messages import campaign_context, contact_context
+from engine.templating import compile_template
+
+CORE_COLUMNS = (
+    "email",
+    "phone",
+    "first_name",
+    "last_name",
+    "timezone",
+    "score",
+    "unsubscribed",
+    "bounced",
+)
+
+
+def update_contact(runner, conn, plan, node, items, now, work) -> None:
+    field, value = node.params["field"], node.params.get("value")
+    template = compile_template(value) if isinstance(value, str) and "{" in value else None
+    for item in items:
+        item.port = "out"
+        new = value
+        if template is not None:
+            try:
+                new = template.render(
+                    {
+                        "contact": contact_context(item.contact),
+                        "campaign": campaign_context(plan),
+                        "now": item.t,
+                    }
+                )
+            except Exception as exc:
+                item.outcome, item.detail = "failed", f"template error: {exc}"
+                continue
+        changes = work.contact_updates.setdefault(item.contact_id, {})
+        if field in CORE_COLUMNS:
+            item.contact[field] = new
+            changes[field] = new
+        else:
+            attributes = dict(item.contact["attributes"])
+            attributes[field] = new
+            item.contact["attributes"] = attributes
+            changes["attributes"] = attributes
+
+
+def tag(runner, conn, plan, node, items, now, work) -> None:
+    add = node.params.get("add") or []
+    remove = node.params.get("remove") or []
+    for item in items:
+        item.port = "out"
+        work.tags_add += [{"contact_id": item.contact_id, "tag": t} for t in add]
+        work.tags_remove += [{"_cid": item.contact_id, "_tag": t} for t in remove]
+
+
+def segment(runner, conn, plan, node, items, now, work) -> None:
+    name = node.params["segment"]
+    row = conn.execute(
+        select(segments.c.id, segments.c.kind).where(segments.c.name == name)
+    ).first()
+    for item in items:
+        item.port = "out"
+        if row is None or row.kind != "static":
+            item.outcome = "failed"
+            item.detail = f"segment {name!r} " + (
+                "does not exist" if row is None else "is not a static list"
+            )
+            continue
+        entry = {"segment_id": row.id, "contact_id": item.contact_id, "added_at": item.t}
+        if node.params.get("action", "add") == "add":
+            work.members_add.append(entry)
+        else:
+            work.members_remove.append({"_sid": row.id, "_cid": item.contact_id})
+
+
+def score(runner, conn, plan, node, items, now, work) -> None:
+    points = int(node.params.get("points", 0))
+    for item in items:
+        item.port = "out"
+        item.contact["score"] = (item.contact.get("score") or 0) + points
+        work.score.append({"_cid": item.contact_id, "_points": points})
+
+
+def _insert_ignore(conn: Connection, table, rows: list[dict]) -> None:
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        for row in rows:
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(table), row)
+            except Exception:
+                pass
+        return
+    conn.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+
+
+def apply_contact_changes(conn: Connection, work, now: dt.datetime) -> None:
+    """Write what the batch's actions did to contacts."""
+    if work.score:
+        conn.execute(
+            update(contacts)
+            .where(contacts.c.id == bindparam("_cid"))
+            .values(score=contacts.c.score + bindparam("_points")),
+            work.score,
+        )
+    if work.tags_add:
+        _insert_ignore(conn, contact_tags, work.tags_add)
+    if work.tags_remove:
+        conn.execute(
+            delete(contact_tags).where(
+                contact_tags.c.contact_id == bindparam("_cid"),
+                contact_tags.c.tag == bindparam("_tag"),
+            ),
+            work.tags_remove,
+        )
+    if work.members_add:
+        _insert_ignore(conn, segment_members, work.members_add)
+    if work.members_remove:
+        conn.execute(
+            delete(segment_members).where(
+                segment_members.c.segment_id == bindparam("_sid"),
+                segment_members.c.contact_id == bindparam("_cid"),
+            ),
+            work.members_remove,
+        )
+    for contact_id in work.unsubscribe:
+        work.contact_updates.setdefault(contact_id, {})["unsubscribed"] = True
+    by_columns: dict[tuple[str, ...], list[dict]] = {}
+    for contact_id, changes in work.contact_updates.items():
+        if not changes:
+            continue
+        key = tuple(sorted(changes))
+        by_columns.setdefault(key, []).append(
+            {"_cid": contact_id, **{f"_v_{k}": v for k, v in changes.items()}}
+        )
+    for columns, rows in by_columns.items():
+        values = {name: bindparam(f"_v_{name}") for name in columns}
+        conn.execute(
+            update(contacts)
+            .where(contacts.c.id == bindparam("_cid"))
+            .values(updated_at=now, **values),
+            rows,
+        )

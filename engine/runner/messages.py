@@ -1,0 +1,390 @@
+"""Building messages: the send actions, webhook and notify. Rendering happens per contact
+in the Jinja2 sandbox; suppression, the frequency cap and quiet hours are decided here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from engine.catalog import CHANNEL_OF
+from engine.db.schema import messages
+from engine.diagram import Node
+from engine.runner.plan import Plan
+from engine.runner.timing import contact_zone, quiet_until
+from engine.templating import TemplateError, compile_template
+
+SENT_EVENT = {"email": "email_sent", "sms": "sms_sent", "message": "message_sent"}
+CAPPED_STATUSES = ("queued", "sending", "sent", "simulated")
+CAPPED_CHANNELS = ("email", "sms", "message")
+DEFAULT_UNSUBSCRIBE = "https://example.com/unsubscribe?token={token}"
+
+
+def stable_fraction(*parts: Any) -> float:
+    """A number in [0, 1) fixed by its parts: splits and assumed engagement use it, so a
+    forecast and the live run agree."""
+    digest = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def contact_context(contact: dict[str, Any]) -> dict[str, Any]:
+    """The template's `contact`: attributes flattened, core fields on top, and
+    `contact.attributes` as the bag itself."""
+    out = dict(contact["attributes"])
+    out.update(contact)
+    first, last = contact.get("first_name") or "", contact.get("last_name") or ""
+    out.setdefault("name", f"{first} {last}".strip())
+    return out
+
+
+def unsubscribe_token(contact_id: int, campaign_id: int) -> str:
+    return hashlib.blake2b(f"{contact_id}:{campaign_id}".encode(), digest_size=12).hexdigest()
+
+
+def message_parts(plan: Plan, node: Node) -> tuple[dict[str, str], str | None, str | None]:
+    """(sources by part, sender, error) for a send node: its template or inline params."""
+    params = node.params
+    channel = CHANNEL_OF[node.type]
+    name = params.get("template")
+    if name:
+        row = plan.templates.get(name)
+        if row is None:
+            return {}, None, f"template {name!r} does not exist"
+        if channel == "email":
+            parts = {
+                "subject": row.get("subject") or "",
+                "html": row.get("html") or "",
+                "text": row.get("text") or "",
+            }
+        else:
+            parts = {"text": row.get("text") or row.get("html") or ""}
+        return parts, params.get("sender") or row.get("sender"), None
+    if channel == "email":
+        parts = {
+            "subject": params.get("subject") or "",
+            "html": params.get("body") or "",
+            "text": params.get("text") or "",
+        }
+    else:
+        parts = {"text": params.get("body") or ""}
+    return parts, params.get("sender"), None
+
+
+def _address(channel: str, node: Node, contact: dict[str, Any]) -> tuple[str | None, str]:
+    if channel == "email":
+        return contact.get("email") or None, "no email address"
+    if channel == "sms":
+        return contact.get("phone") or None, "no phone number"
+    kind = node.params.get("channel", "push")
+    value = contact["attributes"].get(kind)
+    if not value and kind in ("push", "in_app"):
+        value = f"contact:{contact['id']}"
+    if not value and kind == "whatsapp":
+        value = contact.get("phone")
+    return (str(value) if value else None), f"no {kind} address"
+
+
+def _cap_history(conn: Connection, plan: Plan, items: list) -> dict[int, list[dt.datetime]]:
+    """Messages already counted against the cap, per contact, in the earliest window."""
+    _count, per = plan.cap
+    since = min(item.t for item in items) - per
+    ids = sorted({item.contact_id for item in items})
+    rows = conn.execute(
+        select(messages.c.contact_id, messages.c.created_at).where(
+            messages.c.contact_id.in_(ids),
+            messages.c.created_at > since,
+            messages.c.status.in_(CAPPED_STATUSES),
+            messages.c.channel.in_(CAPPED_CHANNELS),
+        )
+    )
+    history: dict[int, list[dt.datetime]] = {}
+    for contact_id, created_at in rows:
+        history.setdefault(contact_id, []).append(created_at)
+    return history
+
+
+def _render(source: str, context: dict[str, Any], html: bool = False) -> str:
+    if not source:
+        return ""
+    return compile_template(source, html).render(context)
+
+
+def send(
+    runner, conn: Connection, plan: Plan, node: Node, items: list, now: dt.datetime, work
+) -> None:
+    """action.send_email / send_sms / send_message."""
+    channel = CHANNEL_OF[node.type]
+    parts, sender, setup_error = message_parts(plan, node)
+    history = _cap_history(conn, plan, items) if plan.cap else {}
+    simulate = runner.mode == "simulate"
+    campaign_ctx = campaign_context(plan)
+    node_ctx = {"id": node.id, "type": node.type, "label": node.label}
+    url_pattern = runner.unsubscribe_url or DEFAULT_UNSUBSCRIBE
+    attempts = _attempts(conn, plan, node, items)
+    for item in items:
+        item.port = "out"
+        contact = item.contact
+        if plan.quiet:
+            tz = contact_zone(contact.get("timezone"), plan.tz)
+            until = quiet_until(item.t, tz, *plan.quiet)
+            if until is not None:
+                if until > now:
+                    item.hold = until  # deferred, not skipped: sent when quiet hours end
+                    continue
+                item.t = until
+        key = f"{item.id}:{node.id}:{attempts.get(item.id, 1)}"
+        row = {
+            "key": key,
+            "enrollment_id": item.id,
+            "campaign_id": plan.campaign_id,
+            "node_id": node.id,
+            "contact_id": item.contact_id,
+            "channel": channel,
+            "to_address": None,
+            "sender": sender,
+            "subject": None,
+            "body_html": None,
+            "body_text": None,
+            "headers": None,
+            "status": "queued",
+            "error": None,
+            "attempts": 0,
+            "next_attempt_at": None,
+            "created_at": item.t,
+            "sent_at": None,
+        }
+        if channel == "message":
+            row["headers"] = {"channel": node.params.get("channel", "push")}
+        reason = None
+        status = None
+        if contact.get("unsubscribed"):
+            status, reason = "suppressed", "unsubscribed"
+        elif contact.get("bounced"):
+            status, reason = "suppressed", "bounced"
+        elif plan.cap:
+            count, per = plan.cap
+            since = item.t - per
+            earlier = history.get(item.contact_id, []) + work.sent_in_batch[item.contact_id]
+            if sum(1 for when in earlier if since < when <= item.t) >= count:
+                status, reason = "suppressed", "frequency cap"
+        if status is None:
+            address, missing = _address(channel, node, contact)
+            row["to_address"] = address
+            if setup_error:
+                status, reason = "failed", f"template error: {setup_error}"
+            elif address is None:
+                status, reason = "failed", missing
+        if status is None:
+            token = unsubscribe_token(item.contact_id, plan.campaign_id)
+            context = {
+                "contact": contact_context(contact),
+                "campaign": campaign_ctx,
+                "node": node_ctx,
+                "unsubscribe_url": url_pattern.format(token=token),
+                "now": item.t,
+            }
+            try:
+                if channel == "email":
+                    row["subject"] = _render(parts["subject"], context)
+                    row["body_html"] = _render(parts["html"], context, html=True)
+                    row["body_text"] = _render(parts["text"], context)
+                    row["headers"] = {"List-Unsubscribe": f"<{context['unsubscribe_url']}>"}
+                else:
+                    row["body_text"] = _render(parts["text"], context)
+            except TemplateError as exc:
+                status, reason = "failed", f"template error: {exc}"
+            except Exception as exc:  # anything a template can raise in the sandbox
+                status, reason = "failed", f"template error: {type(exc).__name__}: {exc}"
+        if status is None:
+            work.sent_in_batch[item.contact_id].append(item.t)
+            if simulate:
+                row["status"], row["sent_at"] = "simulated", item.t
+                item.outcome = "sent"
+                _engine_events(runner, plan, node, item, key, channel, work)
+            else:
+                row["next_attempt_at"] = item.t
+                item.outcome = "queued"
+        else:
+            row["status"], row["error"] = status, reason
+            item.outcome, item.detail = status, reason
+        work.messages.append(row)
+
+
+def campaign_context(plan: Plan) -> dict[str, Any]:
+    settings = plan.settings
+    return {
+        "id": plan.campaign_id,
+        "name": plan.name,
+        "version": plan.version,
+        "owner": plan.owner,
+        "utm_campaign": settings.get("utm_campaign"),
+        "settings": settings,
+    }
+
+
+def _attempts(conn: Connection, plan: Plan, node: Node, items: list) -> dict[int, int]:
+    """The visit number per enrollment for nodes inside a loop (so a second pass through
+    the same node is a new message, while a replayed batch is not)."""
+    if node.id not in cyclic_nodes(plan):
+        return {}
+    from sqlalchemy import func
+
+    from engine.db.schema import steps
+
+    ids = [item.id for item in items]
+    rows = conn.execute(
+        select(steps.c.enrollment_id, func.count())
+        .where(steps.c.enrollment_id.in_(ids), steps.c.node_id == node.id)
+        .group_by(steps.c.enrollment_id)
+    )
+    return {enrollment_id: n + 1 for enrollment_id, n in rows}
+
+
+def cyclic_nodes(plan: Plan) -> set[str]:
+    cached = getattr(plan, "_cyclic", None)
+    if cached is None:
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_edges_from((e.source, e.target) for e in plan.diagram.edges)
+        cached = set()
+        for component in nx.strongly_connected_components(graph):
+            if len(component) > 1 or any(graph.has_edge(n, n) for n in component):
+                cached |= component
+        plan._cyclic = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _engine_events(runner, plan: Plan, node: Node, item, key: str, channel: str, work) -> None:
+    """Simulate mode: the runner records the sent event, and assumed engagement later on."""
+    props = {"campaign": plan.name, "node": node.id}
+    base = {
+        "contact_id": item.contact_id,
+        "campaign_id": plan.campaign_id,
+        "node_id": node.id,
+        "properties": props,
+        "_message_key": key,
+    }
+    work.events.append({**base, "name": SENT_EVENT[channel], "occurred_at": item.t})
+    assume = runner.assume
+    if not assume or channel != "email":
+        return
+    u = stable_fraction(plan.name, node.id, item.contact_id, "engage")
+    v = stable_fraction(plan.name, node.id, item.contact_id, "delay")
+    opened_at = item.t + dt.timedelta(hours=1 + 47 * v)
+    if u < assume.get("opened", 0.0):
+        work.events.append({**base, "name": "email_opened", "occurred_at": opened_at})
+    if u < assume.get("clicked", 0.0):
+        clicked_at = opened_at + dt.timedelta(minutes=2 + 60 * v)
+        work.events.append({**base, "name": "email_clicked", "occurred_at": clicked_at})
+    w = stable_fraction(plan.name, node.id, item.contact_id, "leave")
+    if w < assume.get("bounced", 0.0):
+        work.events.append(
+            {**base, "name": "bounced", "occurred_at": item.t + dt.timedelta(minutes=5)}
+        )
+        work.contact_updates.setdefault(item.contact_id, {})["bounced"] = True
+    elif w < assume.get("bounced", 0.0) + assume.get("unsubscribed", 0.0):
+        work.events.append({**base, "name": "unsubscribed", "occurred_at": opened_at})
+        work.unsubscribe.add(item.contact_id)
+
+
+def webhook(
+    runner, conn: Connection, plan: Plan, node: Node, items: list, now: dt.datetime, work
+) -> None:
+    """action.webhook: a message on channel "webhook" (the dispatcher makes the call)."""
+    params = node.params
+    method = params.get("method", "POST")
+    _outgoing(
+        runner,
+        plan,
+        node,
+        items,
+        work,
+        "webhook",
+        {"to": params.get("url", ""), "text": params.get("body", "")},
+        headers={"method": method},
+    )
+
+
+def notify(
+    runner, conn: Connection, plan: Plan, node: Node, items: list, now: dt.datetime, work
+) -> None:
+    """action.notify: tell the campaign owner (or `to`) about this contact."""
+    params = node.params
+    _outgoing(
+        runner,
+        plan,
+        node,
+        items,
+        work,
+        "notify",
+        {
+            "to": params.get("to", "") or (plan.owner or ""),
+            "subject": params.get("subject", ""),
+            "text": params.get("body", ""),
+        },
+    )
+
+
+def _outgoing(
+    runner,
+    plan: Plan,
+    node: Node,
+    items: list,
+    work,
+    channel: str,
+    parts: dict[str, str],
+    headers: dict | None = None,
+) -> None:
+    simulate = runner.mode == "simulate"
+    campaign_ctx = campaign_context(plan)
+    node_ctx = {"id": node.id, "type": node.type, "label": node.label}
+    for item in items:
+        item.port = "out"
+        context = {
+            "contact": contact_context(item.contact),
+            "campaign": campaign_ctx,
+            "node": node_ctx,
+            "now": item.t,
+            "unsubscribe_url": "",
+        }
+        row = {
+            "key": f"{item.id}:{node.id}:1",
+            "enrollment_id": item.id,
+            "campaign_id": plan.campaign_id,
+            "node_id": node.id,
+            "contact_id": item.contact_id,
+            "channel": channel,
+            "to_address": None,
+            "sender": None,
+            "subject": None,
+            "body_html": None,
+            "body_text": None,
+            "headers": headers,
+            "status": "queued",
+            "error": None,
+            "attempts": 0,
+            "next_attempt_at": item.t,
+            "created_at": item.t,
+            "sent_at": None,
+        }
+        try:
+            row["to_address"] = _render(parts.get("to", ""), context).strip() or None
+            row["subject"] = _render(parts.get("subject", ""), context) or None
+            row["body_text"] = _render(parts.get("text", ""), context)
+        except Exception as exc:
+            row["status"], row["error"] = "failed", f"template error: {exc}"
+            item.outcome, item.detail = "failed", row["error"]
+            work.messages.append(row)
+            continue
+        if row["to_address"] is None:
+            row["status"], row["error"] = "failed", "no address"
+            item.outcome, item.detail = "failed", "no address"
+        elif simulate:
+            row["status"], row["sent_at"], row["next_attempt_at"] = "simulated", item.t, None
+            item.outcome = "sent"
+        else:
+            item.outcome = "queued"
+        work.messages.append(row)
