@@ -1,0 +1,135 @@
+"""The campaigns screen, driven with real clicks, checked against the database."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app.campaigns import CampaignsScreen
+from engine.campaigns import get_campaign, list_campaigns, load_diagram
+from engine.db.schema import campaign_versions, campaigns
+from shell_helpers import click_button, when_modal, workspace
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def make_screen(qtbot, tmp_path):
+    ws = workspace(tmp_path)
+    screen = CampaignsScreen(ws)
+    qtbot.addWidget(screen)
+    screen.resize(1200, 700)
+    screen.show()
+    return ws, screen
+
+
+def select_row(qtbot, screen: CampaignsScreen, name: str) -> None:
+    for row in range(screen.proxy.rowCount()):
+        index = screen.proxy.index(row, 0)
+        if index.data() == name:
+            rect = screen.table.visualRect(index)
+            qtbot.mouseClick(screen.table.viewport(), LEFT, pos=rect.center())
+            assert screen.selected()["name"] == name
+            return
+    raise AssertionError(f"{name!r} is not listed")
+
+
+def test_new_campaign_from_a_sample_is_stored_as_a_draft(qtbot, tmp_path):
+    ws, screen = make_screen(qtbot, tmp_path)
+    opened: list[int] = []
+    screen.openRequested.connect(opened.append)
+
+    def choose_sample(dialog):
+        items = dialog.choices
+        row = next(i for i in range(items.count()) if "Welcome series" in items.item(i).text())
+        rect = items.visualItemRect(items.item(row))
+        qtbot.mouseClick(items.viewport(), LEFT, pos=rect.center())
+        assert dialog.name.text() == "Welcome series"
+        click_button(qtbot, dialog, "Create")
+
+    seen = when_modal(qtbot, choose_sample)
+    qtbot.mouseClick(screen.new_button, LEFT)
+    assert seen, "the New campaign dialog did not open"
+    with ws.engine.connect() as conn:
+        stored = get_campaign(conn, "Welcome series")
+        diagram = load_diagram(conn, stored["id"])
+    assert stored["status"] == "draft"
+    assert {"start", "hello", "opened", "purchased"} <= set(diagram.nodes)
+    assert opened == [stored["id"]]
+    assert screen.model.rowCount() == 1
+    assert screen.selected()["name"] == "Welcome series"
+
+
+def test_blank_campaign_gets_a_unique_name(qtbot, tmp_path):
+    ws, screen = make_screen(qtbot, tmp_path)
+    for _ in range(2):
+        when_modal(qtbot, lambda d: click_button(qtbot, d, "Create"))
+        qtbot.mouseClick(screen.new_button, LEFT)
+    with ws.engine.connect() as conn:
+        names = sorted(r["name"] for r in list_campaigns(conn))
+    assert names == ["Untitled campaign", "Untitled campaign (2)"]
+
+
+def test_buttons_follow_the_allowed_actions(qtbot, tmp_path):
+    ws, screen = make_screen(qtbot, tmp_path)
+    assert not screen.buttons["start"].isEnabled()  # nothing selected
+    screen.create("Spring sale")
+    select_row(qtbot, screen, "Spring sale")
+    enabled = {name for name, b in screen.buttons.items() if b.isEnabled()}
+    assert {"open", "duplicate", "delete", "start", "schedule"} <= enabled
+    assert not ({"pause", "resume", "stop"} & enabled)
+
+
+def test_a_campaign_with_problems_cannot_start_and_says_why(qtbot, tmp_path):
+    ws, screen = make_screen(qtbot, tmp_path)
+    screen.create("Empty canvas")
+    select_row(qtbot, screen, "Empty canvas")
+    qtbot.mouseClick(screen.buttons["start"], LEFT)
+    assert screen.message.isVisible()
+    assert "Empty canvas" in screen.message.text()
+    assert "problem" in screen.message.text()
+    assert get_campaign(ws.engine, "Empty canvas")["status"] == "draft"
+
+
+def test_duplicate_and_delete_with_confirmation(qtbot, tmp_path):
+    ws, screen = make_screen(qtbot, tmp_path)
+    screen.create("Newsletter")
+    select_row(qtbot, screen, "Newsletter")
+    qtbot.mouseClick(screen.buttons["duplicate"], LEFT)
+    copy = get_campaign(ws.engine, "Newsletter (copy)")
+    assert copy["status"] == "draft"
+    assert screen.selected()["name"] == "Newsletter (copy)"
+
+    # Cancel keeps it.
+    when_modal(qtbot, lambda d: click_button(qtbot, d, "Cancel"))
+    qtbot.mouseClick(screen.buttons["delete"], LEFT)
+    assert get_campaign(ws.engine, "Newsletter (copy)")["id"] == copy["id"]
+
+    when_modal(qtbot, lambda d: click_button(qtbot, d, "Delete"))
+    qtbot.mouseClick(screen.buttons["delete"], LEFT)
+    with ws.engine.connect() as conn:
+        names = [r.name for r in conn.execute(select(campaigns.c.name))]
+        versions = conn.execute(
+            select(campaign_versions).where(campaign_versions.c.campaign_id == copy["id"])
+        ).all()
+    assert names == ["Newsletter"]
+    assert versions == []
+    assert [r["name"] for r in screen.model.rows] == ["Newsletter"]
+
+
+def test_search_and_status_filter(qtbot, tmp_path):
+    ws, screen = make_screen(qtbot, tmp_path)
+    for name in ("Spring sale", "Summer sale", "Welcome"):
+        screen.create(name)
+    qtbot.keyClicks(screen.search, "sale")
+    assert screen.proxy.rowCount() == 2
+    screen.search.clear()
+    assert screen.proxy.rowCount() == 3
+    screen.status.setCurrentIndex(screen.status.findData("live"))
+    assert screen.proxy.rowCount() == 0
+    screen.status.setCurrentIndex(screen.status.findData("draft"))
+    assert screen.proxy.rowCount() == 3
+    # Sorting by name through the header.
+    screen.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert [screen.proxy.index(r, 0).data() for r in range(3)] == [
+        "Spring sale", "Summer sale", "Welcome"
+    ]  # fmt: skip
