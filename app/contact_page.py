@@ -71,7 +71,7 @@ def avatar_pixmap(name: str, size: int = 56) -> QPixmap:
 class TimelineDelegate(QStyledItemDelegate):
     """A journey entry: time on the left, a coloured dot on a line, title and detail."""
 
-    TIME_WIDTH = 118
+    TIME_WIDTH = 136
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         entry: dict[str, Any] = index.data(TimelineRole) or {}
@@ -189,10 +189,10 @@ class ContactPage(QWidget):
         bar.addWidget(self.back_button)
         bar.addStretch(1)
         self.status_label = QLabel()
-        self.status_label.setStyleSheet(f"color: {MUTED};")
+        self.status_label.setObjectName("mutedLabel")
         bar.addWidget(self.status_label)
         self.save_button = QPushButton("Save changes")
-        self.save_button.setObjectName("saveContact")
+        self.save_button.setObjectName("primaryButton")
         self.save_button.setDefault(True)
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save)
@@ -210,7 +210,7 @@ class ContactPage(QWidget):
         font.setBold(True)
         self.name_label.setFont(font)
         self.subtitle_label = QLabel()
-        self.subtitle_label.setStyleSheet(f"color: {MUTED};")
+        self.subtitle_label.setObjectName("mutedLabel")
         self.badges = QHBoxLayout()
         self.badges.setSpacing(6)
         names.addWidget(self.name_label)
@@ -250,6 +250,7 @@ class ContactPage(QWidget):
             form.addRow(label, edit)
         self.score_box = QSpinBox()
         self.score_box.setRange(-1_000_000, 1_000_000)
+        self.score_box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
         self.score_box.valueChanged.connect(self._mark_dirty)
         form.addRow("Score", self.score_box)
         self.unsubscribed_box = QCheckBox("Unsubscribed from all messages")
@@ -262,7 +263,7 @@ class ContactPage(QWidget):
         form.addRow("Tags", self.tags_edit)
         self.segments_label = QLabel()
         self.segments_label.setWordWrap(True)
-        self.segments_label.setStyleSheet(f"color: {MUTED};")
+        self.segments_label.setObjectName("mutedLabel")
         form.addRow("Segments", self.segments_label)
         layout.addWidget(profile)
 
@@ -527,8 +528,7 @@ class ContactPage(QWidget):
         values = self.changes()
         problem = self.problem(values)
         if problem:
-            self.status_label.setText(problem)
-            self.status_label.setStyleSheet("color: #b91c1c;")
+            self._show_error(problem)
             return False
         try:
             with self.engine.begin() as conn:
@@ -539,7 +539,7 @@ class ContactPage(QWidget):
         except Exception as exc:
             self._show_error(f"Could not save this contact: {error_text(exc)}")
             return False
-        self.status_label.setStyleSheet(f"color: {MUTED};")
+        self._set_status_kind("mutedLabel")
         self.load(self.contact_id)
         self.status_label.setText("Saved")
         self.saved.emit(self.contact_id)
@@ -547,4 +547,9 @@ class ContactPage(QWidget):
 
     def _show_error(self, text: str) -> None:
         self.status_label.setText(text)
-        self.status_label.setStyleSheet("color: #b91c1c;")
+        self._set_status_kind("formProblem")
+
+    def _set_status_kind(self, name: str) -> None:
+        self.status_label.setObjectName(name)
+        self.status_label.style().unpolish(self.status_label)
+        self.status_label.style().polish(self.status_label)

@@ -232,7 +232,7 @@ class ContactsTable(QWidget):
         bar.addWidget(self.search_box)
         bar.addStretch(1)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet(f"color: {MUTED};")
+        self.count_label.setObjectName("mutedLabel")
         bar.addWidget(self.count_label)
         layout.addLayout(bar)
 

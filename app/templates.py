@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +36,6 @@ from engine.templating import TemplateError
 
 CHANNELS = (("email", "Email"), ("sms", "SMS"), ("message", "Message (messenger / push)"))
 CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "message": "Message"}
-ERROR_STYLE = "color: #b91c1c; background: #fef2f2; border-radius: 4px; padding: 4px 8px;"
 SAMPLE_CONTACT: dict[str, Any] = {
     "id": 0,
     "email": "alex@example.com",
@@ -108,7 +106,8 @@ class TemplateEditor(QWidget):
         form.addRow(self.subject_label, self.subject)
         layout.addLayout(form)
         self.subject_error = QLabel()
-        self.subject_error.setStyleSheet(ERROR_STYLE)
+        self.subject_error.setObjectName("messageBar")
+        self.subject_error.setProperty("kind", "error")
         self.subject_error.hide()
         layout.addWidget(self.subject_error)
 
@@ -121,9 +120,9 @@ class TemplateEditor(QWidget):
         self.tabs.addTab(self.text, "Plain text")
         layout.addWidget(self.tabs, 1)
         self.body_error = QLabel()
-        self.body_error.setObjectName("templateError")
+        self.body_error.setObjectName("messageBar")
         self.body_error.setWordWrap(True)
-        self.body_error.setStyleSheet(ERROR_STYLE)
+        self.body_error.setProperty("kind", "error")
         self.body_error.hide()
         layout.addWidget(self.body_error)
         hint = QLabel(
@@ -131,7 +130,7 @@ class TemplateEditor(QWidget):
             "{{ unsubscribe_url }} — templates run in a sandbox."
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet(f"color: {MUTED};")
+        hint.setObjectName("mutedLabel")
         layout.addWidget(hint)
 
         for edit in (self.name, self.sender, self.subject):
@@ -224,9 +223,8 @@ class TemplatePreview(QWidget):
         self.envelope.setObjectName("previewEnvelope")
         self.envelope.setTextFormat(Qt.TextFormat.RichText)
         self.envelope.setWordWrap(True)
-        self.envelope.setStyleSheet(
-            "background: #f9fafb; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px;"
-        )
+        self.envelope.setObjectName("card")
+        self.envelope.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.envelope)
         self.tabs = QTabWidget()
         self.browser = QTextBrowser()
@@ -239,7 +237,7 @@ class TemplatePreview(QWidget):
         self.tabs.addTab(self.text_view, "Plain text")
         layout.addWidget(self.tabs, 1)
         self.status = QLabel()
-        self.status.setStyleSheet(f"color: {MUTED};")
+        self.status.setObjectName("mutedLabel")
         layout.addWidget(self.status)
 
     def show_email(self, contact: dict, subject: str, html: str, text: str, sender: str) -> None:
@@ -300,9 +298,7 @@ class TemplatesScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
         self.header = PageHeader("Templates", "Messages your campaigns send, rendered per contact")
-        self.new_button = QToolButton()
-        self.new_button.setText("New template")
-        self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.new_button = QPushButton("New template")
         menu = QMenu(self.new_button)
         for key, label in CHANNELS:
             menu.addAction(label, lambda k=key: self.new_template(k))
@@ -330,13 +326,13 @@ class TemplatesScreen(QWidget):
         middle_layout.addWidget(self.editor, 1)
         buttons = QHBoxLayout()
         self.status = QLabel()
-        self.status.setStyleSheet(f"color: {MUTED};")
+        self.status.setObjectName("mutedLabel")
         buttons.addWidget(self.status, 1)
         self.delete_button = QPushButton("Delete")
         self.delete_button.setObjectName("deleteTemplate")
         self.delete_button.clicked.connect(self.confirm_delete)
         self.save_button = QPushButton("Save")
-        self.save_button.setObjectName("saveTemplate")
+        self.save_button.setObjectName("primaryButton")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.delete_button)
