@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from shell_helpers import click_button, when_modal, workspace
 from sqlalchemy import select
 
 from app.campaigns import CampaignsScreen
 from engine.campaigns import get_campaign, list_campaigns, load_diagram
 from engine.db.schema import campaign_versions, campaigns
-from shell_helpers import click_button, when_modal, workspace
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -70,7 +70,7 @@ def test_blank_campaign_gets_a_unique_name(qtbot, tmp_path):
 
 
 def test_buttons_follow_the_allowed_actions(qtbot, tmp_path):
-    ws, screen = make_screen(qtbot, tmp_path)
+    _ws, screen = make_screen(qtbot, tmp_path)
     assert not screen.buttons["start"].isEnabled()  # nothing selected
     screen.create("Spring sale")
     select_row(qtbot, screen, "Spring sale")
@@ -117,7 +117,7 @@ def test_duplicate_and_delete_with_confirmation(qtbot, tmp_path):
 
 
 def test_search_and_status_filter(qtbot, tmp_path):
-    ws, screen = make_screen(qtbot, tmp_path)
+    _ws, screen = make_screen(qtbot, tmp_path)
     for name in ("Spring sale", "Summer sale", "Welcome"):
         screen.create(name)
     qtbot.keyClicks(screen.search, "sale")
