@@ -1,0 +1,86 @@
+"""The main window: navigation, the action table, the engine's state in the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+from shell_helpers import workspace
+
+from app.campaigns import CampaignsScreen
+from app.main_window import ACTIONS, SCREENS, MainWindow, is_empty
+from engine.clock import VirtualClock
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def make_window(qtbot, tmp_path, start_engine=False):
+    ws = workspace(tmp_path, clock=VirtualClock())
+    window = MainWindow(ws, start_engine=start_engine)
+    qtbot.addWidget(window)
+    window.show()
+    return ws, window
+
+
+def test_navigation_shows_each_screen(qtbot, tmp_path):
+    _ws, window = make_window(qtbot, tmp_path)
+    assert isinstance(window.stack.currentWidget(), CampaignsScreen)
+    for spec in SCREENS:
+        qtbot.mouseClick(window.nav_buttons[spec.key], LEFT)
+        assert window.stack.currentWidget() is window.screens[spec.key]
+        assert window.nav_buttons[spec.key].isChecked()
+    # Every screen was built once and is kept.
+    assert set(window.screens) == {s.key for s in SCREENS}
+
+
+def test_every_action_in_the_table_is_in_a_menu_with_its_shortcut(qtbot, tmp_path):
+    _ws, window = make_window(qtbot, tmp_path)
+    menu_actions = {
+        a.objectName(): a for menu in window.menuBar().actions() for a in menu.menu().actions()
+    }
+    for spec in ACTIONS:
+        action = menu_actions[f"action_{spec.key}"]
+        assert action.shortcut() == QKeySequence(spec.shortcut)
+    shortcuts = [spec.shortcut for spec in ACTIONS if spec.shortcut]
+    shortcuts += [s.shortcut for s in SCREENS]
+    assert len(shortcuts) == len(set(shortcuts)), "two actions share a shortcut"
+
+
+def test_campaign_actions_need_an_open_campaign(qtbot, tmp_path):
+    _ws, window = make_window(qtbot, tmp_path)
+    assert not window.actions["save"].isEnabled()
+    assert not window.actions["simulate"].isEnabled()
+
+
+def test_status_bar_shows_the_engine_state(qtbot, tmp_path):
+    ws, window = make_window(qtbot, tmp_path)
+    assert "stopped" in window.status_engine.text().lower()
+    ws.service.start(background=False)
+    assert "ready" in window.status_engine.text().lower()
+    ws.service.run_once()
+    assert "last pass" in window.status_engine.text()
+
+
+def test_the_engine_starts_with_the_window_and_stops_with_it(qtbot, tmp_path):
+    ws = workspace(tmp_path, clock=VirtualClock())
+    window = MainWindow(ws, start_engine=True)
+    qtbot.addWidget(window)
+    assert ws.service.state == "running", ws.service.error
+    assert "running" in window.status_engine.text().lower()
+    window.close()
+    assert ws.service.state == "stopped"
+
+
+def test_dark_theme_toggle_restyles_the_application(qtbot, tmp_path):
+    _ws, window = make_window(qtbot, tmp_path)
+    app = QApplication.instance()
+    window.actions["dark_theme"].trigger()
+    assert app.property("campaignStudioTheme") == "dark"
+    assert "#14161f" in app.styleSheet()
+    window.actions["dark_theme"].trigger()
+    assert app.property("campaignStudioTheme") == "light"
+
+
+def test_empty_database_is_detected(tmp_path):
+    ws = workspace(tmp_path)
+    assert is_empty(ws.engine)
