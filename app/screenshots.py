@@ -1,0 +1,120 @@
+"""Regenerate the shell's screenshots in docs/ from a demo workspace that has run for a while.
+
+    QT_QPA_PLATFORM=offscreen python -m app.screenshots [--out docs] [--contacts 1500]
+
+Builds a demo database, starts its campaigns on a virtual clock, runs the engine over
+simulated days, then grabs the campaigns list, a canvas with live figures and a dashboard.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+SHOTS = ("campaigns.png", "canvas-live.png", "dashboard.png")
+
+
+def run_demo_days(db: str, clock, days: int = 14, step_hours: int = 6) -> None:
+    """Start every draft campaign that can start, then let the engine work `days` days."""
+    from engine.service import EngineService
+
+    from engine.campaigns import allowed_actions, list_campaigns, start
+    from engine.db import open_database
+
+    engine = open_database(db)
+    for row in list_campaigns(engine):
+        if "start" in allowed_actions(row["status"]):
+            try:
+                start(engine, row["id"], clock.now())
+            except Exception as exc:  # a demo campaign that cannot start stays a draft
+                print(f"not started: {row['name']}: {exc}", file=sys.stderr)
+    service = EngineService(db, clock=clock)
+    for _ in range(days * 24 // step_hours):
+        service.run_once()
+        clock.advance(timedelta(hours=step_hours))
+    service.run_once()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="docs", help="folder for the PNG files")
+    parser.add_argument("--contacts", type=int, default=1500)
+    parser.add_argument("--days", type=int, default=14)
+    parser.add_argument("--db", help="use this database instead of a fresh demo one")
+    parser.add_argument("--campaign", default="Welcome series", help="campaign for the canvas")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.main_window import MainWindow, open_workspace
+    from app.style import apply_style
+    from engine.clock import VirtualClock
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_style(app, "light")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    clock = VirtualClock(datetime(2026, 3, 2, 8, 0))
+    if args.db:
+        db = args.db
+    else:
+        from engine.demo import build_demo
+
+        from engine.db import open_database
+
+        db = str(Path(tempfile.mkdtemp(prefix="cs-shots-")) / "demo.db")
+        build_demo(open_database(db), contacts=args.contacts)
+        run_demo_days(db, clock, args.days)
+
+    workspace = open_workspace(db, clock=clock)
+    window = MainWindow(workspace, start_engine=False)
+    window.resize(1440, 900)
+    window.show()
+    app.processEvents()
+
+    screen = window.campaigns
+    screen.refresh()
+    screen.select(_campaign_id(screen, args.campaign))
+    app.processEvents()
+    _save(window, out / "campaigns.png")
+
+    campaign_id = _campaign_id(screen, args.campaign)
+    page = window.open_campaign(campaign_id)
+    page.stats_toggle.setChecked(True)
+    app.processEvents()
+    view = getattr(page.editor, "view", None)
+    if view is not None and hasattr(view, "zoom_to_fit"):
+        view.zoom_to_fit()
+    app.processEvents()
+    _save(window, out / "canvas-live.png")
+
+    window.open_dashboard(campaign_id)
+    app.processEvents()
+    _save(window, out / "dashboard.png")
+    page.close_page()
+    workspace.service.shutdown()
+    return 0
+
+
+def _campaign_id(screen, name: str) -> int:
+    for row in screen.model.rows:
+        if row["name"] == name:
+            return int(row["id"])
+    return int(screen.model.rows[0]["id"])
+
+
+def _save(window, path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):
+        QApplication.processEvents()
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
