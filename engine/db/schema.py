@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -43,8 +44,9 @@ contacts = Table(
     Column("timezone", String(64)),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime),
-    Column("unsubscribed", Boolean, nullable=False, default=False, server_default=text("0")),
-    Column("bounced", Boolean, nullable=False, default=False, server_default=text("0")),
+    # false() renders 0 on SQLite and false on PostgreSQL (a bare "0" fails there)
+    Column("unsubscribed", Boolean, nullable=False, default=False, server_default=false()),
+    Column("bounced", Boolean, nullable=False, default=False, server_default=false()),
     Column("score", Integer, nullable=False, default=0, server_default=text("0")),
     Column("attributes", JSON, nullable=False, default=dict),
 )
