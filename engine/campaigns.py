@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, literal, select, update
 from sqlalchemy import delete as sql_delete
 
 from engine.clock import to_naive_utc, utcnow
@@ -317,6 +317,17 @@ def stop(engine: Engine, campaign_id: int | str, now: dt.datetime | None = None)
     now = to_naive_utc(now) if now is not None else utcnow()
     with engine.begin() as conn:
         campaign = _require(conn, campaign_id, "stop")
+        e = enrollments.c
+        # Everyone inside leaves where they stand: a step without a port says so.
+        conn.execute(
+            insert(steps).from_select(
+                ["enrollment_id", "campaign_id", "contact_id", "node_id", "port", "at",
+                 "outcome", "detail"],
+                select(e.id, e.campaign_id, e.contact_id, e.node_id, literal(None),
+                       literal(now), literal("stopped"), literal("campaign stopped"))
+                .where(e.campaign_id == campaign["id"], e.status == "active"),
+            )
+        )  # fmt: skip
         conn.execute(
             update(enrollments)
             .where(enrollments.c.campaign_id == campaign["id"], enrollments.c.status == "active")

@@ -1,15 +1,131 @@
-"""`campaign-studio simulate` — being built (see the engine issues)."""
+"""`campaign-studio simulate FILE --db DB --days N [--start ISO] [--assume K=R,...] [--json]`:
+a forecast on a copy of the database; exit 1 when the campaign has errors, 2 on bad input."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+
+from engine.campaigns import CampaignError
+from engine.durations import DurationError, parse_datetime
+from engine.fileformat import FormatError, load
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    parser.add_argument("file", help="a .campaign.json file")
+    parser.add_argument(
+        "--db",
+        dest="sim_db",
+        metavar="DB",
+        help="database to copy: a SQLite file or a SQLAlchemy URL",
+    )
+    parser.add_argument("--days", type=float, required=True, help="how many days to run")
+    parser.add_argument("--start", help="ISO date-time to start at (default: now)")
+    parser.add_argument(
+        "--assume", default="", help="engagement rates, e.g. opened=0.3,clicked=0.1,purchase=0.05"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("campaign-studio simulate: not available yet", file=sys.stderr)
-    return 2
+    from engine.simulate import SimulationError, parse_assume, simulate
+
+    db = args.sim_db or getattr(args, "db", None)
+    if not db:
+        print("error: simulate needs --db DB (a SQLite file or a SQLAlchemy URL)", file=sys.stderr)
+        return 2
+    try:
+        diagram, problems = load(args.file, strict=False)
+    except FormatError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        for problem in errors:
+            print(problem, file=sys.stderr)
+        return 1
+    try:
+        assume = parse_assume(args.assume)
+        start = parse_datetime(args.start) if args.start else None
+    except (SimulationError, DurationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.days <= 0:
+        print("error: --days must be more than 0", file=sys.stderr)
+        return 2
+    bar = _progress_bar(args.days)
+    try:
+        result = simulate(
+            diagram, db, args.days, start=start, assume=assume, progress=bar.update if bar else None
+        )
+    except CampaignError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except SimulationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if bar:
+            bar.close()
+    if args.json:
+        print(json.dumps(result, indent=2, sort_keys=True, default=str))
+    else:
+        print(format_table(result, f"Forecast: {diagram.name}, {args.days:g} days"))
+    return 0
+
+
+class _Bar:
+    def __init__(self, days: float) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(
+            total=int(days * 86400),
+            unit="s",
+            unit_scale=True,
+            desc="simulating",
+            file=sys.stderr,
+            leave=False,
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| day {postfix}",
+        )
+        self.done = 0
+
+    def update(self, done: int, total: int | None) -> None:
+        self.bar.set_postfix_str(f"{done / 86400:.1f}", refresh=False)
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _progress_bar(days: float) -> _Bar | None:
+    return _Bar(days) if sys.stderr.isatty() else None
+
+
+SEND_COLUMNS = ("sent", "failed", "suppressed", "opened", "clicked", "unsubscribed")
+
+
+def format_table(result: dict, title: str) -> str:
+    """A readable table of per-node figures, then the campaign totals."""
+    nodes = result["nodes"]
+    width = max([len(n) for n in nodes] + [4])
+    head = f"{'node':<{width}}  {'entered':>7}  {'waiting':>7}  ports / messages"
+    lines = [title, "", head, "-" * len(head)]
+    for node_id, figures in nodes.items():
+        ports = ", ".join(f"{p}={n}" for p, n in figures["ports"].items())
+        sends = ", ".join(f"{k}={figures[k]}" for k in SEND_COLUMNS if k in figures)
+        extra = "; ".join(x for x in (ports, sends) if x)
+        lines.append(
+            f"{node_id:<{width}}  {figures['entered']:>7}  {figures['waiting']:>7}  {extra}"
+        )
+    c = result["campaign"]
+    lines += [
+        "",
+        f"enrolled {c['enrolled']}, active {c['active']}, completed {c['completed']}, "
+        f"converted {c['converted']} ({c['conversion_rate']:.1%})",
+    ]
+    for channel, statuses in sorted(c.get("messages", {}).items()):
+        parts = ", ".join(f"{s} {n}" for s, n in sorted(statuses.items()))
+        lines.append(f"{channel}: {parts}")
+    return "\n".join(lines)

@@ -1,15 +1,87 @@
-"""`campaign-studio stats` — being built (see the engine issues)."""
+"""`campaign-studio stats CAMPAIGN --db DB [--json|--csv]`: per-node, per-edge, per-campaign
+and per-day figures of a campaign in a database."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    parser.add_argument("campaign", help="the campaign's name or id")
+    parser.add_argument(
+        "--db", dest="stats_db", metavar="DB", help="a SQLite file or a SQLAlchemy URL"
+    )
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--csv", action="store_true", help="print CSV sections")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("campaign-studio stats: not available yet", file=sys.stderr)
-    return 2
+    from pathlib import Path
+
+    from engine import stats
+    from engine.campaigns import CampaignError, get_campaign
+    from engine.db import open_database
+
+    db = args.stats_db or getattr(args, "db", None)
+    if not db:
+        print("error: stats needs --db DB (a SQLite file or a SQLAlchemy URL)", file=sys.stderr)
+        return 2
+    if "://" not in str(db) and not Path(db).is_file():
+        print(f"error: database {db} does not exist", file=sys.stderr)
+        return 2
+    engine = open_database(db)
+    try:
+        with engine.connect() as conn:
+            try:
+                campaign = get_campaign(conn, args.campaign)
+            except CampaignError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            document = stats.report(conn, campaign["id"])
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(document, indent=2, sort_keys=True, default=str))
+    elif args.csv:
+        write_csv(document, sys.stdout)
+    else:
+        from engine.commands.simulate import format_table
+
+        print(format_table(document, f"Campaign: {campaign['name']} ({campaign['status']})"))
+    return 0
+
+
+NODE_COLUMNS = (
+    "entered",
+    "waiting",
+    "sent",
+    "failed",
+    "suppressed",
+    "opened",
+    "clicked",
+    "unsubscribed",
+)
+
+
+def write_csv(document: dict, out) -> None:
+    """Three CSV tables one after another, each with its header: nodes, edges, days."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["node", *NODE_COLUMNS, "ports"])
+    for node_id, f in document["nodes"].items():
+        ports = ";".join(f"{p}={n}" for p, n in f["ports"].items())
+        writer.writerow([node_id, *(f.get(k, "") for k in NODE_COLUMNS), ports])
+    writer.writerow([])
+    writer.writerow(["from", "port", "contacts"])
+    for key, n in document["campaign"]["edges"].items():
+        source, _, port = key.rpartition(".")
+        writer.writerow([source, port, n])
+    writer.writerow([])
+    days = document["campaign"]["days"]
+    columns = ["date", "entered", "sent", "opened", "clicked", "converted"]
+    writer.writerow(columns)
+    for day in days:
+        writer.writerow([day[c] for c in columns])

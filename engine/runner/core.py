@@ -161,6 +161,8 @@ class Runner:
             with self.engine.begin() as conn:
                 plan = self.plans.get(conn, campaign_id, version)
                 report.enrolled += entry.run_triggers(self, conn, plan, now)
+                if self.mode == "simulate" and self.assume:
+                    entry.assume_outcomes(conn, plan, self.assume, now)
                 report.converted += entry.run_goals(conn, plan, now)
                 entry.detect_waited_events(conn, plan, now)
         live_ids = [campaign_id for campaign_id, _ in live]

@@ -255,8 +255,6 @@ def run_triggers(runner, conn: Connection, plan: Plan, now: dt.datetime) -> int:
             enrolled += _event_trigger(conn, plan, node, now)
         elif node.type == "trigger.date_field":
             enrolled += _date_trigger(conn, plan, node, now)
-    if enrolled and runner.mode == "simulate" and runner.assume:
-        assume_outcomes(conn, plan, runner.assume, now)
     return enrolled
 
 

@@ -1,0 +1,237 @@
+"""Campaign statistics from the step log, the outbox and the event history: per node, per
+edge, per campaign and per day, each with a few GROUP BY queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Connection, Integer, func, select
+
+from engine.catalog import CATALOG, SEND_TYPES
+from engine.db.schema import campaigns, enrollments, events, messages, steps
+from engine.fileformat import build
+
+SENT_STATUSES = ("sent", "simulated")
+ENGAGEMENT = {"email_opened": "opened", "email_clicked": "clicked", "unsubscribed": "unsubscribed"}
+
+
+def _node_types(conn: Connection, campaign_id: int) -> dict[str, str]:
+    definition = conn.scalar(select(campaigns.c.definition).where(campaigns.c.id == campaign_id))
+    if not definition:
+        return {}
+    diagram, _ = build(definition)
+    return {n.id: n.type for n in diagram.nodes.values()}
+
+
+def node_stats(
+    conn: Connection, campaign_id: int, now: dt.datetime | None = None
+) -> dict[str, dict[str, Any]]:
+    """{node_id: {entered, waiting, ports: {port: n}} + sent, failed, suppressed, opened,
+    clicked, unsubscribed on send nodes}. `entered` counts arrivals: every step recorded
+    on leaving the node plus the contacts there now."""
+    types = _node_types(conn, campaign_id)
+    out: dict[str, dict[str, Any]] = {}
+
+    def entry(node_id: str) -> dict[str, Any]:
+        if node_id not in out:
+            spec = CATALOG.get(types.get(node_id, ""))
+            ports = {p: 0 for p in spec.port_names({})} if spec else {}
+            out[node_id] = {"entered": 0, "waiting": 0, "ports": ports}
+            if types.get(node_id) in SEND_TYPES:
+                out[node_id].update(
+                    sent=0, failed=0, suppressed=0, opened=0, clicked=0, unsubscribed=0
+                )
+        return out[node_id]
+
+    for node_id in types:
+        entry(node_id)
+    # Split ports come from the node's branches.
+    definition = conn.scalar(select(campaigns.c.definition).where(campaigns.c.id == campaign_id))
+    for node in (definition or {}).get("nodes", []):
+        if node.get("type") == "condition.split":
+            for branch in node.get("params", {}).get("branches", []):
+                entry(node["id"])["ports"].setdefault(branch.get("port"), 0)
+    step_filter = [steps.c.campaign_id == campaign_id]
+    if now is not None:
+        step_filter.append(steps.c.at <= now)
+    rows = conn.execute(
+        select(steps.c.node_id, steps.c.port, func.count())
+        .where(*step_filter)
+        .group_by(steps.c.node_id, steps.c.port)
+    )
+    for node_id, port, count in rows:
+        item = entry(node_id)
+        item["entered"] += count
+        if port is not None:
+            item["ports"][port] = item["ports"].get(port, 0) + count
+    rows = conn.execute(
+        select(enrollments.c.node_id, func.count())
+        .where(enrollments.c.campaign_id == campaign_id, enrollments.c.status == "active")
+        .group_by(enrollments.c.node_id)
+    )
+    for node_id, count in rows:
+        item = entry(node_id)
+        item["waiting"] += count
+        item["entered"] += count
+    message_filter = [messages.c.campaign_id == campaign_id]
+    if now is not None:
+        message_filter.append(messages.c.created_at <= now)
+    rows = conn.execute(
+        select(messages.c.node_id, messages.c.status, func.count())
+        .where(*message_filter)
+        .group_by(messages.c.node_id, messages.c.status)
+    )
+    for node_id, status, count in rows:
+        item = entry(node_id)
+        if "sent" not in item:
+            continue
+        if status in SENT_STATUSES:
+            item["sent"] += count
+        elif status in ("failed", "suppressed"):
+            item[status] += count
+    event_filter = [events.c.campaign_id == campaign_id, events.c.name.in_(list(ENGAGEMENT))]
+    if now is not None:
+        event_filter.append(events.c.occurred_at <= now)
+    rows = conn.execute(
+        select(events.c.node_id, events.c.name, func.count(func.distinct(events.c.contact_id)))
+        .where(*event_filter)
+        .group_by(events.c.node_id, events.c.name)
+    )
+    for node_id, name, count in rows:
+        if node_id is None:
+            continue
+        item = entry(node_id)
+        if "sent" in item:
+            item[ENGAGEMENT[name]] += count
+    return out
+
+
+def edge_stats(
+    conn: Connection, campaign_id: int, now: dt.datetime | None = None
+) -> dict[tuple[str, str], int]:
+    """{(source node, port): contacts who took it}."""
+    where = [steps.c.campaign_id == campaign_id, steps.c.port.is_not(None)]
+    if now is not None:
+        where.append(steps.c.at <= now)
+    rows = conn.execute(
+        select(steps.c.node_id, steps.c.port, func.count())
+        .where(*where)
+        .group_by(steps.c.node_id, steps.c.port)
+    )
+    return {(node_id, port): count for node_id, port, count in rows}
+
+
+def campaign_stats(
+    conn: Connection, campaign_id: int, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Enrolled, active, completed, exited, converted, conversion rate, messages by
+    channel and status, and retries (extra delivery attempts)."""
+    row = conn.execute(
+        select(campaigns.c.name, campaigns.c.status, campaigns.c.version).where(
+            campaigns.c.id == campaign_id
+        )
+    ).first()
+    e = enrollments.c
+    counts = conn.execute(
+        select(
+            func.count(),
+            func.sum((e.status == "active").cast(Integer)),
+            func.sum((e.status == "completed").cast(Integer)),
+            func.sum((e.status == "exited").cast(Integer)),
+            func.sum((e.status == "failed").cast(Integer)),
+            func.count(e.converted_at),
+        ).where(e.campaign_id == campaign_id)
+    ).one()
+    enrolled, active, completed, exited, failed, converted = (int(v or 0) for v in counts)
+    by_channel: dict[str, dict[str, int]] = defaultdict(dict)
+    message_filter = [messages.c.campaign_id == campaign_id]
+    if now is not None:
+        message_filter.append(messages.c.created_at <= now)
+    retries = 0
+    for channel, status, count, extra in conn.execute(
+        select(
+            messages.c.channel,
+            messages.c.status,
+            func.count(),
+            func.sum((messages.c.attempts > 1).cast(Integer) * (messages.c.attempts - 1)),
+        )
+        .where(*message_filter)
+        .group_by(messages.c.channel, messages.c.status)
+    ):
+        by_channel[channel][status] = count
+        retries += int(extra or 0)
+    return {
+        "id": campaign_id,
+        "name": row.name if row else None,
+        "status": row.status if row else None,
+        "version": row.version if row else None,
+        "enrolled": enrolled,
+        "active": active,
+        "completed": completed,
+        "exited": exited,
+        "failed": failed,
+        "converted": converted,
+        "conversion_rate": round(converted / enrolled, 4) if enrolled else 0.0,
+        "messages": dict(by_channel),
+        "retries": retries,
+    }
+
+
+def daily_stats(
+    conn: Connection, campaign_id: int, now: dt.datetime | None = None
+) -> list[dict[str, Any]]:
+    """[{date, entered, sent, opened, clicked, converted}] for every date with activity."""
+    days: dict[str, dict[str, Any]] = {}
+
+    def add(rows, key: str) -> None:
+        for day, count in rows:
+            if day is None:
+                continue
+            day = str(day)[:10]
+            days.setdefault(
+                day,
+                {"date": day, "entered": 0, "sent": 0, "opened": 0, "clicked": 0, "converted": 0},
+            )[key] += count
+
+    def per_day(column, *where):
+        conditions = list(where)
+        if now is not None:
+            conditions.append(column <= now)
+        day = func.date(column)
+        return conn.execute(select(day, func.count()).where(*conditions).group_by(day))
+
+    e = enrollments.c
+    add(per_day(e.entered_at, e.campaign_id == campaign_id), "entered")
+    add(
+        per_day(
+            messages.c.sent_at,
+            messages.c.campaign_id == campaign_id,
+            messages.c.status.in_(SENT_STATUSES),
+        ),
+        "sent",
+    )
+    for name, key in (("email_opened", "opened"), ("email_clicked", "clicked")):
+        add(
+            per_day(
+                events.c.occurred_at, events.c.campaign_id == campaign_id, events.c.name == name
+            ),
+            key,
+        )
+    add(
+        per_day(e.converted_at, e.campaign_id == campaign_id, e.converted_at.is_not(None)),
+        "converted",
+    )
+    return [days[d] for d in sorted(days)]
+
+
+def report(conn: Connection, campaign_id: int, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The `stats --json` document: {"nodes": …, "campaign": {…, "edges", "days"}}."""
+    campaign = campaign_stats(conn, campaign_id, now)
+    campaign["edges"] = {
+        f"{source}.{port}": n
+        for (source, port), n in sorted(edge_stats(conn, campaign_id, now).items())
+    }
+    campaign["days"] = daily_stats(conn, campaign_id, now)
+    return {"nodes": node_stats(conn, campaign_id, now), "campaign": campaign}
