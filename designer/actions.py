@@ -1,0 +1,195 @@
+"""The one table of editor actions: name, text, shortcuts, icon, handler, menu and scope.
+
+Menus, toolbars and shortcuts are all built from ACTIONS; a handler is the name of a
+method on the object the actions drive (the CampaignEditor).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    text: str
+    shortcuts: tuple[str, ...]
+    handler: str
+    menu: str  # "File", "Edit", "View" or "Arrange"
+    icon: str = ""
+    # "window": works anywhere in the editor; "canvas": only while the canvas has focus
+    # (so single keys like F or N never steal typing from the inspector).
+    scope: str = "window"
+    group: str = ""  # actions of one group are separated from the next group in menus
+    tip: str = ""
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    # File
+    ActionSpec("new", "&New campaign", ("Ctrl+N",), "new_campaign", "File", "file", group="doc"),
+    ActionSpec("open", "&Open…", ("Ctrl+O",), "open_dialog", "File", "folder", group="doc"),
+    ActionSpec("save", "&Save", ("Ctrl+S",), "save", "File", "save", group="save"),
+    ActionSpec(
+        "save_as", "Save &as…", ("Ctrl+Shift+S",), "save_as_dialog", "File", "", group="save"
+    ),
+    ActionSpec(
+        "export_png", "Export as &PNG…", (), "export_png_dialog", "File", "image", group="export"
+    ),
+    ActionSpec(
+        "export_svg", "Export as S&VG…", (), "export_svg_dialog", "File", "image", group="export"
+    ),
+    # Edit
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "undo", "Edit", "undo", group="history"),
+    ActionSpec(
+        "redo", "&Redo", ("Ctrl+Y", "Ctrl+Shift+Z"), "redo", "Edit", "redo", group="history"
+    ),
+    ActionSpec("cut", "Cu&t", ("Ctrl+X",), "cut", "Edit", "cut", "canvas", "clipboard"),
+    ActionSpec("copy", "&Copy", ("Ctrl+C",), "copy", "Edit", "copy", "canvas", "clipboard"),
+    ActionSpec("paste", "&Paste", ("Ctrl+V",), "paste", "Edit", "paste", "canvas", "clipboard"),
+    ActionSpec(
+        "duplicate", "&Duplicate", ("Ctrl+D",), "duplicate", "Edit", "copy", "canvas", "clipboard"
+    ),
+    ActionSpec(
+        "delete",
+        "De&lete",
+        ("Delete", "Backspace"),
+        "delete_selection",
+        "Edit",
+        "trash",
+        "canvas",
+        "select",
+    ),
+    ActionSpec(
+        "select_all", "Select &all", ("Ctrl+A",), "select_all", "Edit", "", "canvas", "select"
+    ),
+    ActionSpec(
+        "add_next",
+        "Add &next node…",
+        ("Tab", "N"),
+        "add_next",
+        "Edit",
+        "plus",
+        "canvas",
+        "nodes",
+        "Add a node after the selected one",
+    ),
+    ActionSpec(
+        "open_inspector",
+        "&Edit node",
+        ("Return", "Enter"),
+        "open_inspector",
+        "Edit",
+        "edit",
+        "canvas",
+        "nodes",
+        "Move the keyboard to the node's settings",
+    ),
+    # View
+    ActionSpec("fit", "Zoom to &fit", ("F",), "fit", "View", "fit", "canvas", "zoom"),
+    ActionSpec(
+        "zoom_in",
+        "Zoom &in",
+        ("+", "=", "Ctrl++", "Ctrl+="),
+        "zoom_in",
+        "View",
+        "zoom-in",
+        "canvas",
+        "zoom",
+    ),
+    ActionSpec(
+        "zoom_out", "Zoom &out", ("-", "Ctrl+-"), "zoom_out", "View", "zoom-out", "canvas", "zoom"
+    ),
+    ActionSpec(
+        "theme", "&Dark theme", ("Ctrl+Shift+T",), "toggle_theme", "View", "moon", group="look"
+    ),
+    # Arrange
+    ActionSpec(
+        "auto_layout",
+        "Auto-&layout",
+        ("Ctrl+L",),
+        "auto_layout",
+        "Arrange",
+        "layout",
+        group="layout",
+    ),
+    ActionSpec("align_left", "Align &left", (), "align_left", "Arrange", "", group="align"),
+    ActionSpec("align_center", "Align &centres", (), "align_center", "Arrange", "", group="align"),
+    ActionSpec("align_right", "Align &right", (), "align_right", "Arrange", "", group="align"),
+    ActionSpec("align_top", "Align &top", (), "align_top", "Arrange", "", group="align2"),
+    ActionSpec("align_middle", "Align &middles", (), "align_middle", "Arrange", "", group="align2"),
+    ActionSpec("align_bottom", "Align &bottom", (), "align_bottom", "Arrange", "", group="align2"),
+    ActionSpec(
+        "distribute_h",
+        "Distribute &horizontally",
+        (),
+        "distribute_horizontally",
+        "Arrange",
+        "",
+        group="distribute",
+    ),
+    ActionSpec(
+        "distribute_v",
+        "Distribute &vertically",
+        (),
+        "distribute_vertically",
+        "Arrange",
+        "",
+        group="distribute",
+    ),
+)
+MENUS = ("File", "Edit", "View", "Arrange")
+SPECS = {spec.name: spec for spec in ACTIONS}
+
+
+def build_actions(
+    target: QObject, window_widget: QWidget, canvas_widget: QWidget, parent: QObject | None = None
+) -> dict[str, QAction]:
+    """Create one QAction per spec, wired to `getattr(target, spec.handler)`.
+
+    Window-scope actions live on `window_widget` (active while focus is inside it),
+    canvas-scope actions on `canvas_widget` (active only while it has focus).
+    """
+    actions: dict[str, QAction] = {}
+    for spec in ACTIONS:
+        action = QAction(spec.text, parent or window_widget)
+        action.setObjectName(f"action_{spec.name}")
+        action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+        if spec.shortcuts:
+            action.setToolTip(f"{spec.text.replace('&', '')} ({spec.shortcuts[0]})")
+        if spec.scope == "canvas":
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            canvas_widget.addAction(action)
+        else:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            window_widget.addAction(action)
+        handler = getattr(target, spec.handler, None)
+        if handler is None:
+            action.setEnabled(False)
+        else:
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+        actions[spec.name] = action
+    actions["theme"].setCheckable(True)
+    return actions
+
+
+def fill_menus(menu_bar: QMenuBar, actions: dict[str, QAction]) -> dict[str, QMenu]:
+    """File/Edit/View/Arrange menus from the table, with separators between groups."""
+    menus: dict[str, QMenu] = {}
+    for title in MENUS:
+        menu = menu_bar.addMenu(f"&{title}")
+        menus[title] = menu
+        last_group = None
+        for spec in ACTIONS:
+            if spec.menu != title:
+                continue
+            if last_group is not None and spec.group != last_group:
+                menu.addSeparator()
+            last_group = spec.group
+            menu.addAction(actions[spec.name])
+    return menus

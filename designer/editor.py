@@ -1,0 +1,439 @@
+"""CampaignEditor: the canvas with the palette on the left, the inspector on the right and
+the problems list below, one undo stack, and opening/saving `.campaign.json` files.
+The app embeds it; designer.window hosts it alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.actions import build_actions
+from designer.drop import PaletteDrop, QuickAddAt
+from designer.inspector import Inspector
+from designer.items.port_item import NODE_WIDTH
+from designer.palette import Palette
+from designer.panel_style import panel_style
+from designer.problems import ProblemsList
+from designer.scene import CampaignScene
+from designer.theme import DARK, LIGHT, Theme
+from designer.view import CampaignView
+from engine import fileformat
+from engine.diagram import Diagram
+from engine.validation import ValidationContext
+
+TOOLBAR = ("undo", "redo", None, "auto_layout", "fit", "zoom_out", "zoom_in")
+ALIGNMENTS = {
+    "left": "left",
+    "center": "hcenter",
+    "right": "right",
+    "top": "top",
+    "middle": "vcenter",
+    "bottom": "bottom",
+}
+
+
+class CampaignEditor(QWidget):
+    """Edit one campaign. Signals: titleChanged("name • file*"), fileChanged(path)."""
+
+    titleChanged = Signal(str)
+    fileChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, theme: Theme = LIGHT) -> None:
+        super().__init__(parent)
+        self.setObjectName("campaignEditor")
+        self.theme = theme
+        self.path: Path | None = None
+        self.context: ValidationContext | None = None
+        self.message_box: QMessageBox | None = None
+        self.undo_stack = QUndoStack(self)
+        self._diagram = Diagram()
+        self.scene = CampaignScene(self._diagram, self.undo_stack, theme)
+        self.view = CampaignView(self.scene)
+        self.palette = Palette(theme)
+        self.inspector = Inspector(self.undo_stack, theme)
+        self.problems = ProblemsList(theme)
+        self.actions: dict[str, QAction] = build_actions(self, self, self.view)
+        self._build_layout()
+        self.drop = PaletteDrop(self.view, self.add_node_at)
+        self.quick_add = QuickAddAt(self.view, self.add_node_at, theme)
+        self.scene.selectedNodesChanged.connect(self._selection_changed)
+        self.scene.nodeActivated.connect(self._node_activated)
+        self.scene.canvasDoubleClicked.connect(self.quick_add.show_at)
+        self.palette.typeActivated.connect(self.add_node_in_view)
+        self.problems.problemActivated.connect(self.select_and_centre)
+        self.undo_stack.cleanChanged.connect(self._emit_title)
+        self.undo_stack.canUndoChanged.connect(self.actions["undo"].setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.actions["redo"].setEnabled)
+        self.view.zoomChanged.connect(self._show_zoom)
+        self.set_diagram(self._diagram)
+        self.setStyleSheet(panel_style(theme))
+
+    def _build_layout(self) -> None:
+        bar = QFrame()
+        bar.setObjectName("canvasBar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.setSpacing(2)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("campaignTitle")
+        row.addWidget(self.title_label)
+        row.addStretch(1)
+        for name in TOOLBAR:
+            if name is None:
+                row.addSpacing(10)
+                continue
+            button = QToolButton()
+            button.setDefaultAction(self.actions[name])
+            button.setAutoRaise(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            row.addWidget(button)
+        self.zoom_label = QLabel("100%")
+        self.zoom_label.setObjectName("zoomLabel")
+        self.zoom_label.setMinimumWidth(44)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.zoom_label)
+        canvas = QWidget()
+        canvas_box = QVBoxLayout(canvas)
+        canvas_box.setContentsMargins(0, 0, 0, 0)
+        canvas_box.setSpacing(0)
+        canvas_box.addWidget(bar)
+        canvas_box.addWidget(self.view, 1)
+        self.centre = QSplitter(Qt.Orientation.Vertical)
+        self.centre.addWidget(canvas)
+        self.centre.addWidget(self.problems)
+        self.centre.setStretchFactor(0, 1)
+        self.centre.setSizes([600, 150])
+        self.centre.setCollapsible(0, False)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.palette)
+        self.splitter.addWidget(self.centre)
+        self.splitter.addWidget(self.inspector)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 800, 340])
+        self.splitter.setCollapsible(1, False)
+        for splitter in (self.splitter, self.centre):
+            splitter.setHandleWidth(1)
+            splitter.setChildrenCollapsible(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+    # ---- the document ----
+    @property
+    def diagram(self) -> Diagram:
+        return self._diagram
+
+    @property
+    def is_dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def set_diagram(self, diagram: Diagram, path: str | Path | None = None) -> None:
+        """Edit another diagram (history cleared; unsaved until saved unless from `path`)."""
+        self._diagram.settings_changed.unsub(self._emit_title)
+        self._diagram = diagram
+        self.path = Path(path) if path else None
+        self.undo_stack.clear()
+        self.scene.set_diagram(diagram)
+        self.inspector.set_diagram(diagram)
+        self.problems.set_diagram(diagram, self.scene)
+        diagram.settings_changed.sub(self._emit_title)
+        self.undo_stack.setClean()
+        self._emit_title()
+        self.fileChanged.emit(str(self.path or ""))
+        if diagram.nodes:
+            self.view.zoom_to_fit()
+
+    def set_context(self, context: ValidationContext | None) -> None:
+        """What the database knows: offered in pickers and used by live validation."""
+        self.context = context
+        self.inspector.set_context(context)
+        self.problems.set_context(context)
+
+    def open_file(self, path: str | Path) -> bool:
+        """Open a campaign file; a broken one is refused with a message naming file and line."""
+        try:
+            diagram, _warnings = fileformat.load(path)
+        except fileformat.FormatError as exc:
+            self.show_message("Cannot open campaign", str(exc))
+            return False
+        except fileformat.LoadError as exc:
+            lines = "\n".join(f"• {p}" for p in exc.problems[:12])
+            more = f"\n… and {len(exc.problems) - 12} more" if len(exc.problems) > 12 else ""
+            self.show_message("Cannot open campaign", f"{path} has problems:\n{lines}{more}")
+            return False
+        self.set_diagram(diagram, path)
+        return True
+
+    def save(self) -> bool:
+        """Save to the current file (asks for one if there is none)."""
+        if self.path is None:
+            return self.save_as_dialog()
+        try:
+            fileformat.save(self._diagram, self.path)
+        except OSError as exc:
+            self.show_message("Cannot save campaign", f"{self.path}: {exc.strerror or exc}")
+            return False
+        self.undo_stack.setClean()
+        self._emit_title()
+        return True
+
+    def save_as(self, path: str | Path) -> bool:
+        old = self.path
+        self.path = Path(path)
+        if not self.save():
+            self.path = old
+            return False
+        self.fileChanged.emit(str(self.path))
+        return True
+
+    def title(self) -> str:
+        """'Campaign name • file.campaign.json*' (the star: unsaved changes)."""
+        where = self.path.name if self.path else "not saved"
+        return f"{self._diagram.name} • {where}{'*' if self.is_dirty else ''}"
+
+    def _emit_title(self, *_args) -> None:
+        title = self.title()
+        mark = "  <span style='color:#d97706'>● unsaved</span>" if self.is_dirty else ""
+        self.title_label.setText(f"<b>{_html(self._diagram.name)}</b>{mark}")
+        self.titleChanged.emit(title)
+
+    def show_message(self, title: str, text: str) -> QMessageBox:
+        """A warning that does not block (tests and the app can read `message_box`)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self.message_box = box
+        return box
+
+    def confirm_discard(self) -> bool:
+        """True when there are no unsaved changes or the user saved or discarded them."""
+        if not self.is_dirty:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Save changes to “{self._diagram.name}”?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # ---- adding nodes ----
+    def add_node_at(self, type_name: str, scene_pos: QPointF) -> str:
+        """Add a node centred near a scene point (drop, quick-add)."""
+        node_id = self.scene.add_node(
+            type_name, (scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - 30)
+        )
+        self.inspector.show_node(node_id)
+        return node_id
+
+    def add_node_in_view(self, type_name: str) -> str:
+        """Add a node in the middle of what the canvas shows (palette double-click)."""
+        return self.add_node_at(type_name, self.view.visible_scene_rect().center())
+
+    # ---- selection, inspector, problems ----
+    def _selection_changed(self, node_ids: list) -> None:
+        self.inspector.show_node(node_ids[0] if len(node_ids) == 1 else None)
+
+    def _node_activated(self, node_id: str) -> None:
+        self.inspector.show_node(node_id)
+        self.inspector.focus_first_field()
+
+    def select_and_centre(self, node_id: str) -> None:
+        """Select a node and bring it to the middle of the canvas."""
+        item = self.scene.nodes.get(node_id)
+        if item is None:
+            return
+        self.scene.select_nodes([node_id])
+        self.view.centerOn(item.scene_card_rect().center())
+
+    def _show_zoom(self, scale: float) -> None:
+        self.zoom_label.setText(f"{scale * 100:.0f}%")
+
+    # ---- action handlers (names from designer.actions) ----
+    def new_campaign(self) -> None:
+        if self.confirm_discard():
+            self.set_diagram(Diagram())
+
+    def open_dialog(self) -> None:
+        if not self.confirm_discard():
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open campaign", str(self._folder()), "Campaigns (*.campaign.json);;JSON (*.json)"
+        )
+        if path:
+            self.open_file(path)
+
+    def save_as_dialog(self) -> bool:
+        suggested = self._folder() / (
+            self.path.name if self.path else f"{_file_stem(self._diagram.name)}.campaign.json"
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save campaign as", str(suggested), "Campaigns (*.campaign.json)"
+        )
+        if not path:
+            return False
+        if not path.endswith(fileformat.EXTENSION):
+            path += fileformat.EXTENSION
+        return self.save_as(path)
+
+    def export_png_dialog(self) -> None:
+        self._export("png")
+
+    def export_svg_dialog(self) -> None:
+        self._export("svg")
+
+    def _export(self, kind: str) -> None:
+        from designer import export
+
+        stem = (
+            self.path.name.removesuffix(fileformat.EXTENSION)
+            if self.path
+            else _file_stem(self._diagram.name)
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            f"Export as {kind.upper()}",
+            str(self._folder() / f"{stem}.{kind}"),
+            f"{kind.upper()} (*.{kind})",
+        )
+        if not path:
+            return
+        try:
+            if kind == "png":
+                export.export_png(self.scene, path)
+            else:
+                export.export_svg(self.scene, path)
+        except OSError as exc:
+            self.show_message("Cannot export", f"{path}: {exc.strerror or exc}")
+
+    def _folder(self) -> Path:
+        return self.path.parent if self.path else Path.home()
+
+    def undo(self) -> None:
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.undo_stack.redo()
+
+    def cut(self) -> None:
+        from designer import clipboard
+
+        clipboard.cut_selection(self.scene)
+
+    def copy(self) -> None:
+        from designer import clipboard
+
+        clipboard.copy_selection(self.scene)
+
+    def paste(self) -> None:
+        from designer import clipboard
+
+        clipboard.paste(self.scene)
+
+    def duplicate(self) -> None:
+        from designer import clipboard
+
+        clipboard.duplicate(self.scene)
+
+    def delete_selection(self) -> None:
+        self.scene.delete_selection()
+
+    def select_all(self) -> None:
+        self.scene.select_all()
+
+    def add_next(self) -> None:
+        """Quick-add a node after the selected one (connected), or in view when none is."""
+        selected = self.scene.selected_node_ids()
+        if len(selected) == 1:
+            source = selected[0]
+            self.quick_add.ask(lambda type_name: self._added_after(source, type_name))
+        else:
+            self.quick_add.show_at(self.view.visible_scene_rect().center())
+
+    def _added_after(self, source: str, type_name: str) -> None:
+        node_id = self.scene.add_after(source, type_name)
+        item = self.scene.nodes.get(node_id)
+        if item is not None:
+            self.view.ensureVisible(item.scene_card_rect(), 60, 60)
+
+    def open_inspector(self) -> None:
+        selected = self.scene.selected_node_ids()
+        if len(selected) == 1:
+            self._node_activated(selected[0])
+
+    def fit(self) -> None:
+        self.view.zoom_to_fit()
+
+    def zoom_in(self) -> None:
+        self.view.zoom_in()
+
+    def zoom_out(self) -> None:
+        self.view.zoom_out()
+
+    def toggle_theme(self) -> None:
+        self.set_theme(LIGHT if self.theme is DARK else DARK)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.scene.set_theme(theme)
+        self.palette.set_theme(theme)
+        self.inspector.set_theme(theme)
+        self.problems.set_theme(theme)
+        self.quick_add.popup.theme = theme
+        self.actions["theme"].setChecked(theme is DARK)
+        self.setStyleSheet(panel_style(theme))
+
+    def auto_layout(self) -> None:
+        self.scene.auto_layout()
+
+    def align_left(self) -> None:
+        self.scene.align(ALIGNMENTS["left"])
+
+    def align_center(self) -> None:
+        self.scene.align(ALIGNMENTS["center"])
+
+    def align_right(self) -> None:
+        self.scene.align(ALIGNMENTS["right"])
+
+    def align_top(self) -> None:
+        self.scene.align(ALIGNMENTS["top"])
+
+    def align_middle(self) -> None:
+        self.scene.align(ALIGNMENTS["middle"])
+
+    def align_bottom(self) -> None:
+        self.scene.align(ALIGNMENTS["bottom"])
+
+    def distribute_horizontally(self) -> None:
+        self.scene.distribute("horizontal")
+
+    def distribute_vertically(self) -> None:
+        self.scene.distribute("vertical")
+
+
+def _file_stem(name: str) -> str:
+    stem = "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")
+    return "_".join(part for part in stem.split("_") if part) or "campaign"
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

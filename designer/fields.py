@@ -1,0 +1,757 @@
+"""Editors for one parameter value each, chosen by the catalog's parameter kind.
+
+Every editor shows a value and reads it back as `(value, error)`; `FieldRow` adds the
+label, validates with `engine.catalog.check_value` as the user types, shows the message
+under the field, and emits `committed(name, value)` only for valid values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDateTime, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from engine.catalog import WEEKDAYS, Param, check_value
+from engine.durations import DurationError, parse_duration
+from engine.rules import OPERATOR_LABELS
+from engine.templating import check_syntax
+
+ERROR_COLOR = "#d64545"
+
+# ---- plain values shown as text ----------------------------------------------------
+
+
+def parse_scalar(text: str) -> Any:
+    """Text typed by a user to a JSON scalar: 90 -> 90, true -> True, "90" -> '90', DE -> 'DE'."""
+    stripped = text.strip()
+    if not stripped:
+        return ""
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return stripped
+    return value if not isinstance(value, (dict, list)) else stripped
+
+
+def format_scalar(value: Any) -> str:
+    """The inverse of parse_scalar: the shortest text that reads back as `value`."""
+    if isinstance(value, str):
+        if _same(parse_scalar(value), value) and value == value.strip():
+            return value
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def parse_list(text: str) -> list[Any]:
+    """'DE, FR' or '["DE", "FR"]' to a list of scalars."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    if stripped.startswith("["):
+        try:
+            value = json.loads(stripped)
+        except ValueError:
+            value = None
+        if isinstance(value, list):
+            return value
+    return [parse_scalar(part) for part in stripped.split(",")]
+
+
+def format_list(values: Any) -> str:
+    values = list(values)
+    text = ", ".join(format_scalar(v) for v in values)
+    return text if _same(parse_list(text), values) else json.dumps(values, ensure_ascii=False)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal including types (True != 1 here), as JSON sees it."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+# ---- durations ---------------------------------------------------------------------
+
+DURATION_UNITS = (  # label, ISO pattern, seconds (months count as 30 days, as the engine does)
+    ("minutes", "PT{}M", 60),
+    ("hours", "PT{}H", 3600),
+    ("days", "P{}D", 86400),
+    ("weeks", "P{}W", 604800),
+    ("months", "P{}M", 2592000),
+)
+_SIMPLE = re.compile(r"^(-?)P(?:(\d+(?:\.\d+)?)([DWM])|T(\d+(?:\.\d+)?)([HM]))$")
+
+
+def split_duration(text: str) -> tuple[str, str | None]:
+    """'P2D' -> ('2', 'days'); 'PT3H' -> ('3', 'hours'); anything else -> (text, None)."""
+    match = _SIMPLE.match(text.strip())
+    if match:
+        sign, amount, unit = match.group(1), match.group(2) or match.group(4), None
+        if match.group(3):
+            unit = {"D": "days", "W": "weeks", "M": "months"}[match.group(3)]
+        else:
+            unit = {"H": "hours", "M": "minutes"}[match.group(5)]
+        return sign + amount, unit
+    try:
+        seconds = parse_duration(text).total_seconds()
+    except DurationError:
+        return text, None
+    for label, _, size in reversed(DURATION_UNITS[:3]):
+        if seconds and seconds % size == 0:
+            return f"{int(seconds // size)}", label
+    return text, None
+
+
+def join_duration(amount: str, unit: str) -> tuple[str | None, str | None]:
+    """('2', 'days') -> ('P2D', None); typed ISO passes through; errors say what is wrong."""
+    amount = amount.strip()
+    if not amount:
+        return None, None
+    if amount.lstrip("-").upper().startswith("P"):
+        return amount.upper(), None
+    try:
+        number = float(amount.replace(",", "."))
+    except ValueError:
+        return None, f"{amount!r} is not a number (e.g. 2, or P2D)"
+    pattern = dict((label, pat) for label, pat, _ in DURATION_UNITS)[unit]
+    text = f"{abs(number):g}" if not number.is_integer() else str(abs(int(number)))
+    return ("-" if number < 0 else "") + pattern.format(text), None
+
+
+# ---- editors -----------------------------------------------------------------------
+
+
+class FieldEditor(QWidget):
+    """One value's editor. `changed` fires on every user change; read() gives (value, error).
+
+    A value of None means "not given": the key is left out of the parameters.
+    """
+
+    changed = Signal()
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.param = param
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def read(self) -> tuple[Any, str | None]:
+        raise NotImplementedError
+
+    def focus_target(self) -> QWidget:
+        """The widget that takes keyboard focus (tests type into it)."""
+        return self
+
+    def set_invalid(self, invalid: bool) -> None:
+        target = self.focus_target()
+        if target.property("invalid") != invalid:
+            target.setProperty("invalid", invalid)
+            target.style().unpolish(target)
+            target.style().polish(target)
+
+    def _emit(self, *_args: Any) -> None:
+        self.changed.emit()
+
+
+class TextField(FieldEditor):
+    """One line of text (text, url)."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(_placeholder(param))
+        if param.template:
+            self.edit.setToolTip("A Jinja2 template: {{ contact.first_name }} …")
+        self.edit.textEdited.connect(self._emit)
+        self._layout.addWidget(self.edit)
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+    def read(self) -> tuple[Any, str | None]:
+        text = self.edit.text()
+        if not text.strip():
+            return None, None
+        if self.param.template:
+            error = check_syntax(text)
+            if error:
+                return text, f"{self.param.label}: template error: {error}"
+        return text, None
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class NameField(FieldEditor):
+    """A name picked from suggestions or typed (segment, template, event, node, field)."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.combo = QComboBox()
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.combo.lineEdit().setPlaceholderText(_placeholder(param))
+        self.combo.lineEdit().textEdited.connect(self._emit)
+        self.combo.activated.connect(self._emit)
+        self._layout.addWidget(self.combo)
+
+    def set_choices(self, names: list[str]) -> None:
+        with QSignalBlocker(self.combo):
+            text = self.combo.currentText()
+            self.combo.clear()
+            self.combo.addItems(sorted(set(names)))
+            self.combo.setEditText(text)
+
+    def set_value(self, value: Any) -> None:
+        with QSignalBlocker(self.combo):
+            self.combo.setEditText("" if value is None else str(value))
+
+    def read(self) -> tuple[Any, str | None]:
+        text = self.combo.currentText().strip()
+        return (text or None), None
+
+    def focus_target(self) -> QWidget:
+        return self.combo.lineEdit()
+
+
+class LongTextField(FieldEditor):
+    """Several lines; monospaced and syntax-checked when it is a template."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.edit = QPlainTextEdit()
+        self.edit.setPlaceholderText(_placeholder(param))
+        self.edit.setTabChangesFocus(True)
+        if param.template:
+            font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+            self.edit.setFont(font)
+        self.edit.setMinimumHeight(72)
+        self.edit.setMaximumHeight(160)
+        self.edit.textChanged.connect(self._emit)
+        self._layout.addWidget(self.edit)
+
+    def set_value(self, value: Any) -> None:
+        with QSignalBlocker(self.edit):
+            self.edit.setPlainText("" if value is None else str(value))
+
+    def read(self) -> tuple[Any, str | None]:
+        text = self.edit.toPlainText()
+        if not text.strip():
+            return None, None
+        if self.param.template:
+            error = check_syntax(text)
+            if error:
+                return text, f"{self.param.label}: template error: {error}"
+        return text, None
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class IntField(FieldEditor):
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.spin = QSpinBox()
+        low = -(2**31) + 1 if param.minimum is None else int(param.minimum)
+        high = 2**31 - 1 if param.maximum is None else int(param.maximum)
+        self.spin.setRange(low, high)
+        self.spin.setAccelerated(True)
+        self.spin.valueChanged.connect(self._emit)
+        self._layout.addWidget(self.spin)
+        self._layout.addStretch(1)
+
+    def set_value(self, value: Any) -> None:
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(int(value) if isinstance(value, (int, float)) else 0)
+
+    def read(self) -> tuple[Any, str | None]:
+        return self.spin.value(), None
+
+    def focus_target(self) -> QWidget:
+        return self.spin
+
+
+class NumberField(FieldEditor):
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.spin = QDoubleSpinBox()
+        self.spin.setDecimals(2)
+        self.spin.setRange(
+            -1e12 if param.minimum is None else param.minimum,
+            1e12 if param.maximum is None else param.maximum,
+        )
+        self.spin.valueChanged.connect(self._emit)
+        self._layout.addWidget(self.spin)
+        self._layout.addStretch(1)
+
+    def set_value(self, value: Any) -> None:
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(float(value) if isinstance(value, (int, float)) else 0.0)
+
+    def read(self) -> tuple[Any, str | None]:
+        value = self.spin.value()
+        return (int(value) if float(value).is_integer() else value), None
+
+    def focus_target(self) -> QWidget:
+        return self.spin
+
+
+class BoolField(FieldEditor):
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.check = QCheckBox(param.help or param.label)
+        self.check.toggled.connect(self._emit)
+        self._layout.addWidget(self.check)
+
+    def set_value(self, value: Any) -> None:
+        with QSignalBlocker(self.check):
+            self.check.setChecked(bool(value if value is not None else self.param.default))
+
+    def read(self) -> tuple[Any, str | None]:
+        return self.check.isChecked(), None
+
+    def focus_target(self) -> QWidget:
+        return self.check
+
+
+class ChoiceField(FieldEditor):
+    """A fixed list; operators show in words ('is one of' for in)."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.combo = QComboBox()
+        for choice in param.choices:
+            label = OPERATOR_LABELS.get(choice, choice) if param.name == "op" else choice
+            self.combo.addItem(label.replace("_", " "), choice)
+        self.combo.currentIndexChanged.connect(self._emit)
+        self._layout.addWidget(self.combo)
+        self._layout.addStretch(1)
+
+    def set_value(self, value: Any) -> None:
+        with QSignalBlocker(self.combo):
+            index = self.combo.findData(value if value is not None else self.param.default)
+            self.combo.setCurrentIndex(max(index, 0))
+
+    def read(self) -> tuple[Any, str | None]:
+        return self.combo.currentData(), None
+
+    def focus_target(self) -> QWidget:
+        return self.combo
+
+
+class DurationField(FieldEditor):
+    """An amount and a unit ('2' 'days'), written as ISO 8601 ('P2D'); ISO may be typed too."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("e.g. 2")
+        self.amount.setMaximumWidth(90)
+        self.unit = QComboBox()
+        for label, _, _ in DURATION_UNITS:
+            self.unit.addItem(label)
+        self.unit.setCurrentText("days")
+        self.amount.textEdited.connect(self._typed)
+        self.unit.currentIndexChanged.connect(self._emit)
+        self._layout.addWidget(self.amount)
+        self._layout.addWidget(self.unit)
+        self._layout.addStretch(1)
+
+    def _typed(self, text: str) -> None:
+        self.unit.setEnabled(not text.strip().lstrip("-").upper().startswith("P"))
+        self.changed.emit()
+
+    def set_value(self, value: Any) -> None:
+        amount, unit = split_duration(str(value)) if value else ("", "days")
+        with QSignalBlocker(self.amount), QSignalBlocker(self.unit):
+            self.amount.setText(amount)
+            if unit:
+                self.unit.setCurrentText(unit)
+            self.unit.setEnabled(unit is not None)
+
+    def read(self) -> tuple[Any, str | None]:
+        value, error = join_duration(self.amount.text(), self.unit.currentText())
+        if error:
+            return None, f"{self.param.label}: {error}"
+        return value, None
+
+    def focus_target(self) -> QWidget:
+        return self.amount
+
+
+class DateTimeField(FieldEditor):
+    """An ISO 8601 date-time typed or picked from a calendar (UTC when no zone is given)."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("2026-12-01 09:00")
+        self.edit.textEdited.connect(self._emit)
+        self.pick = QToolButton()
+        self.pick.setText("📅")
+        self.pick.setToolTip("Pick a date")
+        self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.pick)
+        self.calendar = QCalendarWidget()
+        self.calendar.clicked.connect(self._picked)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        self.pick.setMenu(menu)
+        self._layout.addWidget(self.edit)
+        self._layout.addWidget(self.pick)
+
+    def _picked(self, date) -> None:
+        current = QDateTime.fromString(self.edit.text().strip().replace(" ", "T"), Qt.ISODate)
+        time = current.time().toString("HH:mm") if current.isValid() else "09:00"
+        self.edit.setText(f"{date.toString('yyyy-MM-dd')}T{time}:00")
+        self.pick.menu().hide()
+        self.changed.emit()
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+    def read(self) -> tuple[Any, str | None]:
+        text = self.edit.text().strip()
+        return (text.replace(" ", "T", 1) if text else None), None
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class TimeField(FieldEditor):
+    """A time of day, HH:MM."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(str(param.default or "09:00"))
+        self.edit.setMaximumWidth(90)
+        self.edit.textEdited.connect(self._emit)
+        self._layout.addWidget(self.edit)
+        self._layout.addStretch(1)
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+    def read(self) -> tuple[Any, str | None]:
+        text = self.edit.text().strip()
+        return (text or None), None
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class WeekdaysField(FieldEditor):
+    """Seven toggles, mon … sun."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self._layout.setSpacing(2)
+        self.buttons: dict[str, QToolButton] = {}
+        for day in WEEKDAYS:
+            button = QToolButton()
+            button.setText(day.capitalize())
+            button.setCheckable(True)
+            button.setObjectName(f"day_{day}")
+            button.setProperty("chip", True)
+            button.toggled.connect(self._emit)
+            self.buttons[day] = button
+            self._layout.addWidget(button)
+        self._layout.addStretch(1)
+
+    def set_value(self, value: Any) -> None:
+        days = value if isinstance(value, list) else (self.param.default or [])
+        for day, button in self.buttons.items():
+            with QSignalBlocker(button):
+                button.setChecked(day in days)
+
+    def read(self) -> tuple[Any, str | None]:
+        return [d for d in WEEKDAYS if self.buttons[d].isChecked()], None
+
+    def focus_target(self) -> QWidget:
+        return self.buttons["mon"]
+
+
+class StringsField(FieldEditor):
+    """A list of names typed with commas: 'vip, newsletter'."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("names, separated by commas")
+        self.edit.textEdited.connect(self._emit)
+        self._layout.addWidget(self.edit)
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText(", ".join(value) if isinstance(value, list) else "")
+
+    def read(self) -> tuple[Any, str | None]:
+        names = [part.strip() for part in self.edit.text().split(",")]
+        if not any(names):
+            return None, None
+        if not all(names):
+            return None, f"{self.param.label}: an empty name between commas"
+        return names, None
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class ValueField(FieldEditor):
+    """Any JSON scalar: 90 is a number, DE is text, "90" is text; a list for 'is one of'."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.list_mode = False
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("text, number, true/false")
+        self.edit.textEdited.connect(self._emit)
+        self._layout.addWidget(self.edit)
+
+    def set_list_mode(self, on: bool) -> None:
+        self.list_mode = on
+        self.edit.setPlaceholderText(
+            "values, separated by commas" if on else "text, number, true/false"
+        )
+
+    def set_value(self, value: Any) -> None:
+        if value is None:
+            self.edit.setText("")
+        elif isinstance(value, (list, tuple)):
+            self.edit.setText(format_list(value))
+        else:
+            self.edit.setText(format_scalar(value))
+
+    def read(self) -> tuple[Any, str | None]:
+        text = self.edit.text()
+        if self.list_mode:
+            return parse_list(text), None
+        return (parse_scalar(text) if text.strip() else None), None
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class BranchesField(FieldEditor):
+    """The split's branches as a table of port name and percent, with add and remove."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        box = QVBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(4)
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(["Branch", "Percent"])
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setMaximumHeight(150)
+        self.table.itemChanged.connect(self._emit)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("+ Branch")
+        self.remove_button = QPushButton("Remove")
+        self.total = QLabel()
+        self.add_button.clicked.connect(self.add_branch)
+        self.remove_button.clicked.connect(self.remove_branch)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.total)
+        box.addWidget(self.table)
+        box.addLayout(buttons)
+        self._layout.addLayout(box)
+
+    def set_value(self, value: Any) -> None:
+        with QSignalBlocker(self.table):
+            self.table.setRowCount(0)
+            for branch in value if isinstance(value, list) else []:
+                if isinstance(branch, dict):
+                    self._append(str(branch.get("port", "")), branch.get("percent", 0))
+        self._show_total()
+
+    def _append(self, port: str, percent: Any) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(port))
+        item = QTableWidgetItem(f"{percent:g}" if isinstance(percent, (int, float)) else "")
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.table.setItem(row, 1, item)
+
+    def add_branch(self) -> None:
+        taken = {self.table.item(r, 0).text() for r in range(self.table.rowCount())}
+        name = next(
+            c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "".join(map(str, range(99))) if c not in taken
+        )
+        with QSignalBlocker(self.table):
+            self._append(name, 0)
+        self.changed.emit()
+
+    def remove_branch(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
+        if not rows and self.table.rowCount():
+            rows = [self.table.rowCount() - 1]
+        with QSignalBlocker(self.table):
+            for row in rows:
+                self.table.removeRow(row)
+        self.changed.emit()
+
+    def _show_total(self) -> None:
+        value, _ = self.read()
+        total = sum(b["percent"] for b in value if isinstance(b.get("percent"), (int, float)))
+        self.total.setText(f"Total {total:g}%")
+        self.total.setStyleSheet("" if abs(total - 100) < 1e-9 else f"color: {ERROR_COLOR}")
+
+    def _emit(self, *_args: Any) -> None:
+        self._show_total()
+        self.changed.emit()
+
+    def read(self) -> tuple[Any, str | None]:
+        branches = []
+        for row in range(self.table.rowCount()):
+            port = self.table.item(row, 0).text().strip() if self.table.item(row, 0) else ""
+            text = self.table.item(row, 1).text().strip() if self.table.item(row, 1) else ""
+            try:
+                percent: Any = float(text.rstrip("%").replace(",", "."))
+                percent = int(percent) if percent.is_integer() else percent
+            except ValueError:
+                return None, f"Branch {port or row + 1}: {text!r} is not a percentage"
+            branches.append({"port": port, "percent": percent})
+        return branches, None
+
+    def focus_target(self) -> QWidget:
+        return self.table
+
+
+EDITORS: dict[str, type[FieldEditor]] = {
+    "text": TextField,
+    "url": TextField,
+    "longtext": LongTextField,
+    "int": IntField,
+    "number": NumberField,
+    "bool": BoolField,
+    "choice": ChoiceField,
+    "duration": DurationField,
+    "datetime": DateTimeField,
+    "time": TimeField,
+    "weekdays": WeekdaysField,
+    "segment": NameField,
+    "template": NameField,
+    "event": NameField,
+    "node": NameField,
+    "field": NameField,
+    "strings": StringsField,
+    "branches": BranchesField,
+    "value": ValueField,
+}
+
+
+def make_editor(param: Param, parent: QWidget | None = None) -> FieldEditor:
+    """The editor for a parameter's kind (the rule kind is built by designer.rule_editor)."""
+    return EDITORS.get(param.kind, TextField)(param, parent)
+
+
+def _placeholder(param: Param) -> str:
+    if param.default is not None and not isinstance(param.default, (list, dict)):
+        return str(param.default)
+    return {"url": "https://", "event": "e.g. purchase", "field": "e.g. country"}.get(
+        param.kind, "required" if param.required else "optional"
+    )
+
+
+# ---- a labelled, validated row -----------------------------------------------------
+
+
+class FieldRow(QWidget):
+    """A label, an editor and the message under it; emits committed(name, value) when valid.
+
+    `value` None means the parameter is removed. Invalid input never leaves the row.
+    """
+
+    committed = Signal(str, object)
+
+    def __init__(
+        self,
+        param: Param,
+        editor: FieldEditor | None = None,
+        checker: Callable[[Any], str | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.param = param
+        self.editor = editor or make_editor(param)
+        # How a read value is checked; by default the catalog's check for the param's kind.
+        self.checker = checker or (lambda value: check_value(param, value))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        self.label = QLabel(param.label + ("" if not param.required else " *"))
+        self.label.setObjectName("fieldLabel")
+        self.label.setToolTip(param.help)
+        bold = QFont(self.label.font())
+        bold.setWeight(QFont.Weight.DemiBold)
+        self.label.setFont(bold)
+        if param.kind != "bool":
+            layout.addWidget(self.label)
+        layout.addWidget(self.editor)
+        self.message = QLabel()
+        self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {ERROR_COLOR};")
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.editor.setToolTip(param.help)
+        self.editor.changed.connect(self._changed)
+
+    def set_value(self, value: Any) -> None:
+        self.editor.set_value(value)
+        self.show_error(None)
+
+    def error(self) -> str | None:
+        """What is wrong with the current input, or None."""
+        value, error = self.editor.read()
+        if error:
+            return error
+        if value is None:
+            return f"{self.param.label} is required" if self.param.required else None
+        return self.checker(value)
+
+    def show_error(self, message: str | None) -> None:
+        self.message.setText(message or "")
+        self.message.setVisible(bool(message))
+        self.editor.set_invalid(bool(message))
+
+    def _changed(self) -> None:
+        message = self.error()
+        self.show_error(message)
+        if message is None:
+            self.committed.emit(self.param.name, self.editor.read()[0])

@@ -1,0 +1,448 @@
+"""The inspector: the selected node's form, built from the catalog's parameter
+declarations, or the campaign settings when nothing is selected.
+
+Each valid edit pushes one SetParams (typing in one field merges into one step);
+invalid input shows its message under the field and never reaches the model.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.commands import SetLabel, SetParams
+from designer.fields import FieldRow, NameField, ValueField, make_editor
+from designer.palette import type_icon
+from designer.rule_editor import EXTRA_FIELDS, RuleField
+from designer.settings_form import SettingsForm
+from designer.theme import LIGHT, Theme
+from engine.catalog import CATALOG, ENGINE_EVENTS, NodeType, Param
+from engine.diagram import Diagram, Node
+from engine.rules import CORE_FIELDS, LIST_OPERATORS, UNARY_OPERATORS
+from engine.validation import ValidationContext
+
+MERGE_EDIT = 0x1A5
+
+
+class EditParams(SetParams):
+    """SetParams that merges only with edits of the same field in the same typing session."""
+
+    def __init__(
+        self,
+        diagram: Diagram,
+        node_id: str,
+        params: dict[str, Any],
+        key: tuple,
+        text: str | None = None,
+    ) -> None:
+        super().__init__(diagram, node_id, params, merge=True, text=text)
+        self.key = key
+
+    def id(self) -> int:
+        return MERGE_EDIT
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditParams) or other.key != self.key:
+            return False
+        if not super().mergeWith(other):
+            return False
+        self.setObsolete(_same(self.new, self.old) and not self._lost_edges)
+        return True
+
+
+class EditLabel(SetLabel):
+    """SetLabel that merges while the user types the label."""
+
+    def __init__(self, diagram: Diagram, node_id: str, label: str | None, key: tuple) -> None:
+        super().__init__(diagram, node_id, label)
+        self.key = key
+
+    def id(self) -> int:
+        return MERGE_EDIT + 1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditLabel) or other.key != self.key:
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)
+        return True
+
+
+def _same(a: Any, b: Any) -> bool:
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+ONE_OF_LABELS = {
+    ("segment",): "Saved segment",
+    ("filter",): "Custom filter",
+    ("template",): "Saved template",
+}
+
+
+def group_label(group: tuple[str, ...]) -> str:
+    return ONE_OF_LABELS.get(group, "Write it here")
+
+
+def active_group(spec: NodeType, params: dict[str, Any]) -> int:
+    """Which 'one of' group a node uses: the first with a value, else the first."""
+    for i, group in enumerate(spec.one_of):
+        if any(params.get(name) not in (None, "", []) for name in group):
+            return i
+    return 0
+
+
+class Inspector(QWidget):
+    """The panel on the right: a form for the selected node, or the campaign settings."""
+
+    edited = Signal()  # after every command the inspector pushed
+
+    def __init__(
+        self, undo_stack: QUndoStack, theme: Theme = LIGHT, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("inspector")
+        self.undo_stack = undo_stack
+        self.theme = theme
+        self.diagram: Diagram | None = None
+        self.context: ValidationContext | None = None
+        self.node_id: str | None = None
+        self.rows: dict[str, FieldRow] = {}
+        self.label_edit: QLineEdit | None = None
+        self.group_buttons: list[QPushButton] = []
+        self.settings_form: SettingsForm | None = None
+        self._session = 0
+        self._pushing = False
+        self._stash: dict[str, Any] = {}  # values of the 'one of' group switched away from
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.scroll)
+        self.form: QWidget | None = None
+        undo_stack.indexChanged.connect(self._stack_moved)
+
+    # ---- what it shows ----
+    def set_diagram(self, diagram: Diagram) -> None:
+        if self.diagram is not None:
+            self.diagram.node_changed.unsub(self._node_changed)
+            self.diagram.node_removed.unsub(self._node_removed)
+            self.diagram.settings_changed.unsub(self._settings_changed)
+        self.diagram = diagram
+        diagram.node_changed.sub(self._node_changed)
+        diagram.node_removed.sub(self._node_removed)
+        diagram.settings_changed.sub(self._settings_changed)
+        self.show_node(None)
+
+    def set_context(self, context: ValidationContext | None) -> None:
+        """Names from the database to offer in segment, template, event and field pickers."""
+        self.context = context
+        self.show_node(self.node_id)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.show_node(self.node_id)
+
+    def show_node(self, node_id: str | None) -> None:
+        """Show a node's form (None: the campaign settings)."""
+        if self.diagram is None:
+            return
+        if node_id is not None and node_id not in self.diagram.nodes:
+            node_id = None
+        if node_id != self.node_id:
+            self._stash = {}
+        self.node_id = node_id
+        self._session += 1
+        scroll = self.scroll.verticalScrollBar().value()
+        self.rows, self.label_edit, self.group_buttons = {}, None, []
+        self.settings_form = None
+        form = QWidget()
+        form.setObjectName("inspectorForm")
+        box = QVBoxLayout(form)
+        box.setContentsMargins(14, 12, 14, 14)
+        box.setSpacing(10)
+        if node_id is None:
+            self._build_settings(box)
+        else:
+            self._build_node(box, self.diagram.nodes[node_id])
+        box.addStretch(1)
+        old = self.scroll.takeWidget()
+        self.scroll.setWidget(form)
+        if old is not None:
+            old.deleteLater()
+        self.form = form
+        self.scroll.verticalScrollBar().setValue(scroll)
+
+    def focus_first_field(self) -> None:
+        """Move the keyboard into the form (Enter on a node)."""
+        for row in self.rows.values():
+            if row.isVisibleTo(self):
+                row.editor.focus_target().setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+        if self.label_edit is not None:
+            self.label_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # ---- building forms ----
+    def _header(self, box: QVBoxLayout, icon, title: str, subtitle: str, text: str, colour) -> None:
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        badge = QLabel()
+        badge.setObjectName("inspectorIcon")
+        badge.setFixedSize(36, 36)
+        badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        if icon is not None:
+            badge.setPixmap(icon.pixmap(QSize(22, 22)))
+        tint = f"rgba({colour.red()}, {colour.green()}, {colour.blue()}, 38)"
+        badge.setStyleSheet(f"background: {tint}; border-radius: 8px;")
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        heading = QLabel(title)
+        heading.setObjectName("inspectorTitle")
+        sub = QLabel(subtitle)
+        sub.setObjectName("inspectorSubtitle")
+        sub.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        names.addWidget(heading)
+        names.addWidget(sub)
+        top.addWidget(badge)
+        top.addLayout(names, 1)
+        box.addLayout(top)
+        if text:
+            about = QLabel(text)
+            about.setObjectName("inspectorAbout")
+            about.setWordWrap(True)
+            box.addWidget(about)
+        line = QFrame()
+        line.setObjectName("inspectorRule")
+        line.setFrameShape(QFrame.Shape.HLine)
+        box.addWidget(line)
+
+    def _build_settings(self, box: QVBoxLayout) -> None:
+        from designer.icons import node_icon
+
+        colour = self.theme.selection
+        self._header(
+            box,
+            node_icon("flag", colour, 22),
+            "Campaign settings",
+            "Select a node to edit it",
+            "",
+            colour,
+        )
+        self.settings_form = SettingsForm(self.diagram, self._push, lambda: self._session)
+        self.rows = self.settings_form.rows
+        box.addWidget(self.settings_form)
+
+    def _build_node(self, box: QVBoxLayout, node: Node) -> None:
+        spec = CATALOG.get(node.type)
+        if spec is None:
+            self._header(
+                box,
+                None,
+                "Unknown node",
+                f"{node.id} · {node.type}",
+                "This node type is not known; its settings are kept as they are.",
+                self.theme.error,
+            )
+            return
+        colour = self.theme.category(spec.category)
+        self._header(
+            box,
+            type_icon(spec, self.theme, 22),
+            spec.title,
+            f"{spec.category.capitalize()} · {node.id}",
+            spec.description,
+            colour,
+        )
+        label_title = QLabel("Label")
+        label_title.setObjectName("fieldLabel")
+        self.label_edit = QLineEdit(node.label or "")
+        self.label_edit.setObjectName("nodeLabel")
+        self.label_edit.setPlaceholderText(spec.title)
+        self.label_edit.textEdited.connect(self._commit_label)
+        box.addWidget(label_title)
+        box.addWidget(self.label_edit)
+        grouped = {name: i for i, group in enumerate(spec.one_of) for name in group}
+        active = active_group(spec, node.params)
+        if spec.one_of:
+            box.addWidget(self._group_switch(spec, active))
+        for param in spec.params:
+            row = FieldRow(param, self._editor_for(param, node))
+            row.setObjectName(f"param_{param.name}")
+            row.set_value(node.params.get(param.name))
+            row.committed.connect(self._commit_param)
+            row.setVisible(grouped.get(param.name, active) == active)
+            self.rows[param.name] = row
+            box.addWidget(row)
+        if node.type == "condition.attribute":
+            self._show_operator(node.params.get("op", "eq"))
+
+    def _group_switch(self, spec: NodeType, active: int) -> QWidget:
+        switch = QFrame()
+        switch.setObjectName("segmented")
+        row = QHBoxLayout(switch)
+        row.setContentsMargins(2, 2, 2, 2)
+        row.setSpacing(0)
+        group = QButtonGroup(switch)
+        group.setExclusive(True)
+        for i, names in enumerate(spec.one_of):
+            button = QPushButton(group_label(names))
+            button.setCheckable(True)
+            button.setChecked(i == active)
+            button.setObjectName(f"oneOf_{i}")
+            button.clicked.connect(lambda _c=False, i=i: self.switch_group(i))
+            group.addButton(button, i)
+            row.addWidget(button)
+            self.group_buttons.append(button)
+        return switch
+
+    def _editor_for(self, param: Param, node: Node):
+        if param.kind == "rule":
+            editor = RuleField(param)
+            ctx = self.context
+            editor.rule_editor.set_suggestions(
+                fields=sorted(ctx.contact_fields or ()) if ctx else None,
+                segments=sorted(ctx.segments or ()) if ctx else None,
+                events=sorted(ctx.known_events or ()) if ctx else None,
+            )
+            return editor
+        editor = make_editor(param)
+        if isinstance(editor, NameField):
+            editor.set_choices(self._names_for(param.kind, node))
+        return editor
+
+    def _names_for(self, kind: str, node: Node) -> list[str]:
+        ctx = self.context
+        if kind == "segment":
+            return sorted(ctx.segments or ()) if ctx else []
+        if kind == "template":
+            return sorted(ctx.templates or {}) if ctx else []
+        if kind == "event":
+            return sorted({*ENGINE_EVENTS, *((ctx.known_events or ()) if ctx else ())})
+        if kind == "field":
+            return sorted(
+                {*CORE_FIELDS, *EXTRA_FIELDS, *((ctx.contact_fields or ()) if ctx else ())}
+            )
+        if kind == "node":
+            others = [n for n in self.diagram.nodes.values() if n.id != node.id]
+            senders = [n.id for n in others if CATALOG.get(n.type) and CATALOG[n.type].is_send]
+            return senders or [n.id for n in others]
+        return []
+
+    def _show_operator(self, op: str) -> None:
+        value = self.rows.get("value")
+        if value is not None and isinstance(value.editor, ValueField):
+            value.editor.set_list_mode(op in LIST_OPERATORS)
+            value.setVisible(op not in UNARY_OPERATORS)
+
+    # ---- edits ----
+    def _push(self, command: QUndoCommand) -> None:
+        self._pushing = True
+        try:
+            self.undo_stack.push(command)
+        finally:
+            self._pushing = False
+        self.edited.emit()
+
+    def _commit_param(self, name: str, value: Any) -> None:
+        node = self.diagram.nodes.get(self.node_id or "")
+        if node is None:
+            return
+        params = copy.deepcopy(node.params)
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+        if node.type == "condition.attribute" and name == "op":
+            self._show_operator(value)
+            if value in UNARY_OPERATORS:
+                params.pop("value", None)
+            else:
+                current, error = self.rows["value"].editor.read()
+                if not error and current is not None:
+                    params["value"] = current
+        if _same(params, node.params):
+            return
+        spec = CATALOG[node.type]
+        param = spec.param(name)
+        text = f"Edit {param.label if param else name} of {node.label or node.id}"
+        self._push(EditParams(self.diagram, node.id, params, (node.id, name, self._session), text))
+
+    def _commit_label(self, text: str) -> None:
+        node = self.diagram.nodes.get(self.node_id or "")
+        if node is None or (text.strip() or None) == node.label:
+            return
+        self._push(
+            EditLabel(
+                self.diagram, node.id, text.strip() or None, (node.id, "label", self._session)
+            )
+        )
+
+    def switch_group(self, index: int) -> None:
+        """Use the index-th 'one of' group (e.g. a custom filter instead of a segment)."""
+        node = self.diagram.nodes.get(self.node_id or "")
+        spec = CATALOG.get(node.type) if node else None
+        if node is None or spec is None or not spec.one_of:
+            return
+        if active_group(spec, node.params) == index and any(
+            node.params.get(n) not in (None, "", []) for n in spec.one_of[index]
+        ):
+            return
+        params = copy.deepcopy(node.params)
+        for i, group in enumerate(spec.one_of):
+            if i == index:
+                continue
+            for name in group:
+                if name in params:
+                    self._stash[name] = params.pop(name)
+        for name in spec.one_of[index]:
+            if name in self._stash:
+                params[name] = self._stash.pop(name)
+            elif spec.param(name) and spec.param(name).kind == "rule":
+                params[name] = {"all": []}
+        self._session += 1
+        if not _same(params, node.params):
+            label = group_label(spec.one_of[index]).lower()
+            self._push(
+                EditParams(
+                    self.diagram,
+                    node.id,
+                    params,
+                    (node.id, "one_of", -1),
+                    f"Use {label} in {node.label or node.id}",
+                )
+            )
+        self.show_node(node.id)
+
+    # ---- the model changed under us (undo, redo, canvas) ----
+    def _stack_moved(self, _index: int) -> None:
+        if not self._pushing:
+            self._session += 1
+
+    def _node_changed(self, node: Node) -> None:
+        if node.id == self.node_id and not self._pushing:
+            self.show_node(node.id)
+
+    def _node_removed(self, node: Node) -> None:
+        if node.id == self.node_id:
+            self.show_node(None)
+
+    def _settings_changed(self) -> None:
+        if self.node_id is None and not self._pushing and self.settings_form is not None:
+            self.settings_form.refresh()

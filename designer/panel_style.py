@@ -1,0 +1,75 @@
+"""The style sheet of the panels around the canvas (palette, inspector, problems), per theme."""
+
+from __future__ import annotations
+
+from designer.theme import Theme
+
+
+def panel_style(theme: Theme) -> str:
+    """Qt style sheet for the editor's panels, coloured from the canvas theme."""
+    dark = theme.name == "dark"
+    panel = "#1e2127" if dark else "#ffffff"
+    text = "#e5e7eb" if dark else "#1f2937"
+    muted = "#9aa3b2" if dark else "#6b7280"
+    border = "#30343d" if dark else "#e3e6eb"
+    field = "#262a32" if dark else "#ffffff"
+    field_border = "#3a3f4a" if dark else "#cfd4dc"
+    hover = "#2b3039" if dark else "#f1f4f8"
+    accent = theme.selection.name()
+    error = theme.error.name()
+    return f"""
+QWidget#campaignEditor, QWidget#campaignEditor QWidget {{ color: {text}; }}
+QWidget#palette, QWidget#inspector, QWidget#inspectorForm, QWidget#problems,
+QFrame#canvasBar, QFrame#problemsHeader {{ background: {panel}; }}
+QScrollArea {{ background: {panel}; border: none; }}
+QSplitter::handle {{ background: {border}; }}
+QFrame#canvasBar {{ border-bottom: 1px solid {border}; }}
+QFrame#problemsHeader {{ border-bottom: 1px solid {border}; }}
+QLabel#campaignTitle {{ font-size: 13px; padding-left: 4px; }}
+QLabel#zoomLabel, QLabel#panelHint, QLabel#inspectorSubtitle, QLabel#problemsSummary,
+QLabel#ruleEmpty {{ color: {muted}; }}
+QLabel#panelHint {{ font-size: 11px; }}
+QLabel#panelTitle {{ font-weight: 600; font-size: 13px; }}
+QLabel#sectionTitle {{ color: {muted}; font-size: 10px; font-weight: 700;
+    letter-spacing: 1px; padding-top: 6px; }}
+QLabel#inspectorTitle {{ font-size: 15px; font-weight: 600; }}
+QLabel#inspectorAbout {{ color: {muted}; }}
+QFrame#inspectorRule {{ color: {border}; background: {border}; max-height: 1px;
+    border: none; }}
+QLabel#fieldLabel {{ font-size: 12px; }}
+QLabel#fieldError {{ color: {error}; font-size: 11px; }}
+QLineEdit, QPlainTextEdit, QComboBox, QSpinBox, QDoubleSpinBox {{
+    background: {field}; border: 1px solid {field_border}; border-radius: 5px;
+    padding: 3px 6px; min-height: 20px; selection-background-color: {accent}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus,
+QDoubleSpinBox:focus {{ border: 1px solid {accent}; }}
+*[invalid="true"] {{ border: 1px solid {error}; background: {"#3a2326" if dark else "#fff5f5"}; }}
+QComboBox::drop-down {{ border: none; width: 18px; }}
+QTreeWidget, QListWidget, QTableWidget {{ background: {panel}; border: none;
+    outline: none; alternate-background-color: {hover}; }}
+QTreeWidget::item {{ padding: 2px 2px; border-radius: 5px; }}
+QTreeWidget::item:hover, QListWidget::item:hover {{ background: {hover}; }}
+QTreeWidget::item:selected, QListWidget::item:selected {{ background: {accent}; color: white; }}
+QTableWidget {{ border: 1px solid {field_border}; border-radius: 5px; }}
+QHeaderView::section {{ background: {hover}; color: {muted}; border: none;
+    border-bottom: 1px solid {border}; padding: 3px 6px; font-size: 11px; }}
+QFrame#segmented {{ background: {hover}; border: 1px solid {field_border};
+    border-radius: 6px; }}
+QFrame#segmented QPushButton {{ border: none; border-radius: 5px; padding: 4px 10px;
+    background: transparent; color: {muted}; }}
+QFrame#segmented QPushButton:checked {{ background: {field}; color: {text};
+    font-weight: 600; border: 1px solid {field_border}; }}
+QToolButton {{ border: 1px solid transparent; border-radius: 5px; padding: 3px 7px; }}
+QToolButton:hover {{ background: {hover}; border: 1px solid {border}; }}
+QToolButton:checked {{ background: {accent}; color: white; }}
+QToolButton#ruleNot {{ color: {muted}; font-size: 11px; padding: 2px 5px; }}
+QToolButton#ruleNot:checked {{ background: {error}; color: white; }}
+QToolButton#ruleRemove {{ color: {muted}; }}
+QFrame#ruleGroup {{ border-left: 2px solid {accent}; background: transparent; }}
+QPushButton {{ border: 1px solid {field_border}; border-radius: 5px; padding: 4px 10px;
+    background: {field}; }}
+QPushButton:hover {{ background: {hover}; }}
+QLineEdit#paletteSearch {{ border-radius: 14px; padding: 4px 10px; }}
+QFrame#quickAdd {{ background: {panel}; border: 1px solid {field_border};
+    border-radius: 8px; }}
+"""

@@ -1,0 +1,171 @@
+"""The problems list: live validation of the campaign (debounced), with a severity icon,
+node id and message per row; activating a row asks to select and centre its node."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.theme import LIGHT, Theme
+from engine.diagram import Diagram
+from engine.problems import CAMPAIGN, Problem
+from engine.validation import ValidationContext, validate
+
+DEBOUNCE_MS = 150
+PROBLEM_ROLE = Qt.ItemDataRole.UserRole
+
+
+def severity_icon(severity: str, theme: Theme = LIGHT, size: int = 14) -> QIcon:
+    """A round badge: a red '!' for errors, an amber '!' for warnings."""
+    colour = theme.error if severity == "error" else theme.warning
+    scale = 2
+    pixmap = QPixmap(size * scale, size * scale)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawEllipse(1, 1, size * scale - 2, size * scale - 2)
+    painter.setPen(QColor("#ffffff"))
+    font = painter.font()
+    font.setBold(True)
+    font.setPixelSize(int(size * scale * 0.72))
+    painter.setFont(font)
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, "!")
+    painter.end()
+    pixmap.setDevicePixelRatio(scale)
+    return QIcon(pixmap)
+
+
+class ProblemsList(QWidget):
+    """Validates the diagram ~150 ms after each change and lists what it found.
+
+    Signals: problemActivated(node_id) when a row naming a node is clicked;
+    problemsChanged(list[Problem]) after each validation.
+    """
+
+    problemActivated = Signal(str)
+    problemsChanged = Signal(list)
+
+    def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("problems")
+        self.theme = theme
+        self.diagram: Diagram | None = None
+        self.context: ValidationContext | None = None
+        self.problems: list[Problem] = []
+        self.scene = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        header = QFrame()
+        header.setObjectName("problemsHeader")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(10, 4, 10, 4)
+        title = QLabel("Problems")
+        title.setObjectName("panelTitle")
+        self.summary = QLabel()
+        self.summary.setObjectName("problemsSummary")
+        row.addWidget(title)
+        row.addSpacing(8)
+        row.addWidget(self.summary)
+        row.addStretch(1)
+        layout.addWidget(header)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Node", "Problem"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setIconSize(QSize(14, 14))
+        self.tree.setFrameShape(QFrame.Shape.NoFrame)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setColumnWidth(0, 150)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.itemClicked.connect(self._clicked)
+        self.tree.itemActivated.connect(self._clicked)
+        layout.addWidget(self.tree, 1)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.refresh)
+
+    def set_diagram(self, diagram: Diagram, scene=None) -> None:
+        """Watch a diagram (and mark problems on `scene`, a CampaignScene, if given)."""
+        if self.diagram is not None:
+            self.diagram.changed.unsub(self.schedule)
+        self.diagram = diagram
+        self.scene = scene
+        diagram.changed.sub(self.schedule)
+        self.refresh()
+
+    def set_context(self, context: ValidationContext | None) -> None:
+        self.context = context
+        self.refresh()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self._fill()
+
+    def schedule(self) -> None:
+        """Validate soon: many changes in a burst (typing, a drag) validate once."""
+        self.timer.start()
+
+    def refresh(self) -> None:
+        """Validate now."""
+        self.timer.stop()
+        if self.diagram is None:
+            return
+        self.problems = validate(self.diagram, self.context)
+        self._fill()
+        if self.scene is not None:
+            by_node: dict[str, list[Problem]] = {}
+            for problem in self.problems:
+                if problem.node:
+                    by_node.setdefault(problem.node, []).append(problem)
+            self.scene.set_problems(by_node)
+        self.problemsChanged.emit(self.problems)
+
+    def _fill(self) -> None:
+        self.tree.clear()
+        for problem in self.problems:
+            item = QTreeWidgetItem([problem.node or CAMPAIGN, problem.message])
+            item.setIcon(0, severity_icon(problem.severity, self.theme))
+            item.setToolTip(1, problem.message)
+            item.setData(0, PROBLEM_ROLE, problem.node or "")
+            self.tree.addTopLevelItem(item)
+        errors = sum(p.severity == "error" for p in self.problems)
+        warnings = len(self.problems) - errors
+        if not self.problems:
+            self.summary.setText("✓ No problems: ready to start")
+            self.summary.setStyleSheet("color: #16a34a;")
+        else:
+            parts = []
+            if errors:
+                parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+            if warnings:
+                parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+            self.summary.setText(", ".join(parts))
+            colour = self.theme.error if errors else self.theme.warning
+            self.summary.setStyleSheet(f"color: {colour.name()};")
+
+    def row_of(self, node_id: str) -> QTreeWidgetItem | None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, PROBLEM_ROLE) == node_id:
+                return item
+        return None
+
+    def _clicked(self, item: QTreeWidgetItem) -> None:
+        node_id = item.data(0, PROBLEM_ROLE)
+        if node_id:
+            self.problemActivated.emit(node_id)
