@@ -136,6 +136,7 @@ class MoveSelection(Gesture):
             item = scene.annotations.get(annotation_id)
             if item is not None:
                 item.setPos(x + dx, y + dy)
+        scene.changed_geometry()
 
     def release(self, pos: QPointF, modifiers) -> None:
         scene = self.scene

@@ -60,6 +60,8 @@ class CampaignScene(QGraphicsScene):
         self._edges_of: dict[str, set[Edge]] = {}
         self._problems: dict[str, list] = {}
         self._gesture: interactions.Gesture | None = None
+        self._content: QRectF | None = None
+        self.paste_count = 0  # repeated pastes step further from the original
         self.walk_context: tuple[str, str] | None = None  # (parent id, port) of the last walk
         self.selectionChanged.connect(self._on_selection_changed)
         self.set_diagram(diagram)
@@ -97,6 +99,7 @@ class CampaignScene(QGraphicsScene):
         self.clear()
         self.nodes, self.edges, self.annotations, self._edges_of = {}, {}, {}, {}
         self._problems = {}
+        self._content = None
         self.walk_context = None
         diagram = self.diagram
         count = len(diagram.nodes) + len(diagram.edges) + len(diagram.annotations)
@@ -151,6 +154,7 @@ class CampaignScene(QGraphicsScene):
 
     # ---- model events → items ----
     def _on_node_added(self, node: Node) -> None:
+        self._content = None
         item = NodeItem(node, self.look)
         self.nodes[node.id] = item
         self._edges_of.setdefault(node.id, set())
@@ -160,12 +164,14 @@ class CampaignScene(QGraphicsScene):
         self.update_scene_rect()
 
     def _on_node_removed(self, node: Node) -> None:
+        self._content = None
         item = self.nodes.pop(node.id, None)
         self._edges_of.pop(node.id, None)
         if item is not None:
             self.removeItem(item)
 
     def _on_node_changed(self, node: Node) -> None:
+        self._content = None
         item = self.nodes.get(node.id)
         if item is None:
             return
@@ -175,6 +181,7 @@ class CampaignScene(QGraphicsScene):
         item.update()
 
     def _on_node_moved(self, node: Node) -> None:
+        self._content = None
         item = self.nodes.get(node.id)
         if item is not None:
             item.setPos(node.position[0], node.position[1])
@@ -198,22 +205,26 @@ class CampaignScene(QGraphicsScene):
         self._update_connected(edge.target)
 
     def _on_annotation_added(self, annotation: Annotation) -> None:
+        self._content = None
         item = AnnotationItem(annotation, self.look)
         self.annotations[annotation.id] = item
         self.addItem(item)
 
     def _on_annotation_removed(self, annotation: Annotation) -> None:
+        self._content = None
         item = self.annotations.pop(annotation.id, None)
         if item is not None:
             self.removeItem(item)
 
     def _on_annotation_changed(self, annotation: Annotation) -> None:
+        self._content = None
         item = self.annotations.get(annotation.id)
         if item is not None:
             item.update_from(annotation)
 
     def update_edges_of(self, node_id: str) -> None:
         """Recompute the paths of the edges touching one node (its position changed)."""
+        self._content = None
         nodes = self.nodes
         for edge in self._edges_of.get(node_id, ()):
             item = self.edges.get(edge)
@@ -225,13 +236,19 @@ class CampaignScene(QGraphicsScene):
 
     # ---- geometry ----
     def content_rect(self) -> QRectF:
-        """The bounding box of the diagram, from the model (no walk over items)."""
-        rect = QRectF()
-        for item in self.nodes.values():
-            rect = rect.united(item.scene_card_rect())
-        for item in self.annotations.values():
-            rect = rect.united(item.scene_rect())
-        return rect
+        """The bounding box of the cards and annotations (cached until something moves)."""
+        if self._content is None:
+            rect = QRectF()
+            for item in self.nodes.values():
+                rect = rect.united(item.scene_card_rect())
+            for item in self.annotations.values():
+                rect = rect.united(item.scene_rect())
+            self._content = rect
+        return QRectF(self._content)
+
+    def changed_geometry(self) -> None:
+        """Forget the cached content rect (an item moved, appeared or went)."""
+        self._content = None
 
     def update_scene_rect(self) -> None:
         content = self.content_rect()

@@ -6,6 +6,7 @@ model's events. Problems and statistics are plain data set by the scene, never s
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -26,7 +27,8 @@ from engine.diagram import Node
 
 MARGIN = 8.0  # room around the card for ports, shadow and the problem marker
 BADGE_HEIGHT = 20.0
-ICON_BOX = 30.0
+ICON_BOX = 28.0
+LABEL_ROOM = 64.0  # port names sit outside the card, right of their port
 RADIUS = 8.0
 
 
@@ -74,6 +76,7 @@ class NodeItem(QGraphicsItem):
         self.connected: set[str] = set()
         self._elided: tuple | None = None
         self._update_bounds()
+        self._update_tooltip()
 
     def set_connected_ports(self, ports: set[str]) -> None:
         if ports != self.connected:
@@ -82,12 +85,16 @@ class NodeItem(QGraphicsItem):
 
     def set_problems(self, problems: list) -> None:
         self.problems = list(problems)
-        if problems:
-            lines = [f"{'⚠' if p.severity == 'warning' else '✖'} {p.message}" for p in problems]
-            self.setToolTip("\n".join(lines))
-        else:
-            self.setToolTip("")
+        self._update_tooltip()
         self.update()
+
+    def _update_tooltip(self) -> None:
+        lines = [f"<b>{escape(self.title)}</b>", escape(self.summary)]
+        for p in self.problems:
+            colour = "#dc2626" if p.severity == "error" else "#d97706"
+            mark = "✖" if p.severity == "error" else "⚠"
+            lines.append(f'<span style="color:{colour}">{mark} {escape(p.message)}</span>')
+        self.setToolTip("<br>".join(lines))
 
     def set_stats(self, stats: dict[str, Any] | None, forecast: bool = False) -> None:
         self.stats = stats
@@ -99,7 +106,8 @@ class NodeItem(QGraphicsItem):
         self.prepareGeometryChange()
         h = self.layout.height
         bottom = h + MARGIN + (BADGE_HEIGHT + 6 if self.stats is not None else 0)
-        self._bounds = QRectF(-MARGIN, -MARGIN, NODE_WIDTH + 2 * MARGIN, bottom + MARGIN)
+        right = NODE_WIDTH + (LABEL_ROOM if self.layout.named else MARGIN)
+        self._bounds = QRectF(-MARGIN, -MARGIN, right + MARGIN, bottom + MARGIN)
         shape = QPainterPath()
         shape.addRoundedRect(self.layout.card_rect(), RADIUS, RADIUS)
         for port in self.layout.outputs:
@@ -198,7 +206,7 @@ class NodeItem(QGraphicsItem):
         )
 
     def _paint_icon(self, painter: QPainter, colour: QColor, card: QRectF, lod: float) -> None:
-        box = QRectF(12, (card.height() - ICON_BOX) / 2 + 2, ICON_BOX, ICON_BOX)
+        box = QRectF(10, (card.height() - ICON_BOX) / 2 + 2, ICON_BOX, ICON_BOX)
         tint = QColor(colour)
         tint.setAlpha(34)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -212,12 +220,8 @@ class NodeItem(QGraphicsItem):
 
     def _paint_text(self, painter: QPainter, theme, card: QRectF) -> None:
         look = self.look
-        left = 12 + ICON_BOX + 10
-        label_room = 0.0
-        if self.layout.named:
-            label_room = max(look.port_metrics.horizontalAdvance(p) for p in self.layout.outputs)
-            label_room += 14
-        width = NODE_WIDTH - left - 12 - label_room
+        left = 10 + ICON_BOX + 9
+        width = NODE_WIDTH - left - 10
         if self._elided is None or self._elided[0] != width:
             title = look.title_metrics.elidedText(self.title, Qt.TextElideMode.ElideRight, width)
             summary = look.summary_metrics.elidedText(
@@ -244,8 +248,7 @@ class NodeItem(QGraphicsItem):
             if layout.named and lod >= 0.45:
                 painter.setFont(self.look.port_font)
                 painter.setPen(theme.port_label)
-                advance = self.look.port_metrics.horizontalAdvance(port)
-                painter.drawText(QPointF(NODE_WIDTH - 11 - advance, pos.y() + 4), port)
+                painter.drawText(QPointF(NODE_WIDTH + 9, pos.y() - 5), port)
 
     def _paint_port(self, painter: QPainter, theme, pos: QPointF, port: str) -> None:
         hovered = port == self.hover_port

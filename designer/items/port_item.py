@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF
 
 from engine.catalog import CATALOG, NodeType
 
-NODE_WIDTH = 196.0
+NODE_WIDTH = 180.0
 NODE_MIN_HEIGHT = 64.0
 PORT_SPACING = 20.0
 PORT_RADIUS = 5.0

@@ -1,0 +1,60 @@
+"""Render a campaign on the canvas to PNG, as the docs screenshots (light and dark).
+
+python -m designer.screenshot [CAMPAIGN] [--out docs] [--width 1600 --height 900]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def render(campaign: Path, out: Path, theme_name: str, width: int, height: int) -> Path:
+    """Open `campaign` in a view of width×height, fit it, and save a PNG of the view."""
+    from PySide6.QtGui import QUndoStack
+
+    from designer.scene import CampaignScene
+    from designer.theme import theme_named
+    from designer.view import CampaignView
+    from engine import fileformat
+
+    diagram, _problems = fileformat.load(campaign, strict=False)
+    scene = CampaignScene(diagram, QUndoStack(), theme=theme_named(theme_name))
+    view = CampaignView(scene)
+    view.resize(width, height)
+    view.show()
+    view.zoom_to_fit()
+    path = out / f"canvas-{theme_name}.png"
+    view.grab().save(str(path))
+    view.close()
+    scene.detach()
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "campaign", nargs="?", default=str(ROOT / "resources/campaigns/win_back.campaign.json")
+    )
+    parser.add_argument("--out", default=str(ROOT / "docs"))
+    parser.add_argument("--width", type=int, default=1600)
+    parser.add_argument("--height", type=int, default=760)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("light", "dark"):
+        print(render(Path(args.campaign), out, name, args.width, args.height))
+    del app
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
