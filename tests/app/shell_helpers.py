@@ -44,3 +44,65 @@ def workspace(tmp_path, clock=None, name: str = "studio.db"):
     from app.main_window import open_workspace
 
     return open_workspace(str(tmp_path / name), clock=clock)
+
+
+def build_demo_db(folder, contacts: int = 200):
+    """A demo database built once (engine.demo.build_demo with few contacts)."""
+    from engine.demo import build_demo
+
+    from engine.db import open_database
+
+    path = folder / "demo.db"
+    engine = open_database(path)
+    build_demo(engine, contacts=contacts)
+    engine.dispose()
+    return path
+
+
+def copy_db(source, target_folder, name: str = "studio.db"):
+    """Copy a SQLite database file (WAL checkpointed first) for one test."""
+    import sqlite3
+
+    conn = sqlite3.connect(source)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    target = target_folder / name
+    backup_source = sqlite3.connect(source)
+    backup_target = sqlite3.connect(target)
+    backup_source.backup(backup_target)
+    backup_source.close()
+    backup_target.close()
+    return target
+
+
+def main_window(qtbot, db_path, clock):
+    """The main window on `db_path` with a virtual clock and the engine ticked by hand."""
+    from app.main_window import MainWindow, open_workspace
+
+    ws = open_workspace(str(db_path), clock=clock)
+    window = MainWindow(ws, start_engine=False)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    assert ws.service.start(background=False), ws.service.error
+    return ws, window
+
+
+def create_from_sample(qtbot, window, sample_name: str) -> int:
+    """Click New campaign, pick the sample, click Create; returns the new campaign's id."""
+    screen = window.campaigns
+    before = {r["id"] for r in screen.model.rows}
+
+    def choose(dialog):
+        items = dialog.choices
+        row = next(i for i in range(items.count()) if sample_name in items.item(i).text())
+        rect = items.visualItemRect(items.item(row))
+        qtbot.mouseClick(items.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        click_button(qtbot, dialog, "Create")
+
+    seen = when_modal(qtbot, choose)
+    qtbot.mouseClick(screen.new_button, Qt.MouseButton.LeftButton)
+    assert seen, "the New campaign dialog did not open"
+    new = [r["id"] for r in screen.model.rows if r["id"] not in before]
+    assert len(new) == 1, screen.message.text()
+    return new[0]

@@ -1,0 +1,137 @@
+"""A campaign from a sample, started on demo data: figures appear on the canvas as the
+engine's clock moves; pause and resume; a node's detail."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from shell_helpers import build_demo_db, copy_db, create_from_sample, main_window
+from sqlalchemy import func, select
+
+from app.campaign_page import CampaignPage
+from engine.campaigns import get_campaign
+from engine.clock import VirtualClock
+from engine.db.schema import enrollments, messages
+
+LEFT = Qt.MouseButton.LeftButton
+START = datetime(2026, 3, 2, 9, 0)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    return build_demo_db(tmp_path_factory.mktemp("demo"))
+
+
+def tick(ws, clock, hours: float) -> None:
+    clock.advance(timedelta(hours=hours))
+    ws.service.run_once()
+
+
+def test_start_tick_and_see_figures_then_pause_and_resume(qtbot, tmp_path, demo_db):
+    clock = VirtualClock(START)
+    ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), clock)
+    campaign_id = create_from_sample(qtbot, window, "Welcome series")
+    page = window.campaign_page
+    assert isinstance(page, CampaignPage)
+    assert window.stack.currentWidget() is page
+    assert page.campaign_id == campaign_id
+
+    qtbot.mouseClick(page.lifecycle_buttons["start"], LEFT)
+    assert get_campaign(ws.engine, campaign_id)["status"] == "live", page.message.text()
+    assert page.stats_toggle.isChecked()
+    tick(ws, clock, 1)
+    tick(ws, clock, 1)
+
+    scene = page.scene
+    trigger = scene.nodes["start"]
+    hello = scene.nodes["hello"]
+    assert trigger.stats is not None and trigger.stats["entered"] > 0
+    assert hello.stats["entered"] > 0
+    with ws.engine.connect() as conn:
+        enrolled = conn.scalar(
+            select(func.count()).select_from(enrollments)
+            .where(enrollments.c.campaign_id == campaign_id)
+        )  # fmt: skip
+        queued_or_sent = conn.scalar(
+            select(func.count()).select_from(messages)
+            .where(messages.c.campaign_id == campaign_id, messages.c.node_id == "hello")
+        )  # fmt: skip
+    assert trigger.stats["entered"] == enrolled
+    assert queued_or_sent > 0
+    assert hello.forecast is False
+
+    # Pause: the buttons change and the database says paused.
+    assert page.lifecycle_buttons["pause"].isVisible()
+    qtbot.mouseClick(page.lifecycle_buttons["pause"], LEFT)
+    assert get_campaign(ws.engine, campaign_id)["status"] == "paused"
+    assert page.lifecycle_buttons["resume"].isVisible()
+    assert not page.lifecycle_buttons["pause"].isVisible()
+    waiting_before = scene.nodes["pause"].stats.get("waiting", 0)
+    tick(ws, clock, 72)  # the 2-day wait is over, but nobody moves while paused
+    assert scene.nodes["pause"].stats.get("waiting", 0) == waiting_before
+    qtbot.mouseClick(page.lifecycle_buttons["resume"], LEFT)
+    assert get_campaign(ws.engine, campaign_id)["status"] == "live"
+    tick(ws, clock, 1)
+    assert scene.nodes["opened"].stats["entered"] > 0
+
+    # The campaigns list shows the figures too.
+    window.show_screen("campaigns")
+    row = next(r for r in window.campaigns.model.rows if r["id"] == campaign_id)
+    assert row["enrolled"] == enrolled
+
+
+def test_double_clicking_a_node_with_statistics_opens_its_detail(qtbot, tmp_path, demo_db):
+    clock = VirtualClock(START)
+    ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), clock)
+    campaign_id = create_from_sample(qtbot, window, "Welcome series")
+    page = window.campaign_page
+    qtbot.mouseClick(page.lifecycle_buttons["start"], LEFT)
+    tick(ws, clock, 1)
+    tick(ws, clock, 1)
+
+    view = page.editor.view
+    item = page.scene.nodes["hello"]
+    view.centerOn(item)
+    pos = view.mapFromScene(item.sceneBoundingRect().center())
+    qtbot.mouseDClick(view.viewport(), LEFT, pos=pos)
+    detail = page.node_detail
+    assert detail.isVisible()
+    assert detail.node_id == "hello" and detail.campaign_id == campaign_id
+    with ws.engine.connect() as conn:
+        sent_here = conn.scalar(
+            select(func.count()).select_from(messages)
+            .where(messages.c.campaign_id == campaign_id, messages.c.node_id == "hello")
+        )  # fmt: skip
+    assert detail.messages.model.total == sent_here > 0
+    assert detail.messages.model.rowCount() == min(100, sent_here)
+    statuses = {detail.messages.model.rows[i]["status"] for i in range(3)}
+    assert statuses <= {"queued", "sent", "failed", "suppressed"}
+    assert "entered" in detail.figures.text()
+
+    # The wait node holds contacts: the detail lists who is there now.
+    item = page.scene.nodes["pause"]
+    page.node_activated("pause")
+    waiting = page.node_detail
+    assert waiting.contacts.model.total == item.stats["waiting"] > 0
+    assert "@" in waiting.contacts.model.rows[0]["email"]
+
+
+def test_saving_stores_a_new_version(qtbot, tmp_path, demo_db):
+    from engine.diagram import Node
+
+    clock = VirtualClock(START)
+    ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), clock)
+    campaign_id = create_from_sample(qtbot, window, "Welcome series")
+    page = window.campaign_page
+    before = get_campaign(ws.engine, campaign_id)["version"]
+    from designer.commands import AddNode
+
+    page.editor.undo_stack.push(AddNode(page.diagram, Node("bye", "exit", {}, (1400, 0))))
+    assert page.is_modified()
+    qtbot.mouseClick(page.save_button, LEFT)
+    stored = get_campaign(ws.engine, campaign_id)
+    assert stored["version"] == before + 1
+    assert any(n["id"] == "bye" for n in stored["definition"]["nodes"])
+    assert not page.is_modified()
