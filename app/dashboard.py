@@ -51,9 +51,8 @@ class DashboardData:
     """Everything the dashboard shows, read once from the database (plain data)."""
 
     def __init__(self, engine: Any, campaign_id: int) -> None:
-        from engine.stats import campaign_stats, daily_stats, node_stats
-
         from engine.campaigns import get_campaign, list_campaigns, load_diagram
+        from engine.stats import campaign_stats, daily_stats, node_stats
 
         self.campaign = get_campaign(engine, campaign_id)
         with engine.connect() as conn:
@@ -94,6 +93,8 @@ class DashboardData:
             totals[key] = int(row.get(key) or 0)
         stats = campaign_stats(conn, campaign_id) or {}
         for key, value in stats.items():
+            if key in ("id", "version", "conversion_rate"):
+                continue
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 totals[key] = value
         return totals
@@ -307,7 +308,8 @@ class DashboardPage(QWidget):
         sent = _num(t.get("sent")) or sum(
             c.get("sent", 0) + c.get("simulated", 0) for c in data.channels.values()
         )
-        opened, clicked = _num(t.get("opened")), _num(t.get("clicked"))
+        opened = _num(t.get("opened")) or sum(_num(r.get("opened")) for r in data.daily)
+        clicked = _num(t.get("clicked")) or sum(_num(r.get("clicked")) for r in data.daily)
         cards = [
             ("Enrolled", f"{int(_num(t.get('enrolled'))):,}", "contacts entered"),
             ("Active now", f"{int(_num(t.get('active'))):,}", "inside the campaign"),

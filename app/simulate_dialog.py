@@ -135,10 +135,12 @@ class SimulateDialog(QDialog):
         return task
 
     def _progressed(self, done: int, total: object) -> None:
+        """simulate reports simulated seconds out of the whole span."""
         if isinstance(total, int) and total > 0:
-            self.progress.setRange(0, total)
-            self.progress.setValue(min(done, total))
-            self.progress.setFormat("Day %v of %m")
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(min(1000, int(1000 * done / total)))
+            day = min(self.days.value(), int(done // 86400) + 1)
+            self.progress.setFormat(f"Day {day} of {self.days.value()}")
 
     def _ended(self, task: Any, description: str) -> None:
         self.progress.hide()
