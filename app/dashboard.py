@@ -331,9 +331,10 @@ class DashboardPage(QWidget):
         self.chart.clear()
         legend = self.chart.plotItem.legend
         if legend is None:
-            legend = self.chart.addLegend(offset=(10, 5), horSpacing=16)
+            legend = self.chart.addLegend(offset=(-10, 4), horSpacing=14, verSpacing=-4)
+            legend.setBrush(pg.mkBrush(255, 255, 255, 220))
         legend.clear()
-        legend.setColumnCount(4)
+        legend.setColumnCount(5)
         rows = data.daily
         if not rows:
             self.chart.setTitle("No activity yet", color="#6b7280", size="11pt")
@@ -346,6 +347,9 @@ class DashboardPage(QWidget):
             self.chart.plot(xs, ys, name=key.replace("_", " ").capitalize(),
                             pen=pg.mkPen(color, width=2.2), symbol="o", symbolSize=5,
                             symbolBrush=color, symbolPen=color)  # fmt: skip
+        highest = max((_num(r.get(k)) for r in rows for k in data.series_keys()), default=0)
+        self.chart.setYRange(0, max(1.0, highest) * 1.3, padding=0)
+        self.chart.setXRange(-0.3, len(rows) - 0.7, padding=0)
         step = max(1, len(rows) // 10)
         self.chart.getAxis("bottom").setTicks(
             [[(i, rows[i]["day"][5:]) for i in range(0, len(rows), step)]]
@@ -363,6 +367,9 @@ class DashboardPage(QWidget):
             ]
             for column, value in enumerate(values):
                 table.setItem(row, column, self._item(value, column > 0))
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     def _fill_nodes(self, data: DashboardData) -> None:
         table = self.node_table
@@ -378,7 +385,10 @@ class DashboardPage(QWidget):
                 value = figures.get(key)
                 text = f"{int(_num(value)):,}" if value is not None else ""
                 table.setItem(row, 2 + i, self._item(text, True))
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         table.setMinimumHeight(min(420, 40 + 30 * max(3, table.rowCount())))
 
     def _fill_children(self, data: DashboardData) -> None:
