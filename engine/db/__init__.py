@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 
-from engine.db.schema import metadata
+from engine.db.schema import metadata  # noqa: F401  (re-exported)
 
 
 def database_url(db: str | Path) -> str:
@@ -39,5 +39,7 @@ def open_database(db: str | Path, create: bool = True) -> Engine:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema up to date. (Replaced by Alembic migrations in engine.db.migrate.)"""
-    metadata.create_all(engine)
+    """Bring the schema up to date with the Alembic migrations (engine.db.migrate)."""
+    from engine.db.migrate import upgrade as migrate
+
+    migrate(engine)

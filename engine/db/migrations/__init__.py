@@ -1,0 +1,1 @@
+"""Alembic migrations of the database schema (script location shipped inside the package)."""
