@@ -44,7 +44,6 @@ class CampaignPage(QWidget):
     def __init__(self, workspace: Any, campaign_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from designer.editor import CampaignEditor
-
         from engine.campaigns import get_campaign, load_diagram
 
         self.setObjectName("campaignPage")
@@ -57,6 +56,7 @@ class CampaignPage(QWidget):
         self.editor.setObjectName("campaignEditor")
         self.editor.set_diagram(load_diagram(engine, campaign_id))
         self._set_context()
+        self._adopt_editor_actions()
 
         back = QPushButton("‹ Campaigns")
         back.setObjectName("backButton")
@@ -121,6 +121,9 @@ class CampaignPage(QWidget):
         banner.addWidget(clear)
         self.forecast_banner.hide()
         self.message = MessageBar()
+        self.summary = QLabel("")
+        self.summary.setObjectName("statsSummary")
+        self.summary.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -128,6 +131,7 @@ class CampaignPage(QWidget):
         layout.addLayout(heading)
         layout.addWidget(self.message)
         layout.addWidget(self.forecast_banner)
+        layout.addWidget(self.summary)
         layout.addWidget(self.editor, 1)
 
         self.timer = QTimer(self)
@@ -157,6 +161,21 @@ class CampaignPage(QWidget):
     @property
     def diagram(self) -> Any:
         return self.editor.diagram
+
+    def _adopt_editor_actions(self) -> None:
+        """The campaign lives in the database: the editor's file actions give way to Save."""
+        actions = getattr(self.editor, "actions", {})
+        for name in ("new", "open", "save_as"):
+            if name in actions:
+                actions[name].setShortcuts([])
+                actions[name].setEnabled(False)
+                actions[name].setVisible(False)
+        save = actions.get("save")
+        if save is not None:
+            save.setShortcuts([])  # the window's Ctrl+S saves the page
+            with contextlib.suppress(RuntimeError, TypeError):
+                save.triggered.disconnect()
+            save.triggered.connect(self.save)
 
     def _set_context(self) -> None:
         from engine.workspace import validation_context
@@ -271,13 +290,34 @@ class CampaignPage(QWidget):
         return True
 
     # ---- statistics ----
+    def _reading_layout(self, on: bool) -> None:
+        """While reading figures the canvas gets the room: the editing panels fold away
+        (a node's figures open with a double-click instead of the inspector)."""
+        splitter = getattr(self.editor, "splitter", None)
+        centre = getattr(self.editor, "centre", None)
+        if splitter is None or centre is None:
+            return
+        if on:
+            self._editing_sizes = (splitter.sizes(), centre.sizes())
+            splitter.setSizes([0, max(400, sum(splitter.sizes())), 0])
+            centre.setSizes([sum(centre.sizes()), 0])
+        elif getattr(self, "_editing_sizes", None):
+            splitter.setSizes(self._editing_sizes[0])
+            centre.setSizes(self._editing_sizes[1])
+            self._editing_sizes = None
+        view = getattr(self.editor, "view", None)
+        if view is not None and hasattr(view, "zoom_to_fit") and self.diagram.nodes:
+            QTimer.singleShot(0, view.zoom_to_fit)
+
     def show_statistics(self, on: bool) -> None:
         self.stats_toggle.setText("Hide statistics" if on else "Show statistics")
+        self._reading_layout(on or self.forecast is not None)
         if on:
             self.clear_forecast(redraw=False)
             self.refresh_statistics()
         else:
             self.scene.clear_statistics()
+            self.summary.hide()
         self._update_header()
 
     def statistics(self) -> tuple[dict, dict]:
@@ -295,6 +335,28 @@ class CampaignPage(QWidget):
             self.message.show_message(f"Could not read the statistics: {exc}", "error")
             return
         self.scene.set_statistics(nodes, edges)
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        from engine.stats import campaign_stats
+
+        try:
+            with self.workspace.engine.connect() as conn:
+                figures = campaign_stats(conn, self.campaign_id)
+        except Exception:
+            self.summary.hide()
+            return
+        enrolled = int(figures.get("enrolled") or 0)
+        converted = int(figures.get("converted") or 0)
+        rate = f" ({converted / enrolled:.1%})" if enrolled else ""
+        now = self.workspace.now()
+        self.summary.setText(
+            f"<b>{enrolled:,}</b> enrolled · <b>{int(figures.get('active') or 0):,}</b> inside "
+            f"now · <b>{converted:,}</b> converted{rate} · <b>{int(figures.get('completed') or 0):,}"
+            f"</b> completed · figures as of {now:%Y-%m-%d %H:%M} UTC · double-click a node "
+            "for its detail"
+        )
+        self.summary.show()
 
     def node_activated(self, node_id: str) -> None:
         if self.stats_toggle.isChecked() or self.forecast is not None:

@@ -76,7 +76,7 @@ ACTIONS = (
                "Store the open campaign as a new version"),
     ActionSpec("&Campaign", "simulate", "Si&mulate…", "Ctrl+R", "simulate_campaign",
                "Forecast the open campaign on a copy of the data"),
-    ActionSpec("&Campaign", "dashboard", "&Dashboard", "Ctrl+D", "show_dashboard",
+    ActionSpec("&Campaign", "dashboard", "&Dashboard", "Ctrl+Shift+D", "show_dashboard",
                "Figures and charts of the open or selected campaign"),
     ActionSpec("&Campaign", "engine_pass", "Run engine &now", "F5", "engine_pass",
                "Process everything that is due now"),

@@ -114,6 +114,7 @@ QToolBar {{ background: {surface}; border-bottom: 1px solid {border}; spacing: 4
 QTabWidget::pane {{ border: 1px solid {border}; border-radius: 8px; background: {surface}; }}
 QTabBar::tab {{ padding: 7px 14px; border: none; color: {muted}; }}
 QTabBar::tab:selected {{ color: {accent}; border-bottom: 2px solid {accent}; font-weight: 600; }}
+#statsSummary {{ color: {muted}; padding: 2px 4px; }}
 #card {{ background: {surface}; border: 1px solid {border}; border-radius: 10px; }}
 #cardValue {{ font-size: 24px; font-weight: 700; }}
 #cardLabel {{ color: {muted}; font-size: 11px; font-weight: 600; }}
