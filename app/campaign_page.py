@@ -350,11 +350,12 @@ class CampaignPage(QWidget):
         converted = int(figures.get("converted") or 0)
         rate = f" ({converted / enrolled:.1%})" if enrolled else ""
         now = self.workspace.now()
+        active = int(figures.get("active") or 0)
+        completed = int(figures.get("completed") or 0)
         self.summary.setText(
-            f"<b>{enrolled:,}</b> enrolled · <b>{int(figures.get('active') or 0):,}</b> inside "
-            f"now · <b>{converted:,}</b> converted{rate} · <b>{int(figures.get('completed') or 0):,}"
-            f"</b> completed · figures as of {now:%Y-%m-%d %H:%M} UTC · double-click a node "
-            "for its detail"
+            f"<b>{enrolled:,}</b> enrolled · <b>{active:,}</b> inside now · "
+            f"<b>{converted:,}</b> converted{rate} · <b>{completed:,}</b> completed · "
+            f"figures as of {now:%Y-%m-%d %H:%M} UTC · double-click a node for its detail"
         )
         self.summary.show()
 
