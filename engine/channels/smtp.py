@@ -1,0 +1,170 @@
+"""Email over SMTP: one connection reused for a whole batch (reconnecting when the server
+drops it), STARTTLS or SSL, login with the password from engine.secrets."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import smtplib
+import ssl
+
+from engine.channels.base import (
+    Channel,
+    HandedOver,
+    OutgoingMessage,
+    PermanentFailure,
+    TemporaryFailure,
+)
+from engine.mime import build_email
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+# Reply codes that mean "this recipient does not exist / refuses mail": a bounce.
+BOUNCE_CODES = frozenset({550, 551, 553, 554})
+
+
+def failure(code: int, text: str, recipient: bool = False) -> TemporaryFailure | PermanentFailure:
+    """An SMTP reply code as our failure: 4xx temporary, 5xx permanent (a bounce when the
+    recipient was refused)."""
+    reason = f"SMTP {code}: {text}".strip()
+    if 400 <= code < 500:
+        return TemporaryFailure(reason, code)
+    return PermanentFailure(reason, code, bounce=recipient and code in BOUNCE_CODES)
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+class SmtpChannel(Channel):
+    """SMTP delivery. `security` is "none", "starttls" or "ssl"."""
+
+    name = "smtp"
+
+    def __init__(self, host: str = "localhost", port: int = 25, security: str = "none",
+                 username: str | None = None, password: str | None = None,
+                 timeout: float = 30.0, local_hostname: str | None = None,
+                 default_sender: str | None = None) -> None:  # fmt: skip
+        if security not in ("none", "starttls", "ssl"):
+            raise ValueError(f"smtp security must be none, starttls or ssl, not {security!r}")
+        self.host, self.port, self.security = host, int(port), security
+        self.username, self.password = username or None, password
+        self.timeout, self.local_hostname = timeout, local_hostname
+        self.default_sender = default_sender
+        self._conn: smtplib.SMTP | None = None
+        self.connections = 0  # how many connections were opened (tests, benchmarks)
+
+    # ---- the connection ---------------------------------------------------------------
+
+    def _connect(self) -> smtplib.SMTP:
+        try:
+            if self.security == "ssl":
+                conn: smtplib.SMTP = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout,
+                    local_hostname=self.local_hostname, context=ssl.create_default_context(),
+                )  # fmt: skip
+            else:
+                conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout,
+                                    local_hostname=self.local_hostname)  # fmt: skip
+            conn.ehlo_or_helo_if_needed()
+            if self.security == "starttls":
+                conn.starttls(context=ssl.create_default_context())
+                conn.ehlo()
+            if self.username:
+                if self.password is None:
+                    raise TemporaryFailure(
+                        f"no password for SMTP login {self.username!r} (set it in the settings "
+                        "or CAMPAIGN_STUDIO_SMTP_PASSWORD)", unreachable=True)  # fmt: skip
+                conn.login(self.username, self.password)
+        except smtplib.SMTPAuthenticationError as exc:
+            # The account, not the message: keep the messages queued, retried later.
+            raise TemporaryFailure(f"SMTP login refused: {exc.smtp_code} {_text(exc.smtp_error)}",
+                                   exc.smtp_code, unreachable=True) from None  # fmt: skip
+        except smtplib.SMTPResponseException as exc:
+            raise TemporaryFailure(f"SMTP server refused the session: {exc.smtp_code} "
+                                   f"{_text(exc.smtp_error)}", exc.smtp_code,
+                                   unreachable=True) from None  # fmt: skip
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TemporaryFailure(f"cannot reach SMTP server {self.host}:{self.port}: {exc}",
+                                   unreachable=True) from None  # fmt: skip
+        self.connections += 1
+        return conn
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.quit()
+            except (OSError, smtplib.SMTPException):
+                conn.close()
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+    # ---- sending ----------------------------------------------------------------------
+
+    def send(self, message: OutgoingMessage, handed_over: HandedOver | None = None) -> None:
+        sender = message.sender or self.default_sender or ""
+        if not message.sender:
+            message.sender = sender
+        data = build_email(message)
+        from_address = smtplib.quoteaddr(sender)[1:-1] if sender else ""
+        to_address = smtplib.quoteaddr(message.to)[1:-1]
+        if not to_address or "@" not in to_address:
+            raise PermanentFailure(f"not an email address: {message.to!r}", bounce=False)
+        for attempt in (1, 2):
+            reused = self._conn is not None
+            if self._conn is None:
+                self._conn = self._connect()
+            state = {"handed_over": False}
+
+            def mark(state=state) -> None:
+                state["handed_over"] = True
+                if handed_over is not None:
+                    handed_over()
+
+            try:
+                self._transaction(self._conn, from_address, to_address, data, mark)
+                return
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                self._drop()
+                if state["handed_over"]:
+                    # The server has the whole message; only its reply was lost. Resending
+                    # would risk a duplicate: count it as sent (see docs/delivery.md).
+                    return
+                if reused and attempt == 1:
+                    continue  # a stale kept-alive connection: reconnect once
+                raise TemporaryFailure(f"SMTP connection lost: {exc}",
+                                       unreachable=True) from None  # fmt: skip
+
+    def _transaction(self, conn: smtplib.SMTP, sender: str, to: str, data: bytes,
+                     handed_over: HandedOver) -> None:  # fmt: skip
+        """MAIL, RCPT, DATA by hand (as smtplib.sendmail does) so that the hand-over is
+        marked between writing the final "." and reading the server's verdict."""
+        code, reply = conn.mail(sender)
+        if code != 250:
+            self._reset(conn)
+            raise failure(code, _text(reply))
+        code, reply = conn.rcpt(to)
+        if code not in (250, 251):
+            self._reset(conn)
+            raise failure(code, _text(reply), recipient=True)
+        conn.putcmd("data")
+        code, reply = conn.getreply()
+        if code != 354:
+            self._reset(conn)
+            raise failure(code, _text(reply))
+        payload = _LEADING_DOT.sub(b"..", data)
+        if not payload.endswith(b"\r\n"):
+            payload += b"\r\n"
+        conn.send(payload + b".\r\n")
+        handed_over()
+        code, reply = conn.getreply()
+        if code != 250:
+            raise failure(code, _text(reply), recipient=True)
+
+    @staticmethod
+    def _reset(conn: smtplib.SMTP) -> None:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            conn.rset()

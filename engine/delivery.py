@@ -1,0 +1,393 @@
+"""The dispatcher: claims queued messages that are due, sends them through their channel,
+and records the outcome — sent (with the engine event), retried with backoff, failed,
+suppressed or bounced. See docs/delivery.md for how a crash is handled."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
+
+from engine.channels.base import Channel, OutgoingMessage, PermanentFailure, TemporaryFailure
+from engine.clock import Clock, SystemClock
+from engine.db.schema import campaigns, contacts, events, messages
+from engine.mime import message_id
+from engine.settings import load_settings
+from engine.unsubscribe import engine_secret, list_unsubscribe_headers, make_token, unsubscribe_url
+
+log = logging.getLogger(__name__)
+SENT_EVENT = {"email": "email_sent", "sms": "sms_sent", "message": "message_sent"}
+CONTACT_CHANNELS = ("email", "sms", "message")  # suppression applies to these
+LEASE = dt.timedelta(minutes=5)  # a "sending" row older than this is a dead worker's
+COMMIT_TRIES = 40  # a message already out must be recorded: keep trying through locks
+OWNER_PREFIX = "sending by "
+
+
+@dataclass
+class DispatchReport:
+    """What one dispatch round did."""
+
+    sent: int = 0
+    retried: int = 0  # temporary failures put back in the queue
+    failed: int = 0
+    suppressed: int = 0
+    bounced: int = 0
+    recovered: int = 0  # "sending" rows of a dead worker put back in the queue
+    batches: int = 0
+    stopped_early: str | None = None  # why the round ended before the queue was empty
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def backoff(attempts: int, base: float, cap: float) -> dt.timedelta:
+    """Exponential: base, 2×base, 4×base… capped."""
+    return dt.timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # no cheap safe check: wait for the lease instead
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Dispatcher:
+    """Sends queued messages. `channels` maps a message channel (email, sms, message,
+    webhook, notify) to a Channel; `settings` defaults to engine.settings.load_settings."""
+
+    def __init__(self, engine: Engine, channels: dict[str, Channel], clock: Clock | None = None,
+                 settings: dict[str, Any] | None = None,
+                 batch_size: int | None = None) -> None:  # fmt: skip
+        self.engine = engine
+        self.channels = channels
+        self.clock = clock or SystemClock()
+        settings = settings if settings is not None else load_settings(engine)
+        self.max_attempts = max(1, int(settings.get("max_attempts") or 6))
+        self.retry_base = float(settings.get("retry_base_seconds") or 60)
+        self.retry_max = float(settings.get("retry_max_seconds") or 3600)
+        self.rate_limit = int(settings.get("rate_limit") or 0)
+        self.batch_size = int(batch_size or settings.get("batch_size") or 200)
+        self.unsubscribe_pattern = settings.get("unsubscribe_url") or None
+        self.unsubscribe_mailto = settings.get("unsubscribe_mailto") or None
+        self.host, self.pid = socket.gethostname(), os.getpid()
+        self.owner = f"{OWNER_PREFIX}{self.host}:{self.pid}:{id(self):x}"
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._secret: bytes | None = None
+        self._names: dict[int, str] = {}
+
+    def stop(self) -> None:
+        """Ask a running dispatch to end after the message in hand (thread-safe)."""
+        self._stop.set()
+
+    # ---- the round --------------------------------------------------------------------
+
+    def dispatch(self, limit: int | None = None) -> DispatchReport:
+        """Send every due message (at most `limit`), batch by batch, over kept-open
+        channel connections; returns what happened."""
+        with self._lock:
+            self._stop.clear()
+            report = DispatchReport()
+            report.recovered = self.recover()
+            if self._secret is None:
+                self._secret = engine_secret(self.engine)
+            try:
+                with self.engine.connect() as conn:
+                    with conn.begin():
+                        names = conn.execute(select(campaigns.c.id, campaigns.c.name)).all()
+                    self._names = dict(names)
+                    while not self._stop.is_set():
+                        room = None if limit is None else limit - report.sent - report.failed
+                        if room is not None and room <= 0:
+                            report.stopped_early = "limit"
+                            break
+                        size = self.batch_size if room is None else min(room, self.batch_size)
+                        batch = self._claim(conn, size, report)
+                        if not batch:
+                            break
+                        report.batches += 1
+                        if not self._send_batch(conn, batch, report):
+                            break
+                if self._stop.is_set() and not report.stopped_early:
+                    report.stopped_early = "stopped"
+            finally:
+                for channel in {id(c): c for c in self.channels.values()}.values():
+                    channel.close()
+            return report
+
+    def recover(self) -> int:
+        """Put back in the queue the "sending" rows of workers that died (their process is
+        gone, or their lease ran out). They may have been handed over in the instant before
+        the crash: see docs/delivery.md."""
+        now = self.clock.now()
+        m = messages.c
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(m.id, m.error, m.next_attempt_at).where(m.status == "sending")
+            ).all()
+            stale = []
+            for row in rows:
+                owner = (row.error or "").removeprefix(OWNER_PREFIX)
+                host, _, rest = owner.partition(":")
+                pid_text = rest.partition(":")[0]
+                if (
+                    row.next_attempt_at is None
+                    or row.next_attempt_at < now
+                    or row.error == self.owner
+                    or (host == self.host and pid_text.isdigit() and not _alive(int(pid_text)))
+                ):
+                    stale.append(row.id)
+            for start in range(0, len(stale), 500):
+                conn.execute(
+                    update(messages)
+                    .where(m.id.in_(stale[start : start + 500]), m.status == "sending")
+                    .values(status="queued", next_attempt_at=now, error="resent after a crash")
+                )
+        if stale:
+            log.warning(
+                "%d messages left 'sending' by a stopped worker are queued again", len(stale)
+            )
+        return len(stale)
+
+    # ---- claiming ---------------------------------------------------------------------
+
+    def _claim(self, conn: Connection, size: int, report: DispatchReport) -> list[Any]:
+        """Take up to `size` due messages: suppressed ones are settled at once, the others
+        marked "sending" (owner + lease) in a committed transaction before any is sent."""
+        now = self.clock.now()
+        m = messages.c
+        due = and_(m.status == "queued", or_(m.next_attempt_at.is_(None), m.next_attempt_at <= now))
+        columns = (m.id, m.channel, m.contact_id, contacts.c.unsubscribed, contacts.c.bounced)
+        base = select(*columns).outerjoin(contacts, contacts.c.id == m.contact_id)
+        order = (m.next_attempt_at, m.id)
+        with conn.begin():
+            if self.rate_limit > 0:
+                candidates = self._rate_limited(conn, base, due, size, now)
+            else:
+                candidates = conn.execute(base.where(due).order_by(*order).limit(size)).all()
+            if not candidates:
+                return []
+            suppressed: dict[str, list[int]] = {"unsubscribed": [], "bounced": []}
+            claim = []
+            for row in candidates:
+                if row.channel in CONTACT_CHANNELS and row.unsubscribed:
+                    suppressed["unsubscribed"].append(row.id)
+                elif row.channel in CONTACT_CHANNELS and row.bounced:
+                    suppressed["bounced"].append(row.id)
+                else:
+                    claim.append(row.id)
+            for reason, ids in suppressed.items():
+                if ids:
+                    conn.execute(update(messages).where(m.id.in_(ids), m.status == "queued")
+                                 .values(status="suppressed", error=reason,
+                                         next_attempt_at=None))  # fmt: skip
+                    report.suppressed += len(ids)
+            if claim:
+                conn.execute(
+                    update(messages)
+                    .where(m.id.in_(claim), m.status == "queued")
+                    .values(status="sending", attempts=m.attempts + 1,
+                            next_attempt_at=now + LEASE, error=self.owner)
+                )  # fmt: skip
+                rows = conn.execute(
+                    select(messages).where(m.id.in_(claim), m.status == "sending",
+                                           m.error == self.owner).order_by(m.id)
+                ).all()  # fmt: skip
+            else:
+                rows = []
+        if not rows and suppressed["unsubscribed"] + suppressed["bounced"]:
+            return self._claim(conn, size, report)
+        return rows
+
+    def _rate_limited(self, conn: Connection, base, due, size: int, now: dt.datetime) -> list[Any]:
+        """Candidates campaign by campaign, each within what is left of its per-minute rate."""
+        m = messages.c
+        since = now - dt.timedelta(minutes=1)
+        used = dict(conn.execute(
+            select(m.campaign_id, func.count())
+            .where(or_(and_(m.status == "sent", m.sent_at > since), m.status == "sending"))
+            .group_by(m.campaign_id)
+        ).all())  # fmt: skip
+        waiting = conn.scalars(select(m.campaign_id).where(due).distinct()).all()
+        rows: list[Any] = []
+        for campaign_id in waiting:
+            room = size - len(rows)
+            if campaign_id is not None:
+                room = min(room, self.rate_limit - used.get(campaign_id, 0))
+            if room <= 0:
+                continue
+            where = due & (m.campaign_id.is_(None) if campaign_id is None
+                           else m.campaign_id == campaign_id)  # fmt: skip
+            rows += conn.execute(base.where(where).order_by(m.next_attempt_at, m.id).limit(room))
+        return rows
+
+    # ---- sending ----------------------------------------------------------------------
+
+    def outgoing(self, row: Any) -> OutgoingMessage:
+        """A claimed row as the message a channel sends, with Message-ID and unsubscribe
+        headers for email to a contact."""
+        headers = {str(k): str(v) for k, v in (row.headers or {}).items() if v is not None}
+        message = OutgoingMessage(
+            key=row.key, channel=row.channel, to=row.to_address or "", sender=row.sender,
+            subject=row.subject or "", html=row.body_html or "", text=row.body_text or "",
+            headers=headers, id=row.id, contact_id=row.contact_id,
+            campaign_id=row.campaign_id, node_id=row.node_id, created_at=row.created_at,
+        )  # fmt: skip
+        if row.channel in ("email", "notify"):
+            assert self._secret is not None
+            headers.pop("List-Unsubscribe", None)
+            headers["Message-ID"] = message_id(self._secret, row.key, row.sender)
+            if row.channel == "email" and row.contact_id is not None:
+                token = make_token(self._secret, row.contact_id, row.campaign_id, row.node_id)
+                url = unsubscribe_url(self.unsubscribe_pattern, token)
+                headers.update(list_unsubscribe_headers(url, self.unsubscribe_mailto, token))
+        return message
+
+    def _send_batch(self, conn: Connection, batch: list[Any], report: DispatchReport) -> bool:
+        """Send a claimed batch; False when the round should end (server down, stop)."""
+        for index, row in enumerate(batch):
+            if self._stop.is_set():
+                self._release(conn, [r.id for r in batch[index:]], self.clock.now())
+                return False
+            message = self.outgoing(row)
+            channel = self.channels.get(row.channel)
+            if channel is None:
+                self._fail(conn, row, f"no channel configured for {row.channel!r}", report)
+                continue
+            recorded = []
+
+            def handed_over(row=row, recorded=recorded) -> None:
+                if not recorded:
+                    self._record_sent(conn, row)
+                    recorded.append(True)
+
+            try:
+                channel.send(message, handed_over)
+                handed_over()
+                report.sent += 1
+            except TemporaryFailure as exc:
+                if recorded:
+                    self._unrecord_sent(conn, row)
+                when = self.clock.now()
+                self._retry(conn, row, exc.reason, report, when)
+                if exc.unreachable:
+                    rest = [r.id for r in batch[index + 1 :]]
+                    self._release(conn, rest, when + backoff(row.attempts, self.retry_base,
+                                                             self.retry_max))  # fmt: skip
+                    report.stopped_early = f"unreachable: {exc.reason}"
+                    return False
+            except PermanentFailure as exc:
+                if recorded:
+                    self._unrecord_sent(conn, row)
+                self._fail(conn, row, exc.reason, report, bounce=exc.bounce)
+            except Exception as exc:  # a bug in a channel must not stop every delivery
+                log.exception("channel %s failed on message %s", row.channel, row.key)
+                if recorded:
+                    report.sent += 1
+                    continue
+                self._retry(conn, row, f"{type(exc).__name__}: {exc}", report, self.clock.now())
+        return True
+
+    def _write(self, conn: Connection, *statements: tuple[Any, Any]) -> None:
+        """Run statements in one transaction, waiting out a locked database."""
+        for attempt in range(COMMIT_TRIES):
+            try:
+                with conn.begin():
+                    for statement, params in statements:
+                        conn.execute(statement, params) if params else conn.execute(statement)
+                return
+            except OperationalError as exc:
+                if attempt == COMMIT_TRIES - 1 or "lock" not in str(exc).lower():
+                    raise
+                log.warning("database busy, retrying: %s", exc.orig)
+                time.sleep(min(2.0, 0.05 * 2**attempt))
+
+    def _record_sent(self, conn: Connection, row: Any) -> None:
+        now = self.clock.now()
+        m = messages.c
+        statements: list[tuple[Any, Any]] = [(
+            update(messages).where(m.id == row.id, m.status == "sending")
+            .values(status="sent", sent_at=now, error=None, next_attempt_at=None), None,
+        )]  # fmt: skip
+        name = SENT_EVENT.get(row.channel)
+        if name and row.contact_id is not None:
+            statements.append((insert(events), self._event(row, name, now)))
+        self._write(conn, *statements)
+
+    def _unrecord_sent(self, conn: Connection, row: Any) -> None:
+        """The server refused after the hand-over was recorded: take the 'sent' back."""
+        from sqlalchemy import delete
+
+        name = SENT_EVENT.get(row.channel)
+        statements: list[tuple[Any, Any]] = [
+            (update(messages).where(messages.c.id == row.id)
+             .values(status="sending", sent_at=None), None),
+        ]  # fmt: skip
+        if name:
+            statements.append((
+                delete(events).where(events.c.message_id == row.id, events.c.name == name), None
+            ))  # fmt: skip
+        self._write(conn, *statements)
+
+    def _event(self, row: Any, name: str, now: dt.datetime) -> dict[str, Any]:
+        campaign = self._names.get(row.campaign_id) if row.campaign_id is not None else None
+        return {
+            "contact_id": row.contact_id, "name": name, "occurred_at": now,
+            "properties": {"campaign": campaign, "node": row.node_id},
+            "campaign_id": row.campaign_id, "node_id": row.node_id, "message_id": row.id,
+        }  # fmt: skip
+
+    def _retry(self, conn: Connection, row: Any, reason: str, report: DispatchReport,
+               now: dt.datetime) -> None:  # fmt: skip
+        attempts = row.attempts
+        if attempts >= self.max_attempts:
+            self._fail(conn, row, f"gave up after {attempts} attempts: {reason}", report)
+            return
+        when = now + backoff(attempts, self.retry_base, self.retry_max)
+        self._write(conn, (
+            update(messages).where(messages.c.id == row.id)
+            .values(status="queued", next_attempt_at=when, error=reason), None,
+        ))  # fmt: skip
+        report.retried += 1
+
+    def _fail(self, conn: Connection, row: Any, reason: str, report: DispatchReport,
+              bounce: bool = False) -> None:  # fmt: skip
+        now = self.clock.now()
+        statements: list[tuple[Any, Any]] = [(
+            update(messages).where(messages.c.id == row.id)
+            .values(status="failed", error=reason, next_attempt_at=None), None,
+        )]  # fmt: skip
+        if bounce and row.contact_id is not None:
+            statements.append((
+                update(contacts).where(contacts.c.id == row.contact_id)
+                .values(bounced=True, updated_at=now), None,
+            ))  # fmt: skip
+            statements.append((insert(events), self._event(row, "bounced", now)))
+            report.bounced += 1
+        self._write(conn, *statements)
+        report.failed += 1
+
+    def _release(self, conn: Connection, ids: list[int], when: dt.datetime) -> None:
+        """Claimed but not tried: back to the queue, the claim's attempt not counted."""
+        if not ids:
+            return
+        m = messages.c
+        self._write(conn, (
+            update(messages).where(m.id.in_(ids), m.status == "sending")
+            .values(status="queued", attempts=m.attempts - 1, next_attempt_at=when, error=None),
+            None,
+        ))  # fmt: skip

@@ -1,0 +1,74 @@
+"""Delivery settings, kept in the database's `settings` table (one JSON value per key).
+Passwords are never stored here: they live in the OS keyring (engine.secrets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, select
+
+from engine.db.schema import settings as settings_table
+from engine.unsubscribe import DEFAULT_URL, SECRET_KEY
+
+DEFAULTS: dict[str, Any] = {
+    "email_transport": "outbox",  # outbox (a folder of .eml files, no server) | smtp
+    "smtp_host": "localhost",
+    "smtp_port": 25,
+    "smtp_security": "none",  # none | starttls | ssl
+    "smtp_username": "",
+    "smtp_timeout": 30,
+    "sender": "Campaign Studio <campaigns@localhost>",  # From when a message names none
+    "outbox_path": "",  # empty: the outbox folder in the user data folder
+    # {"url", "method", "headers", "body" (a Jinja2 template)}; None: written to the outbox
+    "sms_gateway": None,
+    "message_gateway": None,
+    "http_timeout": 10,
+    "rate_limit": 0,  # messages per minute per campaign; 0: no limit
+    "max_attempts": 6,  # tries before a temporary failure becomes a failure
+    "retry_base_seconds": 60,  # backoff: base × 2^(attempt-1), capped below
+    "retry_max_seconds": 3600,
+    "batch_size": 200,
+    "unsubscribe_url": DEFAULT_URL,  # "{token}" is replaced by the signed token
+    "unsubscribe_mailto": "",  # an address for mailto: List-Unsubscribe ("" for none)
+    "tick_seconds": 5.0,
+}
+FORBIDDEN_WORDS = ("password", "passwd")
+
+
+class SettingsError(ValueError):
+    """A setting that may not be stored (a password) or has the wrong type."""
+
+
+def load_settings(engine: Engine) -> dict[str, Any]:
+    """Every setting: stored values over the defaults (the signing secret left out)."""
+    with engine.connect() as conn:
+        stored = dict(conn.execute(select(settings_table.c.key, settings_table.c.value)).all())
+    stored.pop(SECRET_KEY, None)
+    return {**DEFAULTS, **stored}
+
+
+def save_settings(engine: Engine, values: dict[str, Any]) -> None:
+    """Store these settings (others untouched). Refuses passwords and wrongly typed values."""
+    for key, value in values.items():
+        if key == SECRET_KEY or any(word in key.lower() for word in FORBIDDEN_WORDS):
+            raise SettingsError(
+                f"setting {key!r} may not be stored in the database; "
+                "passwords go to the keyring (engine.secrets.set_password)"
+            )
+        default = DEFAULTS.get(key)
+        if default is not None and value is not None and not _same_kind(default, value):
+            raise SettingsError(f"setting {key!r} must be {type(default).__name__}, got {value!r}")
+    with engine.begin() as conn:
+        keys = list(values)
+        if keys:
+            conn.execute(delete(settings_table).where(settings_table.c.key.in_(keys)))
+            rows = [{"key": k, "value": v} for k, v in values.items()]
+            conn.execute(insert(settings_table), rows)
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, type(default))

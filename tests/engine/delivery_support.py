@@ -1,0 +1,136 @@
+"""Real servers for the delivery tests: an aiosmtpd SMTP server and an http.server on
+127.0.0.1 that record what they receive, plus a database with queued messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import json
+import socket
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import Engine, insert
+
+from engine.db import open_database
+from engine.db.schema import contacts, messages
+
+T0 = dt.datetime(2026, 3, 2, 10, 0, 0)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpSink:
+    """An SMTP server on 127.0.0.1 keeping every message it accepted. `refuse` maps an
+    address to a reply code returned at RCPT ("550 no such user", "451 try later")."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.received: list[tuple[str, list[str], bytes]] = []
+        self.refuse: dict[str, str] = {}
+        self.lock = threading.Lock()
+        self.controller: Controller | None = None
+
+    # aiosmtpd handler hooks
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        answer = self.refuse.get(address)
+        if answer:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> SmtpSink:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def parsed(self) -> list[email.message.EmailMessage]:
+        with self.lock:
+            return [email.message_from_bytes(c, policy=email.policy.default)
+                    for _, _, c in self.received]  # fmt: skip
+
+    def counts(self, header: str = "Message-ID") -> Counter:
+        return Counter(str(m[header]) for m in self.parsed())
+
+
+class HttpSink:
+    """An HTTP server on 127.0.0.1 recording requests; `status` is what it answers."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.status = 200
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                sink.requests.append({"method": self.command, "path": self.path,
+                                      "headers": dict(self.headers), "body": body})  # fmt: skip
+                self.send_response(sink.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_POST = do_PUT = _handle
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def json_bodies(self) -> list[Any]:
+        return [json.loads(r["body"]) for r in self.requests]
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def make_database(path: Path, contacts_count: int = 10) -> Engine:
+    engine = open_database(path)
+    with engine.begin() as conn:
+        conn.execute(insert(contacts), [
+            {"id": i, "email": f"user{i}@example.com", "phone": f"+4930{i:06d}",
+             "first_name": f"User{i}", "created_at": T0, "attributes": {}}
+            for i in range(1, contacts_count + 1)
+        ])  # fmt: skip
+    return engine
+
+
+def queue_messages(engine: Engine, contact_ids, channel: str = "email", **fields: Any) -> None:
+    rows = []
+    for cid in contact_ids:
+        row = {
+            "key": f"{cid}:hello:1", "enrollment_id": cid, "campaign_id": None,
+            "node_id": "hello", "contact_id": cid, "channel": channel,
+            "to_address": f"user{cid}@example.com" if channel == "email" else f"+4930{cid:06d}",
+            "sender": "Shop <shop@example.com>", "subject": f"Hello User{cid}",
+            "body_html": f"<p>Hello <b>User{cid}</b></p>", "body_text": f"Hello User{cid}",
+            "headers": None, "status": "queued", "attempts": 0, "next_attempt_at": None,
+            "created_at": T0,
+        }  # fmt: skip
+        row.update(fields)
+        rows.append(row)
+    with engine.begin() as conn:
+        conn.execute(insert(messages), rows)
