@@ -58,7 +58,7 @@ def make_database(path: Path, n: int = 500) -> Engine:
             conn.execute(insert(contacts), rows[start : start + 20000])
         conn.execute(
             insert(contact_tags),
-            [{"contact_id": i, "tag": TAGS[i % len(TAGS)]} for i in range(1, n + 1, 5)]
+            [{"contact_id": i, "tag": TAGS[(i // 3) % len(TAGS)]} for i in range(1, n + 1, 3)]
             + [{"contact_id": i, "tag": "newsletter"} for i in range(2, n + 1, 10)],
         )
         conn.execute(
