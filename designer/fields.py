@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 )
 
 from engine.catalog import WEEKDAYS, Param, check_value
-from engine.durations import DurationError, parse_duration
 from engine.rules import OPERATOR_LABELS
 from engine.templating import check_syntax
 
@@ -116,13 +115,7 @@ def split_duration(text: str) -> tuple[str, str | None]:
         else:
             unit = {"H": "hours", "M": "minutes"}[match.group(5)]
         return sign + amount, unit
-    try:
-        seconds = parse_duration(text).total_seconds()
-    except DurationError:
-        return text, None
-    for label, _, size in reversed(DURATION_UNITS[:3]):
-        if seconds and seconds % size == 0:
-            return f"{int(seconds // size)}", label
+    # Anything else (P1DT2H, PT90S, P1Y) is shown as written, so it is saved as written.
     return text, None
 
 
@@ -516,11 +509,10 @@ class StringsField(FieldEditor):
         self.edit.setText(", ".join(value) if isinstance(value, list) else "")
 
     def read(self) -> tuple[Any, str | None]:
-        names = [part.strip() for part in self.edit.text().split(",")]
-        if not any(names):
+        # Empty pieces ("vip, " while typing) are ignored rather than refused.
+        names = [part.strip() for part in self.edit.text().split(",") if part.strip()]
+        if not names:
             return None, None
-        if not all(names):
-            return None, f"{self.param.label}: an empty name between commas"
         return names, None
 
     def focus_target(self) -> QWidget:
@@ -627,6 +619,10 @@ class BranchesField(FieldEditor):
 
     def _show_total(self) -> None:
         value, _ = self.read()
+        if value is None:
+            self.total.setText("Total ?")
+            self.total.setStyleSheet(f"color: {ERROR_COLOR}")
+            return
         total = sum(b["percent"] for b in value if isinstance(b.get("percent"), (int, float)))
         self.total.setText(f"Total {total:g}%")
         self.total.setStyleSheet("" if abs(total - 100) < 1e-9 else f"color: {ERROR_COLOR}")

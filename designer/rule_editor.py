@@ -294,17 +294,17 @@ class LeafRow(RuleItem):
         kind = self.current_kind()
         if kind == "field":
             op = self.op.currentData()
-            out: dict[str, Any] = {"field": self.field_name.currentText().strip(), "op": op}
+            out: dict[str, Any] = {"field": self.field_name.currentText(), "op": op}
             if op in LIST_OPERATORS:
                 out["value"] = parse_list(self.value.text())
             elif op not in UNARY_OPERATORS:
                 out["value"] = parse_scalar(self.value.text())
             return out
         if kind == "tag":
-            return {"tag": self.tag.currentText().strip()}
+            return {"tag": self.tag.currentText()}
         if kind == "segment":
-            return {"segment": self.segment.currentText().strip()}
-        out = {"event": self.event.currentText().strip()}
+            return {"segment": self.segment.currentText()}
+        out = {"event": self.event.currentText()}
         within, error = self.within.read()
         if within is not None or error:
             out["within"] = within if within is not None else self.within.amount.text()
