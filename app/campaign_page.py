@@ -297,14 +297,14 @@ class CampaignPage(QWidget):
         centre = getattr(self.editor, "centre", None)
         if splitter is None or centre is None:
             return
+        total = max(1000, sum(splitter.sizes()))
+        height = max(400, sum(centre.sizes()))
         if on:
-            self._editing_sizes = (splitter.sizes(), centre.sizes())
-            splitter.setSizes([0, max(400, sum(splitter.sizes())), 0])
-            centre.setSizes([sum(centre.sizes()), 0])
-        elif getattr(self, "_editing_sizes", None):
-            splitter.setSizes(self._editing_sizes[0])
-            centre.setSizes(self._editing_sizes[1])
-            self._editing_sizes = None
+            splitter.setSizes([0, total, 0])
+            centre.setSizes([height, 0])
+        else:
+            splitter.setSizes([230, total - 570, 340])
+            centre.setSizes([height - 150, 150])
         view = getattr(self.editor, "view", None)
         if view is not None and hasattr(view, "zoom_to_fit") and self.diagram.nodes:
             QTimer.singleShot(0, view.zoom_to_fit)
@@ -391,6 +391,8 @@ class CampaignPage(QWidget):
         if not isinstance(edges, dict) or not edges:
             edges = edges_from_ports(nodes)
         self.timer.stop()
+        self._reading_layout(True)
+        self.summary.hide()
         self.scene.set_statistics(nodes, edges, forecast=True)
         self.forecast_text.setText(
             "FORECAST — simulated figures, not real contacts"
@@ -404,6 +406,8 @@ class CampaignPage(QWidget):
         self.forecast = None
         self.forecast_banner.hide()
         self.scene.clear_statistics()
+        if redraw:
+            self._reading_layout(self.stats_toggle.isChecked())
         if redraw and self.stats_toggle.isChecked():
             self.refresh_statistics()
         self._update_header()

@@ -54,7 +54,8 @@ class SimulateDialog(QDialog):
         self.days.setRange(1, 365)
         self.days.setValue(30)
         self.days.setSuffix(" days")
-        self.start = QDateTimeEdit(QDateTime.currentDateTime())
+        now = workspace.now()
+        self.start = QDateTimeEdit(QDateTime(now.date(), now.time(), Qt.TimeSpec.UTC).toLocalTime())
         self.start.setObjectName("simulateStart")
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -107,7 +108,7 @@ class SimulateDialog(QDialog):
         return self.start.dateTime().toUTC().toPython().replace(tzinfo=None, microsecond=0)
 
     def describe(self) -> str:
-        rates = ", ".join(f"{k} {v:.0%}" for k, v in self.assume().items() if v)
+        rates = ", ".join(f"{k} {v * 100:g}%" for k, v in self.assume().items() if v)
         return f"{self.days.value()} days from {self.start_at():%Y-%m-%d}" + (
             f", assuming {rates}" if rates else ""
         )

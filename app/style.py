@@ -88,7 +88,7 @@ QPushButton#primaryButton {{
 QPushButton#primaryButton:hover {{ background: #4338ca; }}
 QPushButton#primaryButton:disabled {{ background: #a5a3f0; border-color: #a5a3f0; }}
 QPushButton:checked {{ background: {selection}; border-color: {accent}; }}
-QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateTimeEdit, QPlainTextEdit, QTextEdit {{
+QLineEdit, QComboBox, QPlainTextEdit, QTextEdit {{
     background: {surface}; border: 1px solid {border}; border-radius: 6px; padding: 5px 8px;
     selection-background-color: {accent};
 }}
@@ -98,7 +98,7 @@ QComboBox::down-arrow {{
     border-top: 5px solid {muted}; margin-right: 8px;
 }}
 QComboBox QAbstractItemView {{ background: {surface}; border: 1px solid {border}; }}
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateTimeEdit:focus {{ border-color: {accent}; }}
+QLineEdit:focus, QComboBox:focus {{ border-color: {accent}; }}
 QTableView, QTreeView, QListWidget, QListView {{
     background: {surface}; alternate-background-color: {alt}; border: 1px solid {border};
     border-radius: 8px; gridline-color: {border};
