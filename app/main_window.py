@@ -452,4 +452,17 @@ def run_window(db: str | None) -> int:
     window.show()
     if is_empty(workspace.engine):
         QTimer.singleShot(200, window.offer_demo)
+    close_on_terminate(app)
     return app.exec()
+
+
+def close_on_terminate(app: QApplication) -> None:
+    """SIGTERM (logout, `kill`, a package test) closes the windows the normal way (engine shut
+    down, unsaved-changes question), so the program exits with 0 instead of being killed."""
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_args: app.closeAllWindows())
+    # Python runs signal handlers only between bytecodes: give it a turn four times a second.
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
