@@ -32,5 +32,14 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_throughput.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/canvas.py
 
+# The installer (Linux: PyInstaller bundle + .deb in dist/; see packaging/README.md).
+package: $(STAMP)
+	@$(BIN)/python -c "import PyInstaller" 2>/dev/null || $(BIN)/pip install --quiet -e ".[package]"
+	PYTHON=$(abspath $(BIN))/python packaging/build_deb.sh
+
+# Builds, installs (dpkg -i, needs root), exercises and removes the .deb. Minutes: not in `test`.
+package-test: package
+	packaging/package_test.sh --no-build
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
