@@ -266,7 +266,9 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(theme.card, 2))
         painter.setBrush(colour)
         painter.drawEllipse(centre, 8, 8)
-        painter.setPen(QPen(QColor("white"), 2, cap=Qt.PenCapStyle.RoundCap))
+        mark = QPen(QColor("white"), 2)
+        mark.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(mark)
         painter.drawLine(QPointF(centre.x(), centre.y() - 4), QPointF(centre.x(), centre.y() + 1))
         painter.drawPoint(QPointF(centre.x(), centre.y() + 4))
 
