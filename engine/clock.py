@@ -9,13 +9,13 @@ from typing import Protocol, runtime_checkable
 
 def utcnow() -> dt.datetime:
     """Now, as a naive UTC datetime (the engine's one time convention)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def to_naive_utc(value: dt.datetime) -> dt.datetime:
     """An aware datetime converted to naive UTC; a naive one is taken as UTC already."""
     if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
 
 

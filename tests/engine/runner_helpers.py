@@ -23,16 +23,36 @@ def make_db(tmp_path, n: int = 0, **contact_fields: Any):
     if n:
         add_contacts(engine, n, **contact_fields)
     with engine.begin() as conn:
-        conn.execute(insert(templates), [
-            {"name": "welcome", "channel": "email", "subject": "Hi {{ contact.first_name }}",
-             "html": "<p>Hello {{ contact.first_name }} from {{ contact.city }}</p>"
-                     "<a href='{{ unsubscribe_url }}'>unsubscribe</a>",
-             "text": "Hello {{ contact.first_name }}", "created_at": START},
-            {"name": "broken", "channel": "email", "subject": "Hi",
-             "html": "{{ contact.first_name | nosuchfilter }}", "text": "x", "created_at": START},
-            {"name": "sms", "channel": "sms", "subject": "", "html": "",
-             "text": "Hi {{ contact.first_name }}", "created_at": START},
-        ])
+        conn.execute(
+            insert(templates),
+            [
+                {
+                    "name": "welcome",
+                    "channel": "email",
+                    "subject": "Hi {{ contact.first_name }}",
+                    "html": "<p>Hello {{ contact.first_name }} from {{ contact.city }}</p>"
+                    "<a href='{{ unsubscribe_url }}'>unsubscribe</a>",
+                    "text": "Hello {{ contact.first_name }}",
+                    "created_at": START,
+                },
+                {
+                    "name": "broken",
+                    "channel": "email",
+                    "subject": "Hi",
+                    "html": "{{ contact.first_name | nosuchfilter }}",
+                    "text": "x",
+                    "created_at": START,
+                },
+                {
+                    "name": "sms",
+                    "channel": "sms",
+                    "subject": "",
+                    "html": "",
+                    "text": "Hi {{ contact.first_name }}",
+                    "created_at": START,
+                },
+            ],
+        )
     return engine
 
 
@@ -40,8 +60,11 @@ def add_contacts(engine, n: int, start: int = 0, **fields: Any) -> list[int]:
     rows = []
     for i in range(start, start + n):
         row = {
-            "email": f"c{i}@example.com", "first_name": f"First{i}", "last_name": "Last",
-            "timezone": "UTC", "created_at": START - dt.timedelta(days=10),
+            "email": f"c{i}@example.com",
+            "first_name": f"First{i}",
+            "last_name": "Last",
+            "timezone": "UTC",
+            "created_at": START - dt.timedelta(days=10),
             "attributes": {"city": "Berlin", "n": i},
         }
         row.update({k: (v(i) if callable(v) else v) for k, v in fields.items()})
@@ -54,19 +77,28 @@ def add_contacts(engine, n: int, start: int = 0, **fields: Any) -> list[int]:
 def add_segment(engine, name: str, rule: dict | None = None, members: list[int] | None = None):
     with engine.begin() as conn:
         kind = "static" if rule is None else "dynamic"
-        sid = conn.execute(insert(segments).values(
-            name=name, kind=kind, rule=rule, created_at=START)).inserted_primary_key[0]
+        sid = conn.execute(
+            insert(segments).values(name=name, kind=kind, rule=rule, created_at=START)
+        ).inserted_primary_key[0]
         if members:
-            conn.execute(insert(segment_members),
-                         [{"segment_id": sid, "contact_id": c} for c in members])
+            conn.execute(
+                insert(segment_members), [{"segment_id": sid, "contact_id": c} for c in members]
+            )
         return sid
 
 
 def add_event(engine, contact_id: int, name: str, at: dt.datetime, **props: Any) -> None:
     with engine.begin() as conn:
-        conn.execute(insert(events).values(contact_id=contact_id, name=name, occurred_at=at,
-                                           properties=props, campaign_id=props.pop("_cid", None),
-                                           node_id=props.pop("_node", None)))
+        conn.execute(
+            insert(events).values(
+                contact_id=contact_id,
+                name=name,
+                occurred_at=at,
+                properties=props,
+                campaign_id=props.pop("_cid", None),
+                node_id=props.pop("_node", None),
+            )
+        )
 
 
 def tag(engine, contact_id: int, name: str) -> None:
@@ -85,16 +117,21 @@ def diagram(nodes: list[tuple], edges: list[tuple], name: str = "Test", **settin
     return d
 
 
-def launch(engine, d: Diagram, at: dt.datetime = START, mode: str = "simulate",
-           assume: dict | None = None) -> tuple[int, Runner, VirtualClock]:
+def launch(
+    engine, d: Diagram, at: dt.datetime = START, mode: str = "simulate", assume: dict | None = None
+) -> tuple[int, Runner, VirtualClock]:
     campaign_id = campaigns.save_campaign(engine, d)
     campaigns.start(engine, campaign_id, at)
     clock = VirtualClock(at)
     return campaign_id, Runner(engine, clock, mode=mode, assume=assume), clock
 
 
-def run_until(runner: Runner, clock: VirtualClock, until: dt.datetime,
-              step: dt.timedelta = dt.timedelta(hours=1)) -> None:
+def run_until(
+    runner: Runner,
+    clock: VirtualClock,
+    until: dt.datetime,
+    step: dt.timedelta = dt.timedelta(hours=1),
+) -> None:
     runner.tick(clock.now())
     while clock.now() < until:
         clock.advance(min(step, until - clock.now()))

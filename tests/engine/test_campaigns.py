@@ -15,10 +15,13 @@ from engine.runner import Runner
 
 def _simple(name="Lifecycle", template="welcome"):
     return diagram(
-        [("start", "trigger.manual", {"segment": "all"}),
-         ("hello", "action.send_email", {"template": template}),
-         ("pause", "wait.delay", {"duration": "P1D"})],
-        [("start", "hello"), ("hello", "pause")], name=name,
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("hello", "action.send_email", {"template": template}),
+            ("pause", "wait.delay", {"duration": "P1D"}),
+        ],
+        [("start", "hello"), ("hello", "pause")],
+        name=name,
     )
 
 

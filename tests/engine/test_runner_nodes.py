@@ -2,27 +2,50 @@
 
 import datetime as dt
 
-from runner_helpers import START, add_contacts, add_event, add_segment, diagram, launch, make_db
-from runner_helpers import run_until, tag
+from runner_helpers import (
+    START,
+    add_contacts,
+    add_event,
+    add_segment,
+    diagram,
+    launch,
+    make_db,
+    run_until,
+    tag,
+)
 from sqlalchemy import func, select
 
-from engine.db.schema import contact_tags, contacts, enrollments, messages, segment_members, steps
-from engine.db.schema import events
+from engine.db.schema import (
+    contact_tags,
+    contacts,
+    enrollments,
+    events,
+    messages,
+    segment_members,
+    steps,
+)
 
 H = dt.timedelta(hours=1)
 
 
 def ports(engine, node_id):
     with engine.connect() as conn:
-        return dict(conn.execute(
-            select(steps.c.port, func.count()).where(steps.c.node_id == node_id)
-            .group_by(steps.c.port)).all())
+        return dict(
+            conn.execute(
+                select(steps.c.port, func.count())
+                .where(steps.c.node_id == node_id)
+                .group_by(steps.c.port)
+            ).all()
+        )
 
 
 def statuses(engine):
     with engine.connect() as conn:
-        return dict(conn.execute(select(enrollments.c.status, func.count())
-                                 .group_by(enrollments.c.status)).all())
+        return dict(
+            conn.execute(
+                select(enrollments.c.status, func.count()).group_by(enrollments.c.status)
+            ).all()
+        )
 
 
 def everyone(engine):
@@ -32,9 +55,14 @@ def everyone(engine):
 def test_manual_trigger_send_and_end(tmp_path):
     engine = make_db(tmp_path, 5)
     everyone(engine)
-    d = diagram([("start", "trigger.manual", {"segment": "all"}),
-                 ("hello", "action.send_email", {"template": "welcome"})], [("start", "hello")])
-    cid, runner, clock = launch(engine, d)
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("hello", "action.send_email", {"template": "welcome"}),
+        ],
+        [("start", "hello")],
+    )
+    _cid, runner, _clock = launch(engine, d)
     runner.tick(START)
     assert ports(engine, "start") == {"out": 5}
     assert ports(engine, "hello") == {"out": 5}
@@ -45,8 +73,11 @@ def test_manual_trigger_send_and_end(tmp_path):
         assert "from Berlin" in row["body_html"]  # attributes flattened into contact
         assert row["status"] == "simulated" and row["to_address"] == "c0@example.com"
         assert row["key"] == f"{row['enrollment_id']}:hello:1"
-        sent = conn.scalar(select(func.count()).select_from(events)
-                           .where(events.c.name == "email_sent", events.c.node_id == "hello"))
+        sent = conn.scalar(
+            select(func.count())
+            .select_from(events)
+            .where(events.c.name == "email_sent", events.c.node_id == "hello")
+        )
     assert sent == 5
     # A later tick does nothing more: manual fires once, at start.
     assert runner.tick(START + H).enrolled == 0
@@ -55,16 +86,20 @@ def test_manual_trigger_send_and_end(tmp_path):
 def test_live_mode_queues_and_replay_never_sends_twice(tmp_path):
     engine = make_db(tmp_path, 3)
     everyone(engine)
-    d = diagram([("start", "trigger.manual", {"segment": "all"}),
-                 ("hello", "action.send_email", {"template": "welcome"})], [("start", "hello")])
-    cid, runner, clock = launch(engine, d, mode="live")
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("hello", "action.send_email", {"template": "welcome"}),
+        ],
+        [("start", "hello")],
+    )
+    _cid, runner, _clock = launch(engine, d, mode="live")
     runner.tick(START)
     with engine.connect() as conn:
         assert set(conn.scalars(select(messages.c.status))) == {"queued"}
         # Replay: put the enrollments back on the send node, due again.
     with engine.begin() as conn:
-        conn.execute(enrollments.update().values(status="active", node_id="hello",
-                                                 due_at=START))
+        conn.execute(enrollments.update().values(status="active", node_id="hello", due_at=START))
     runner.tick(START + H)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(messages)) == 3
@@ -78,15 +113,22 @@ def test_failures_and_suppression_are_per_message(tmp_path):
         conn.execute(contacts.update().where(contacts.c.id == ids[1]).values(bounced=True))
         conn.execute(contacts.update().where(contacts.c.id == ids[2]).values(email=None))
     everyone(engine)
-    d = diagram([("start", "trigger.manual", {"segment": "all"}),
-                 ("hello", "action.send_email", {"template": "welcome"}),
-                 ("bad", "action.send_email", {"subject": "x", "body": "{{ 1 / 0 }}"})],
-                [("start", "hello"), ("hello", "bad")])
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("hello", "action.send_email", {"template": "welcome"}),
+            ("bad", "action.send_email", {"subject": "x", "body": "{{ 1 / 0 }}"}),
+        ],
+        [("start", "hello"), ("hello", "bad")],
+    )
     launch_and = launch(engine, d)
     launch_and[1].tick(START)
     with engine.connect() as conn:
-        rows = conn.execute(select(messages.c.node_id, messages.c.contact_id, messages.c.status,
-                                   messages.c.error).order_by(messages.c.id)).all()
+        rows = conn.execute(
+            select(
+                messages.c.node_id, messages.c.contact_id, messages.c.status, messages.c.error
+            ).order_by(messages.c.id)
+        ).all()
     hello = {r.contact_id: (r.status, r.error) for r in rows if r.node_id == "hello"}
     assert hello[ids[0]] == ("suppressed", "unsubscribed")
     assert hello[ids[1]] == ("suppressed", "bounced")
@@ -100,22 +142,32 @@ def test_failures_and_suppression_are_per_message(tmp_path):
 
 
 def test_conditions_attribute_segment_event(tmp_path):
-    engine = make_db(tmp_path, 6, attributes=lambda i: {"city": "Berlin", "plan": "pro" if i < 2
-                                                         else "free"})
+    engine = make_db(
+        tmp_path, 6, attributes=lambda i: {"city": "Berlin", "plan": "pro" if i < 2 else "free"}
+    )
     everyone(engine)
     with engine.connect() as conn:
         ids = list(conn.scalars(select(contacts.c.id).order_by(contacts.c.id)))
     add_segment(engine, "vip", members=ids[:3])
     add_event(engine, ids[5], "purchase", START - dt.timedelta(minutes=1))  # before entry
-    d = diagram([("start", "trigger.manual", {"segment": "all"}),
-                 ("plan", "condition.attribute", {"field": "plan", "op": "eq", "value": "pro"}),
-                 ("vip", "condition.segment", {"segment": "vip"}),
-                 ("wait", "wait.delay", {"duration": "PT2H"}),
-                 ("bought", "condition.event", {"event": "purchase"}),
-                 ("bought_ever", "condition.event", {"event": "purchase", "within": "P1D"})],
-                [("start", "plan"), ("plan", "no", "vip"), ("vip", "no", "wait"),
-                 ("wait", "bought"), ("bought", "no", "bought_ever")])
-    cid, runner, clock = launch(engine, d)
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("plan", "condition.attribute", {"field": "plan", "op": "eq", "value": "pro"}),
+            ("vip", "condition.segment", {"segment": "vip"}),
+            ("wait", "wait.delay", {"duration": "PT2H"}),
+            ("bought", "condition.event", {"event": "purchase"}),
+            ("bought_ever", "condition.event", {"event": "purchase", "within": "P1D"}),
+        ],
+        [
+            ("start", "plan"),
+            ("plan", "no", "vip"),
+            ("vip", "no", "wait"),
+            ("wait", "bought"),
+            ("bought", "no", "bought_ever"),
+        ],
+    )
+    _cid, runner, clock = launch(engine, d)
     add_event(engine, ids[4], "purchase", START + H)  # after entry
     run_until(runner, clock, START + 3 * H)
     assert ports(engine, "plan") == {"yes": 2, "no": 4}
@@ -131,33 +183,63 @@ def test_actions_change_contacts(tmp_path):
     with engine.connect() as conn:
         ids = list(conn.scalars(select(contacts.c.id).order_by(contacts.c.id)))
     tag(engine, ids[0], "old")
-    d = diagram([("start", "trigger.manual", {"segment": "all"}),
-                 ("upd", "action.update_contact", {"field": "plan", "value": "gold"}),
-                 ("name", "action.update_contact", {"field": "last_name",
-                                                    "value": "{{ contact.first_name }}!"}),
-                 ("tag", "action.tag", {"add": ["new"], "remove": ["old"]}),
-                 ("seg", "action.segment", {"segment": "list", "action": "add"}),
-                 ("score", "action.score", {"points": 7}),
-                 ("hook", "action.webhook", {"url": "https://x.test/{{ contact.id }}",
-                                             "body": "{{ contact.email }}"}),
-                 ("tell", "action.notify", {"to": "boss@example.com", "subject": "s",
-                                            "body": "{{ contact.email }} passed"}),
-                 ("out", "exit", {})],
-                [("start", "upd"), ("upd", "name"), ("name", "tag"), ("tag", "seg"),
-                 ("seg", "score"), ("score", "hook"), ("hook", "tell"), ("tell", "out")])
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("upd", "action.update_contact", {"field": "plan", "value": "gold"}),
+            (
+                "name",
+                "action.update_contact",
+                {"field": "last_name", "value": "{{ contact.first_name }}!"},
+            ),
+            ("tag", "action.tag", {"add": ["new"], "remove": ["old"]}),
+            ("seg", "action.segment", {"segment": "list", "action": "add"}),
+            ("score", "action.score", {"points": 7}),
+            (
+                "hook",
+                "action.webhook",
+                {"url": "https://x.test/{{ contact.id }}", "body": "{{ contact.email }}"},
+            ),
+            (
+                "tell",
+                "action.notify",
+                {"to": "boss@example.com", "subject": "s", "body": "{{ contact.email }} passed"},
+            ),
+            ("out", "exit", {}),
+        ],
+        [
+            ("start", "upd"),
+            ("upd", "name"),
+            ("name", "tag"),
+            ("tag", "seg"),
+            ("seg", "score"),
+            ("score", "hook"),
+            ("hook", "tell"),
+            ("tell", "out"),
+        ],
+    )
     launch(engine, d)[1].tick(START)
     with engine.connect() as conn:
         row = conn.execute(select(contacts).where(contacts.c.id == ids[0])).mappings().one()
         assert row["attributes"]["plan"] == "gold" and row["attributes"]["city"] == "Berlin"
         assert row["last_name"] == "First0!"
         assert row["score"] == 7
-        assert set(conn.scalars(select(contact_tags.c.tag)
-                                .where(contact_tags.c.contact_id == ids[0]))) == {"new"}
-        assert conn.scalar(select(func.count()).select_from(segment_members)
-                           .where(segment_members.c.segment_id == sid)) == 2
-        hooks = conn.execute(select(messages.c.channel, messages.c.to_address,
-                                    messages.c.body_text).where(messages.c.contact_id == ids[0])
-                             .order_by(messages.c.id)).all()
+        assert set(
+            conn.scalars(select(contact_tags.c.tag).where(contact_tags.c.contact_id == ids[0]))
+        ) == {"new"}
+        assert (
+            conn.scalar(
+                select(func.count())
+                .select_from(segment_members)
+                .where(segment_members.c.segment_id == sid)
+            )
+            == 2
+        )
+        hooks = conn.execute(
+            select(messages.c.channel, messages.c.to_address, messages.c.body_text)
+            .where(messages.c.contact_id == ids[0])
+            .order_by(messages.c.id)
+        ).all()
     assert hooks[0] == ("webhook", f"https://x.test/{ids[0]}", "c0@example.com")
     assert hooks[1] == ("notify", "boss@example.com", "c0@example.com passed")
     assert statuses(engine) == {"exited": 2}
@@ -168,12 +250,16 @@ def test_waits_delay_until_and_for_event(tmp_path):
     everyone(engine)
     with engine.connect() as conn:
         ids = list(conn.scalars(select(contacts.c.id).order_by(contacts.c.id)))
-    d = diagram([("start", "trigger.manual", {"segment": "all"}),
-                 ("delay", "wait.delay", {"duration": "PT3H"}),
-                 ("until", "wait.until", {"at": "2026-03-02T18:00:00Z"}),
-                 ("reply", "wait.for_event", {"event": "replied", "timeout": "P1D"})],
-                [("start", "delay"), ("delay", "until"), ("until", "reply")])
-    cid, runner, clock = launch(engine, d)
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("delay", "wait.delay", {"duration": "PT3H"}),
+            ("until", "wait.until", {"at": "2026-03-02T18:00:00Z"}),
+            ("reply", "wait.for_event", {"event": "replied", "timeout": "P1D"}),
+        ],
+        [("start", "delay"), ("delay", "until"), ("until", "reply")],
+    )
+    _cid, runner, _clock = launch(engine, d)
     runner.tick(START)
     runner.tick(START + 2 * H)
     assert ports(engine, "delay") == {}
@@ -198,14 +284,21 @@ def test_goal_jump_counts_a_conversion(tmp_path):
     everyone(engine)
     with engine.connect() as conn:
         ids = list(conn.scalars(select(contacts.c.id).order_by(contacts.c.id)))
-    d = diagram([("start", "trigger.manual", {"segment": "all"}),
-                 ("wait", "wait.delay", {"duration": "P5D"}),
-                 ("never", "action.score", {"points": 1}),
-                 ("won", "goal", {"event": "purchase", "filter": {"field": "amount", "op": "gt",
-                                                                  "value": 10}}),
-                 ("thanks", "action.score", {"points": 100})],
-                [("start", "wait"), ("wait", "never"), ("won", "thanks")])
-    cid, runner, clock = launch(engine, d)
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("wait", "wait.delay", {"duration": "P5D"}),
+            ("never", "action.score", {"points": 1}),
+            (
+                "won",
+                "goal",
+                {"event": "purchase", "filter": {"field": "amount", "op": "gt", "value": 10}},
+            ),
+            ("thanks", "action.score", {"points": 100}),
+        ],
+        [("start", "wait"), ("wait", "never"), ("won", "thanks")],
+    )
+    _cid, runner, _clock = launch(engine, d)
     runner.tick(START)
     add_event(engine, ids[0], "purchase", START + H, amount=50)
     add_event(engine, ids[1], "purchase", START + H, amount=5)  # filtered out
@@ -213,8 +306,11 @@ def test_goal_jump_counts_a_conversion(tmp_path):
     assert ports(engine, "won") == {"out": 1}
     with engine.connect() as conn:
         outcome = conn.scalar(select(steps.c.outcome).where(steps.c.node_id == "won"))
-        converted = conn.execute(select(enrollments.c.contact_id, enrollments.c.converted_at)
-                                 .where(enrollments.c.converted_at.is_not(None))).all()
+        converted = conn.execute(
+            select(enrollments.c.contact_id, enrollments.c.converted_at).where(
+                enrollments.c.converted_at.is_not(None)
+            )
+        ).all()
         score = conn.scalar(select(contacts.c.score).where(contacts.c.id == ids[0]))
     assert outcome == "converted"
     assert converted == [(ids[0], START + H)]
@@ -224,16 +320,26 @@ def test_goal_jump_counts_a_conversion(tmp_path):
 def test_no_outgoing_edge_completes_and_exit_exits(tmp_path):
     engine = make_db(tmp_path, 4)
     everyone(engine)
-    d = diagram([("start", "trigger.manual", {"segment": "all"}),
-                 ("ab", "condition.split", {"branches": [{"port": "A", "percent": 50},
-                                                         {"port": "B", "percent": 50}]}),
-                 ("bye", "exit", {})],
-                [("start", "ab"), ("ab", "A", "bye")])
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            (
+                "ab",
+                "condition.split",
+                {"branches": [{"port": "A", "percent": 50}, {"port": "B", "percent": 50}]},
+            ),
+            ("bye", "exit", {}),
+        ],
+        [("start", "ab"), ("ab", "A", "bye")],
+    )
     launch(engine, d)[1].tick(START)
     split = ports(engine, "ab")
-    assert statuses(engine) == {"exited": split.get("A", 0), "completed": split.get("B", 0)} \
-        or statuses(engine) == {k: v for k, v in {"exited": split.get("A", 0),
-                                                   "completed": split.get("B", 0)}.items() if v}
+    assert statuses(engine) == {
+        "exited": split.get("A", 0),
+        "completed": split.get("B", 0),
+    } or statuses(engine) == {
+        k: v for k, v in {"exited": split.get("A", 0), "completed": split.get("B", 0)}.items() if v
+    }
 
 
 def test_event_trigger_enrolls_after_start_only(tmp_path):
@@ -241,9 +347,11 @@ def test_event_trigger_enrolls_after_start_only(tmp_path):
     with engine.connect() as conn:
         ids = list(conn.scalars(select(contacts.c.id).order_by(contacts.c.id)))
     add_event(engine, ids[0], "signup", START - H)
-    d = diagram([("start", "trigger.event", {"event": "signup"}),
-                 ("score", "action.score", {"points": 1})], [("start", "score")])
-    cid, runner, clock = launch(engine, d)
+    d = diagram(
+        [("start", "trigger.event", {"event": "signup"}), ("score", "action.score", {"points": 1})],
+        [("start", "score")],
+    )
+    _cid, runner, _clock = launch(engine, d)
     add_event(engine, ids[1], "signup", START + H, plan="pro")
     runner.tick(START + 2 * H)
     with engine.connect() as conn:
@@ -257,17 +365,31 @@ def test_segment_entry_existing_and_later_entries(tmp_path):
     with engine.begin() as conn:
         conn.execute(contacts.update().values(attributes={"plan": "pro"}))
     for include, expected in ((True, 3), (False, 1)):
-        d = diagram([("start", "trigger.segment_entry", {"segment": "pros",
-                                                         "include_existing": include}),
-                     ("s", "action.score", {"points": 1})], [("start", "s")],
-                    name=f"entry {include}")
-        cid, runner, clock = launch(engine, d)
+        d = diagram(
+            [
+                (
+                    "start",
+                    "trigger.segment_entry",
+                    {"segment": "pros", "include_existing": include},
+                ),
+                ("s", "action.score", {"points": 1}),
+            ],
+            [("start", "s")],
+            name=f"entry {include}",
+        )
+        cid, runner, _clock = launch(engine, d)
         runner.tick(START)
         new = add_contacts(engine, 1, start=100 + int(include), attributes={"plan": "pro"})
         runner.tick(START + H)
         with engine.connect() as conn:
-            count = conn.scalar(select(func.count()).select_from(enrollments)
-                                .where(enrollments.c.campaign_id == cid))
-            assert new[0] in set(conn.scalars(select(enrollments.c.contact_id)
-                                              .where(enrollments.c.campaign_id == cid)))
+            count = conn.scalar(
+                select(func.count())
+                .select_from(enrollments)
+                .where(enrollments.c.campaign_id == cid)
+            )
+            assert new[0] in set(
+                conn.scalars(
+                    select(enrollments.c.contact_id).where(enrollments.c.campaign_id == cid)
+                )
+            )
         assert count == expected

@@ -21,8 +21,11 @@ def test_split_is_stable_and_even():
 
 
 def test_uneven_split_follows_percentages():
-    branches = [{"port": "x", "percent": 10}, {"port": "y", "percent": 20},
-                {"port": "z", "percent": 70}]
+    branches = [
+        {"port": "x", "percent": 10},
+        {"port": "y", "percent": 20},
+        {"port": "z", "percent": 70},
+    ]
     ports = [split_port("C", "n", i, branches) for i in range(10_000)]
     assert abs(ports.count("x") / 10_000 - 0.10) <= 0.02
     assert abs(ports.count("z") / 10_000 - 0.70) <= 0.02
@@ -34,16 +37,27 @@ def test_forecast_and_live_agree(tmp_path):
     for mode in ("simulate", "live"):
         engine = make_db(tmp_path / mode, 300) if (tmp_path / mode).mkdir() is None else None
         add_segment(engine, "all", {"field": "city", "op": "eq", "value": "Berlin"})
-        d = diagram([("start", "trigger.manual", {"segment": "all"}),
-                     ("ab", "condition.split", {"branches": BRANCHES}),
-                     ("a", "action.score", {"points": 1}), ("b", "action.score", {"points": 2})],
-                    [("start", "ab"), ("ab", "A", "a"), ("ab", "B", "b")], name="Split test")
+        d = diagram(
+            [
+                ("start", "trigger.manual", {"segment": "all"}),
+                ("ab", "condition.split", {"branches": BRANCHES}),
+                ("a", "action.score", {"points": 1}),
+                ("b", "action.score", {"points": 2}),
+            ],
+            [("start", "ab"), ("ab", "A", "a"), ("ab", "B", "b")],
+            name="Split test",
+        )
         launch(engine, d, mode=mode)[1].tick(START)
         with engine.connect() as conn:
-            results.append(conn.execute(select(steps.c.contact_id, steps.c.port)
-                                        .where(steps.c.node_id == "ab")
-                                        .order_by(steps.c.contact_id)).all())
-            total = conn.scalar(select(func.count()).select_from(steps)
-                                .where(steps.c.node_id == "ab"))
+            results.append(
+                conn.execute(
+                    select(steps.c.contact_id, steps.c.port)
+                    .where(steps.c.node_id == "ab")
+                    .order_by(steps.c.contact_id)
+                ).all()
+            )
+            total = conn.scalar(
+                select(func.count()).select_from(steps).where(steps.c.node_id == "ab")
+            )
         assert total == 300
     assert results[0] == results[1]
