@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 try:
@@ -181,12 +181,13 @@ def run_with_progress(
 class EngineBridge(QObject):
     """The in-process engine service (APScheduler ticks + delivery), seen from the window.
 
-    `changed` fires after each engine pass the window triggered, and on a timer while
-    the service runs, so screens refresh their figures.
+    `changed` fires on the GUI thread after every engine pass, whether the scheduler's
+    thread ran it or the window asked for it, so screens refresh their figures.
     """
 
     changed = Signal()
     stateChanged = Signal(str)
+    _ticked = Signal()  # emitted on whichever thread ran the pass
 
     def __init__(self, db: Any, clock: Any = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -196,61 +197,63 @@ class EngineBridge(QObject):
         self.state = "stopped"
         self.error: str | None = None
         self.last_pass: datetime | None = None
-        self._lock = threading.Lock()
-        self._poll = QTimer(self)
-        self._poll.setInterval(5000)
-        self._poll.timeout.connect(self.changed.emit)
+        self.passes = 0
+        self._ticked.connect(self._after_pass)
 
     def _make_service(self) -> Any:
         from engine.service import EngineService
 
-        return EngineService(self.db, clock=self.clock)
+        service = EngineService(self.db, clock=self.clock)
+        service.listeners.append(lambda _result: self._ticked.emit())
+        return service
 
     def start(self, background: bool = True) -> bool:
-        """Start the service (its scheduler runs ticks on its own threads)."""
+        """Create the service; with `background` its scheduler ticks on its own thread."""
         try:
-            self.service = self._make_service()
+            if self.service is None:
+                self.service = self._make_service()
             if background:
                 self.service.start()
-        except Exception as exc:  # no service yet, or a bad database: say so, keep going
+        except Exception as exc:  # a bad database or settings: say so, keep the window
             self.error = str(exc) or exc.__class__.__name__
             self._set_state("unavailable")
             return False
+        self.error = None
         self._set_state("running" if background else "manual")
-        if background:
-            self._poll.start()
         return True
 
     def run_once(self) -> Any:
-        """One engine pass now (runner tick + dispatch), on the calling thread."""
+        """One engine pass now (runner tick + delivery), on the calling thread."""
         if self.service is None:
             self.service = self._make_service()
-        with self._lock:
-            result = self.service.run_once()
+        return self.service.run_once()
+
+    @Slot()
+    def _after_pass(self) -> None:
         self.last_pass = datetime.now()
+        self.passes += 1
         self.changed.emit()
-        return result
 
     def shutdown(self) -> None:
-        self._poll.stop()
-        if self.service is not None and self.state == "running":
+        if self.service is not None:
             try:
                 self.service.shutdown()
             except Exception:
                 traceback.print_exc()
+            self.service = None
         self._set_state("stopped")
 
     def describe(self) -> str:
         """The status bar's sentence."""
+        problem = getattr(self.service, "last_error", None) if self.service else None
         if self.state == "running":
-            return "Engine running"
+            return f"Engine running — last error: {problem}" if problem else "Engine running"
         if self.state == "manual":
-            return "Engine ready (manual ticks)"
+            return "Engine ready (manual passes)"
         if self.state == "unavailable":
             return f"Engine unavailable: {self.error}"
         return "Engine stopped"
 
-    @Slot(str)
     def _set_state(self, state: str) -> None:
         self.state = state
         self.stateChanged.emit(state)
@@ -284,7 +287,7 @@ class Workspace(QObject):
         self.engine = engine
         self.clock = clock or SystemClock()
         self.tasks = TaskRunner(self)
-        self.service = EngineBridge(db, clock=clock, parent=self)
+        self.service = EngineBridge(engine, clock=clock, parent=self)
         self.service.changed.connect(self.campaignsChanged.emit)
 
     def now(self) -> datetime:

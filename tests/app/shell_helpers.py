@@ -3,6 +3,7 @@ real SQLite file."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
@@ -40,8 +41,15 @@ def click_button(qtbot, dialog: QWidget, text: str) -> None:
     raise AssertionError(f"no button {text!r} in {dialog.windowTitle()!r}: {names}")
 
 
+def keep_data_in(folder) -> None:
+    """The engine's outbox and user data go to the test's folder, never the user's."""
+    os.environ["CAMPAIGN_STUDIO_DATA_DIR"] = str(folder)
+
+
 def workspace(tmp_path, clock=None, name: str = "studio.db"):
     from app.main_window import open_workspace
+
+    keep_data_in(tmp_path)
 
     return open_workspace(str(tmp_path / name), clock=clock)
 
@@ -79,6 +87,7 @@ def main_window(qtbot, db_path, clock):
     """The main window on `db_path` with a virtual clock and the engine ticked by hand."""
     from app.main_window import MainWindow, open_workspace
 
+    keep_data_in(db_path.parent)
     ws = open_workspace(str(db_path), clock=clock)
     window = MainWindow(ws, start_engine=False)
     qtbot.addWidget(window)

@@ -31,9 +31,8 @@ def test_task_reports_progress_and_result_while_the_gui_keeps_running(qtbot):
     # The GUI thread keeps processing timers while the work is blocked.
     qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=5000)
     assert not task.done
-    release.set()
     with qtbot.waitSignal(task.ended, timeout=5000):
-        pass
+        release.set()
     timer.stop()
     assert task.outcome == "succeeded"
     assert task.result == "done"
