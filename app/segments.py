@@ -495,11 +495,8 @@ class SegmentsScreen(QWidget):
                 store_function("save_segment")(
                     conn, name, rule=rule, kind="static" if static else "dynamic",
                     members=[m["id"] for m in self.members] if static else None,
+                    description=self.description.text().strip(),
                 )  # fmt: skip
-                from sqlalchemy import update
-
-                conn.execute(update(segments).where(segments.c.name == name)
-                             .values(description=self.description.text().strip()))  # fmt: skip
         except Exception as exc:
             self.status.setText(f"Not saved: {error_text(exc)}")
             return False

@@ -525,15 +525,8 @@ class TemplatesScreen(QWidget):
                     store_function("delete_template")(conn, self.current_name)
                 store_function("save_template")(
                     conn, template["name"], template["channel"], template["subject"],
-                    template["html"], template["text"],
+                    template["html"], template["text"], sender=template["sender"] or "",
                 )  # fmt: skip
-                if template["sender"] is not None:
-                    from sqlalchemy import update
-
-                    from engine.db.schema import templates as table
-
-                    conn.execute(update(table).where(table.c.name == template["name"])
-                                 .values(sender=template["sender"]))  # fmt: skip
         except Exception as exc:
             self.status.setText(f"Not saved: {error_text(exc)}")
             return False
