@@ -458,6 +458,8 @@ class TimeField(FieldEditor):
 
     def read(self) -> tuple[Any, str | None]:
         text = self.edit.text().strip()
+        if re.fullmatch(r"\d:\d\d", text):  # 7:30 means 07:30
+            text = "0" + text
         return (text or None), None
 
     def focus_target(self) -> QWidget:

@@ -98,12 +98,13 @@ def group_label(group: tuple[str, ...]) -> str:
     return ONE_OF_LABELS.get(group, "Write it here")
 
 
-def active_group(spec: NodeType, params: dict[str, Any]) -> int:
-    """Which 'one of' group a node uses: the first with a value, else the first."""
+def active_group(spec: NodeType, params: dict[str, Any], chosen: int | None = None) -> int:
+    """Which 'one of' group a node uses: the first with a value, else the one the user
+    picked (`chosen`), else the first."""
     for i, group in enumerate(spec.one_of):
         if any(params.get(name) not in (None, "", []) for name in group):
             return i
-    return 0
+    return chosen or 0
 
 
 class Inspector(QWidget):
@@ -128,6 +129,7 @@ class Inspector(QWidget):
         self._session = 0
         self._pushing = False
         self._stash: dict[str, Any] = {}  # values of the 'one of' group switched away from
+        self._chosen: dict[str, int] = {}  # node id -> 'one of' group picked while still empty
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -279,7 +281,7 @@ class Inspector(QWidget):
         box.addWidget(label_title)
         box.addWidget(self.label_edit)
         grouped = {name: i for i, group in enumerate(spec.one_of) for name in group}
-        active = active_group(spec, node.params)
+        active = active_group(spec, node.params, self._chosen.get(node.id))
         if spec.one_of:
             box.addWidget(self._group_switch(spec, active))
         for param in spec.params:
@@ -400,6 +402,7 @@ class Inspector(QWidget):
         spec = CATALOG.get(node.type) if node else None
         if node is None or spec is None or not spec.one_of:
             return
+        self._chosen[node.id] = index
         if active_group(spec, node.params) == index and any(
             node.params.get(n) not in (None, "", []) for n in spec.one_of[index]
         ):

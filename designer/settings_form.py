@@ -32,6 +32,11 @@ def time_zone_names() -> list[str]:
     return sorted(available_timezones())
 
 
+@lru_cache(maxsize=1)
+def time_zone_names_set() -> frozenset[str]:
+    return frozenset(time_zone_names())
+
+
 class EditSettings(SetSettings):
     """SetSettings that merges consecutive edits of one settings field (typing)."""
 
@@ -211,9 +216,11 @@ class FrequencyCapField(FieldEditor):
 
 
 def _check_zone(value: Any) -> str | None:
+    if str(value) in time_zone_names_set() or str(value) == "UTC":
+        return None
     try:
         ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder: OSError
         return f"Unknown time zone {value!r} (e.g. Europe/Berlin)"
     return None
 
