@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Date, cast, func, select
+from sqlalchemy import func, select
 
 from engine.catalog import CATALOG
 from engine.db.schema import contacts, enrollments, messages, steps
@@ -86,7 +86,8 @@ class PagedTable(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.position = QLabel("")
         self.position.setObjectName("mutedLabel")
         self.previous = QPushButton("‹ Previous")
@@ -105,6 +106,7 @@ class PagedTable(QWidget):
 
     def go(self, offset: int) -> None:
         self.model.load(offset)
+        self.table.resizeColumnsToContents()
         self._update()
 
     def _update(self) -> None:
@@ -163,9 +165,8 @@ class NodeDetailDialog(QDialog):
             self.status_filter.addItem(status.capitalize(), status)
         self.messages = PagedTable(
             PagedModel(
-                [("to_address", "To"), ("status", "Status"), ("error", "Error"),
-                 ("created_at", "Created (UTC)"), ("sent_at", "Sent (UTC)"),
-                 ("attempts", "Attempts")],
+                [("to_address", "To"), ("status", "Status"), ("created_at", "Created (UTC)"),
+                 ("sent_at", "Sent (UTC)"), ("attempts", "Attempts"), ("error", "Error")],
                 self._fetch_messages, self._count_messages, self,
             ),
             "This node has sent nothing yet.",
@@ -239,7 +240,7 @@ class NodeDetailDialog(QDialog):
 
     def daily(self) -> list[tuple[str, int, int]]:
         """(day, contacts that passed the node, messages sent) per day."""
-        day = cast(steps.c.at, Date)
+        day = func.date(steps.c.at)
         with self.engine.connect() as conn:
             passed = dict(
                 conn.execute(
@@ -248,7 +249,7 @@ class NodeDetailDialog(QDialog):
                     .group_by(day)
                 ).all()
             )
-            sent_day = cast(messages.c.sent_at, Date)
+            sent_day = func.date(messages.c.sent_at)
             sent = dict(
                 conn.execute(
                     select(sent_day, func.count())
@@ -260,9 +261,9 @@ class NodeDetailDialog(QDialog):
                     .group_by(sent_day)
                 ).all()
             )
-        days = sorted({str(d) for d in passed} | {str(d) for d in sent})
-        passed = {str(k): v for k, v in passed.items()}
-        sent = {str(k): v for k, v in sent.items()}
+        passed = {str(k)[:10]: v for k, v in passed.items() if k is not None}
+        sent = {str(k)[:10]: v for k, v in sent.items() if k is not None}
+        days = sorted(set(passed) | set(sent))
         return [(d, int(passed.get(d, 0)), int(sent.get(d, 0))) for d in days]
 
     # ---- figures ----
@@ -306,13 +307,20 @@ class NodeDetailDialog(QDialog):
         if not rows:
             return
         xs = list(range(len(rows)))
-        self.chart.plot(xs, [r[1] for r in rows], name="Passed the node",
-                        pen=pg.mkPen("#4f46e5", width=2), symbol="o", symbolSize=5,
-                        symbolBrush="#4f46e5")  # fmt: skip
+        width = 0.38 if self.is_send else 0.6
+        offset = width / 2 if self.is_send else 0
+        passed = pg.BarGraphItem(
+            x=[x - offset for x in xs], height=[r[1] for r in rows], width=width,
+            brush="#4f46e5", pen=None, name="Passed the node",
+        )  # fmt: skip
+        self.chart.addItem(passed)
         if self.is_send:
-            self.chart.plot(xs, [r[2] for r in rows], name="Sent",
-                            pen=pg.mkPen("#16a34a", width=2), symbol="o", symbolSize=5,
-                            symbolBrush="#16a34a")  # fmt: skip
+            sent = pg.BarGraphItem(
+                x=[x + offset for x in xs], height=[r[2] for r in rows], width=width,
+                brush="#16a34a", pen=None, name="Sent",
+            )  # fmt: skip
+            self.chart.addItem(sent)
+        self.chart.setXRange(-0.8, len(rows) - 0.2, padding=0)
         axis = self.chart.getAxis("bottom")
         step = max(1, len(rows) // 8)
         axis.setTicks([[(i, rows[i][0][5:]) for i in range(0, len(rows), step)]])

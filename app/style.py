@@ -93,10 +93,7 @@ QLineEdit, QComboBox, QPlainTextEdit, QTextEdit {{
     selection-background-color: {accent};
 }}
 QComboBox::drop-down {{ border: none; width: 22px; }}
-QComboBox::down-arrow {{
-    width: 0; height: 0; border-left: 4px solid transparent; border-right: 4px solid transparent;
-    border-top: 5px solid {muted}; margin-right: 8px;
-}}
+QComboBox::down-arrow {{ image: url("{chevron}"); width: 12px; height: 12px; margin-right: 6px; }}
 QComboBox QAbstractItemView {{ background: {surface}; border: 1px solid {border}; }}
 QLineEdit:focus, QComboBox:focus {{ border-color: {accent}; }}
 QTableView, QTreeView, QListWidget, QListView {{
@@ -126,7 +123,14 @@ QSplitter::handle {{ background: {border}; }}
 def style_sheet(theme: str = "light") -> str:
     colors = dict(PALETTES.get(theme, PALETTES["light"]))
     colors["accent"] = ACCENT
+    colors["chevron"] = _resource("chevron-down.svg")
     return SHEET.format(**colors)
+
+
+def _resource(name: str) -> str:
+    from engine.paths import resource
+
+    return resource("style", name).as_posix()
 
 
 def apply_style(app: QApplication, theme: str = "light") -> None:
