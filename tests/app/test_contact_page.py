@@ -1,0 +1,87 @@
+"""A contact's page: profile, tags and attributes are edited and saved through the store;
+the journey lists the campaigns, messages and events that reached the contact."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from screen_data import make_database
+from sqlalchemy import select
+
+from app.contact_page import ContactPage, TimelineRole
+from engine.db.schema import contact_tags, contacts
+
+
+def _page(qtbot, tmp_path, contact_id: int = 1) -> ContactPage:
+    engine = make_database(tmp_path / "c.db", n=20)
+    page = ContactPage(engine)
+    qtbot.addWidget(page)
+    page.resize(1200, 760)
+    page.show()
+    page.load(contact_id)
+    return page
+
+
+def _retype(qtbot, edit, text: str) -> None:
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, text)
+
+
+def test_the_journey_shows_campaigns_messages_and_events(qtbot, tmp_path):
+    page = _page(qtbot, tmp_path)
+    assert page.name_label.text() == "Anna Schmidt"
+    entries = [page.timeline.item(i).data(TimelineRole) for i in range(page.timeline.count())]
+    kinds = [entry["kind"] for entry in entries]
+    assert kinds.count("event") == 3 and kinds.count("message") == 1 and kinds.count("step") == 2
+    # Newest first: the purchase two days after the welcome email, the signup last.
+    assert entries[0]["title"] == "purchase"
+    assert entries[-1]["title"] == "signup"
+    message = next(e for e in entries if e["kind"] == "message")
+    assert message["campaign"] == "Welcome series"
+    assert "Welcome, Anna!" in message["title"]
+    assert page.campaigns_table.item(0, 0).text() == "Welcome series"
+    assert page.campaigns_table.item(0, 2).text() == "pause"
+    assert page.messages_table.item(0, 2).text() == "sent"
+    assert page.tabs.tabText(3) == "Events (3)"
+
+
+def test_editing_fields_tags_and_attributes_saves_them(qtbot, tmp_path):
+    page = _page(qtbot, tmp_path, contact_id=2)
+    assert not page.save_button.isEnabled()
+    _retype(qtbot, page.fields["last_name"], "Baker")
+    assert page.save_button.isEnabled()
+    _retype(qtbot, page.tags_edit, "vip; beta-tester")
+    qtbot.mouseClick(page.unsubscribed_box, Qt.MouseButton.LeftButton)
+    # Change the plan attribute in place; its number-ness is kept for numbers.
+    plan_row = next(r for r in range(page.attributes_table.rowCount())
+                    if page.attributes_table.item(r, 0).text() == "plan")  # fmt: skip
+    page.attributes_table.item(plan_row, 1).setText("team")
+    page.attributes_table.setFocus()
+    page._append_attribute("seats", "")
+    page.attributes_table.item(page.attributes_table.rowCount() - 1, 1).setText("12")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.status_label.text() == "Saved"
+
+    with page.engine.connect() as conn:
+        row = conn.execute(select(contacts).where(contacts.c.id == 2)).one()
+        tags = set(conn.scalars(select(contact_tags.c.tag).where(contact_tags.c.contact_id == 2)))
+    assert row.last_name == "Baker"
+    assert row.unsubscribed is True
+    assert row.attributes == {"country": "FR", "plan": "team", "seats": 12}
+    assert tags == {"vip", "beta-tester"}
+    assert page.name_label.text() == "Ben Baker"
+    assert not page.save_button.isEnabled()
+
+
+def test_a_bad_email_is_refused_with_a_sentence(qtbot, tmp_path):
+    page = _page(qtbot, tmp_path, contact_id=3)
+    _retype(qtbot, page.fields["email"], "not an email")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "is not an email address" in page.status_label.text()
+    _retype(qtbot, page.fields["email"], "person000001@example.com")  # Anna's address
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.status_label.text() == "Another contact already uses person000001@example.com."
+    with page.engine.connect() as conn:
+        email = conn.scalar(select(contacts.c.email).where(contacts.c.id == 3))
+    assert email == "person000003@example.com"
