@@ -13,12 +13,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from engine.channels.base import Channel, OutgoingMessage, PermanentFailure, TemporaryFailure
 from engine.clock import Clock, SystemClock
 from engine.db.schema import campaigns, contacts, events, messages
+from engine.handover import HandoverJournal, journal_folder
 from engine.mime import message_id
 from engine.settings import load_settings
 from engine.unsubscribe import engine_secret, list_unsubscribe_headers, make_token, unsubscribe_url
@@ -89,6 +90,8 @@ class Dispatcher:
         self._lock = threading.Lock()
         self._secret: bytes | None = None
         self._names: dict[int, str] = {}
+        where = journal_folder(engine)
+        self.journal = HandoverJournal(*where, f"{id(self):x}") if where else None
 
     def stop(self) -> None:
         """Ask a running dispatch to end after the message in hand (thread-safe)."""
@@ -127,6 +130,8 @@ class Dispatcher:
             finally:
                 for channel in {id(c): c for c in self.channels.values()}.values():
                     channel.close()
+                if self.journal is not None:
+                    self.journal.close()
             return report
 
     def recover(self) -> int:
@@ -135,6 +140,7 @@ class Dispatcher:
         the crash: see docs/delivery.md."""
         now = self.clock.now()
         m = messages.c
+        self._apply_journals()
         with self.engine.begin() as conn:
             rows = conn.execute(
                 select(m.id, m.error, m.next_attempt_at).where(m.status == "sending")
@@ -258,48 +264,74 @@ class Dispatcher:
         return message
 
     def _send_batch(self, conn: Connection, batch: list[Any], report: DispatchReport) -> bool:
-        """Send a claimed batch; False when the round should end (server down, stop)."""
-        for index, row in enumerate(batch):
-            if self._stop.is_set():
-                self._release(conn, [r.id for r in batch[index:]], self.clock.now())
-                return False
-            message = self.outgoing(row)
-            channel = self.channels.get(row.channel)
-            if channel is None:
-                self._fail(conn, row, f"no channel configured for {row.channel!r}", report)
-                continue
-            recorded = []
-
-            def handed_over(row=row, recorded=recorded) -> None:
-                if not recorded:
-                    self._record_sent(conn, row)
-                    recorded.append(True)
-
-            try:
-                channel.send(message, handed_over)
-                handed_over()
-                report.sent += 1
-            except TemporaryFailure as exc:
-                if recorded:
-                    self._unrecord_sent(conn, row)
-                when = self.clock.now()
-                self._retry(conn, row, exc.reason, report, when)
-                if exc.unreachable:
-                    rest = [r.id for r in batch[index + 1 :]]
-                    self._release(conn, rest, when + backoff(row.attempts, self.retry_base,
-                                                             self.retry_max))  # fmt: skip
-                    report.stopped_early = f"unreachable: {exc.reason}"
+        """Send a claimed batch; False when the round should end (server down, stop).
+        Hand-overs go to the journal at once and to the database at the end of the batch."""
+        done: list[tuple[Any, dt.datetime]] = []
+        try:
+            for index, row in enumerate(batch):
+                if self._stop.is_set():
+                    self._release(conn, [r.id for r in batch[index:]], self.clock.now())
                     return False
-            except PermanentFailure as exc:
-                if recorded:
-                    self._unrecord_sent(conn, row)
-                self._fail(conn, row, exc.reason, report, bounce=exc.bounce)
-            except Exception as exc:  # a bug in a channel must not stop every delivery
-                log.exception("channel %s failed on message %s", row.channel, row.key)
-                if recorded:
-                    report.sent += 1
-                    continue
+                if not self._send_one(conn, row, report, done):
+                    rest = [r.id for r in batch[index + 1 :]]
+                    when = self.clock.now() + backoff(row.attempts, self.retry_base,
+                                                      self.retry_max)  # fmt: skip
+                    self._release(conn, rest, when)
+                    return False
+            return True
+        finally:
+            if self.journal is not None and done:
+                self._record_sent(conn, done)
+                self.journal.clear()
+
+    def _send_one(self, conn: Connection, row: Any, report: DispatchReport,
+                  done: list[tuple[Any, dt.datetime]]) -> bool:  # fmt: skip
+        """One message through its channel; False when its server is unreachable."""
+        channel = self.channels.get(row.channel)
+        if channel is None:
+            self._fail(conn, row, f"no channel configured for {row.channel!r}", report)
+            return True
+        state: list[dt.datetime] = []
+
+        def handed_over() -> None:
+            if state:
+                return
+            state.append(self.clock.now())
+            if self.journal is not None:
+                self.journal.handed_over(row.id, state[0])
+            else:
+                self._record_sent(conn, [(row, state[0])])
+
+        def take_back() -> None:
+            if self.journal is not None:
+                self.journal.taken_back(row.id)
+            else:
+                self._unrecord_sent(conn, row)
+
+        try:
+            channel.send(self.outgoing(row), handed_over)
+            handed_over()
+        except TemporaryFailure as exc:
+            if state:
+                take_back()
+            self._retry(conn, row, exc.reason, report, self.clock.now())
+            if exc.unreachable:
+                report.stopped_early = f"unreachable: {exc.reason}"
+                return False
+            return True
+        except PermanentFailure as exc:
+            if state:
+                take_back()
+            self._fail(conn, row, exc.reason, report, bounce=exc.bounce)
+            return True
+        except Exception as exc:  # a bug in a channel must not stop every delivery
+            log.exception("channel %s failed on message %s", row.channel, row.key)
+            if not state:
                 self._retry(conn, row, f"{type(exc).__name__}: {exc}", report, self.clock.now())
+                return True
+        report.sent += 1
+        if self.journal is not None:
+            done.append((row, state[0]))
         return True
 
     def _write(self, conn: Connection, *statements: tuple[Any, Any]) -> None:
@@ -316,17 +348,46 @@ class Dispatcher:
                 log.warning("database busy, retrying: %s", exc.orig)
                 time.sleep(min(2.0, 0.05 * 2**attempt))
 
-    def _record_sent(self, conn: Connection, row: Any) -> None:
-        now = self.clock.now()
+    def _record_sent(self, conn: Connection, sent: list[tuple[Any, dt.datetime]]) -> None:
+        """Messages handed over: status sent, and their engine events, in one transaction."""
         m = messages.c
+        rows = [{"_id": row.id, "_at": at} for row, at in sent]
+        evs = [self._event(row, SENT_EVENT[row.channel], at) for row, at in sent
+               if row.channel in SENT_EVENT and row.contact_id is not None]  # fmt: skip
         statements: list[tuple[Any, Any]] = [(
-            update(messages).where(m.id == row.id, m.status == "sending")
-            .values(status="sent", sent_at=now, error=None, next_attempt_at=None), None,
+            update(messages).where(m.id == bindparam("_id"), m.status == "sending")
+            .values(status="sent", sent_at=bindparam("_at"), error=None, next_attempt_at=None),
+            rows,
         )]  # fmt: skip
-        name = SENT_EVENT.get(row.channel)
-        if name and row.contact_id is not None:
-            statements.append((insert(events), self._event(row, name, now)))
+        if evs:
+            statements.append((insert(events), evs))
         self._write(conn, *statements)
+
+    def _apply_journals(self) -> None:
+        """Record as sent what dead workers' journals (or our own, after a round that
+        raised) say was handed over; then those journals go."""
+        if self.journal is None:
+            return
+        folder, stem = self.journal.path.parent, self.journal.path.name.split(".handover-")[0]
+        paths = HandoverJournal.orphans(folder, stem, _alive)
+        if self.journal.path.exists():
+            paths.append(self.journal.path)
+        for path in paths:
+            mine = path == self.journal.path
+            entries = HandoverJournal.read(path)
+            if entries:
+                with self.engine.connect() as conn:
+                    with conn.begin():
+                        rows = conn.execute(select(messages).where(
+                            messages.c.id.in_(list(entries)), messages.c.status == "sending"
+                        )).all()  # fmt: skip
+                    if rows:
+                        self._record_sent(conn, [(row, entries[row.id]) for row in rows])
+                        log.warning("%d messages recorded as sent from %s", len(rows), path.name)
+            if mine:
+                self.journal.clear()
+            else:
+                path.unlink(missing_ok=True)
 
     def _unrecord_sent(self, conn: Connection, row: Any) -> None:
         """The server refused after the hand-over was recorded: take the 'sent' back."""

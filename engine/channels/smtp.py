@@ -7,6 +7,8 @@ import contextlib
 import re
 import smtplib
 import ssl
+from email.utils import parseaddr
+from functools import lru_cache
 
 from engine.channels.base import (
     Channel,
@@ -18,8 +20,22 @@ from engine.channels.base import (
 from engine.mime import build_email
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+_UNSAFE = re.compile(r"[\s<>]")  # would break (or inject into) the MAIL/RCPT command
 # Reply codes that mean "this recipient does not exist / refuses mail": a bounce.
 BOUNCE_CODES = frozenset({550, 551, 553, 554})
+
+
+@lru_cache(maxsize=256)
+def _parsed_address(value: str) -> str:
+    return parseaddr(value)[1]
+
+
+def bare_address(value: str) -> str:
+    """The address alone ("Shop <shop@x>" → "shop@x"); plain addresses skip the parser."""
+    value = value.strip()
+    if "<" not in value and " " not in value and '"' not in value and "," not in value:
+        return value
+    return _parsed_address(value)
 
 
 def failure(code: int, text: str, recipient: bool = False) -> TemporaryFailure | PermanentFailure:
@@ -109,10 +125,12 @@ class SmtpChannel(Channel):
         if not message.sender:
             message.sender = sender
         data = build_email(message)
-        from_address = smtplib.quoteaddr(sender)[1:-1] if sender else ""
-        to_address = smtplib.quoteaddr(message.to)[1:-1]
-        if not to_address or "@" not in to_address:
-            raise PermanentFailure(f"not an email address: {message.to!r}", bounce=False)
+        from_address = bare_address(sender) if sender else ""
+        to_address = bare_address(message.to)
+        if not to_address or "@" not in to_address or _UNSAFE.search(to_address):
+            raise PermanentFailure(f"not an email address: {message.to!r}")
+        if _UNSAFE.search(from_address):
+            raise PermanentFailure(f"not an email address: {sender!r}")
         for attempt in (1, 2):
             reused = self._conn is not None
             if self._conn is None:
@@ -142,11 +160,13 @@ class SmtpChannel(Channel):
                      handed_over: HandedOver) -> None:  # fmt: skip
         """MAIL, RCPT, DATA by hand (as smtplib.sendmail does) so that the hand-over is
         marked between writing the final "." and reading the server's verdict."""
-        code, reply = conn.mail(sender)
+        conn.putcmd("mail", f"FROM:<{sender}>")
+        code, reply = conn.getreply()
         if code != 250:
             self._reset(conn)
             raise failure(code, _text(reply))
-        code, reply = conn.rcpt(to)
+        conn.putcmd("rcpt", f"TO:<{to}>")
+        code, reply = conn.getreply()
         if code not in (250, 251):
             self._reset(conn)
             raise failure(code, _text(reply), recipient=True)

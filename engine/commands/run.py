@@ -1,15 +1,78 @@
-"""`campaign-studio run` — being built (see the engine issues)."""
+"""`campaign-studio run --db DB [--once] [--interval S]`: the headless engine worker.
+SIGTERM or Ctrl+C stops it cleanly; started again, it continues exactly where it stopped."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import sys
+import threading
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    parser.add_argument("--db", default=argparse.SUPPRESS,
+                        help="database: a SQLite file path or a SQLAlchemy URL")  # fmt: skip
+    parser.add_argument("--once", action="store_true",
+                        help="process what is due now, deliver it, and exit")  # fmt: skip
+    parser.add_argument("--interval", type=float, default=None, metavar="S",
+                        help="seconds between ticks (default: setting tick_seconds)")  # fmt: skip
+    parser.add_argument("--outbox", default=None,
+                        help="offline outbox folder (default: user data folder)")  # fmt: skip
+    parser.add_argument("--unsubscribe-port", type=int, default=None, metavar="PORT",
+                        help="also serve unsubscribe links on 127.0.0.1:PORT")  # fmt: skip
+    parser.add_argument("--quiet", action="store_true", help="log warnings only")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("campaign-studio run: not available yet", file=sys.stderr)
-    return 2
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engine.service import EngineService
+
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(message)s")  # fmt: skip
+    db = getattr(args, "db", None)
+    if not db:
+        from engine.paths import default_database_path
+
+        db = default_database_path()
+    if args.interval is not None and args.interval <= 0:
+        print("error: --interval must be a positive number of seconds", file=sys.stderr)
+        return 2
+    try:
+        service = EngineService(db, interval=args.interval, outbox=args.outbox)
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        print(f"error: cannot open the database {db}: {exc}", file=sys.stderr)
+        return 2
+    if args.once:
+        result = service.run_once()
+        tick, delivery = result["tick"], result["delivery"]
+        print(f"enrolled {tick.enrolled}, moved {tick.moved}, queued {tick.messages}; "
+              f"sent {delivery.sent}, retried {delivery.retried}, failed {delivery.failed}, "
+              f"suppressed {delivery.suppressed}")  # fmt: skip
+        service.shutdown()
+        return 0
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        logging.getLogger(__name__).info("signal %d: stopping after the message in hand", signum)
+        stop.set()
+        service.dispatcher.stop()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    endpoint = None
+    if args.unsubscribe_port:
+        from engine.unsubscribe import UnsubscribeServer
+
+        endpoint = UnsubscribeServer(service.engine, port=args.unsubscribe_port).start()
+    service.start()
+    print(f"campaign-studio run: engine running on {db} (tick every {service.interval:g} s); "
+          "Ctrl+C or SIGTERM stops", file=sys.stderr, flush=True)  # fmt: skip
+    while not stop.wait(0.5):
+        pass
+    service.shutdown(wait=True)
+    if endpoint is not None:
+        endpoint.stop()
+    print("campaign-studio run: stopped", file=sys.stderr, flush=True)
+    return 0

@@ -134,3 +134,35 @@ def queue_messages(engine: Engine, contact_ids, channel: str = "email", **fields
         rows.append(row)
     with engine.begin() as conn:
         conn.execute(insert(messages), rows)
+
+
+def email_campaign(engine: Engine, name: str = "Kill test", nodes: int = 2) -> int:
+    """A live campaign: every contact with an email gets `nodes` inline emails in a row."""
+    from engine import campaigns
+    from engine.diagram import Diagram, Edge, Node
+
+    diagram = Diagram(name, {"entry": "once"})
+    diagram.nodes["start"] = Node("start", "trigger.manual",
+                                  {"filter": {"field": "email", "op": "is_set"}})  # fmt: skip
+    previous = "start"
+    for index in range(1, nodes + 1):
+        node_id = f"mail{index}"
+        diagram.nodes[node_id] = Node(node_id, "action.send_email", {
+            "subject": f"Mail {index} for {{{{ contact.first_name }}}}",
+            "body": f"<p>Hello {{{{ contact.first_name }}}}, mail {index}</p>"
+                    "<a href='{{ unsubscribe_url }}'>unsubscribe</a>",
+            "text": f"Hello {{{{ contact.first_name }}}}, mail {index}",
+            "sender": "Shop <shop@example.com>",
+        })  # fmt: skip
+        diagram.edges.append(Edge(previous, node_id, "out"))
+        previous = node_id
+    campaign_id = campaigns.save_campaign(engine, diagram)
+    campaigns.start(engine, campaign_id)
+    return campaign_id
+
+
+def smtp_settings(engine: Engine, port: int, **extra: Any) -> None:
+    from engine.settings import save_settings
+
+    save_settings(engine, {"email_transport": "smtp", "smtp_host": "127.0.0.1",
+                           "smtp_port": port, "smtp_security": "none", **extra})  # fmt: skip

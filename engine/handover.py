@@ -1,0 +1,91 @@
+"""The hand-over journal: one line appended (no fsync) the instant a message leaves us,
+before the database records it in bulk. A worker killed in between leaves the journal;
+the next one reads it and records those messages as sent instead of sending them again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+
+def journal_folder(engine: Engine) -> tuple[Path, str] | None:
+    """(folder, file-name stem) of the journals of a SQLite file database; None for other
+    databases (there the dispatcher commits each hand-over to the database instead)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    path = Path(url.database)
+    return path.parent, path.name
+
+
+class HandoverJournal:
+    """This worker's journal: `<db>.handover-<host>-<pid>-<tag>.log`, lines "+id iso-time"
+    (handed over) and "-id" (taken back: the server refused after all)."""
+
+    def __init__(self, folder: Path, stem: str, tag: str) -> None:
+        self.host, self.pid = socket.gethostname(), os.getpid()
+        self.path = folder / f"{stem}.handover-{self.host}-{self.pid}-{tag}.log"
+        self._fd: int | None = None
+        self.entries = 0
+
+    def _open(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return self._fd
+
+    def handed_over(self, message_id: int, when: dt.datetime) -> None:
+        os.write(self._open(), f"+{message_id} {when.isoformat()}\n".encode())
+        self.entries += 1
+
+    def taken_back(self, message_id: int) -> None:
+        os.write(self._open(), f"-{message_id}\n".encode())
+
+    def clear(self) -> None:
+        """Everything in it is now in the database."""
+        if self._fd is not None and self.entries:
+            os.ftruncate(self._fd, 0)
+        self.entries = 0
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self.entries == 0:
+            self.path.unlink(missing_ok=True)
+
+    @staticmethod
+    def read(path: Path) -> dict[int, dt.datetime]:
+        """Message id → hand-over time, for the entries not taken back."""
+        found: dict[int, dt.datetime] = {}
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return found
+        for line in text.splitlines():
+            try:
+                if line.startswith("+"):
+                    number, _, when = line[1:].partition(" ")
+                    found[int(number)] = dt.datetime.fromisoformat(when)
+                elif line.startswith("-"):
+                    found.pop(int(line[1:]), None)
+            except ValueError:
+                continue  # a line cut by the crash: that message was not handed over yet
+        return found
+
+    @staticmethod
+    def orphans(folder: Path, stem: str, alive) -> list[Path]:
+        """Journals left by dead workers of this host (`alive(pid)` says who still runs)."""
+        host = socket.gethostname()
+        found = []
+        for path in folder.glob(f"{stem}.handover-*.log"):
+            rest = path.name[len(stem) + len(".handover-") : -len(".log")]
+            parts = rest.rsplit("-", 2)
+            if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+                continue
+            if int(parts[1]) != os.getpid() and not alive(int(parts[1])):
+                found.append(path)
+        return found
