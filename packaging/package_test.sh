@@ -67,6 +67,12 @@ for f in /usr/bin/$NAME /opt/$NAME/$NAME /usr/share/applications/$NAME.desktop \
          /usr/share/icons/hicolor/scalable/apps/$NAME.svg /usr/share/icons/hicolor/256x256/apps/$NAME.png; do
   [ -e "$f" ] && pass "installed $f" || fail "missing $f"
 done
+RES=$(dirname "$(find /opt/$NAME -type d -name campaigns -path '*resources*' | head -1)")
+if [ -d "$RES" ] && diff <(cd resources && find . -type f | sort) <(cd "$RES" && find . -type f | sort) >/dev/null; then
+  pass "every file of resources/ is in the bundle ($(find "$RES" -type f | wc -l) files)"
+else
+  fail "resources/ and the bundle's ${RES:-resources} differ (a stale build?)"
+fi
 if command -v desktop-file-validate >/dev/null; then
   desktop-file-validate /usr/share/applications/$NAME.desktop && pass "desktop entry valid" \
     || fail "desktop-file-validate"
@@ -126,7 +132,7 @@ grep -q Traceback "$WORK/window.log" && fail "traceback: $(grep -A3 Traceback "$
 SHOT=$ROOT/dist/package-test-screenshot.png
 if command -v Xvfb >/dev/null && [ -x "$ROOT/.venv/bin/python" ]; then
   display=:$(( 90 + RANDOM % 100 ))
-  Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp > "$WORK/xvfb.log" 2>&1 &
+  Xvfb "$display" -screen 0 1440x900x24 -nolisten tcp > "$WORK/xvfb.log" 2>&1 &
   pids+=("$!"); sleep 1
   DISPLAY=$display QT_QPA_PLATFORM=xcb $NAME > "$WORK/xcb.log" 2>&1 &
   pid=$!; pids+=("$pid")
