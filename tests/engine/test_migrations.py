@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import warnings
 from pathlib import Path
 
 import pytest
@@ -25,14 +26,29 @@ NOW = dt.datetime(2026, 3, 1, 9, 0)
 
 
 def schema_differences(engine) -> list:
-    with engine.connect() as conn:
+    """Alembic's comparison (expression indexes cannot be reflected on SQLite: not compared)."""
+    with engine.connect() as conn, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "(?i).*expression-based index")
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         return compare_metadata(context, metadata)
+
+
+def index_names(engine) -> set[str]:
+    query = {
+        "sqlite": "SELECT name FROM sqlite_master WHERE type = 'index'",
+        "postgresql": "SELECT indexname FROM pg_indexes WHERE tablename = 'contacts'",
+    }[engine.dialect.name]
+    with engine.connect() as conn:
+        return {row[0] for row in conn.exec_driver_sql(query)}
+
+
+SEARCH_INDEXES = {"ix_contacts_first_name_lower", "ix_contacts_last_name_lower"}
 
 
 def test_fresh_database_equals_the_schema_and_is_at_head(database_url):  # noqa: F811
     engine = open_database(database_url)
     assert schema_differences(engine) == []
+    assert index_names(engine) >= SEARCH_INDEXES
     with engine.connect() as conn:
         assert current_revision(conn) == head_revision()
 
@@ -67,6 +83,7 @@ def test_database_at_revision_one_upgrades_and_keeps_its_data(database_url):  # 
         row = conn.execute(select(contacts.c.email, contacts.c.attributes)).one()
     assert row.email == "kept@example.com" and row.attributes == {"plan": "pro"}
     assert schema_differences(engine) == []
+    assert index_names(engine) >= SEARCH_INDEXES  # revision 0002's expression indexes
 
 
 def test_database_made_before_migrations_is_adopted(tmp_path):
