@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     text,
 )
 
@@ -50,6 +51,10 @@ contacts = Table(
     Column("score", Integer, nullable=False, default=0, server_default=text("0")),
     Column("attributes", JSON, nullable=False, default=dict),
 )
+# The contacts screen searches and sorts 100k+ contacts by name without case (migration 0002).
+Index("ix_contacts_created_at", contacts.c.created_at)
+Index("ix_contacts_first_name_lower", func.lower(contacts.c.first_name))
+Index("ix_contacts_last_name_lower", func.lower(contacts.c.last_name))
 
 contact_tags = Table(
     "contact_tags",
