@@ -71,7 +71,8 @@ def _fold(value: str, width: int = 78) -> str:
 
 def quoted_printable(text: str) -> bytes:
     """UTF-8 text as quoted-printable with CRLF lines (bare LF lines are refused by SMTP)."""
-    data = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
     encoded = binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
     if encoded.startswith(b"."):
         encoded = b"=2E" + encoded[1:]
@@ -96,7 +97,7 @@ def message_date(when: dt.datetime | None) -> str:
 
 def _boundary(key: str) -> str:
     # "=_" never occurs in quoted-printable output, so the boundary cannot clash with a body.
-    return "==_cs_" + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + "_=="
+    return "==_cs_" + hashlib.blake2b(key.encode(), digest_size=8).hexdigest() + "_=="
 
 
 def build_email(message: OutgoingMessage, date: dt.datetime | None = None) -> bytes:
@@ -128,7 +129,7 @@ def build_email(message: OutgoingMessage, date: dt.datetime | None = None) -> by
     else:
         head.append('Content-Type: text/plain; charset="utf-8"')
         head.append("Content-Transfer-Encoding: quoted-printable")
-        parts = ["\r\n".join(head).encode(), CRLF, CRLF, quoted_printable(text), CRLF]
+        parts = ["\r\n".join(head).encode(), CRLF, CRLF, quoted_printable(text)]
     return b"".join(parts)
 
 

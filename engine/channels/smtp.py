@@ -127,6 +127,8 @@ class SmtpChannel(Channel):
         data = build_email(message)
         from_address = bare_address(sender) if sender else ""
         to_address = bare_address(message.to)
+        if "\r" in message.to or "\n" in message.to:
+            raise PermanentFailure(f"not an email address: {message.to!r}")
         if not to_address or "@" not in to_address or _UNSAFE.search(to_address):
             raise PermanentFailure(f"not an email address: {message.to!r}")
         if _UNSAFE.search(from_address):
