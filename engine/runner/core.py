@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from engine.clock import Clock, SystemClock, to_naive_utc
 from engine.db.schema import campaigns, contacts, enrollments, events, messages, steps
+from engine.runner.bulk import execute_many
 from engine.runner.plan import Plan, Plans
 
 BATCH_SIZE = 2000
@@ -74,21 +75,24 @@ class Item:
     )
 
     def __init__(self, row: Any, now: dt.datetime) -> None:
-        self.id = row.id
-        self.campaign_id = row.campaign_id
-        self.version = row.version
-        self.contact_id = row.contact_id
-        self.node_id = row.node_id
+        (
+            self.id,
+            self.campaign_id,
+            self.version,
+            self.contact_id,
+            self.node_id,
+            due_at,
+            self.arrived_at,
+            self.entered_at,
+            self.converted_at,
+        ) = row[:9]
         # The moment the contact was really due: steps and waits count from it, so a
         # coarse tick does not drift a journey.
-        self.t = min(row.due_at or now, now)
-        self.arrived_at = row.arrived_at
-        self.entered_at = row.entered_at
-        self.converted_at = row.converted_at
+        self.t = due_at if due_at is not None and due_at < now else now
         self.due_at = None
         self.ended: str | None = None
-        contact = {name: getattr(row, name) for name in CONTACT_COLUMNS}
-        contact["id"] = row.contact_id
+        contact = dict(zip(CONTACT_COLUMNS, row[9:], strict=True))
+        contact["id"] = self.contact_id
         if not isinstance(contact["attributes"], dict):
             contact["attributes"] = {}
         self.contact = contact
@@ -331,46 +335,36 @@ class Runner:
                     "_converted": item.converted_at,
                 }
             )
-        e = enrollments.c
-        conn.execute(
-            update(enrollments)
-            .where(e.id == bindparam("_id"))
-            .values(
-                node_id=bindparam("_node"),
-                status=bindparam("_status"),
-                due_at=bindparam("_due"),
-                arrived_at=bindparam("_arrived"),
-                ended_at=bindparam("_ended"),
-                converted_at=bindparam("_converted"),
-            ),
-            rows,
-        )
+        execute_many(conn, MOVE_ENROLLMENTS, rows, key="move_enrollments")
         if work.steps:
-            conn.execute(insert(steps), work.steps)
+            execute_many(conn, INSERT_STEPS, work.steps, key="insert_steps")
             report.steps += len(work.steps)
         if work.messages:
             report.messages += self._insert_messages(conn, work)
             for message in work.messages:
                 report.by_status[message["status"]] += 1
         if work.events:
-            conn.execute(
-                insert(events),
-                [{k: v for k, v in ev.items() if not k.startswith("_")} for ev in work.events],
-            )
+            rows = [
+                {
+                    "contact_id": ev["contact_id"],
+                    "name": ev["name"],
+                    "occurred_at": ev["occurred_at"],
+                    "properties": ev["properties"],
+                    "campaign_id": ev.get("campaign_id"),
+                    "node_id": ev.get("node_id"),
+                    "message_id": ev.get("message_id"),
+                }
+                for ev in work.events
+            ]
+            execute_many(conn, INSERT_EVENTS, rows, key="insert_events")
         effects.apply_contact_changes(conn, work, now)
 
     def _insert_messages(self, conn: Connection, work: Work) -> int:
         """INSERT … ON CONFLICT (key) DO NOTHING: a replayed batch never adds a second
         message. Events about a message get its id."""
         dialect = conn.dialect.name
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        elif dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            dialect_insert = None
-        if dialect_insert is not None:
-            statement = dialect_insert(messages).on_conflict_do_nothing(index_elements=["key"])
+        if dialect in ("sqlite", "postgresql"):
+            statement = _insert_messages_statement(dialect)
         else:
             keys = [m["key"] for m in work.messages]
             taken = set(conn.scalars(select(messages.c.key).where(messages.c.key.in_(keys))))
@@ -378,21 +372,46 @@ class Runner:
             statement = insert(messages)
         if not work.messages:
             return 0
-        result = conn.execute(statement, work.messages)
+        before = _max_message_id(conn)
+        execute_many(conn, statement, work.messages, key=f"insert_messages_{dialect}")
         linked = [ev for ev in work.events if ev.get("_message_key")]
-        if linked:
-            keys = sorted({ev["_message_key"] for ev in linked})
-            ids = {}
-            for start in range(0, len(keys), 900):
-                chunk = keys[start : start + 900]
-                ids.update(
-                    conn.execute(
-                        select(messages.c.key, messages.c.id).where(messages.c.key.in_(chunk))
-                    ).all()
-                )
-            for ev in linked:
-                ev["message_id"] = ids.get(ev["_message_key"])
-        return result.rowcount if result.rowcount and result.rowcount > 0 else len(work.messages)
+        ids = dict(
+            conn.execute(select(messages.c.key, messages.c.id).where(messages.c.id > before)).all()
+        )
+        for ev in linked:
+            ev["message_id"] = ids.get(ev["_message_key"])
+        return len(ids)
+
+
+def _max_message_id(conn: Connection) -> int:
+    from sqlalchemy import func
+
+    return conn.scalar(select(func.coalesce(func.max(messages.c.id), 0)))
+
+
+def _insert_messages_statement(dialect: str):
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    return dialect_insert(messages).on_conflict_do_nothing(index_elements=["key"])
+
+
+_e = enrollments.c
+MOVE_ENROLLMENTS = (
+    update(enrollments)
+    .where(_e.id == bindparam("_id"))
+    .values(
+        node_id=bindparam("_node"),
+        status=bindparam("_status"),
+        due_at=bindparam("_due"),
+        arrived_at=bindparam("_arrived"),
+        ended_at=bindparam("_ended"),
+        converted_at=bindparam("_converted"),
+    )
+)
+INSERT_STEPS = insert(steps)
+INSERT_EVENTS = insert(events)
 
 
 def campaign_names(conn: Connection) -> dict[int, str]:

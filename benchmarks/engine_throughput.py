@@ -1,0 +1,247 @@
+"""Engine throughput: N contacts through the welcome-series sample in simulate mode, every
+message rendered, against two floors measured in the same run on the same machine:
+(a) raw sqlite3 executemany of one row per step and per message, (b) Jinja2 rendering of
+the same templates alone. Prints rates, ratios and peak memory.
+
+    .venv/bin/python benchmarks/engine_throughput.py [--contacts 100000] [--memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from engine.db import open_database  # noqa: E402
+from engine.fileformat import load  # noqa: E402
+
+START = dt.datetime(2026, 3, 2, 10, 0)
+DAYS = 3
+ASSUME = {"opened": 0.3, "clicked": 0.1}
+WORDS = ["campaign", "studio", "helps", "you", "welcome", "every", "new", "customer", "with", "a", "message", "that", "feels", "personal", "and", "arrives", "at", "the", "right", "moment", "in", "their", "own", "time", "zone"]
+
+
+def _body(seed: int) -> str:
+    rng = random.Random(seed)
+    words = " ".join(rng.choice(WORDS) for _ in range(200))
+    return (
+        "<h1>Hello {{ contact.first_name }}!</h1><p>" + words + "</p>"
+        "<p>Your plan: {{ contact.plan }} in {{ contact.city }}.</p>"
+        "<p><a href='{{ unsubscribe_url }}'>Unsubscribe</a></p>"
+    )
+
+
+TEMPLATES = {
+    name: {
+        "subject": "{{ contact.first_name }}, " + name.replace("-", " "),
+        "html": _body(i),
+        "text": "Hi {{ contact.first_name }}, " + " ".join(WORDS),
+    }
+    for i, name in enumerate(("welcome", "getting-started", "welcome-reminder"))
+}
+ZONES = ("Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC", "Europe/London")
+
+
+def build_database(path: Path, contacts: int) -> None:
+    """Contacts (written with raw sqlite3: set-up is not what we measure), the segment and
+    the templates the welcome series uses."""
+    engine = open_database(path)
+    engine.dispose()
+    conn = sqlite3.connect(path)
+    created = START - dt.timedelta(days=30)
+    rows = (
+        (
+            f"c{i}@example.com",
+            f"First{i}",
+            "Last",
+            ZONES[i % len(ZONES)],
+            created.isoformat(" "),
+            json.dumps({"city": "Berlin", "plan": "free" if i % 3 else "pro"}),
+        )
+        for i in range(contacts)
+    )
+    conn.executemany(
+        "INSERT INTO contacts (email, first_name, last_name, timezone, created_at, unsubscribed,"
+        " bounced, score, attributes) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)",
+        rows,
+    )
+    conn.execute(
+        "INSERT INTO segments (name, kind, rule, description, created_at) VALUES "
+        "('new-signups', 'dynamic', ?, '', ?)",
+        (json.dumps({"field": "city", "op": "eq", "value": "Berlin"}), created.isoformat(" ")),
+    )
+    conn.executemany(
+        "INSERT INTO templates (name, channel, subject, html, text, created_at) "
+        "VALUES (?, 'email', ?, ?, ?, ?)",
+        [
+            (n, t["subject"], t["html"], t["text"], created.isoformat(" "))
+            for n, t in TEMPLATES.items()
+        ],
+    )
+    conn.commit()
+    conn.close()
+
+
+def run_engine(db: Path) -> dict:
+    from engine.simulate import simulate
+
+    diagram, _ = load(ROOT / "resources" / "campaigns" / "welcome_series.campaign.json")
+    began = time.perf_counter()
+    result = simulate(
+        diagram, db, DAYS, start=START, assume=ASSUME, max_step=dt.timedelta(hours=12)
+    )
+    seconds = time.perf_counter() - began
+    nodes = result["nodes"]
+    sent = sum(n.get("sent", 0) for n in nodes.values())
+    steps = sum(n["entered"] - n["waiting"] for n in nodes.values())
+    return {
+        "seconds": seconds,
+        "messages": sent,
+        "steps": steps,
+        "contacts": result["campaign"]["enrolled"],
+    }
+
+
+def floor_inserts(steps: int, messages: int) -> float:
+    """(a) Raw sqlite3 executemany of one row per step and per message, same schema."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "floor.db"
+        engine = open_database(path)
+        engine.dispose()
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        at = START.isoformat(" ")
+        began = time.perf_counter()
+        conn.executemany(
+            "INSERT INTO steps (enrollment_id, campaign_id, contact_id, node_id, port, at) "
+            "VALUES (?, 1, ?, 'hello', 'out', ?)",
+            ((i, i, at) for i in range(steps)),
+        )
+        conn.executemany(
+            "INSERT INTO messages (key, enrollment_id, campaign_id, node_id, contact_id, channel,"
+            " to_address, subject, body_html, body_text, status, attempts, created_at) VALUES "
+            "(?, ?, 1, 'hello', ?, 'email', ?, 'subject', ?, ?, 'simulated', 0, ?)",
+            (
+                (
+                    f"{i}:hello:1",
+                    i,
+                    i,
+                    f"c{i}@example.com",
+                    TEMPLATES["welcome"]["html"],
+                    TEMPLATES["welcome"]["text"],
+                    at,
+                )
+                for i in range(messages)
+            ),
+        )
+        conn.commit()
+        seconds = time.perf_counter() - began
+        conn.close()
+    return seconds
+
+
+def floor_rendering(messages: int) -> float:
+    """(b) Jinja2 (the same sandboxed environment) rendering subject, HTML and text alone."""
+    from engine.templating import compile_template
+
+    parts = [
+        (
+            compile_template(t["subject"]),
+            compile_template(t["html"], True),
+            compile_template(t["text"]),
+        )
+        for t in TEMPLATES.values()
+    ]
+    began = time.perf_counter()
+    for i in range(messages):
+        contact = {"first_name": f"First{i}", "city": "Berlin", "plan": "free"}
+        context = {"contact": contact, "unsubscribe_url": f"https://x/u?t={i}"}
+        for template in parts[i % 3]:
+            template.render(context)
+    return time.perf_counter() - began
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(contacts: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        build_database(db, contacts)
+        base = peak_rss_mb()
+        figures = run_engine(db)
+        figures["peak_rss_mb"] = peak_rss_mb()
+        figures["rss_before_mb"] = base
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="also run at N/10 and N in fresh processes to compare peak memory",
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.contacts)))
+        return 0
+    n = args.contacts
+    print(
+        f"engine throughput: {n:,} contacts through 'Welcome series', simulate mode, "
+        f"{DAYS} days, assume {ASSUME}"
+    )
+    figures = measure(n)
+    seconds, messages, steps = figures["seconds"], figures["messages"], figures["steps"]
+    insert_s = floor_inserts(steps, messages)
+    render_s = floor_rendering(messages)
+    floor_s = insert_s + render_s
+    print(
+        f"  engine : {seconds:8.2f} s  {n / seconds:10,.0f} contacts/s  "
+        f"{messages / seconds:10,.0f} rendered messages/s  ({steps:,} steps, "
+        f"{messages:,} messages)"
+    )
+    print(f"  floor a: {insert_s:8.2f} s  raw sqlite3 executemany of {steps + messages:,} rows")
+    print(
+        f"  floor b: {render_s:8.2f} s  Jinja2 rendering of {messages:,} messages "
+        f"({messages / render_s:,.0f}/s)"
+    )
+    print(f"  floor  : {floor_s:8.2f} s  {n / floor_s:10,.0f} contacts/s")
+    print(f"  ratio  : engine runs at {floor_s / seconds:.2f} of the floor's rate (target >= 0.33)")
+    print(
+        f"  memory : peak RSS {figures['peak_rss_mb']:.0f} MB "
+        f"(before the run {figures['rss_before_mb']:.0f} MB)"
+    )
+    if args.memory:
+        for size in (max(n // 10, 1000), n):
+            done = subprocess.run(
+                [sys.executable, __file__, "--contacts", str(size), "--child"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            child = json.loads(done.stdout.strip().splitlines()[-1])
+            print(
+                f"  memory at {size:>9,} contacts: peak RSS {child['peak_rss_mb']:.0f} MB, "
+                f"{child['seconds']:.1f} s"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Fast executemany for the hot path: a Core statement compiled once per shape, rows turned
+into plain tuples with cheap converters, then one DBAPI executemany (SQLite). Other
+databases take the ordinary Core executemany, which their drivers batch well."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Connection, DateTime
+
+_CACHE: dict[tuple, tuple[str, list[str], list[Any]]] = {}
+
+
+def _datetime(value):
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat(" ", "microseconds")
+
+
+def _json(value):
+    return None if value is None else json.dumps(value)
+
+
+def _boolean(value):
+    return None if value is None else int(bool(value))
+
+
+def _converter(type_):
+    if isinstance(type_, DateTime):
+        return _datetime
+    if isinstance(type_, JSON):
+        return _json
+    if isinstance(type_, Boolean):
+        return _boolean
+    return None
+
+
+def execute_many(conn: Connection, statement, rows: list[dict[str, Any]], key: Any = None) -> None:
+    """Run `statement` once per row. `key` names the statement's shape for the cache (the
+    statement object itself when it is a module-level constant)."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(statement, rows)
+        return
+    keys = tuple(rows[0])
+    cache_key = (key if key is not None else id(statement), keys)
+    entry = _CACHE.get(cache_key)
+    if entry is None:
+        compiled = statement.compile(dialect=conn.dialect, column_keys=list(keys))
+        names = list(compiled.positiontup or ())
+        converters = [
+            _converter(compiled.binds[name].type) if name in compiled.binds else None
+            for name in names
+        ]
+        entry = (compiled.string, names, converters)
+        if key is not None:
+            _CACHE[cache_key] = entry
+    sql, names, converters = entry
+    get = itemgetter(*names)
+    converted = [(i, convert) for i, convert in enumerate(converters) if convert is not None]
+    if len(names) == 1:
+        tuples = [(get(row),) for row in rows]
+    else:
+        tuples = [get(row) for row in rows]
+    if converted:
+        out = []
+        append = out.append
+        for values in tuples:
+            values = list(values)
+            for i, convert in converted:
+                values[i] = convert(values[i])
+            append(tuple(values))
+        tuples = out
+    conn.exec_driver_sql(sql, tuples)
+
+
+def parse_datetime(value) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value)
