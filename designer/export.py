@@ -33,8 +33,9 @@ def export_rect(scene: CampaignScene) -> QRectF:
 def _clean_render(scene: CampaignScene) -> Iterator[None]:
     """Paint as a document: no grid, no selection outlines, no cached pixmaps in vectors."""
     selected = scene.selectedItems()
+    edges = scene.selected_edges()
     scene.blockSignals(True)
-    scene.clearSelection()
+    scene.clear_selection()
     cached = [i for i in scene.items() if i.cacheMode() != QGraphicsItem.CacheMode.NoCache]
     modes = [i.cacheMode() for i in cached]
     for item in cached:
@@ -48,6 +49,8 @@ def _clean_render(scene: CampaignScene) -> Iterator[None]:
             item.setCacheMode(mode)
         for item in selected:
             item.setSelected(True)
+        for edge in edges:
+            scene.select_edge(edge)
         scene.blockSignals(False)
 
 

@@ -64,9 +64,12 @@ def start(scene: CampaignScene, event: QGraphicsSceneMouseEvent) -> Gesture | No
             if incoming:
                 return RerouteEdge(scene, pos, incoming[-1])
     if isinstance(item, EdgeItem):
-        if item.isSelected() and item.near_target(pos):
+        if item.selected and item.near_target(pos):
             return RerouteEdge(scene, pos, item.edge)
-        _click_select(scene, item, additive, toggle)
+        if toggle:
+            scene.select_edge(item.edge, not item.selected)
+        else:
+            scene.select_edge(item.edge, True, exclusive=not additive)
         return Gesture(scene, pos)
     if isinstance(item, (NodeItem, AnnotationItem)):
         was_selected = item.isSelected()
@@ -77,7 +80,7 @@ def start(scene: CampaignScene, event: QGraphicsSceneMouseEvent) -> Gesture | No
             return Gesture(scene, pos)
         return MoveSelection(scene, pos, item if was_selected and not additive else None)
     if not additive:
-        scene.clearSelection()
+        scene.clear_selection()
     return RubberBand(scene, pos, additive)
 
 
@@ -87,7 +90,7 @@ def _click_select(scene: CampaignScene, item, additive: bool, toggle: bool) -> N
     elif additive:
         item.setSelected(True)
     elif not item.isSelected():
-        scene.clearSelection()
+        scene.clear_selection()
         item.setSelected(True)
 
 
@@ -142,7 +145,7 @@ class MoveSelection(Gesture):
         scene = self.scene
         if not self.moved:
             if self.clicked is not None:
-                scene.clearSelection()
+                scene.clear_selection()
                 self.clicked.setSelected(True)
             return
         dx, dy = self._delta(pos)

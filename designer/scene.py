@@ -80,6 +80,8 @@ class CampaignScene(QGraphicsScene):
         self.annotations: dict[str, AnnotationItem] = {}
         self._edges_of: dict[str, set[Edge]] = {}
         self._problems: dict[str, list] = {}
+        self._selected_edges: set[Edge] = set()  # edges aren't QGraphicsItem-selectable
+        self._hovered_edge: EdgeItem | None = None
         self._gesture: interactions.Gesture | None = None
         self._content: QRectF | None = None
         self.paste_count = 0
@@ -123,6 +125,8 @@ class CampaignScene(QGraphicsScene):
         self.clear()
         self.nodes, self.edges, self.annotations, self._edges_of = {}, {}, {}, {}
         self._problems = {}
+        self._selected_edges = set()
+        self._hovered_edge = None
         self._content = None
         self.walk_context = None
         diagram = self.diagram
@@ -221,6 +225,7 @@ class CampaignScene(QGraphicsScene):
 
     def _on_edge_removed(self, edge: Edge) -> None:
         item = self.edges.pop(edge, None)
+        self._selected_edges.discard(edge)
         for node_id in (edge.source, edge.target):
             self._edges_of.get(node_id, set()).discard(edge)
         if item is not None:
@@ -303,6 +308,8 @@ class CampaignScene(QGraphicsScene):
     # ---- looks and run-time data ----
     def set_theme(self, theme: Theme) -> None:
         self.look.theme = theme
+        for item in self.edges.values():
+            item.refresh_pen()
         for item in self.items():
             item.update()
         self.update()
@@ -345,14 +352,35 @@ class CampaignScene(QGraphicsScene):
         return [n for n in self.diagram.nodes if n in chosen]
 
     def selected_edges(self) -> list[Edge]:
-        return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
+        return [e for e in self.diagram.edges if e in self._selected_edges]
+
+    def select_edge(self, edge: Edge, selected: bool = True, exclusive: bool = False) -> None:
+        """Select (or unselect) one edge; exclusive clears everything else first."""
+        if exclusive:
+            self.clear_selection()
+        item = self.edges.get(edge)
+        if item is None:
+            return
+        item.set_selected(selected)
+        if selected:
+            self._selected_edges.add(edge)
+        else:
+            self._selected_edges.discard(edge)
+
+    def clear_selection(self) -> None:
+        """Unselect nodes, notes and edges."""
+        for edge in list(self._selected_edges):
+            if edge in self.edges:
+                self.edges[edge].set_selected(False)
+        self._selected_edges.clear()
+        self.clearSelection()
 
     def selected_annotation_ids(self) -> list[str]:
         return [i.annotation_id for i in self.selectedItems() if isinstance(i, AnnotationItem)]
 
     def select_nodes(self, node_ids: Iterable[str], annotation_ids: Iterable[str] = ()) -> None:
         self.blockSignals(True)
-        self.clearSelection()
+        self.clear_selection()
         for node_id in node_ids:
             if node_id in self.nodes:
                 self.nodes[node_id].setSelected(True)
@@ -496,11 +524,17 @@ class CampaignScene(QGraphicsScene):
 
     # ---- mouse: each gesture is a small state object (designer.interactions) ----
     def item_at(self, pos: QPointF, kinds: tuple[type, ...] = (NodeItem, EdgeItem, AnnotationItem)):
+        """The topmost node, edge or annotation under a scene point (edges within 6 px)."""
         transform = self.views()[0].transform() if self.views() else QTransform()
-        for item in self.items(
-            pos, Qt.ItemSelectionMode.IntersectsItemShape, Qt.SortOrder.DescendingOrder, transform
-        ):
-            if isinstance(item, kinds):
+        area = QRectF(pos.x() - 6, pos.y() - 6, 12, 12)
+        for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemBoundingRect,
+                               Qt.SortOrder.DescendingOrder, transform):  # fmt: skip
+            if not isinstance(item, kinds) or not item.isVisible():
+                continue
+            if isinstance(item, EdgeItem):
+                if item.hit(pos):
+                    return item
+            elif item.shape().contains(item.mapFromScene(pos)):
                 return item
         return None
 
@@ -517,7 +551,19 @@ class CampaignScene(QGraphicsScene):
             self._gesture.move(event.scenePos(), event.modifiers())
             event.accept()
             return
+        self._hover_edge(event.scenePos())
         super().mouseMoveEvent(event)
+
+    def _hover_edge(self, pos: QPointF) -> None:
+        """Edges light up under the mouse (they take no hover events themselves: speed)."""
+        item = self.item_at(pos, (NodeItem, EdgeItem))
+        edge = item if isinstance(item, EdgeItem) else None
+        if edge is not self._hovered_edge:
+            if self._hovered_edge is not None and self._hovered_edge.scene() is self:
+                self._hovered_edge.set_hovered(False)
+            if edge is not None:
+                edge.set_hovered(True)
+            self._hovered_edge = edge
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._gesture is not None and event.button() == Qt.MouseButton.LeftButton:

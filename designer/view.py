@@ -190,7 +190,7 @@ class CampaignView(QGraphicsView):
             return True
         if key == Qt.Key.Key_Escape:
             if not scene.cancel_gesture():
-                scene.clearSelection()
+                scene.clear_selection()
             return True
         if ctrl:
             if key == Qt.Key.Key_0:

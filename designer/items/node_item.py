@@ -6,12 +6,13 @@ model's events. Problems and statistics are plain data set by the scene, never s
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from designer import icons
 from designer.items.look import Look
@@ -42,8 +43,27 @@ def format_count(n: float) -> str:
     return f"{n:,.0f}"
 
 
-class NodeItem(QGraphicsItem):
-    """Draws one node; `node_id` links it to the model."""
+_SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+
+
+@lru_cache(maxsize=64)
+def _card_shape(layout: PortLayout) -> QPainterPath:
+    """The clickable outline: the card plus its output ports (shared by equal layouts)."""
+    shape = QPainterPath()
+    shape.addRoundedRect(layout.card_rect(), RADIUS, RADIUS)
+    for port in layout.outputs:
+        shape.addEllipse(layout.output_pos(port), PORT_RADIUS + 3, PORT_RADIUS + 3)
+    return shape.simplified()
+
+
+class NodeItem(QGraphicsRectItem):
+    """Draws one node; `node_id` links it to the model.
+
+    A QGraphicsRectItem whose rect is the painted area: Qt answers boundingRect() in C++,
+    which the scene's index asks for thousands of times on a large diagram.
+    """
 
     def __init__(self, node: Node, look: Look) -> None:
         super().__init__()
@@ -53,11 +73,11 @@ class NodeItem(QGraphicsItem):
         self.stats: dict[str, Any] | None = None
         self.forecast = False
         self.hover_port: str | None = None
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setFlag(_SELECTABLE)
         self.setAcceptHoverEvents(True)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setCacheMode(_CACHE)
         self.setZValue(10)
-        self._bounds = QRectF()
+        self.setPen(_NO_PEN)
         self.update_from(node)
         self.setPos(node.position[0], node.position[1])
 
@@ -76,7 +96,8 @@ class NodeItem(QGraphicsItem):
         self.connected: set[str] = set()
         self._elided: tuple | None = None
         self._update_bounds()
-        self._update_tooltip()
+        if self.problems:
+            self.setToolTip(self.tooltip_text())
 
     def set_connected_ports(self, ports: set[str]) -> None:
         if ports != self.connected:
@@ -85,16 +106,17 @@ class NodeItem(QGraphicsItem):
 
     def set_problems(self, problems: list) -> None:
         self.problems = list(problems)
-        self._update_tooltip()
+        self.setToolTip(self.tooltip_text())
         self.update()
 
-    def _update_tooltip(self) -> None:
+    def tooltip_text(self) -> str:
+        """Title, summary and problems; set when the mouse arrives (cheap to load)."""
         lines = [f"<b>{escape(self.title)}</b>", escape(self.summary)]
         for p in self.problems:
             colour = "#dc2626" if p.severity == "error" else "#d97706"
             mark = "✖" if p.severity == "error" else "⚠"
             lines.append(f'<span style="color:{colour}">{mark} {escape(p.message)}</span>')
-        self.setToolTip("<br>".join(lines))
+        return "<br>".join(lines)
 
     def set_stats(self, stats: dict[str, Any] | None, forecast: bool = False) -> None:
         self.stats = stats
@@ -103,24 +125,18 @@ class NodeItem(QGraphicsItem):
         self.update()
 
     def _update_bounds(self) -> None:
-        self.prepareGeometryChange()
         h = self.layout.height
         bottom = h + MARGIN + (BADGE_HEIGHT + 6 if self.stats is not None else 0)
         right = NODE_WIDTH + (LABEL_ROOM if self.layout.named else MARGIN)
-        self._bounds = QRectF(-MARGIN, -MARGIN, right + MARGIN, bottom + MARGIN)
-        shape = QPainterPath()
-        shape.addRoundedRect(self.layout.card_rect(), RADIUS, RADIUS)
-        for port in self.layout.outputs:
-            p = self.layout.output_pos(port)
-            shape.addEllipse(p, PORT_RADIUS + 3, PORT_RADIUS + 3)
-        self._shape = shape.simplified()
+        self.setRect(QRectF(-MARGIN, -MARGIN, right + MARGIN, bottom + MARGIN))
+        self._card = self.layout.card_rect()
 
     # ---- geometry the scene and gestures use ----
     def card_rect(self) -> QRectF:
-        return self.layout.card_rect()
+        return QRectF(self._card)
 
     def scene_card_rect(self) -> QRectF:
-        return self.layout.card_rect().translated(self.pos())
+        return self._card.translated(self.pos())
 
     def port_scene_pos(self, port: str) -> QPointF:
         local = self.layout.input_pos() if port == INPUT else self.layout.output_pos(port)
@@ -129,13 +145,14 @@ class NodeItem(QGraphicsItem):
     def port_at(self, scene_pos: QPointF) -> str | None:
         return self.layout.port_at(scene_pos - self.pos())
 
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
     def shape(self) -> QPainterPath:
-        return self._shape
+        return _card_shape(self.layout)
 
-    # ---- hover: highlight the port under the mouse ----
+    # ---- hover: highlight the port under the mouse, explain the node ----
+    def hoverEnterEvent(self, event) -> None:
+        self.setToolTip(self.tooltip_text())
+        self.hoverMoveEvent(event)
+
     def hoverMoveEvent(self, event) -> None:
         port = self.layout.port_at(event.pos())
         if port != self.hover_port:
@@ -152,12 +169,12 @@ class NodeItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         theme = self.look.theme
-        card = self.layout.card_rect()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        card = self._card
+        selected = self.isSelected()
         colour = theme.category(self.category)
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if lod < 0.28:  # far away: a coloured block reads better than tiny text
-            painter.setPen(QPen(theme.selection, 3 / lod) if selected else Qt.PenStyle.NoPen)
+            painter.setPen(QPen(theme.selection, 3 / lod) if selected else _NO_PEN)
             painter.setBrush(colour)
             painter.drawRect(card)
             return

@@ -7,6 +7,7 @@ then costs one item per node, and port hits are a cheap distance test in node co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF
 
@@ -65,7 +66,12 @@ def port_layout(type_name: str, params: dict) -> PortLayout:
     spec: NodeType | None = CATALOG.get(type_name)
     if spec is None:
         return PortLayout(NODE_MIN_HEIGHT, True, ("out",), False)
-    outputs = tuple(spec.port_names(params))
+    return _layout(spec.type, tuple(spec.port_names(params)))
+
+
+@lru_cache(maxsize=256)
+def _layout(type_name: str, outputs: tuple[str, ...]) -> PortLayout:
+    spec = CATALOG[type_name]
     height = max(NODE_MIN_HEIGHT, PORT_SPACING * len(outputs) + 24.0)
     named = len(outputs) > 1 or (len(outputs) == 1 and outputs[0] != "out")
     return PortLayout(height, not spec.is_trigger, outputs, named)

@@ -69,7 +69,7 @@ def test_dragging_a_selected_edges_end_to_another_node_reroutes_it(qtbot):
     scene, view = make_view(qtbot)
     edge = Edge("check", "nudge", "no")
     item = scene.edges[edge]
-    click(view, item.path().pointAtPercent(0.5))
+    click(view, item.curve().pointAtPercent(0.5))
     assert scene.selected_edges() == [edge]
     end = item.p2 + QPointF(-8, 0)
     drag(view, end, card_centre(scene, "done"))
@@ -169,7 +169,7 @@ def test_delete_key_removes_node_and_its_edges_and_undo_restores_the_file(qtbot)
 def test_clicking_an_edge_selects_it_and_delete_removes_only_it(qtbot):
     scene, view = make_view(qtbot)
     edge = Edge("hello", "check", "out")
-    click(view, scene.edges[edge].path().pointAtPercent(0.5))
+    click(view, scene.edges[edge].curve().pointAtPercent(0.5))
     assert scene.selected_edges() == [edge]
     QTest.keyClick(view, Qt.Key.Key_Delete)
     assert edge not in scene.diagram.edges
