@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
@@ -157,7 +157,7 @@ class ScheduleDialog(QDialog):
 
 
 def _local(value: datetime) -> QDateTime:
-    utc = QDateTime(value.date(), value.time(), Qt.TimeSpec.UTC)
+    utc = QDateTime(value.date(), value.time(), QTimeZone.utc())
     return utc.toLocalTime()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
@@ -55,7 +55,7 @@ class SimulateDialog(QDialog):
         self.days.setValue(30)
         self.days.setSuffix(" days")
         now = workspace.now()
-        self.start = QDateTimeEdit(QDateTime(now.date(), now.time(), Qt.TimeSpec.UTC).toLocalTime())
+        self.start = QDateTimeEdit(QDateTime(now.date(), now.time(), QTimeZone.utc()).toLocalTime())
         self.start.setObjectName("simulateStart")
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("yyyy-MM-dd HH:mm")

@@ -73,7 +73,7 @@ def test_cancel_stops_a_running_forecast(qtbot, tmp_path, demo_db):
     task = dialog.task
     qtbot.mouseClick(dialog.cancel_button, LEFT)
     qtbot.waitUntil(lambda: task.done, timeout=60_000)
-    assert task.outcome == "cancelled"
+    assert task.outcome == "cancelled", task.error
     assert forecasts == []
     assert "cancelled" in dialog.status.text()
     assert not page.forecast_banner.isVisible()
