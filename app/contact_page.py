@@ -45,6 +45,31 @@ from engine.db.schema import campaigns, enrollments, events, messages
 KIND_COLOURS = {"event": "#0ea5e9", "step": "#8b5cf6", "message": "#10b981", "enrolled": ACCENT}
 STATUS_COLOURS = {"failed": "#dc2626", "suppressed": "#d97706", "bounced": "#dc2626"}
 TimelineRole = Qt.ItemDataRole.UserRole + 2
+EVENT_TITLES = {
+    "email_sent": "Email sent",
+    "sms_sent": "SMS sent",
+    "message_sent": "Message sent",
+    "email_opened": "Opened an email",
+    "email_clicked": "Clicked a link in an email",
+    "unsubscribed": "Unsubscribed",
+    "bounced": "Email bounced",
+}
+
+
+def timeline_title(entry: dict[str, Any]) -> str:
+    """A journey entry in words: 'Opened an email', 'Email sent: Welcome…', 'Purchase'."""
+    title = str(entry.get("title") or "")
+    kind = entry.get("kind")
+    if kind == "event":
+        return EVENT_TITLES.get(title, title.replace("_", " ").capitalize())
+    if kind == "message":
+        channel, _, rest = title.partition(" ")
+        channel = {"sms": "SMS", "email": "Email"}.get(channel, channel.capitalize())
+        return f"{channel} {rest}".rstrip(": ")
+    if kind == "step" and title.startswith("passed "):
+        node, _, port = title[len("passed ") :].partition(" → ")
+        return f"Reached “{node}”" + (f", left by {port}" if port and port != "out" else "")
+    return title
 
 
 def avatar_pixmap(name: str, size: int = 56) -> QPixmap:
@@ -104,7 +129,7 @@ class TimelineDelegate(QStyledItemDelegate):
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(option.palette.text().color())
-        title = str(entry.get("title") or "")
+        title = timeline_title(entry)
         painter.drawText(
             QRect(text_left, rect.top() + 6, rect.right() - text_left - 8, 20),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -251,6 +276,7 @@ class ContactPage(QWidget):
         self.score_box = QSpinBox()
         self.score_box.setRange(-1_000_000, 1_000_000)
         self.score_box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        self.score_box.setMinimumHeight(self.fields["email"].sizeHint().height())
         self.score_box.valueChanged.connect(self._mark_dirty)
         form.addRow("Score", self.score_box)
         self.unsubscribed_box = QCheckBox("Unsubscribed from all messages")
@@ -258,7 +284,7 @@ class ContactPage(QWidget):
         form.addRow("", self.unsubscribed_box)
         self.tags_edit = QLineEdit()
         self.tags_edit.setObjectName("field_tags")
-        self.tags_edit.setPlaceholderText("vip; newsletter")
+        self.tags_edit.setPlaceholderText("Add tags, separated by ;")
         self.tags_edit.textEdited.connect(self._mark_dirty)
         form.addRow("Tags", self.tags_edit)
         self.segments_label = QLabel()

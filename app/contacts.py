@@ -34,7 +34,7 @@ COLUMNS: list[tuple[str, str | None]] = [
     ("Country / time zone", "timezone"),
     ("Tags", None),
     ("Score", "score"),
-    ("Unsubscribed", "unsubscribed"),
+    ("Status", "unsubscribed"),
     ("Created", "created_at"),
 ]
 EMAIL, NAME, PHONE, PLACE, TAGS, SCORE, UNSUBSCRIBED, CREATED = range(len(COLUMNS))
@@ -164,8 +164,9 @@ class ContactsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == SCORE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == UNSUBSCRIBED and contact.get("unsubscribed"):
-                return QColor("#b91c1c")
+            if column == UNSUBSCRIBED:
+                bad = contact.get("unsubscribed") or contact.get("bounced")
+                return QColor("#b91c1c") if bad else QColor("#15803d")
             if column in (CREATED, PHONE, PLACE):
                 return QColor(MUTED)
         return None
@@ -187,9 +188,9 @@ class ContactsModel(QAbstractTableModel):
         if column == UNSUBSCRIBED:
             if contact.get("unsubscribed"):
                 return "Unsubscribed"
-            return "Bounced" if contact.get("bounced") else ""
+            return "Bounced" if contact.get("bounced") else "Subscribed"
         if column == CREATED:
-            return format_time(contact.get("created_at"))
+            return format_time(contact.get("created_at"))[:10]
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -256,11 +257,12 @@ class ContactsTable(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in {
-            EMAIL: 250, NAME: 170, PHONE: 130, PLACE: 190, TAGS: 200,
-            SCORE: 60, UNSUBSCRIBED: 110, CREATED: 130,
+            EMAIL: 230, NAME: 145, PHONE: 155, PLACE: 190, TAGS: 200,
+            SCORE: 70, UNSUBSCRIBED: 115, CREATED: 105,
         }.items():  # fmt: skip
             header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(TAGS, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
         self.view.doubleClicked.connect(self._activate)
         self.view.activated.connect(self._activate)
         open_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Return), self.view)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import traceback
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -59,7 +60,7 @@ TAG_TEXT = ["#3730a3", "#166534", "#92400e", "#9d174d", "#075985", "#5b21b6", "#
 
 def tag_colour(tag: str) -> tuple[QColor, QColor]:
     """A stable pastel background and text colour for a tag name."""
-    index = sum(tag.encode()) % len(TAG_COLOURS)
+    index = zlib.crc32(tag.encode()) % len(TAG_COLOURS)
     return QColor(TAG_COLOURS[index]), QColor(TAG_TEXT[index])
 
 
@@ -233,7 +234,7 @@ class CodeEditor(QPlainTextEdit):
         super().__init__(parent)
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.setFont(font)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setTabStopDistance(QFontMetrics(font).horizontalAdvance(" ") * 2)
         self.error_line: int | None = None
         self.gutter = _LineNumbers(self)

@@ -119,6 +119,8 @@ class SegmentsScreen(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("segmentList")
         self.list.setSpacing(2)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.currentItemChanged.connect(self._select)
         splitter.addWidget(self.list)
         splitter.addWidget(self._build_editor())

@@ -194,6 +194,7 @@ class SettingsScreen(QWidget):
         self.smtp_port = QSpinBox()
         self.smtp_port.setRange(1, 65535)
         self.smtp_port.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        self.smtp_port.setMinimumWidth(80)
         self.smtp_security = QComboBox()
         for key, label in SECURITY:
             self.smtp_security.addItem(label, key)
@@ -205,8 +206,10 @@ class SettingsScreen(QWidget):
         self.smtp_password.setPlaceholderText("unchanged")
         host_row = QHBoxLayout()
         host_row.addWidget(self.smtp_host, 1)
+        host_row.addSpacing(8)
         host_row.addWidget(QLabel("Port"))
         host_row.addWidget(self.smtp_port)
+        host_row.addSpacing(8)
         host_row.addWidget(QLabel("Security"))
         host_row.addWidget(self.smtp_security)
         form.addRow("Server", host_row)

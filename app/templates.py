@@ -314,6 +314,7 @@ class TemplatesScreen(QWidget):
         self.list.setObjectName("templateList")
         self.list.setSpacing(2)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.currentItemChanged.connect(self._select)
         left_layout.addWidget(self.list)
         splitter.addWidget(left)
@@ -351,6 +352,13 @@ class TemplatesScreen(QWidget):
         splitter.setStretchFactor(2, 1)
         outer.addWidget(splitter, 1)
 
+        self.default_sender = "the default sender"
+        try:
+            from app.settings_store import load_settings
+
+            self.default_sender = load_settings(engine).get("sender") or self.default_sender
+        except Exception:  # settings unreadable: the preview still works
+            pass
         self.preview_debounce = Debouncer(300, self.update_preview, self)
         self.contact_search = Debouncer(250, self._search_contacts, self)
         picker = self.preview.contact_picker
@@ -457,8 +465,9 @@ class TemplatesScreen(QWidget):
             return
         template = self.editor.template()
         if template["channel"] == "email":
+            sender = template["sender"] or self.default_sender
             self.preview.show_email(self.preview_contact, rendered["subject"], rendered["html"],
-                                    rendered["text"], template["sender"] or "")  # fmt: skip
+                                    rendered["text"], sender)  # fmt: skip
         else:
             self.preview.show_short(self.preview_contact, template["channel"], rendered["text"])
 

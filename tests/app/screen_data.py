@@ -147,6 +147,8 @@ def make_database(path: Path, n: int = 500) -> Engine:
                     "name": "signup",
                     "occurred_at": START - timedelta(days=1),
                     "properties": {"source": "website"},
+                    "campaign_id": None,
+                    "node_id": None,
                 },
                 {
                     "contact_id": 1,
@@ -161,6 +163,8 @@ def make_database(path: Path, n: int = 500) -> Engine:
                     "name": "purchase",
                     "occurred_at": START + timedelta(days=2),
                     "properties": {"amount": 49},
+                    "campaign_id": None,
+                    "node_id": None,
                 },
             ],
         )

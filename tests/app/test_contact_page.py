@@ -44,6 +44,8 @@ def test_the_journey_shows_campaigns_messages_and_events(qtbot, tmp_path):
     assert page.campaigns_table.item(0, 2).text() == "pause"
     assert page.messages_table.item(0, 2).text() == "sent"
     assert page.tabs.tabText(3) == "Events (3)"
+    opened = next(e for e in entries if e["title"] == "email_opened")
+    assert opened["campaign"] == "Welcome series"
 
 
 def test_editing_fields_tags_and_attributes_saves_them(qtbot, tmp_path):
