@@ -1,0 +1,53 @@
+"""The offline outbox: one file per message key, written atomically, re-delivery
+overwrites instead of duplicating; emails are .eml files a mail program opens."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+
+from delivery_support import T0, make_database, queue_messages
+from sqlalchemy import select
+
+from engine.channels import OutboxChannel, OutgoingMessage, build_channels
+from engine.channels.outbox import file_name
+from engine.clock import VirtualClock
+from engine.db.schema import messages
+from engine.delivery import Dispatcher
+
+
+def test_email_is_an_eml_file_named_by_its_key(tmp_path):
+    outbox = OutboxChannel(tmp_path, default_sender="Shop <shop@example.com>")
+    outbox.send(OutgoingMessage(key="12:hello:1", channel="email", to="a@example.com",
+                                subject="Hi", html="<p>Hi</p>", text="Hi"))  # fmt: skip
+    path = tmp_path / "email" / "12_hello_1.eml"
+    parsed = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert str(parsed["From"]) == "Shop <shop@example.com>" and str(parsed["To"]) == "a@example.com"
+    assert parsed.get_body(("html",)).get_content().strip() == "<p>Hi</p>"
+
+
+def test_redelivery_overwrites_and_leaves_no_temporary_files(tmp_path):
+    outbox = OutboxChannel(tmp_path)
+    for text in ("first", "second"):
+        outbox.send(OutgoingMessage(key="3:sms:1", channel="sms", to="+49301", text=text))
+    files = sorted(p.name for p in (tmp_path / "sms").iterdir())
+    assert files == ["3_sms_1.json"]
+    assert json.loads((tmp_path / "sms" / "3_sms_1.json").read_text())["text"] == "second"
+
+
+def test_file_names_are_portable():
+    assert file_name("7:node/../x:1", ".json") == "7_node_.._x_1.json"
+    assert "/" not in file_name("a/b\\c:d", ".eml")
+
+
+def test_dispatcher_delivers_to_the_outbox_by_default(tmp_path):
+    engine = make_database(tmp_path / "db.sqlite", 4)
+    queue_messages(engine, [1, 2])
+    channels = build_channels({}, outbox=tmp_path / "outbox")
+    report = Dispatcher(engine, channels, VirtualClock(T0)).dispatch()
+    assert report.sent == 2
+    names = sorted(p.name for p in (tmp_path / "outbox" / "email").iterdir())
+    assert names == ["1_hello_1.eml", "2_hello_1.eml"]
+    with engine.connect() as conn:
+        assert set(conn.execute(select(messages.c.status)).scalars()) == {"sent"}
