@@ -133,3 +133,90 @@ def test_search_and_status_filter(qtbot, tmp_path):
     assert [screen.proxy.index(r, 0).data() for r in range(3)] == [
         "Spring sale", "Summer sale", "Welcome"
     ]  # fmt: skip
+
+
+def blast(name: str):
+    """A small valid campaign that needs nothing from the database."""
+    from engine.diagram import Diagram, Edge, Node
+
+    diagram = Diagram(name, {"entry": "once"})
+    rule = {"field": "email", "op": "is_set"}
+    diagram.add_node(Node("start", "trigger.manual", {"filter": rule}, (0, 0)))
+    diagram.add_node(Node("vip", "action.tag", {"add": ["vip"]}, (240, 0)))
+    diagram.add_edge(Edge("start", "vip"))
+    return diagram
+
+
+def test_schedule_dialog_stores_start_and_end_in_utc(qtbot, tmp_path):
+    from datetime import datetime, timedelta
+
+    from PySide6.QtCore import QDateTime
+
+    from engine.campaigns import save_campaign
+
+    ws, screen = make_screen(qtbot, tmp_path)
+    save_campaign(ws.engine, blast("Black Friday"))
+    screen.refresh()
+    select_row(qtbot, screen, "Black Friday")
+    start_local = QDateTime.currentDateTime().addDays(3)
+    end_local = start_local.addDays(7)
+
+    def fill(dialog):
+        dialog.start.setDateTime(start_local)
+        dialog.has_end.setChecked(True)
+        dialog.end.setDateTime(end_local)
+        click_button(qtbot, dialog, "Schedule")
+
+    seen = when_modal(qtbot, fill)
+    qtbot.mouseClick(screen.buttons["schedule"], LEFT)
+    assert seen
+    stored = get_campaign(ws.engine, "Black Friday")
+    assert stored["status"] == "scheduled", screen.message.text()
+    expected = start_local.toUTC().toPython().replace(tzinfo=None, second=0, microsecond=0)
+    assert stored["start_at"] == expected
+    assert stored["end_at"] - stored["start_at"] == timedelta(days=7)
+    assert stored["start_at"] > datetime.now() - timedelta(days=1)
+    # A scheduled campaign can be stopped or started now, not paused.
+    assert screen.buttons["stop"].isEnabled() and screen.buttons["start"].isEnabled()
+    assert not screen.buttons["pause"].isEnabled()
+
+
+def test_schedule_refuses_an_end_before_the_start(qtbot, tmp_path):
+    from PySide6.QtCore import QDateTime
+
+    from engine.campaigns import save_campaign
+
+    ws, screen = make_screen(qtbot, tmp_path)
+    save_campaign(ws.engine, blast("Flash sale"))
+    screen.refresh()
+    select_row(qtbot, screen, "Flash sale")
+    problems: list[str] = []
+
+    def fill(dialog):
+        dialog.start.setDateTime(QDateTime.currentDateTime().addDays(3))
+        dialog.has_end.setChecked(True)
+        dialog.end.setDateTime(QDateTime.currentDateTime().addDays(1))
+        click_button(qtbot, dialog, "Schedule")
+        problems.append(dialog.problem.text())
+        click_button(qtbot, dialog, "Cancel")
+
+    when_modal(qtbot, fill)
+    qtbot.mouseClick(screen.buttons["schedule"], LEFT)
+    assert problems == ["The end must come after the start."]
+    assert get_campaign(ws.engine, "Flash sale")["status"] == "draft"
+
+
+def test_start_and_stop_from_the_list(qtbot, tmp_path):
+    from engine.campaigns import save_campaign
+
+    ws, screen = make_screen(qtbot, tmp_path)
+    save_campaign(ws.engine, blast("Launch"))
+    screen.refresh()
+    select_row(qtbot, screen, "Launch")
+    qtbot.mouseClick(screen.buttons["start"], LEFT)
+    assert get_campaign(ws.engine, "Launch")["status"] == "live", screen.message.text()
+    assert screen.buttons["pause"].isEnabled() and not screen.buttons["start"].isEnabled()
+    when_modal(qtbot, lambda d: click_button(qtbot, d, "Stop campaign"))
+    qtbot.mouseClick(screen.buttons["stop"], LEFT)
+    assert get_campaign(ws.engine, "Launch")["status"] == "stopped"
+    assert screen.buttons["delete"].isEnabled() and not screen.buttons["resume"].isEnabled()
