@@ -15,13 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-try:
-    from engine.progress import Cancelled
-except ImportError:  # the data engineer's module has not landed yet
-
-    class Cancelled(Exception):  # type: ignore[no-redef]
-        """Raised from a progress callback when the user cancels."""
-
+from engine.progress import Cancelled
 
 Progress = Callable[[int, "int | None"], None]
 
