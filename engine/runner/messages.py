@@ -16,6 +16,7 @@ from engine.diagram import Node
 from engine.runner.plan import Plan
 from engine.runner.timing import contact_zone, quiet_until
 from engine.templating import TemplateError, compile_template
+from engine.unsubscribe import token_for
 
 SENT_EVENT = {"email": "email_sent", "sms": "sms_sent", "message": "message_sent"}
 CAPPED_STATUSES = ("queued", "sending", "sent", "simulated")
@@ -196,7 +197,7 @@ def send(
             elif address is None:
                 status, reason = "failed", missing
         if status is None:
-            token = unsubscribe_token(item.contact_id, plan.campaign_id)
+            token = token_for(conn, item.contact_id, plan.campaign_id, node.id)  # HMAC-signed
             context = {
                 "contact": contact_context(contact),
                 "campaign": campaign_ctx,
