@@ -260,7 +260,9 @@ class ImportDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel)
         self.import_button = QPushButton("Import")
         self.import_button.setObjectName("primaryButton")
-        self.import_button.setDefault(True)
+        # Enter in the file box shows the preview; it must not start the import.
+        for button in (browse, self.cancel_button, self.import_button):
+            button.setAutoDefault(False)
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.start_import)
         buttons.addWidget(self.cancel_button)
