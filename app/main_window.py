@@ -335,14 +335,14 @@ class MainWindow(QMainWindow):
     def build_demo(self) -> None:
         self.offer_demo(force=True)
 
-    def offer_demo(self, force: bool = False) -> Any:
+    def offer_demo(self, force: bool = False, contacts: int = 3000) -> Any:
         """Build the demo workspace in the background (asking first unless `force`)."""
         if not force:
             answer = QMessageBox.question(
                 self,
                 "Empty workspace",
                 "This database has no contacts or campaigns yet.\n\nBuild a demo workspace "
-                "(3,000 contacts, segments, templates and sample campaigns) to explore?",
+                f"({contacts:,} contacts, segments, templates and sample campaigns) to explore?",
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
         engine = self.workspace.engine
 
         def work(progress: Any) -> Any:
-            return build_demo(engine, progress=progress)
+            return build_demo(engine, contacts=contacts, progress=progress)
 
         def done(_result: object) -> None:
             self.workspace.campaignsChanged.emit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
-from shell_helpers import workspace
+from shell_helpers import click_button, when_modal, workspace
 
 from app.campaigns import CampaignsScreen
 from app.main_window import ACTIONS, SCREENS, MainWindow, is_empty
@@ -84,3 +84,21 @@ def test_dark_theme_toggle_restyles_the_application(qtbot, tmp_path):
 def test_empty_database_is_detected(tmp_path):
     ws = workspace(tmp_path)
     assert is_empty(ws.engine)
+
+
+def test_an_empty_database_offers_the_demo_and_builds_it_in_the_background(qtbot, tmp_path):
+    from sqlalchemy import func, select
+
+    from engine.db.schema import contacts
+
+    ws, window = make_window(qtbot, tmp_path)
+    assert is_empty(ws.engine)
+    when_modal(qtbot, lambda box: click_button(qtbot, box, "Yes"))
+    task = window.offer_demo(contacts=150)
+    assert task is not None
+    qtbot.waitUntil(lambda: task.done, timeout=120_000)
+    assert task.outcome == "succeeded", task.error
+    qtbot.waitUntil(lambda: window.campaigns.model.rowCount() > 0, timeout=10_000)
+    with ws.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(contacts)) > 0
+    assert not is_empty(ws.engine)
