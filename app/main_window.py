@@ -389,8 +389,12 @@ class MainWindow(QMainWindow):
         if bridge.last_pass is not None:
             text += f" · last pass {bridge.last_pass:%H:%M:%S}"
         self.status_engine.setText(text)
-        dot = {"running": "●", "manual": "●", "unavailable": "▲"}.get(bridge.state, "○")
-        self.engine_badge.setText(f"{dot} {bridge.describe()}")
+        color = {"running": "#22c55e", "manual": "#60a5fa", "unavailable": "#f87171"}.get(
+            bridge.state, "#9aa1b5"
+        )
+        self.engine_badge.setText(
+            f"<span style='color:{color}; font-size:14px'>●</span>&nbsp; {bridge.describe()}"
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.campaign_page is not None and not self.campaign_page.maybe_save():
