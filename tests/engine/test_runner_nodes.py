@@ -393,3 +393,96 @@ def test_segment_entry_existing_and_later_entries(tmp_path):
                 )
             )
         assert count == expected
+
+
+def test_sms_and_message_channels(tmp_path):
+    engine = make_db(
+        tmp_path,
+        3,
+        phone=lambda i: "+4915100000" if i == 0 else None,
+        attributes=lambda i: {"city": "Berlin", "telegram": "@c1"} if i == 1 else {"city": "B"},
+    )
+    add_segment(engine, "all", {"field": "email", "op": "is_set"})
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("sms", "action.send_sms", {"template": "sms"}),
+            (
+                "tg",
+                "action.send_message",
+                {"body": "Hi {{ contact.first_name }}", "channel": "telegram"},
+            ),
+            ("push", "action.send_message", {"body": "Yo", "channel": "push"}),
+        ],
+        [("start", "sms"), ("sms", "tg"), ("tg", "push")],
+    )
+    launch(engine, d)[1].tick(START)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                messages.c.node_id,
+                messages.c.status,
+                messages.c.to_address,
+                messages.c.body_text,
+                messages.c.channel,
+            ).order_by(messages.c.node_id, messages.c.contact_id)
+        ).all()
+        sent = dict(conn.execute(select(events.c.name, func.count()).group_by(events.c.name)).all())
+    by_node = {}
+    for row in rows:
+        by_node.setdefault(row.node_id, []).append(row)
+    assert [r.status for r in by_node["sms"]] == ["simulated", "failed", "failed"]
+    assert by_node["sms"][0].to_address == "+4915100000"
+    assert by_node["sms"][0].body_text == "Hi First0"
+    assert [r.status for r in by_node["tg"]] == ["failed", "simulated", "failed"]
+    assert by_node["tg"][1].to_address == "@c1" and by_node["tg"][1].channel == "message"
+    assert all(r.status == "simulated" for r in by_node["push"])
+    assert sent == {"sms_sent": 1, "message_sent": 4}
+
+
+def test_stop_and_end_at(tmp_path):
+    from engine import campaigns
+
+    engine = make_db(tmp_path, 3)
+    everyone(engine)
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("wait", "wait.delay", {"duration": "P1D"}),
+            ("s", "action.score", {"points": 1}),
+        ],
+        [("start", "wait"), ("wait", "s")],
+    )
+    cid, runner, clock = launch(engine, d)
+    runner.tick(START)
+    campaigns.stop(engine, cid, START + H)
+    runner.tick(START + dt.timedelta(days=2))
+    assert ports(engine, "s") == {}
+    with engine.connect() as conn:
+        stopped = conn.execute(
+            select(steps.c.node_id, steps.c.outcome).where(steps.c.port.is_(None))
+        ).all()
+    assert stopped == [("wait", "stopped")] * 3
+    assert statuses(engine) == {"exited": 3}
+    # end_at: nobody new enters afterwards, those inside finish, then it completes.
+    from engine.db.schema import campaigns as campaigns_table
+
+    d2 = diagram(
+        [("start", "trigger.event", {"event": "go"}), ("wait", "wait.delay", {"duration": "P1D"})],
+        [("start", "wait")],
+        name="Ends",
+        end_at="2026-03-03T00:00:00Z",
+    )
+    cid2, runner, _clock = launch(engine, d2)
+    with engine.connect() as conn:
+        ids = list(conn.scalars(select(contacts.c.id).order_by(contacts.c.id)))
+    add_event(engine, ids[0], "go", START + H)
+    runner.tick(START + 2 * H)
+    add_event(engine, ids[1], "go", START + dt.timedelta(days=1))
+    runner.tick(START + dt.timedelta(days=1, hours=1))
+    with engine.connect() as conn:
+        entered = conn.scalar(
+            select(func.count()).select_from(enrollments).where(enrollments.c.campaign_id == cid2)
+        )
+        status = conn.scalar(select(campaigns_table.c.status).where(campaigns_table.c.id == cid2))
+    assert entered == 1 and status == "completed"
