@@ -453,7 +453,7 @@ def test_stop_and_end_at(tmp_path):
         ],
         [("start", "wait"), ("wait", "s")],
     )
-    cid, runner, clock = launch(engine, d)
+    cid, runner, _clock = launch(engine, d)
     runner.tick(START)
     campaigns.stop(engine, cid, START + H)
     runner.tick(START + dt.timedelta(days=2))
