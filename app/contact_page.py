@@ -39,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.contacts import contact_name, format_time
 from app.screen_parts import ACCENT, MUTED, error_text, tag_colour
-from app.store_fallback import store_function
+from engine import store
 from engine.db.schema import campaigns, enrollments, events, messages
 
 KIND_COLOURS = {"event": "#0ea5e9", "step": "#8b5cf6", "message": "#10b981", "enrolled": ACCENT}
@@ -344,8 +344,8 @@ class ContactPage(QWidget):
         self._loading = True
         try:
             with self.engine.connect() as conn:
-                contact = store_function("get_contact")(conn, contact_id)
-                timeline = list(store_function("contact_timeline")(conn, contact_id))
+                contact = store.get_contact(conn, contact_id)
+                timeline = list(store.contact_timeline(conn, contact_id))
                 self._load_activity(conn, contact_id)
             self.contact_id = contact_id
             self.contact = dict(contact)
@@ -558,7 +558,7 @@ class ContactPage(QWidget):
             return False
         try:
             with self.engine.begin() as conn:
-                store_function("update_contact")(conn, self.contact_id, values)
+                store.update_contact(conn, self.contact_id, values)
         except IntegrityError:
             self._show_error(f"Another contact already uses {values.get('email')}.")
             return False

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from app.screen_parts import MUTED, Debouncer, PageHeader, TagChipsDelegate
-from app.store_fallback import store_function
+from engine import store
 
 # (header, field used for sorting or None when the column cannot sort)
 COLUMNS: list[tuple[str, str | None]] = [
@@ -79,8 +79,6 @@ class ContactsModel(QAbstractTableModel):
         self._blocks: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self.queries = 0
         self.rows_fetched = 0
-        self._list = store_function("list_contacts")
-        self._count_fn = store_function("count_contacts")
 
     # -- the data source ------------------------------------------------------------
     def set_search(self, text: str) -> None:
@@ -98,7 +96,7 @@ class ContactsModel(QAbstractTableModel):
     def total(self) -> int:
         if self._count is None:
             with self.engine.connect() as conn:
-                self._count = int(self._count_fn(conn, search=self.search))
+                self._count = int(store.count_contacts(conn, search=self.search))
             self.queries += 1
         return self._count
 
@@ -109,7 +107,7 @@ class ContactsModel(QAbstractTableModel):
             return block
         with self.engine.connect() as conn:
             block = list(
-                self._list(
+                store.list_contacts(
                     conn,
                     search=self.search,
                     offset=number * self.block_size,

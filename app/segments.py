@@ -33,8 +33,8 @@ from sqlalchemy import Engine, func, or_, select
 
 from app.contacts import contact_name
 from app.screen_parts import BackgroundJob, Debouncer, PageHeader, ask, error_text
-from app.store_fallback import store_function
 from designer.rule_editor import RuleEditor
+from engine import store
 from engine.db.schema import contact_tags, contacts, events, segment_members, segments
 from engine.rules import RuleError, describe_rule, parse_rule
 
@@ -260,7 +260,7 @@ class SegmentsScreen(QWidget):
     # -- list -------------------------------------------------------------------------
     def reload(self, select_name: str | None = None) -> None:
         with self.engine.connect() as conn:
-            found = store_function("list_segments")(conn)
+            found = store.list_segments(conn)
         self._loading = True
         self.list.clear()
         for segment in found:
@@ -493,8 +493,8 @@ class SegmentsScreen(QWidget):
 
                     compile_rule(rule, conn, utc_now())  # unknown segment, loops, bad values
                 if self.current_name and self.current_name != name:
-                    store_function("delete_segment")(conn, self.current_name)
-                store_function("save_segment")(
+                    store.delete_segment(conn, self.current_name)
+                store.save_segment(
                     conn, name, rule=rule, kind="static" if static else "dynamic",
                     members=[m["id"] for m in self.members] if static else None,
                     description=self.description.text().strip(),
@@ -518,7 +518,7 @@ class SegmentsScreen(QWidget):
 
     def delete(self, name: str) -> None:
         with self.engine.begin() as conn:
-            store_function("delete_segment")(conn, name)
+            store.delete_segment(conn, name)
         self.current_name = None
         self.reload()
         self.status.setText(f"Deleted “{name}”")

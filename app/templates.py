@@ -4,7 +4,7 @@ live preview rendered by the engine's sandbox for a chosen contact; errors at th
 from __future__ import annotations
 
 import html as html_lib
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -30,8 +30,7 @@ from sqlalchemy import Engine
 
 from app.contacts import contact_name
 from app.screen_parts import MUTED, CodeEditor, Debouncer, PageHeader, ask, error_text
-from app.store_fallback import store_function
-from engine import templating
+from engine import store, templating
 from engine.templating import TemplateError
 
 CHANNELS = (("email", "Email"), ("sms", "SMS"), ("message", "Message (messenger / push)"))
@@ -50,30 +49,20 @@ SAMPLE_CONTACT: dict[str, Any] = {
 
 
 def preview_context(contact: dict[str, Any], channel: str = "email") -> dict[str, Any]:
-    """The context the runner renders with (engine.runner.message_context when it exists):
-    the contact (core fields, attributes also at top level), campaign, unsubscribe link."""
-    try:
-        from engine.runner import message_context  # type: ignore[attr-defined]
-    except ImportError:
-        message_context = None
-    campaign = {"id": 0, "name": "Preview", "utm_campaign": "preview"}
-    if message_context is not None:
-        try:
-            return dict(message_context(contact, campaign))
-        except TypeError:
-            pass
-    attributes = dict(contact.get("attributes") or {})
-    person = {**attributes, **{k: v for k, v in contact.items() if k != "attributes"}}
-    person["attributes"] = attributes
-    person.setdefault("tags", [])
+    """The context the runner renders a message with (engine.runner.messages): the contact
+    with its attributes also at top level, the campaign, the node, an unsubscribe link."""
+    from engine.runner.messages import contact_context
+
+    person = dict(contact)
+    person["attributes"] = dict(person.get("attributes") or {})
     return {
-        "contact": person,
-        "campaign": campaign,
-        "unsubscribe_url": f"https://example.com/unsubscribe/{contact.get('id', 0)}",
-        "node": {"id": "preview", "type": f"action.send_{channel}"},
-        "now": datetime.utcnow(),
-        "message": {"channel": channel},
-    }
+        "contact": contact_context(person),
+        "campaign": {"id": 0, "name": "Preview", "version": 1, "owner": None,
+                     "utm_campaign": "preview", "settings": {}},
+        "node": {"id": "preview", "type": f"action.send_{channel}", "label": "Preview"},
+        "unsubscribe_url": f"https://example.com/unsubscribe?token=preview-{contact.get('id', 0)}",
+        "now": datetime.now(UTC).replace(tzinfo=None),
+    }  # fmt: skip
 
 
 class TemplateEditor(QWidget):
@@ -369,7 +358,7 @@ class TemplatesScreen(QWidget):
     # -- list -------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
         with self.engine.connect() as conn:
-            templates = store_function("list_templates")(conn)
+            templates = store.list_templates(conn)
         self._loading = True
         self.list.clear()
         for template in templates:
@@ -400,7 +389,7 @@ class TemplatesScreen(QWidget):
 
     def open_template(self, name: str) -> None:
         with self.engine.connect() as conn:
-            template = store_function("get_template")(conn, name)
+            template = store.get_template(conn, name)
         self.current_name = name
         self._loading = True
         for row in range(self.list.count()):
@@ -477,7 +466,7 @@ class TemplatesScreen(QWidget):
         if not initial and "<" in text:
             return  # the user chose an entry, nothing to search
         with self.engine.connect() as conn:
-            found = store_function("list_contacts")(conn, search=text, limit=30)
+            found = store.list_contacts(conn, search=text, limit=30)
         picker.blockSignals(True)
         picker.clear()
         picker.addItem("Sample contact (Alex Sample)", None)
@@ -502,7 +491,7 @@ class TemplatesScreen(QWidget):
             self.preview_contact = dict(SAMPLE_CONTACT)
         else:
             with self.engine.connect() as conn:
-                self.preview_contact = dict(store_function("get_contact")(conn, contact_id))
+                self.preview_contact = dict(store.get_contact(conn, contact_id))
         self.update_preview()
 
     def choose_contact(self, contact_id: int) -> None:
@@ -510,7 +499,7 @@ class TemplatesScreen(QWidget):
         index = picker.findData(contact_id)
         if index < 0:
             with self.engine.connect() as conn:
-                contact = store_function("get_contact")(conn, contact_id)
+                contact = store.get_contact(conn, contact_id)
             picker.addItem(f"{contact_name(contact)} <{contact.get('email')}>", contact_id)
             index = picker.count() - 1
         picker.setCurrentIndex(index)
@@ -531,8 +520,8 @@ class TemplatesScreen(QWidget):
         try:
             with self.engine.begin() as conn:
                 if self.current_name and self.current_name != template["name"]:
-                    store_function("delete_template")(conn, self.current_name)
-                store_function("save_template")(
+                    store.delete_template(conn, self.current_name)
+                store.save_template(
                     conn, template["name"], template["channel"], template["subject"],
                     template["html"], template["text"], sender=template["sender"] or "",
                 )  # fmt: skip
@@ -555,7 +544,7 @@ class TemplatesScreen(QWidget):
 
     def delete(self, name: str) -> None:
         with self.engine.begin() as conn:
-            store_function("delete_template")(conn, name)
+            store.delete_template(conn, name)
         self.current_name = None
         self.reload()
         self.status.setText(f"Deleted “{name}”")
