@@ -83,6 +83,26 @@ def send_test_email(values: dict[str, Any], password: str | None, to: str) -> st
     return f"Sent to {to} through {values.get('smtp_host')}:{values.get('smtp_port')}"
 
 
+def restart_program(widget: QWidget, database: str) -> bool:
+    """Close the window (it may still ask to save) and start the program again on `database`."""
+    import sys
+
+    from PySide6.QtCore import QProcess
+
+    window = widget.window()
+    if window is not widget and not window.close():
+        return False
+    # A bundled build restarts itself; from source, the same interpreter runs the CLI.
+    program = sys.executable
+    arguments = [] if getattr(sys, "frozen", False) else ["-m", "app.cli"]
+    started = QProcess.startDetached(program, [*arguments, "--db", database])
+    started = started[0] if isinstance(started, tuple) else started
+    app = QApplication.instance()
+    if started and app is not None:
+        app.quit()
+    return bool(started)
+
+
 def split_address(text: str) -> tuple[str, str]:
     """'Shop team <team@example.com>' → ('Shop team', 'team@example.com')."""
     from email.utils import parseaddr
@@ -125,6 +145,7 @@ class SettingsScreen(QWidget):
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
+        self.restart_on_switch = True
         self._job: BackgroundJob | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
@@ -522,9 +543,12 @@ class SettingsScreen(QWidget):
         )
 
     def switch_database(self, location: str) -> None:
+        """Remember the database, then restart on it (when `restart_on_switch`)."""
         user_preferences().setValue("database", location)
         self._say(f"Campaign Studio will open {location} when it restarts")
         self.databaseChangeRequested.emit(location)
+        if self.restart_on_switch:
+            restart_program(self, location)
 
     def _theme_changed(self) -> None:
         theme = self.theme.currentData()

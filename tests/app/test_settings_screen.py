@@ -182,3 +182,26 @@ def test_send_test_email_reaches_a_local_smtp_server(qtbot, tmp_path, memory_key
     qtbot.waitUntil(lambda: screen.test_button.isEnabled(), timeout=15000)
     assert screen.test_result.text().startswith("Failed: cannot reach SMTP server 127.0.0.1")
     assert len(inbox.messages) == 1
+
+
+def test_switching_the_database_asks_first_and_is_remembered(qtbot, tmp_path, memory_keyring):
+    engine = open_database(tmp_path / "s.db")
+    screen = SettingsScreen(engine)
+    screen.restart_on_switch = False  # the test process must not restart itself
+    qtbot.addWidget(screen)
+    screen.show()
+    other = str(tmp_path / "other.db")
+    _type(qtbot, screen.database_edit, other)
+    box = screen.confirm_switch_database()
+    qtbot.waitExposed(box)
+    cancel = next(b for b in box.buttons() if b.text() != "Switch and restart")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert QSettings("campaign-studio", "campaign-studio").value("database") in (None, "")
+
+    box = screen.confirm_switch_database()
+    qtbot.waitExposed(box)
+    switch = next(b for b in box.buttons() if b.text() == "Switch and restart")
+    with qtbot.waitSignal(screen.databaseChangeRequested) as asked:
+        qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
+    assert asked.args == [other]
+    assert QSettings("campaign-studio", "campaign-studio").value("database") == other
