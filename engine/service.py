@@ -32,7 +32,8 @@ class EngineService:
 
     def __init__(self, db: str | Path | Engine, clock: Clock | None = None,
                  interval: float | None = None, channels: dict[str, Channel] | None = None,
-                 outbox: str | Path | None = None) -> None:  # fmt: skip
+                 outbox: str | Path | None = None,
+                 batch_size: int | None = None) -> None:  # fmt: skip
         from engine.runner import Runner
 
         self.engine = db if isinstance(db, Engine) else open_database(db)
@@ -42,7 +43,8 @@ class EngineService:
         self.runner = Runner(self.engine, self.clock, mode="live",
                              unsubscribe_url=self.settings.get("unsubscribe_url"))  # fmt: skip
         self.channels = channels if channels is not None else build_channels(self.settings, outbox)
-        self.dispatcher = Dispatcher(self.engine, self.channels, self.clock, settings=self.settings)
+        self.dispatcher = Dispatcher(self.engine, self.channels, self.clock,
+                                     settings=self.settings, batch_size=batch_size)  # fmt: skip
         self.scheduler: BackgroundScheduler | None = None
         self.listeners: list[Callable[[dict[str, Any]], None]] = []  # told after each tick
         self.last_error: str | None = None
