@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -116,12 +116,12 @@ class TimelineDelegate(QStyledItemDelegate):
             format_time(entry.get("at")),
         )
         x = rect.left() + self.TIME_WIDTH
-        painter.setPen(QPen(QColor("#e5e7eb"), 2))
+        painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Mid), 2))
         painter.drawLine(x, rect.top(), x, rect.bottom())
         colour = QColor(
             STATUS_COLOURS.get(str(entry.get("status")), KIND_COLOURS.get(entry.get("kind"), MUTED))
         )
-        painter.setPen(QPen(QColor("white"), 2))
+        painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Base), 2))
         painter.setBrush(colour)
         painter.drawEllipse(x - 6, rect.top() + 10, 12, 12)
         text_left = x + 16

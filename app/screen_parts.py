@@ -262,7 +262,7 @@ class CodeEditor(QPlainTextEdit):
 
     def paint_gutter(self, event) -> None:
         painter = QPainter(self.gutter)
-        painter.fillRect(event.rect(), QColor("#f3f4f6"))
+        painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.AlternateBase))
         block = self.firstVisibleBlock()
         number = block.blockNumber()
         top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
@@ -286,7 +286,7 @@ class CodeEditor(QPlainTextEdit):
         selections = []
         if line is not None and 1 <= line <= self.blockCount():
             selection = QTextEdit.ExtraSelection()
-            selection.format.setBackground(QColor("#fee2e2"))
+            selection.format.setBackground(QColor(220, 38, 38, 60))  # readable in both themes
             selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             cursor = QTextCursor(self.document().findBlockByNumber(line - 1))
             selection.cursor = cursor

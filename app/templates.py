@@ -219,6 +219,8 @@ class TemplatePreview(QWidget):
         self.browser = QTextBrowser()
         self.browser.setObjectName("previewBrowser")
         self.browser.setOpenLinks(False)
+        # An email is read on white, as in a mail program, whatever the window's theme.
+        self.browser.setStyleSheet("QTextBrowser { background: #ffffff; color: #111827; }")
         self.text_view = QTextBrowser()
         self.text_view.setObjectName("previewText")
         self.text_view.setFont(QFont("monospace"))
