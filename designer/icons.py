@@ -26,8 +26,8 @@ def icon_names() -> list[str]:
     return sorted(p.stem for p in ICON_DIR.glob("*.svg"))
 
 
-@lru_cache(maxsize=512)
-def _pixmap(name: str, rgba: int, size: int, scale: int) -> QPixmap | None:
+@lru_cache(maxsize=256)
+def _renderer(name: str, rgba: int) -> QSvgRenderer | None:
     data = _svg(name)
     if data is None:
         return None
@@ -35,7 +35,18 @@ def _pixmap(name: str, rgba: int, size: int, scale: int) -> QPixmap | None:
     colour = QColor.fromRgba(rgba)
     text = data.decode("utf-8").replace("currentColor", colour.name())
     renderer = QSvgRenderer(QByteArray(text.encode("utf-8")))
-    if not renderer.isValid():
+    return renderer if renderer.isValid() else None
+
+
+def icon_renderer(name: str, colour: QColor) -> QSvgRenderer | None:
+    """The icon as vectors (for SVG export), tinted `colour`."""
+    return _renderer(name, colour.rgba()) if name else None
+
+
+@lru_cache(maxsize=512)
+def _pixmap(name: str, rgba: int, size: int, scale: int) -> QPixmap | None:
+    renderer = _renderer(name, rgba)
+    if renderer is None:
         return None
     pixels = size * scale
     image = QImage(pixels, pixels, QImage.Format.Format_ARGB32_Premultiplied)

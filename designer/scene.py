@@ -486,7 +486,7 @@ class CampaignScene(QGraphicsScene):
         for a in self.selected_annotation_ids():
             x, y, w, h = self.diagram.annotations[a].rect
             notes[a] = ((x, y, w, h), (x + dx, y + dy, w, h))
-        if moves or notes:
+        if (moves or notes) and (dx or dy):
             self.push(commands.MoveNodes(self.diagram, moves, notes, "Nudge", merge=merge))
 
     def align(self, how: str) -> None:
@@ -494,20 +494,27 @@ class CampaignScene(QGraphicsScene):
         ids = self.selected_node_ids()
         if len(ids) > 1:
             positions = layout.align(self._card_rects(ids), how)
-            self.push(commands.Layout(self.diagram, positions, f"Align {how}"))
+            self._push_layout(positions, f"Align {how}")
 
     def distribute(self, axis: str) -> None:
         """Space the selected nodes evenly: 'horizontal' or 'vertical'."""
         ids = self.selected_node_ids()
         if len(ids) > 2:
             positions = layout.distribute(self._card_rects(ids), axis)
-            self.push(commands.Layout(self.diagram, positions, "Distribute"))
+            self._push_layout(positions, "Distribute")
 
     def auto_layout(self, node_ids: Iterable[str] | None = None) -> None:
         """Left-to-right layered layout of the diagram (or of the given nodes) as one step."""
         heights = {n: item.card_rect().height() for n, item in self.nodes.items()}
         positions = layout.layered_positions(self.diagram, heights, node_ids)
-        self.push(commands.Layout(self.diagram, positions, "Auto-layout"))
+        self._push_layout(positions, "Auto-layout")
+
+    def _push_layout(self, positions: dict[str, tuple[float, float]], text: str) -> bool:
+        command = commands.Layout(self.diagram, positions, text)
+        if not command.moves:  # nothing would move: no empty step in the undo history
+            return False
+        self.push(command)
+        return True
 
     def _card_rects(self, ids: list[str]) -> dict[str, tuple[float, float, float, float]]:
         out = {}

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPaintEngine, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from designer import icons
@@ -230,9 +230,14 @@ class NodeItem(QGraphicsRectItem):
         painter.setBrush(tint)
         painter.drawRoundedRect(box, 7, 7)
         size = 18
+        target = QRectF(box.center().x() - size / 2, box.center().y() - size / 2, size, size)
+        if painter.paintEngine().type() == QPaintEngine.Type.SVG:  # export: stay vector
+            renderer = icons.icon_renderer(self.icon, colour)
+            if renderer is not None:
+                renderer.render(painter, target)
+            return
         pixmap = icons.icon_pixmap(self.icon, colour, size, max(1.0, lod))
         if pixmap is not None:
-            target = QRectF(box.center().x() - size / 2, box.center().y() - size / 2, size, size)
             painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
 
     def _paint_text(self, painter: QPainter, theme, card: QRectF) -> None:
