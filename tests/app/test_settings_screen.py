@@ -49,8 +49,9 @@ def memory_keyring():
 
 @pytest.fixture(autouse=True)
 def own_preferences(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    """Preferences (theme, database location) go to tmp_path, not the user's own."""
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, str(tmp_path / "preferences"))
     yield
 
 
