@@ -167,5 +167,9 @@ def message_id(secret: bytes, key: str, sender: str | None) -> str:
     import hmac
 
     digest = hmac.new(secret, b"message-id\0" + key.encode(), hashlib.sha256).hexdigest()[:32]
-    domain = parseaddr(sender or "")[1].rpartition("@")[2] or "campaign-studio.invalid"
-    return f"<{digest}@{domain}>"
+    return f"<{digest}@{_domain(sender or '')}>"
+
+
+@lru_cache(maxsize=256)
+def _domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "campaign-studio.invalid"
