@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.contacts import ContactsScreen
 from app.import_dialog import ImportDialog, value_type
-from engine.db.schema import contact_tags, contacts
+from engine.db.schema import contact_tags, contacts, events
 
 CSV = """email,first_name,last_name,timezone,tags,plan,age,vip_since
 ana@example.com,Ana,Lopez,Europe/Madrid,vip;newsletter,pro,34,2024-02-01
@@ -117,3 +117,36 @@ def test_a_long_import_shows_progress_and_can_be_cancelled(qtbot, tmp_path):
     with engine.connect() as conn:
         imported = conn.scalar(select(func.count()).select_from(contacts))
     assert imported < 40_003
+
+
+def test_import_events_reports_unknown_contacts_by_line(qtbot, tmp_path):
+    engine = make_database(tmp_path / "i.db", n=5)
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "email,event,occurred_at,amount\n"
+        "person000001@example.com,purchase,2026-02-01T10:00:00,49.5\n"
+        "stranger@example.com,purchase,2026-02-01T11:00:00,10\n"
+        "person000002@example.com,purchase,2026-02-02T09:30:00,12\n",
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(engine, kind="events")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.header.title.text() == "Import events"
+    assert dialog.set_file(str(path))
+    becomes = [dialog.mapping_table.item(r, 1).text() for r in range(4)]
+    assert becomes[1] == "Event name"
+    assert becomes[3] == "event property “amount”"
+    assert dialog.mapping_table.item(3, 2).text() == "number"
+    with qtbot.waitSignal(dialog.imported, timeout=20000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary.text().startswith("2 events added")
+    rejected = dialog.rejected_rows()
+    assert [line for line, _ in rejected] == [3]
+    assert "stranger@example.com" in rejected[0][1]
+    with engine.connect() as conn:
+        amounts = sorted(
+            row.properties["amount"]
+            for row in conn.execute(select(events).where(events.c.occurred_at >= "2026-02-01"))
+        )
+    assert amounts == [12, 49.5]
