@@ -54,6 +54,10 @@ for dep in "${deps[@]}"; do
   pkg=$(echo "$dep" | sed 's/(.*)//; s/|.*//' | xargs)
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# The test's own tools: a virtual X server (real xcb plugin, screenshots) and key presses.
+for tool in xvfb:Xvfb xdotool:xdotool; do
+  command -v "${tool#*:}" >/dev/null || missing+=("${tool%%:*}")
+done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "package-test: installing dependencies: ${missing[*]}"
   $SUDO apt-get update -qq
@@ -164,6 +168,37 @@ from PySide6.QtGui import QGuiApplication
 app = QGuiApplication(sys.argv[:1])
 sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)
 PY
+    # First start offers the demo workspace: answer Yes (Return) and wait for the contacts.
+    if command -v xdotool >/dev/null; then
+      dialog=$(DISPLAY=$display xdotool search --name "Empty workspace" 2>/dev/null | head -1 || true)
+      if [ -n "$dialog" ]; then
+        pass "first start offers the demo workspace"
+        DISPLAY=$display xdotool windowfocus --sync "$dialog" key Return
+        contacts=0
+        for _ in $(seq 1 120); do
+          contacts=$(python3 -c 'import sqlite3, sys
+try: print(sqlite3.connect(sys.argv[1]).execute("select count(*) from contacts").fetchone()[0])
+except Exception: print(0)' "$USER_DB")
+          [ "$contacts" -gt 0 ] && break
+          kill -0 "$pid" 2>/dev/null || break
+          sleep 1
+        done
+        sleep 3
+        if [ "$contacts" -gt 0 ]; then
+          pass "demo workspace built from the window ($contacts contacts)"
+        else
+          fail "demo workspace from the window: no contacts ($(grep -A4 Traceback "$WORK/xcb.log" | tail -2))"
+        fi
+        DISPLAY=$display QT_QPA_PLATFORM=xcb "$ROOT/.venv/bin/python" - "${SHOT%.png}-demo.png" <<'PY' || true
+import sys
+from PySide6.QtGui import QGuiApplication
+app = QGuiApplication(sys.argv[:1])
+app.primaryScreen().grabWindow(0).save(sys.argv[1])
+PY
+      else
+        fail "no demo offer on first start"
+      fi
+    fi
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   else
     fail "window died under Xvfb: $(tail -5 "$WORK/xcb.log")"
