@@ -18,7 +18,7 @@ from designer import commands, interactions, layout
 from designer.items.annotation_item import AnnotationItem
 from designer.items.edge_item import EdgeItem
 from designer.items.look import Look
-from designer.items.node_item import NodeItem, format_count
+from designer.items.node_item import NodeItem, compact_count
 from designer.items.port_item import INPUT, NODE_WIDTH, port_layout
 from designer.theme import LIGHT, Theme
 from engine.catalog import CATALOG
@@ -61,6 +61,7 @@ class CampaignScene(QGraphicsScene):
     selectedNodesChanged = Signal(list)
     canvasDoubleClicked = Signal(QPointF)  # empty canvas: the editor offers "add node here"
     annotationActivated = Signal(str)
+    statisticsChanged = Signal(bool, bool)  # (shown, forecast): the view labels forecasts
 
     def __init__(
         self,
@@ -85,6 +86,7 @@ class CampaignScene(QGraphicsScene):
         self._gesture: interactions.Gesture | None = None
         self._content: QRectF | None = None
         self.paste_count = 0
+        self.statistics_shown = (False, False)
         self._grid_brush: tuple[Theme, QBrush] | None = (
             None  # repeated pastes step further from the original
         )
@@ -125,6 +127,9 @@ class CampaignScene(QGraphicsScene):
         self.clear()
         self.nodes, self.edges, self.annotations, self._edges_of = {}, {}, {}, {}
         self._problems = {}
+        if getattr(self, "statistics_shown", (False,))[0]:
+            self.statistics_shown = (False, False)
+            self.statisticsChanged.emit(False, False)
         self._selected_edges = set()
         self._hovered_edge = None
         self._content = None
@@ -335,10 +340,14 @@ class CampaignScene(QGraphicsScene):
         for edge, item in self.edges.items():
             count = edges.get((edge.source, edge.port), 0)
             entered = (nodes.get(edge.source) or {}).get("entered") or 0
-            share = f" · {100 * count / entered:.0f}%" if entered else ""
-            item.set_label(f"{format_count(count)}{share}")
+            share = f" · {100 * count / entered:.0f}%" if entered and count else ""
+            item.set_label(f"{compact_count(count)}{share}", compact_count(count))
+        self.statistics_shown = (True, forecast)
+        self.statisticsChanged.emit(True, forecast)
 
     def clear_statistics(self) -> None:
+        self.statistics_shown = (False, False)
+        self.statisticsChanged.emit(False, False)
         for item in self.nodes.values():
             if item.stats is not None:
                 item.set_stats(None)

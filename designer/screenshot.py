@@ -13,7 +13,31 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def render(campaign: Path, out: Path, theme_name: str, width: int, height: int) -> Path:
+def _dress(diagram) -> None:
+    """For the win-back sample: a sticky note and a group frame, as a user would add them.
+
+    Only the in-memory copy is changed; the sample file stays as it is.
+    """
+    from engine.diagram import Annotation
+
+    if {"won", "thanks", "notify"} <= set(diagram.nodes):
+        x, y = diagram.nodes["won"].position
+        diagram.annotations["followup"] = Annotation(
+            "followup", "group", "When they come back", (x - 30, y - 50, 760, 140)
+        )
+    if "ab" in diagram.nodes:
+        x, y = diagram.nodes["ab"].position
+        diagram.annotations["why"] = Annotation(
+            "why",
+            "note",
+            "Which subject line wins them back? Half get the discount, half the news.",
+            (x - 10, y + 110, 200, 84),
+        )
+
+
+def render(
+    campaign: Path, out: Path, theme_name: str, width: int, height: int, dress: bool = True
+) -> Path:
     """Open `campaign` in a view of width×height, fit it, and save a PNG of the view."""
     from PySide6.QtGui import QUndoStack
 
@@ -23,6 +47,8 @@ def render(campaign: Path, out: Path, theme_name: str, width: int, height: int) 
     from engine import fileformat
 
     diagram, _problems = fileformat.load(campaign, strict=False)
+    if dress:
+        _dress(diagram)
     scene = CampaignScene(diagram, QUndoStack(), theme=theme_named(theme_name))
     view = CampaignView(scene)
     view.resize(width, height)

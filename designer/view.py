@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
-from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
+from PySide6.QtWidgets import QFrame, QGraphicsView, QLabel, QWidget
 
 from designer.scene import CampaignScene
 
@@ -52,6 +52,10 @@ class CampaignView(QGraphicsView):
         self._pan_from: QPoint | None = None
         self._space = False
         self.minimap = Minimap(self)
+        self.forecast_banner = QLabel("Forecast — simulated figures, not real sends", self)
+        self.forecast_banner.hide()
+        scene.statisticsChanged.connect(self._statistics_changed)
+        self._statistics_changed(*scene.statistics_shown)
         scene.changed.connect(self._scene_changed)
         self.horizontalScrollBar().valueChanged.connect(self._view_moved)
         self.verticalScrollBar().valueChanged.connect(self._view_moved)
@@ -221,11 +225,28 @@ class CampaignView(QGraphicsView):
         self._space = False
         super().focusOutEvent(event)
 
-    # ---- minimap upkeep ----
+    # ---- overlays: minimap, forecast banner ----
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.minimap.place()
+        self._place_banner()
         self._view_moved()
+
+    def _statistics_changed(self, shown: bool, forecast: bool) -> None:
+        theme = self.campaign_scene().theme
+        colour = theme.forecast
+        self.forecast_banner.setStyleSheet(
+            f"QLabel {{ color: {colour.name()}; background: {theme.card.name()};"
+            f" border: 1px dashed {colour.name()}; border-radius: 11px; padding: 3px 12px;"
+            " font-weight: 600; }"
+        )
+        self.forecast_banner.adjustSize()
+        self.forecast_banner.setVisible(shown and forecast)
+        self._place_banner()
+
+    def _place_banner(self) -> None:
+        banner = self.forecast_banner
+        banner.move((self.viewport().width() - banner.width()) // 2, 12)
 
     def _scene_changed(self, _regions) -> None:
         self.minimap.refresh()

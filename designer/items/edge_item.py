@@ -90,7 +90,7 @@ class EdgeItem(QGraphicsPathItem):
         self._curve = bezier(p1, p2)
         self.setPath(edge_path(p1, p2))
         if self.label_item is not None:
-            self.label_item.place(self._curve.pointAtPercent(0.5))
+            self._place_label()
 
     def curve(self) -> QPainterPath:
         return self._curve
@@ -111,7 +111,8 @@ class EdgeItem(QGraphicsPathItem):
             self.selected = selected
             self.refresh_pen()
 
-    def set_label(self, text: str) -> None:
+    def set_label(self, text: str, short: str | None = None) -> None:
+        """Show `text` at the middle of the edge (`short` where the edge is too short)."""
         if not text:
             if self.label_item is not None:
                 self.label_item.setParentItem(None)
@@ -121,12 +122,20 @@ class EdgeItem(QGraphicsPathItem):
             return
         if self.label_item is None:
             self.label_item = EdgeLabel(self.look, self)
-        self.label_item.set_text(text)
+        self._label_texts = (text, short or text)
+        self._place_label()
+
+    def _place_label(self) -> None:
+        text, short = self._label_texts
+        # The middle of a short, flat edge sits between two cards: only the count fits there.
+        dx, dy = abs(self.p2.x() - self.p1.x()), abs(self.p2.y() - self.p1.y())
+        fits = dy > 60 or self.look.badge_metrics.horizontalAdvance(text) + 30 <= dx
+        self.label_item.set_text(text if fits else short)
         self.label_item.place(self._curve.pointAtPercent(0.5))
 
     @property
     def label(self) -> str:
-        return self.label_item.text if self.label_item is not None else ""
+        return self._label_texts[0] if self.label_item is not None else ""
 
     def shape(self) -> QPainterPath:
         # Qt asks for shapes when it collects items to paint; stroking 1,200 curves there

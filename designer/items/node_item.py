@@ -116,6 +116,9 @@ class NodeItem(QGraphicsRectItem):
             colour = "#dc2626" if p.severity == "error" else "#d97706"
             mark = "✖" if p.severity == "error" else "⚠"
             lines.append(f'<span style="color:{colour}">{mark} {escape(p.message)}</span>')
+        if self.stats:
+            lines.append("<i>Forecast</i>" if self.forecast else "<i>So far</i>")
+            lines += stats_lines(self.stats)
         return "<br>".join(lines)
 
     def set_stats(self, stats: dict[str, Any] | None, forecast: bool = False) -> None:
@@ -268,9 +271,21 @@ class NodeItem(QGraphicsRectItem):
             pos = QPointF(NODE_WIDTH, layout.output_y(i))
             self._paint_port(painter, theme, pos, port)
             if layout.named and lod >= 0.45:
-                painter.setFont(self.look.port_font)
-                painter.setPen(theme.port_label)
-                painter.drawText(QPointF(NODE_WIDTH + 9, pos.y() - 5), port)
+                self._paint_port_label(painter, theme, pos, port)
+
+    def _paint_port_label(self, painter: QPainter, theme, pos: QPointF, port: str) -> None:
+        """The port's name just right of it, on a pill so edges passing under stay legible."""
+        metrics = self.look.port_metrics
+        width = metrics.horizontalAdvance(port) + 8
+        pill = QRectF(NODE_WIDTH + 8, pos.y() - 15, width, 13)
+        backdrop = QColor(theme.background)
+        backdrop.setAlpha(225)
+        painter.setPen(_NO_PEN)
+        painter.setBrush(backdrop)
+        painter.drawRoundedRect(pill, 6.5, 6.5)
+        painter.setFont(self.look.port_font)
+        painter.setPen(theme.port_label)
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, port)
 
     def _paint_port(self, painter: QPainter, theme, pos: QPointF, port: str) -> None:
         hovered = port == self.hover_port
@@ -297,34 +312,67 @@ class NodeItem(QGraphicsRectItem):
     def _paint_stats(self, painter: QPainter, theme, card: QRectF) -> None:
         text = stats_text(self.stats or {}, self.type_name)
         if self.forecast:
-            text = "Forecast · " + text
+            text = "≈ " + text  # forecast figures: approximate, dashed, in the forecast colour
         look = self.look
-        width = min(NODE_WIDTH + 2 * MARGIN - 2, look.badge_metrics.horizontalAdvance(text) + 16)
-        rect = QRectF(0, card.bottom() + 6, width, BADGE_HEIGHT)
-        painter.setPen(
-            QPen(theme.forecast, 1.2, Qt.PenStyle.DashLine) if self.forecast else Qt.PenStyle.NoPen
-        )
-        painter.setBrush(theme.forecast if self.forecast else theme.badge)
+        width = min(NODE_WIDTH, look.badge_metrics.horizontalAdvance(text) + 18)
+        rect = QRectF(0.5, card.bottom() + 6, width, BADGE_HEIGHT)
+        if self.forecast:
+            fill = QColor(theme.forecast)
+            fill.setAlpha(40)
+            pen = QPen(theme.forecast, 1.2, Qt.PenStyle.DashLine)
+            text_colour = theme.forecast
+        else:
+            fill, pen, text_colour = theme.badge, _NO_PEN, theme.badge_text
+        painter.setPen(pen)
+        painter.setBrush(fill)
         painter.drawRoundedRect(rect, BADGE_HEIGHT / 2, BADGE_HEIGHT / 2)
         painter.setFont(look.badge_font)
-        painter.setPen(theme.badge_text)
+        painter.setPen(text_colour)
         elided = look.badge_metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 14)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, elided)
 
 
+def compact_count(n: float) -> str:
+    """Short counts for tight spots: 950, 2.5k, 12k, 1.2M."""
+    n = float(n)
+    if abs(n) >= 1_000_000:
+        return f"{n / 1_000_000:.1f}M"
+    if abs(n) >= 10_000:
+        return f"{n / 1000:.0f}k"
+    if abs(n) >= 1000:
+        return f"{n / 1000:.1f}k"
+    return f"{n:.0f}"
+
+
 def stats_text(stats: dict[str, Any], type_name: str) -> str:
-    """'1,204 in · 32 waiting · 1,100 sent (91%)' from one node's statistics."""
+    """The badge: '1,204 in · 32 waiting', or for a send '1,100 sent · 36% open'."""
     entered = stats.get("entered") or 0
+    spec = CATALOG.get(type_name)
+    if spec is not None and spec.is_send:
+        sent = stats.get("sent") or 0
+        parts = [f"{format_count(sent)} sent"]
+        opened = stats.get("opened") or 0
+        if opened and sent:
+            parts.append(f"{100 * opened / sent:.0f}% open")
+        elif stats.get("failed"):
+            parts.append(f"{format_count(stats['failed'])} failed")
+        return " · ".join(parts)
     parts = [f"{format_count(entered)} in"]
     waiting = stats.get("waiting") or 0
     if waiting:
         parts.append(f"{format_count(waiting)} waiting")
-    spec = CATALOG.get(type_name)
-    if spec is not None and spec.is_send:
-        sent = stats.get("sent") or 0
-        rate = f" ({100 * sent / entered:.0f}%)" if entered else ""
-        parts.append(f"{format_count(sent)} sent{rate}")
-        opened = stats.get("opened") or 0
-        if opened and sent:
-            parts.append(f"{100 * opened / sent:.0f}% opened")
     return " · ".join(parts)
+
+
+def stats_lines(stats: dict[str, Any]) -> list[str]:
+    """Every figure of a node, for its tooltip."""
+    names = ("entered", "waiting", "sent", "failed", "suppressed", "opened", "clicked",
+             "unsubscribed")  # fmt: skip
+    entered = stats.get("entered") or 0
+    lines = []
+    for name in names:
+        value = stats.get(name)
+        if value:
+            share = f" ({100 * value / entered:.0f}%)" if entered and name != "entered" else ""
+            lines.append(f"{name.capitalize()}: {format_count(value)}{share}")
+    return lines

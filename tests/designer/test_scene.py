@@ -96,7 +96,10 @@ def test_statistics_are_shown_and_never_saved(qtbot):
     assert scene.nodes["hello"].stats["sent"] == 950
     assert scene.nodes["hello"].forecast
     assert scene.edges[Edge("check", "thanks", "yes")].label == "400 · 42%"
-    assert scene.edges[Edge("hello", "check", "out")].label == "0 · 0%"
+    assert scene.edges[Edge("hello", "check", "out")].label == "0"
+    assert scene.edges[Edge("start", "hello", "out")].label == "1.0k · 100%"
+    assert "Opened: 400 (40%)" in scene.nodes["hello"].tooltip_text()
+    assert scene.statistics_shown == (True, True)
     assert scene.nodes["check"]._fill(LIGHT) != LIGHT.card  # tinted: 300 of 950 waiting
     assert scene.nodes["start"]._fill(LIGHT) == LIGHT.card
     image = QImage(800, 400, QImage.Format.Format_ARGB32)
@@ -105,6 +108,7 @@ def test_statistics_are_shown_and_never_saved(qtbot):
     painter.end()
     assert saved(diagram) == before
     scene.clear_statistics()
+    assert scene.statistics_shown == (False, False)
     assert scene.nodes["hello"].stats is None
     assert scene.edges[Edge("check", "thanks", "yes")].label == ""
     assert saved(diagram) == before

@@ -110,3 +110,15 @@ def test_minimap_appears_for_diagrams_larger_than_the_viewport_and_moves_the_vie
     assert not minimap.isVisible()
     grab = minimap.grab()  # paints without error when shown again
     assert not grab.isNull()
+
+
+def test_forecast_figures_are_labelled_on_the_view(qtbot):
+    scene, view = make_view(qtbot)
+    scene.set_statistics({"start": {"entered": 10}}, {}, forecast=True)
+    assert view.forecast_banner.isVisible()
+    assert "Forecast" in view.forecast_banner.text()
+    scene.set_statistics({"start": {"entered": 10}}, {}, forecast=False)
+    assert not view.forecast_banner.isVisible()
+    scene.set_statistics({"start": {"entered": 10}}, {}, forecast=True)
+    scene.clear_statistics()
+    assert not view.forecast_banner.isVisible()
