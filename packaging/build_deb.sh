@@ -65,7 +65,7 @@ Comment=Draw marketing campaigns on a canvas and run them on your own computer
 Exec=$NAME
 Icon=$NAME
 Terminal=false
-Categories=Office;Network;
+Categories=Office;
 Keywords=campaign;marketing;email;newsletter;automation;
 StartupWMClass=$NAME
 DESKTOP
