@@ -67,12 +67,21 @@ def execute_many(conn: Connection, statement, rows: list[dict[str, Any]], key: A
     else:
         tuples = [get(row) for row in rows]
     if converted:
+        # Many rows share one time or one properties dict: convert each distinct value once.
+        memo: dict[Any, Any] = {}
         out = []
         append = out.append
         for values in tuples:
             values = list(values)
             for i, convert in converted:
-                values[i] = convert(values[i])
+                value = values[i]
+                if value is None:
+                    continue
+                token = (i, id(value)) if convert is _json else value
+                done = memo.get(token)
+                if done is None:
+                    done = memo[token] = convert(value)
+                values[i] = done
             append(tuple(values))
         tuples = out
     conn.exec_driver_sql(sql, tuples)

@@ -277,9 +277,20 @@ def cyclic_nodes(plan: Plan) -> set[str]:
     return cached
 
 
+def stable_fractions(*parts: Any, count: int = 3) -> tuple[float, ...]:
+    """Several independent stable numbers in [0, 1) from one hash."""
+    digest = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8 * count).digest()
+    return tuple(int.from_bytes(digest[i : i + 8], "big") / 2**64 for i in range(0, 8 * count, 8))
+
+
+_PROPS: dict[tuple[str, str], dict[str, str]] = {}
+
+
 def _engine_events(runner, plan: Plan, node: Node, item, key: str, channel: str, work) -> None:
     """Simulate mode: the runner records the sent event, and assumed engagement later on."""
-    props = {"campaign": plan.name, "node": node.id}
+    props = _PROPS.get((plan.name, node.id))
+    if props is None:  # one shared dict per node: serialised once per batch
+        props = _PROPS[(plan.name, node.id)] = {"campaign": plan.name, "node": node.id}
     base = {
         "contact_id": item.contact_id,
         "campaign_id": plan.campaign_id,
@@ -291,15 +302,13 @@ def _engine_events(runner, plan: Plan, node: Node, item, key: str, channel: str,
     assume = runner.assume
     if not assume or channel != "email":
         return
-    u = stable_fraction(plan.name, node.id, item.contact_id, "engage")
-    v = stable_fraction(plan.name, node.id, item.contact_id, "delay")
+    u, v, w = stable_fractions(plan.name, node.id, item.contact_id, "engagement")
     opened_at = item.t + dt.timedelta(hours=1 + 47 * v)
     if u < assume.get("opened", 0.0):
         work.events.append({**base, "name": "email_opened", "occurred_at": opened_at})
     if u < assume.get("clicked", 0.0):
         clicked_at = opened_at + dt.timedelta(minutes=2 + 60 * v)
         work.events.append({**base, "name": "email_clicked", "occurred_at": clicked_at})
-    w = stable_fraction(plan.name, node.id, item.contact_id, "leave")
     if w < assume.get("bounced", 0.0):
         work.events.append(
             {**base, "name": "bounced", "occurred_at": item.t + dt.timedelta(minutes=5)}
