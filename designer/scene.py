@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QPainter, QPixmap, QTransform, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from designer import commands, interactions, layout
 from designer.items.annotation_item import AnnotationItem
@@ -319,6 +319,16 @@ class CampaignScene(QGraphicsScene):
             item.update()
         self.update()
 
+    def set_detail_caching(self, on: bool) -> None:
+        """Cache node pictures in device pixels (the view turns this on when zoomed in)."""
+        mode = (
+            QGraphicsItem.CacheMode.DeviceCoordinateCache if on else QGraphicsItem.CacheMode.NoCache
+        )
+        if mode != self.look.cache_mode:
+            self.look.cache_mode = mode
+            for item in self.nodes.values():
+                item.setCacheMode(mode)
+
     @property
     def theme(self) -> Theme:
         return self.look.theme
@@ -543,8 +553,12 @@ class CampaignScene(QGraphicsScene):
         """The topmost node, edge or annotation under a scene point (edges within 6 px)."""
         transform = self.views()[0].transform() if self.views() else QTransform()
         area = QRectF(pos.x() - 6, pos.y() - 6, 12, 12)
-        for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemBoundingRect,
-                               Qt.SortOrder.DescendingOrder, transform):  # fmt: skip
+        for item in self.items(
+            area,
+            Qt.ItemSelectionMode.IntersectsItemBoundingRect,
+            Qt.SortOrder.DescendingOrder,
+            transform,
+        ):
             if not isinstance(item, kinds) or not item.isVisible():
                 continue
             if isinstance(item, EdgeItem):

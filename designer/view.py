@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QLabel, QWidget
 
+from designer.items.node_item import READABLE
 from designer.scene import CampaignScene
 
 MIN_ZOOM = 0.1
@@ -56,6 +57,7 @@ class CampaignView(QGraphicsView):
         self.forecast_banner.hide()
         scene.statisticsChanged.connect(self._statistics_changed)
         self._statistics_changed(*scene.statistics_shown)
+        scene.set_detail_caching(self.zoom() >= READABLE)
         scene.changed.connect(self._scene_changed)
         self.horizontalScrollBar().valueChanged.connect(self._view_moved)
         self.verticalScrollBar().valueChanged.connect(self._view_moved)
@@ -87,6 +89,12 @@ class CampaignView(QGraphicsView):
             self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
             self.scale(factor, factor)
             self.setTransformationAnchor(old_anchor)
+        self._zoomed()
+
+    def _zoomed(self) -> None:
+        scene = self.campaign_scene()
+        if scene is not None:
+            scene.set_detail_caching(self.zoom() >= READABLE)
         self.zoomChanged.emit(self.zoom())
         self._view_moved()
 
@@ -111,8 +119,7 @@ class CampaignView(QGraphicsView):
         self.resetTransform()
         self.scale(scale, scale)
         self.centerOn(content.center())
-        self.zoomChanged.emit(self.zoom())
-        self._view_moved()
+        self._zoomed()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y() or event.pixelDelta().y()

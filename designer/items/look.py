@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtWidgets import QGraphicsItem
 
 from designer.theme import LIGHT, Theme
 
@@ -32,6 +33,10 @@ class Look:
 
     def __init__(self, theme: Theme = LIGHT) -> None:
         self.theme = theme
+        # Node pictures are cached per device pixel only where painting them is dear (text,
+        # icons: zoom >= 0.5, see CampaignView); zoomed out they are cheap and a cache would
+        # be rebuilt at every zoom step.
+        self.cache_mode = QGraphicsItem.CacheMode.NoCache
         self.title_font = ui_font(13, QFont.Weight.DemiBold)
         self.summary_font = ui_font(11)
         self.port_font = ui_font(10)

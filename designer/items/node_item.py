@@ -29,7 +29,8 @@ from engine.diagram import Node
 MARGIN = 8.0  # room around the card for ports, shadow and the problem marker
 BADGE_HEIGHT = 20.0
 ICON_BOX = 28.0
-LABEL_ROOM = 64.0  # port names sit outside the card, right of their port
+LABEL_ROOM = 64.0
+READABLE = 0.5  # zoom below which text, icons and shadows are left out
 RADIUS = 8.0
 
 
@@ -44,8 +45,17 @@ def format_count(n: float) -> str:
 
 
 _SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
+
+
+@lru_cache(maxsize=64)
+def _strip_path(height: float) -> QPainterPath:
+    """The 4-px category strip: the top of the rounded card, cut flat below."""
+    card = QPainterPath()
+    card.addRoundedRect(QRectF(0.5, 0.5, NODE_WIDTH - 1, height - 1), RADIUS, RADIUS)
+    band = QPainterPath()
+    band.addRect(QRectF(0, 0, NODE_WIDTH, 4.5))
+    return card.intersected(band)
 
 
 @lru_cache(maxsize=64)
@@ -75,7 +85,7 @@ class NodeItem(QGraphicsRectItem):
         self.hover_port: str | None = None
         self.setFlag(_SELECTABLE)
         self.setAcceptHoverEvents(True)
-        self.setCacheMode(_CACHE)
+        self.setCacheMode(look.cache_mode)
         self.setZValue(10)
         self.setPen(_NO_PEN)
         self.update_from(node)
@@ -182,31 +192,31 @@ class NodeItem(QGraphicsRectItem):
             painter.drawRect(card)
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        # Soft shadow: two translucent layers are much cheaper than a blur effect.
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.shadow)
-        painter.drawRoundedRect(card.adjusted(-1, 1, 1, 3), RADIUS + 1, RADIUS + 1)
-        painter.drawRoundedRect(card.adjusted(0, 0, 0, 1.5), RADIUS, RADIUS)
+        readable = lod >= READABLE  # below this, text would be a grey smudge: skip it
+        if readable:  # soft shadow: two translucent layers, far cheaper than a blur effect
+            painter.setPen(_NO_PEN)
+            painter.setBrush(theme.shadow)
+            painter.drawRoundedRect(card.adjusted(-1, 1, 1, 3), RADIUS + 1, RADIUS + 1)
+            painter.drawRoundedRect(card.adjusted(0, 0, 0, 1.5), RADIUS, RADIUS)
         # Card, tinted by the waiting share when statistics are shown.
-        fill = self._fill(theme)
         border = QPen(theme.selection, 2) if selected else QPen(theme.card_border, 1)
         painter.setPen(border)
-        painter.setBrush(fill)
+        painter.setBrush(self._fill(theme))
         painter.drawRoundedRect(card, RADIUS, RADIUS)
-        # Category strip along the top, clipped to the card's rounded corners.
-        painter.save()
-        clip = QPainterPath()
-        clip.addRoundedRect(card.adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
-        painter.setClipPath(clip)
-        painter.fillRect(QRectF(0, 0, NODE_WIDTH, 4), colour)
-        painter.restore()
-        self._paint_icon(painter, colour, card, lod)
-        if lod >= 0.45:
+        # Category strip along the top, following the card's rounded corners.
+        painter.setPen(_NO_PEN)
+        painter.setBrush(colour)
+        painter.drawPath(_strip_path(self.layout.height))
+        if readable:
+            self._paint_icon(painter, colour, card, lod)
             self._paint_text(painter, theme, card)
-        self._paint_ports(painter, theme, lod)
+        else:
+            self._paint_icon_tile(painter, colour, card)
+        if lod >= 0.4:
+            self._paint_ports(painter, theme, lod)
         if self.problems:
             self._paint_problem_marker(painter, theme)
-        if self.stats is not None and lod >= 0.45:
+        if self.stats is not None and readable:
             self._paint_stats(painter, theme, card)
 
     def _fill(self, theme) -> QColor:
@@ -225,13 +235,17 @@ class NodeItem(QGraphicsRectItem):
             card.blueF() * (1 - k) + heat.blueF() * k,
         )
 
-    def _paint_icon(self, painter: QPainter, colour: QColor, card: QRectF, lod: float) -> None:
+    def _paint_icon_tile(self, painter: QPainter, colour: QColor, card: QRectF) -> QRectF:
         box = QRectF(10, (card.height() - ICON_BOX) / 2 + 2, ICON_BOX, ICON_BOX)
         tint = QColor(colour)
         tint.setAlpha(34)
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setPen(_NO_PEN)
         painter.setBrush(tint)
         painter.drawRoundedRect(box, 7, 7)
+        return box
+
+    def _paint_icon(self, painter: QPainter, colour: QColor, card: QRectF, lod: float) -> None:
+        box = self._paint_icon_tile(painter, colour, card)
         size = 18
         target = QRectF(box.center().x() - size / 2, box.center().y() - size / 2, size, size)
         if painter.paintEngine().type() == QPaintEngine.Type.SVG:  # export: stay vector
@@ -270,7 +284,7 @@ class NodeItem(QGraphicsRectItem):
         for i, port in enumerate(layout.outputs):
             pos = QPointF(NODE_WIDTH, layout.output_y(i))
             self._paint_port(painter, theme, pos, port)
-            if layout.named and lod >= 0.45:
+            if layout.named and lod >= READABLE:
                 self._paint_port_label(painter, theme, pos, port)
 
     def _paint_port_label(self, painter: QPainter, theme, pos: QPointF, port: str) -> None:
