@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from app.screen_parts import MUTED, Debouncer, PageHeader, TagChipsDelegate
+from app.screen_parts import MUTED, BackgroundJob, Debouncer, PageHeader, TagChipsDelegate
 from engine import store
 
 # (header, field used for sorting or None when the column cannot sort)
@@ -63,20 +63,33 @@ def format_time(value: Any) -> str:
 
 class ContactsModel(QAbstractTableModel):
     """Rows come from `list_contacts` in blocks of `block_size`, kept in a small LRU cache;
-    only the blocks the view asks for are ever read. `queries` and `rows_fetched` count
-    the work done (tests keep them bounded)."""
+    only the blocks the view asks for are ever read, on a worker thread, so a slow page
+    (a sort on an unindexed column, a remote server) never freezes the window: rows show
+    "Loading…" until their block arrives. `queries` and `rows_fetched` count the work."""
+
+    blockLoaded = Signal(int)
 
     def __init__(
-        self, engine: Engine, block_size: int = 200, max_blocks: int = 24, parent=None
+        self,
+        engine: Engine,
+        block_size: int = 200,
+        max_blocks: int = 24,
+        parent=None,
+        background: bool = True,
     ) -> None:
         super().__init__(parent)
         self.engine = engine
         self.block_size = block_size
         self.max_blocks = max_blocks
+        self.background = background
         self.search = ""
         self.order_by = "id"
         self._count: int | None = None
         self._blocks: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+        self._loading: dict[int, BackgroundJob] = {}
+        self._running: set[BackgroundJob] = set()  # alive until the worker is done
+        self._wanted: list[int] = []  # the most recently asked-for blocks, newest last
+        self._generation = 0
         self.queries = 0
         self.rows_fetched = 0
 
@@ -89,8 +102,11 @@ class ContactsModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
+        self._generation += 1  # answers to older questions are dropped
         self._count = None
         self._blocks.clear()
+        self._loading.clear()
+        self._wanted.clear()
         self.endResetModel()
 
     def total(self) -> int:
@@ -100,32 +116,83 @@ class ContactsModel(QAbstractTableModel):
             self.queries += 1
         return self._count
 
-    def _block(self, number: int) -> list[dict[str, Any]]:
-        block = self._blocks.get(number)
-        if block is not None:
-            self._blocks.move_to_end(number)
-            return block
+    def _read_block(self, number: int, search: str, order_by: str) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             block = list(
                 store.list_contacts(
                     conn,
-                    search=self.search,
+                    search=search,
                     offset=number * self.block_size,
                     limit=self.block_size,
-                    order_by=self.order_by,
+                    order_by=order_by,
                 )
             )
         self.queries += 1
         self.rows_fetched += len(block)
+        return block
+
+    def _keep(self, number: int, block: list[dict[str, Any]]) -> None:
         self._blocks[number] = block
         while len(self._blocks) > self.max_blocks:
             self._blocks.popitem(last=False)
-        return block
+
+    def _block(self, number: int) -> list[dict[str, Any]] | None:
+        """The block if it is here; otherwise None, and it is being fetched."""
+        block = self._blocks.get(number)
+        if block is not None:
+            self._blocks.move_to_end(number)
+            return block
+        if not self.background:
+            block = self._read_block(number, self.search, self.order_by)
+            self._keep(number, block)
+            return block
+        if number in self._wanted:
+            self._wanted.remove(number)
+        self._wanted = [*self._wanted[-3:], number]
+        if number not in self._loading:
+            self._fetch(number)
+        return None
+
+    def _fetch(self, number: int) -> None:
+        generation, search, order_by = self._generation, self.search, self.order_by
+
+        def work(_progress):
+            # Scrolled past before a worker was free: skip the query.
+            if generation != self._generation or number not in self._wanted:
+                return None
+            return self._read_block(number, search, order_by)
+
+        job = BackgroundJob(work)
+        job.signals.finished.connect(lambda block: self._arrived(generation, number, block))
+        job.signals.failed.connect(lambda _text: self._loading.pop(number, None))
+        for signal in (job.signals.finished, job.signals.failed, job.signals.cancelled):
+            signal.connect(lambda *_args, job=job: self._running.discard(job))
+        self._loading[number] = job
+        self._running.add(job)
+        job.start()
+
+    def _arrived(self, generation: int, number: int, block: list | None) -> None:
+        if generation != self._generation:
+            return
+        self._loading.pop(number, None)
+        if block is None:
+            return
+        self._keep(number, block)
+        first = number * self.block_size
+        last = min(first + len(block), self.total()) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        self.blockLoaded.emit(number)
+
+    def is_loaded(self, row: int) -> bool:
+        return row // self.block_size in self._blocks
 
     def contact_at(self, row: int) -> dict[str, Any] | None:
         if row < 0 or row >= self.total():
             return None
         block = self._block(row // self.block_size)
+        if block is None:
+            return None
         offset = row % self.block_size
         return block[offset] if offset < len(block) else None
 
@@ -148,9 +215,13 @@ class ContactsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         contact = self.contact_at(index.row())
-        if contact is None:
-            return None
         column = index.column()
+        if contact is None:
+            if role == Qt.ItemDataRole.DisplayRole and column == EMAIL:
+                return "Loading…"
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(MUTED)
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(contact, column)
         if role == ContactIdRole:

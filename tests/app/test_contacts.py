@@ -36,6 +36,8 @@ def test_scrolling_to_the_end_reads_only_the_pages_it_shows(qtbot, big_db):
     bottom = view.indexAt(QPoint(10, view.viewport().height() - 5))
     last_row = bottom.row() if bottom.isValid() else view.currentIndex().row()
     assert last_row == 99_999
+    # The page arrives from a worker thread; until then the row says "Loading…".
+    qtbot.waitUntil(lambda: model.is_loaded(99_999))
     assert model.index(99_999, EMAIL).data() == "person100000@example.com"
     # Only a handful of pages were read, never the whole table.
     assert model.queries <= 8
@@ -51,6 +53,8 @@ def test_search_filters_after_typing_pauses(qtbot, big_db):
     # Debounced: one query after typing stops, not one per key.
     qtbot.waitUntil(lambda: screen.model.search == "person09999")
     assert screen.model.rowCount() == 10  # person099990 … person099999
+    screen.model.index(0, EMAIL).data()
+    qtbot.waitUntil(lambda: screen.model.is_loaded(0))
     emails = {screen.model.index(r, EMAIL).data() for r in range(10)}
     assert emails == {f"person0{99990 + i}@example.com" for i in range(10)}
     assert "10 contacts match" in screen.table.count_label.text()
@@ -59,6 +63,8 @@ def test_search_filters_after_typing_pauses(qtbot, big_db):
     qtbot.keyClicks(screen.search_box, "Chlo")
     qtbot.keyClick(screen.search_box, Qt.Key.Key_Return)
     assert screen.model.rowCount() == 10_000
+    screen.model.index(0, NAME).data()
+    qtbot.waitUntil(lambda: screen.model.is_loaded(0))
     assert screen.model.index(0, NAME).data().startswith("Chloé")
 
 
@@ -72,6 +78,9 @@ def test_sorting_by_score_reads_from_the_database(qtbot, tmp_path):
     x = header.sectionViewportPosition(score_section) + 10
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
     qtbot.waitUntil(lambda: screen.model.order_by in ("score", "-score"))
+    for row in (0, 299):
+        screen.model.index(row, score_section).data()  # asks for the page
+        qtbot.waitUntil(lambda row=row: screen.model.is_loaded(row))
     scores = [int(screen.model.index(r, score_section).data()) for r in range(300)]
     assert scores == sorted(scores, reverse=screen.model.order_by.startswith("-"))
 
@@ -84,6 +93,7 @@ def test_double_click_opens_the_contact_page(qtbot, tmp_path):
     screen.show()
     qtbot.waitExposed(screen)
     view = screen.view
+    qtbot.waitUntil(lambda: screen.model.is_loaded(0))
     rect = view.visualRect(screen.model.index(0, EMAIL))
     # A real double-click is a press/release followed by a double-click event.
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -91,3 +101,24 @@ def test_double_click_opens_the_contact_page(qtbot, tmp_path):
         qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert opened.args == [screen.model.index(0, EMAIL).data(ContactIdRole)]
     assert screen.stack.currentWidget() is screen.page
+
+
+def test_pages_load_off_the_gui_thread_with_a_placeholder(qtbot, tmp_path):
+    from app.contacts import ContactsModel
+
+    engine = make_database(tmp_path / "small.db", n=500)
+    model = ContactsModel(engine, block_size=100)
+    model.sort(5, Qt.SortOrder.DescendingOrder)  # by score, highest first
+    assert model.index(450, EMAIL).data() == "Loading…"  # asked; the worker is on it
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        pass
+    first, last = changed.args[0], changed.args[1]
+    assert (first.row(), last.row()) == (400, 499)
+    assert model.is_loaded(450) and not model.is_loaded(0)
+    scores = [int(model.index(r, 5).data()) for r in range(400, 500)]
+    assert scores == sorted(scores, reverse=True)
+    # A reload (new search) drops answers to the old question.
+    model.index(0, EMAIL).data()
+    model.set_search("person00001")
+    qtbot.wait(200)
+    assert not model.is_loaded(0) or model.index(0, EMAIL).data().startswith("person00001")
