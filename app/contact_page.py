@@ -38,7 +38,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from app.contacts import contact_name, format_time
-from app.screen_parts import ACCENT, MUTED, error_text, tag_colour
+from app.screen_parts import ACCENT, MUTED, ask, error_text, tag_colour
 from engine import store
 from engine.db.schema import campaigns, enrollments, events, messages
 
@@ -197,6 +197,7 @@ class ContactPage(QWidget):
 
     backRequested = Signal()
     saved = Signal(int)
+    deleted = Signal(int)
 
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -216,6 +217,9 @@ class ContactPage(QWidget):
         self.status_label = QLabel()
         self.status_label.setObjectName("mutedLabel")
         bar.addWidget(self.status_label)
+        self.delete_button = QPushButton("Delete contact")
+        self.delete_button.clicked.connect(self.confirm_delete)
+        bar.addWidget(self.delete_button)
         self.save_button = QPushButton("Save changes")
         self.save_button.setObjectName("primaryButton")
         self.save_button.setDefault(True)
@@ -579,3 +583,18 @@ class ContactPage(QWidget):
         self.status_label.setObjectName(name)
         self.status_label.style().unpolish(self.status_label)
         self.status_label.style().polish(self.status_label)
+
+    def confirm_delete(self):
+        if self.contact_id is None:
+            return None
+        contact_id = self.contact_id
+        name = self.name_label.text()
+        return ask(self, "Delete contact", f"Delete {name} with their tags, events and "
+                   "segment memberships? This cannot be undone.", "Delete",
+                   lambda: self.delete(contact_id))  # fmt: skip
+
+    def delete(self, contact_id: int) -> None:
+        with self.engine.begin() as conn:
+            store.delete_contacts(conn, [contact_id])
+        self.contact_id = None
+        self.deleted.emit(contact_id)

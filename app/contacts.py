@@ -11,6 +11,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from app.screen_parts import MUTED, BackgroundJob, Debouncer, PageHeader, TagChipsDelegate
 from engine import store
@@ -277,6 +281,7 @@ class ContactsTable(QWidget):
 
     contactActivated = Signal(int)
     importRequested = Signal()
+    newRequested = Signal()
 
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -288,6 +293,10 @@ class ContactsTable(QWidget):
         self.import_button.setObjectName("importButton")
         self.import_button.clicked.connect(self.importRequested)
         self.header.add_action_widget(self.import_button)
+        self.new_button = QPushButton("New contact")
+        self.new_button.setObjectName("primaryButton")
+        self.new_button.clicked.connect(self.newRequested)
+        self.header.add_action_widget(self.new_button)
         layout.addWidget(self.header)
 
         bar = QHBoxLayout()
@@ -380,6 +389,7 @@ class ContactsScreen(QWidget):
         self.table = ContactsTable(engine)
         self.table.contactActivated.connect(self.open_contact)
         self.table.importRequested.connect(self.open_import)
+        self.table.newRequested.connect(self.new_contact)
         self.stack.addWidget(self.table)
         self.page = None
 
@@ -399,6 +409,34 @@ class ContactsScreen(QWidget):
     def refresh(self) -> None:
         self.model.reload()
 
+    def refresh_if_changed(self) -> None:
+        """Reload when contacts were added or removed elsewhere (imports, the engine)."""
+        with self.engine.connect() as conn:
+            count = store.count_contacts(conn, search=self.model.search)
+        if count != self.model.total():
+            self.model.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.stack.currentWidget() is self.table:
+            self.refresh_if_changed()
+
+    def new_contact(self) -> NewContactDialog:
+        dialog = NewContactDialog(self.engine, self)
+        dialog.created.connect(self._created)
+        dialog.open()
+        return dialog
+
+    def _created(self, contact_id: int) -> None:
+        self.model.reload()
+        self.contactsChanged.emit()
+        self.open_contact(contact_id)
+
+    def _contact_deleted(self, _contact_id: int) -> None:
+        self.model.reload()
+        self.contactsChanged.emit()
+        self.show_list()
+
     def open_contact(self, contact_id: int) -> None:
         from app.contact_page import ContactPage
 
@@ -406,6 +444,7 @@ class ContactsScreen(QWidget):
             self.page = ContactPage(self.engine)
             self.page.backRequested.connect(self.show_list)
             self.page.saved.connect(self._contact_saved)
+            self.page.deleted.connect(self._contact_deleted)
             self.stack.addWidget(self.page)
         self.page.load(contact_id)
         self.stack.setCurrentWidget(self.page)
@@ -426,3 +465,55 @@ class ContactsScreen(QWidget):
         dialog.imported.connect(lambda _report: self._contact_saved(0))
         dialog.open()
         return dialog
+
+
+class NewContactDialog(QDialog):
+    """Add one contact by hand: an email or a phone, and a name."""
+
+    created = Signal(int)
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.setWindowTitle("New contact")
+        self.setMinimumWidth(420)
+        form = QFormLayout(self)
+        self.fields: dict[str, QLineEdit] = {}
+        for key, label, hint in (
+            ("email", "Email", "name@example.com"),
+            ("first_name", "First name", ""),
+            ("last_name", "Last name", ""),
+            ("phone", "Phone", "+49 …"),
+        ):
+            edit = QLineEdit()
+            edit.setPlaceholderText(hint)
+            self.fields[key] = edit
+            form.addRow(label, edit)
+        self.problem = QLabel()
+        self.problem.setObjectName("formProblem")
+        self.problem.setWordWrap(True)
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.add_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.add_button.setText("Add contact")
+        self.add_button.setObjectName("primaryButton")
+        buttons.accepted.connect(self.add)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def add(self) -> int | None:
+        values = {k: e.text().strip() or None for k, e in self.fields.items()}
+        try:
+            with self.engine.begin() as conn:
+                contact_id = store.create_contact(conn, **values)
+        except IntegrityError:
+            self.problem.setText(f"A contact with {values['email']} already exists.")
+            return None
+        except (store.StoreError, ValueError) as exc:
+            self.problem.setText(str(exc)[:1].upper() + str(exc)[1:] + ".")
+            return None
+        self.accept()
+        self.created.emit(contact_id)
+        return contact_id

@@ -87,3 +87,36 @@ def test_a_bad_email_is_refused_with_a_sentence(qtbot, tmp_path):
     with page.engine.connect() as conn:
         email = conn.scalar(select(contacts.c.email).where(contacts.c.id == 3))
     assert email == "person000003@example.com"
+
+
+def test_new_contact_then_delete_it(qtbot, tmp_path):
+    from app.contacts import ContactsScreen, NewContactDialog
+
+    engine = make_database(tmp_path / "c.db", n=5)
+    screen = ContactsScreen(engine)
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.mouseClick(screen.table.new_button, Qt.MouseButton.LeftButton)
+    dialog = screen.findChild(NewContactDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.fields["email"], "person000002@example.com")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert "already exists" in dialog.problem.text()
+    dialog.fields["email"].clear()
+    qtbot.keyClicks(dialog.fields["email"], "Nadia@Example.com")
+    qtbot.keyClicks(dialog.fields["first_name"], "Nadia")
+    with qtbot.waitSignal(screen.contactOpened) as opened:
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    new_id = opened.args[0]
+    assert screen.stack.currentWidget() is screen.page
+    assert screen.page.fields["email"].text() == "nadia@example.com"
+    assert screen.model.rowCount() == 6
+
+    box = screen.page.confirm_delete()
+    qtbot.waitExposed(box)
+    delete = next(b for b in box.buttons() if b.text() == "Delete")
+    qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
+    assert screen.stack.currentWidget() is screen.table
+    assert screen.model.rowCount() == 5
+    with engine.connect() as conn:
+        assert conn.scalar(select(contacts.c.id).where(contacts.c.id == new_id)) is None
