@@ -46,7 +46,7 @@ def _grid_tile(theme: Theme, grid: int) -> QPixmap:
     for i in range(6):  # 0..5 inclusive: the dots on the tile's far edges wrap around
         for j in range(6):
             major = i % 5 == 0 and j % 5 == 0
-            painter.setBrush(theme.grid_major if major else theme.grid_minor.darker(108))
+            painter.setBrush(theme.grid_major if major else theme.grid_minor)
             r = 1.3 if major else 0.9
             painter.drawEllipse(QPointF(i * grid, j * grid), r, r)
     painter.end()
