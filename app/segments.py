@@ -105,6 +105,8 @@ class SegmentsScreen(QWidget):
         self._jobs: list[BackgroundJob] = []
         self._loading = False
         self.members: list[dict[str, Any]] = []
+        self.dirty = False
+        self._shown_once = False
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
@@ -257,6 +259,13 @@ class SegmentsScreen(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, row.get("id"))
                 table.setItem(r, c, item)
 
+    def showEvent(self, event) -> None:
+        """Pick up changes made elsewhere (imports, the demo), unless an edit is open."""
+        super().showEvent(event)
+        if self._shown_once and not self.dirty:
+            self.reload()
+        self._shown_once = True
+
     # -- list -------------------------------------------------------------------------
     def reload(self, select_name: str | None = None) -> None:
         with self.engine.connect() as conn:
@@ -341,6 +350,7 @@ class SegmentsScreen(QWidget):
         self.delete_button.setEnabled(True)
         self._show_kind()
         self.status.setText("")
+        self.dirty = False
 
     def new_segment(self, kind: str = "dynamic") -> None:
         self._loading = True
@@ -356,12 +366,14 @@ class SegmentsScreen(QWidget):
         self._loading = False
         self.delete_button.setEnabled(False)
         self._show_kind()
+        self.dirty = False
         self.status.setText("New segment — name it, add conditions, save")
         self.name.setFocus()
 
     # -- live count -------------------------------------------------------------------
     def _edited(self, *_args) -> None:
         if not self._loading:
+            self.dirty = True
             self.status.setText("Unsaved changes")
 
     def _rule_changed(self) -> None:

@@ -285,6 +285,8 @@ class TemplatesScreen(QWidget):
         self.current_name: str | None = None
         self.preview_contact: dict[str, Any] = dict(SAMPLE_CONTACT)
         self.last_error: TemplateError | None = None
+        self.dirty = False
+        self._shown_once = False
         self._loading = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
@@ -357,6 +359,13 @@ class TemplatesScreen(QWidget):
         picker.activated.connect(self._contact_chosen)
         self.reload()
 
+    def showEvent(self, event) -> None:
+        """Pick up changes made elsewhere (imports, the demo), unless an edit is open."""
+        super().showEvent(event)
+        if self._shown_once and not self.dirty:
+            self.reload()
+        self._shown_once = True
+
     # -- list -------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
         with self.engine.connect() as conn:
@@ -371,7 +380,8 @@ class TemplatesScreen(QWidget):
             item.setToolTip(template.get("subject") or template.get("text") or "")
             self.list.addItem(item)
         self._loading = False
-        self._search_contacts(initial=True)
+        if self.preview.contact_picker.count() == 0:
+            self._search_contacts(initial=True)
         target = select or self.current_name
         names = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
         if target in names:
@@ -400,6 +410,7 @@ class TemplatesScreen(QWidget):
         self.editor.set_template(template)
         self._loading = False
         self.status.setText("")
+        self.dirty = False
         self.delete_button.setEnabled(True)
         self.update_preview()
 
@@ -418,6 +429,7 @@ class TemplatesScreen(QWidget):
         self.editor.set_template({"name": "", "channel": channel, **samples[channel]})
         self._loading = False
         self.delete_button.setEnabled(False)
+        self.dirty = False
         self.status.setText("New template — give it a name and save")
         self.editor.name.setFocus()
         self.update_preview()
@@ -426,6 +438,7 @@ class TemplatesScreen(QWidget):
     def _edited(self) -> None:
         if self._loading:
             return
+        self.dirty = True
         self.status.setText("Unsaved changes")
         self.preview_debounce.poke()
 

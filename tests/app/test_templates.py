@@ -119,3 +119,16 @@ def test_new_sms_template_is_saved_and_deleted_after_confirmation(qtbot, tmp_pat
     with screen.engine.connect() as conn:
         assert conn.scalar(select(templates.c.id).where(templates.c.name == "flash-sale")) is None
     assert isinstance(box, QMessageBox)
+
+
+def test_templates_added_elsewhere_appear_when_the_screen_is_shown_again(qtbot, tmp_path):
+    from engine import store
+
+    screen = _screen(qtbot, tmp_path)
+    screen.hide()
+    with screen.engine.begin() as conn:
+        store.save_template(conn, "imported", "sms", text="Hi {{ contact.first_name }}")
+    screen.show()
+    names = [screen.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(screen.list.count())]
+    assert "imported" in names
+    assert screen.editor.name.text() == "welcome"  # the open template stays open
