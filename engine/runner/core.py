@@ -8,11 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, String, bindparam, insert, select, type_coerce, update
 
 from engine.clock import Clock, SystemClock, to_naive_utc
 from engine.db.schema import campaigns, contacts, enrollments, events, messages, steps
 from engine.runner.bulk import execute_many
+from engine.runner.bulk import parse_datetime as _parse
 from engine.runner.plan import Plan, Plans
 
 BATCH_SIZE = 2000
@@ -88,6 +89,11 @@ class Item:
         ) = row[:9]
         # The moment the contact was really due: steps and waits count from it, so a
         # coarse tick does not drift a journey.
+        if due_at.__class__ is str:  # SQLite: read as text, parsed here (much cheaper)
+            due_at = _parse(due_at)
+            self.arrived_at = _parse(self.arrived_at)
+            self.entered_at = _parse(self.entered_at)
+            self.converted_at = _parse(self.converted_at) if self.converted_at else None
         self.t = due_at if due_at is not None and due_at < now else now
         self.due_at = None
         self.ended: str | None = None
@@ -200,6 +206,9 @@ class Runner:
         self, conn: Connection, campaign_ids: list[int], now: dt.datetime, size: int
     ) -> list[Item]:
         e = enrollments.c
+        times = [e.due_at, e.arrived_at, e.entered_at, e.converted_at]
+        if conn.dialect.name == "sqlite":
+            times = [type_coerce(column, String) for column in times]
         query = (
             select(
                 e.id,
@@ -207,10 +216,7 @@ class Runner:
                 e.version,
                 e.contact_id,
                 e.node_id,
-                e.due_at,
-                e.arrived_at,
-                e.entered_at,
-                e.converted_at,
+                *times,
                 *(contacts.c[name] for name in CONTACT_COLUMNS),
             )
             .join(contacts, contacts.c.id == e.contact_id)

@@ -16,7 +16,7 @@ from engine.diagram import Node
 from engine.runner.plan import Plan
 from engine.runner.timing import contact_zone, quiet_until
 from engine.templating import TemplateError, compile_template
-from engine.unsubscribe import token_for
+from engine.unsubscribe import database_secret, make_token
 
 SENT_EVENT = {"email": "email_sent", "sms": "sms_sent", "message": "message_sent"}
 CAPPED_STATUSES = ("queued", "sending", "sent", "simulated")
@@ -142,6 +142,7 @@ def send(
     campaign_ctx = campaign_context(plan)
     node_ctx = {"id": node.id, "type": node.type, "label": node.label}
     url_pattern = runner.unsubscribe_url or DEFAULT_UNSUBSCRIBE
+    secret = database_secret(conn)  # once per group, not per message
     attempts = _attempts(conn, plan, node, items)
     for item in items:
         item.port = "out"
@@ -197,7 +198,7 @@ def send(
             elif address is None:
                 status, reason = "failed", missing
         if status is None:
-            token = token_for(conn, item.contact_id, plan.campaign_id, node.id)  # HMAC-signed
+            token = make_token(secret, item.contact_id, plan.campaign_id, node.id)  # HMAC-signed
             context = {
                 "contact": contact_context(contact),
                 "campaign": campaign_ctx,
