@@ -292,14 +292,20 @@ class Dispatcher:
             self._fail(conn, row, f"no channel configured for {row.channel!r}", report)
             return True
         state: list[dt.datetime] = []
+        journal = self.journal
+        when = self.clock.now()
+        line = journal.line(row.id, when) if journal is not None else b""
+        if journal is not None:
+            journal.open()
 
         def handed_over() -> None:
             if state:
                 return
-            state.append(self.clock.now())
-            if self.journal is not None:
-                self.journal.handed_over(row.id, state[0])
+            if journal is not None:
+                journal.write(line)  # first: the instant after the send is this one syscall
+                state.append(when)
             else:
+                state.append(self.clock.now())
                 self._record_sent(conn, [(row, state[0])])
 
         def take_back() -> None:

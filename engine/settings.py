@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "smtp_security": "none",  # none | starttls | ssl
     "smtp_username": "",
     "smtp_timeout": 30,
+    "smtp_cafile": "",  # a CA bundle for a relay with a private certificate ("": the system's)
     "sender": "Campaign Studio <campaigns@localhost>",  # From when a message names none
     "outbox_path": "",  # empty: the outbox folder in the user data folder
     # {"url", "method", "headers", "body" (a Jinja2 template)}; None: written to the outbox

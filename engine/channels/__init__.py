@@ -45,6 +45,7 @@ def build_channels(
             password=secrets.get_password(smtp_account(settings)) if username else None,
             timeout=float(settings.get("smtp_timeout") or 30),
             default_sender=sender,
+            cafile=settings.get("smtp_cafile") or None,
         )
     else:
         email = outbox_channel

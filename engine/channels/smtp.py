@@ -59,13 +59,14 @@ class SmtpChannel(Channel):
     def __init__(self, host: str = "localhost", port: int = 25, security: str = "none",
                  username: str | None = None, password: str | None = None,
                  timeout: float = 30.0, local_hostname: str | None = None,
-                 default_sender: str | None = None) -> None:  # fmt: skip
+                 default_sender: str | None = None, cafile: str | None = None) -> None:  # fmt: skip
         if security not in ("none", "starttls", "ssl"):
             raise ValueError(f"smtp security must be none, starttls or ssl, not {security!r}")
         self.host, self.port, self.security = host, int(port), security
         self.username, self.password = username or None, password
         self.timeout, self.local_hostname = timeout, local_hostname
         self.default_sender = default_sender
+        self.cafile = cafile or None  # a private CA (a company relay); None: the system's
         self._conn: smtplib.SMTP | None = None
         self.connections = 0  # how many connections were opened (tests, benchmarks)
 
@@ -76,14 +77,14 @@ class SmtpChannel(Channel):
             if self.security == "ssl":
                 conn: smtplib.SMTP = smtplib.SMTP_SSL(
                     self.host, self.port, timeout=self.timeout,
-                    local_hostname=self.local_hostname, context=ssl.create_default_context(),
+                    local_hostname=self.local_hostname, context=self._tls(),
                 )  # fmt: skip
             else:
                 conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout,
                                     local_hostname=self.local_hostname)  # fmt: skip
             conn.ehlo_or_helo_if_needed()
             if self.security == "starttls":
-                conn.starttls(context=ssl.create_default_context())
+                conn.starttls(context=self._tls())
                 conn.ehlo()
             if self.username:
                 if self.password is None:
@@ -104,6 +105,10 @@ class SmtpChannel(Channel):
                                    unreachable=True) from None  # fmt: skip
         self.connections += 1
         return conn
+
+    def _tls(self) -> ssl.SSLContext:
+        """Certificates are always verified (against `cafile` when given)."""
+        return ssl.create_default_context(cafile=self.cafile)
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
