@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from app.campaign_dialogs import MessageBar
 from app.campaigns import STATUS_COLORS
+from app.style import chart_colors, style_chart
 from engine.catalog import CATALOG
 from engine.db.schema import campaigns, messages
 
@@ -329,15 +330,17 @@ class DashboardPage(QWidget):
         import pyqtgraph as pg
 
         self.chart.clear()
+        style_chart(self.chart)
         legend = self.chart.plotItem.legend
         if legend is None:
             legend = self.chart.addLegend(offset=(-10, 4), horSpacing=14, verSpacing=-4)
-            legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+            legend.setBrush(pg.mkBrush(chart_colors()["background"]))
+            legend.setLabelTextColor(chart_colors()["text"])
         legend.clear()
         legend.setColumnCount(5)
         rows = data.daily
         if not rows:
-            self.chart.setTitle("No activity yet", color="#6b7280", size="11pt")
+            self.chart.setTitle("No activity yet", color=chart_colors()["axis"], size="11pt")
             return
         self.chart.setTitle("")
         xs = list(range(len(rows)))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
+from app.style import style_chart
 from engine.catalog import CATALOG
 from engine.db.schema import contacts, enrollments, messages, steps
 
@@ -304,6 +305,7 @@ class NodeDetailDialog(QDialog):
 
         rows = self.daily()
         self.chart.clear()
+        style_chart(self.chart)
         if not rows:
             return
         xs = list(range(len(rows)))

@@ -163,3 +163,21 @@ def current_theme() -> str:
     app = QApplication.instance()
     value = app.property("campaignStudioTheme") if app is not None else None
     return value if value in PALETTES else "light"
+
+
+def chart_colors() -> dict[str, str]:
+    """Background, axis and text colours for pyqtgraph charts in the current theme."""
+    colors = PALETTES[current_theme()]
+    return {"background": colors["surface"], "axis": colors["muted"], "text": colors["text"]}
+
+
+def style_chart(plot: object) -> None:
+    """Give a pyqtgraph PlotWidget the current theme's colours."""
+    import pyqtgraph as pg
+
+    colors = chart_colors()
+    plot.setBackground(colors["background"])  # type: ignore[attr-defined]
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)  # type: ignore[attr-defined]
+        axis.setPen(pg.mkPen(colors["axis"]))
+        axis.setTextPen(pg.mkPen(colors["axis"]))
