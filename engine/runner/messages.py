@@ -17,11 +17,11 @@ from engine.runner.plan import Plan
 from engine.runner.timing import contact_zone, quiet_until
 from engine.templating import TemplateError, compile_template
 from engine.unsubscribe import database_secret, make_token
+from engine.unsubscribe import unsubscribe_url as unsubscribe_link
 
 SENT_EVENT = {"email": "email_sent", "sms": "sms_sent", "message": "message_sent"}
 CAPPED_STATUSES = ("queued", "sending", "sent", "simulated")
 CAPPED_CHANNELS = ("email", "sms", "message")
-DEFAULT_UNSUBSCRIBE = "https://example.com/unsubscribe?token={token}"
 
 
 def stable_fraction(*parts: Any) -> float:
@@ -39,10 +39,6 @@ def contact_context(contact: dict[str, Any]) -> dict[str, Any]:
     first, last = contact.get("first_name") or "", contact.get("last_name") or ""
     out.setdefault("name", f"{first} {last}".strip())
     return out
-
-
-def unsubscribe_token(contact_id: int, campaign_id: int) -> str:
-    return hashlib.blake2b(f"{contact_id}:{campaign_id}".encode(), digest_size=12).hexdigest()
 
 
 def message_parts(plan: Plan, node: Node) -> tuple[dict[str, str], str | None, str | None]:
@@ -141,7 +137,6 @@ def send(
     simulate = runner.mode == "simulate"
     campaign_ctx = campaign_context(plan)
     node_ctx = {"id": node.id, "type": node.type, "label": node.label}
-    url_pattern = runner.unsubscribe_url or DEFAULT_UNSUBSCRIBE
     secret = database_secret(conn)  # once per group, not per message
     attempts = _attempts(conn, plan, node, items)
     for item in items:
@@ -203,7 +198,7 @@ def send(
                 "contact": contact_context(contact),
                 "campaign": campaign_ctx,
                 "node": node_ctx,
-                "unsubscribe_url": url_pattern.format(token=token),
+                "unsubscribe_url": unsubscribe_link(runner.unsubscribe_url, token),
                 "now": item.t,
             }
             try:
