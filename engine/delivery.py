@@ -120,6 +120,8 @@ class Dispatcher:
                             break
                         size = self.batch_size if room is None else min(room, self.batch_size)
                         batch = self._claim(conn, size, report)
+                        if batch is None:
+                            continue
                         if not batch:
                             break
                         report.batches += 1
@@ -171,7 +173,7 @@ class Dispatcher:
 
     # ---- claiming ---------------------------------------------------------------------
 
-    def _claim(self, conn: Connection, size: int, report: DispatchReport) -> list[Any]:
+    def _claim(self, conn: Connection, size: int, report: DispatchReport) -> list[Any] | None:
         """Take up to `size` due messages: suppressed ones are settled at once, the others
         marked "sending" (owner + lease) in a committed transaction before any is sent."""
         now = self.clock.now()
@@ -216,7 +218,7 @@ class Dispatcher:
             else:
                 rows = []
         if not rows and suppressed["unsubscribed"] + suppressed["bounced"]:
-            return self._claim(conn, size, report)
+            return None  # only suppressions settled: claim again
         return rows
 
     def _rate_limited(self, conn: Connection, base, due, size: int, now: dt.datetime) -> list[Any]:

@@ -4,10 +4,13 @@ backoff, failed with the reason, suppressed, bounced, rate limited."""
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import subprocess
+import sys
 
 import pytest
 from delivery_support import T0, SmtpSink, make_database, queue_messages
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from engine.channels import SmtpChannel
 from engine.clock import VirtualClock
@@ -169,3 +172,45 @@ def test_rate_limit_per_campaign_per_minute(tmp_path, sink):
 def test_backoff_doubles_and_is_capped():
     seconds = [backoff(n, 60, 600).total_seconds() for n in (1, 2, 3, 4, 5)]
     assert seconds == [60, 120, 240, 480, 600]
+
+
+def test_many_suppressed_messages_are_settled_batch_after_batch(tmp_path, sink):
+    engine = make_database(tmp_path / "db.sqlite", 60)
+    queue_messages(engine, range(1, 61))
+    with engine.begin() as conn:
+        conn.execute(update(contacts).where(contacts.c.id < 60).values(unsubscribed=True))
+    report = Dispatcher(engine, smtp(sink), VirtualClock(T0), batch_size=5).dispatch()
+    assert (report.suppressed, report.sent) == (59, 1)
+    assert sink.counts("To") == {"user60@example.com": 1}
+
+
+def test_a_dead_workers_claims_and_journal_are_recovered(tmp_path, sink):
+    """What a kill -9 leaves: rows 'sending' owned by a pid that is gone, and a journal
+    saying which of them were already handed over to the server."""
+    from engine.handover import HandoverJournal
+
+    engine = make_database(tmp_path / "db.sqlite", 4)
+    queue_messages(engine, [1, 2, 3, 4])
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    host = socket.gethostname()
+    with engine.begin() as conn:
+        conn.execute(update(messages).where(messages.c.contact_id <= 3).values(
+            status="sending", attempts=1, error=f"sending by {host}:{dead}:abc",
+            next_attempt_at=T0 + dt.timedelta(minutes=5)))  # fmt: skip
+    journal = tmp_path / f"db.sqlite.handover-{host}-{dead}-abc.log"
+    journal.write_text(f"+1 {T0.isoformat()}\n+2 {T0.isoformat()}\n-2\n+3 2026-03-")
+    report = Dispatcher(engine, smtp(sink), VirtualClock(T0)).dispatch()
+    # 1 was handed over (recorded, not resent); 2 was taken back and 3 cut short: resent.
+    assert report.recovered == 2 and report.sent == 3
+    assert sorted(sink.counts("To")) == ["user2@example.com", "user3@example.com",
+                                         "user4@example.com"]  # fmt: skip
+    assert not journal.exists()
+    with engine.connect() as conn:
+        rows = conn.execute(select(messages.c.contact_id, messages.c.status, messages.c.sent_at)
+                            .order_by(messages.c.contact_id)).all()  # fmt: skip
+        sent_events = conn.scalar(select(func.count()).where(events.c.name == "email_sent"))
+    assert [r.status for r in rows] == ["sent"] * 4 and rows[0].sent_at == T0
+    assert sent_events == 4
+    assert not list(tmp_path.glob("*.handover-*.log"))
+    assert HandoverJournal.read(journal) == {}
