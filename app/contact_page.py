@@ -56,6 +56,15 @@ EVENT_TITLES = {
 }
 
 
+def timeline_detail(entry: dict[str, Any]) -> str:
+    """An entry's detail without what the line already says (the campaign, the node)."""
+    detail = str(entry.get("detail") or "")
+    if entry.get("kind") != "event":
+        return detail
+    parts = [p for p in detail.split(", ") if not p.startswith(("campaign=", "node=", "message="))]
+    return ", ".join(parts)
+
+
 def timeline_title(entry: dict[str, Any]) -> str:
     """A journey entry in words: 'Opened an email', 'Email sent: Welcome…', 'Purchase'."""
     title = str(entry.get("title") or "")
@@ -136,7 +145,7 @@ class TimelineDelegate(QStyledItemDelegate):
             title,
         )
         detail = " · ".join(
-            str(part) for part in (entry.get("campaign"), entry.get("detail")) if part
+            str(part) for part in (entry.get("campaign"), timeline_detail(entry)) if part
         )
         if detail:
             painter.setFont(small)

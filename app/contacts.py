@@ -335,7 +335,7 @@ class ContactsTable(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in {
-            EMAIL: 230, NAME: 145, PHONE: 155, PLACE: 190, TAGS: 200,
+            EMAIL: 255, NAME: 160, PHONE: 135, PLACE: 190, TAGS: 200,
             SCORE: 70, UNSUBSCRIBED: 115, CREATED: 105,
         }.items():  # fmt: skip
             header.resizeSection(column, width)
