@@ -44,7 +44,10 @@ def failure(code: int, text: str, recipient: bool = False) -> TemporaryFailure |
     reason = f"SMTP {code}: {text}".strip()
     if 400 <= code < 500:
         return TemporaryFailure(reason, code)
-    return PermanentFailure(reason, code, bounce=recipient and code in BOUNCE_CODES)
+    # RFC 3463: 5.1.x is a bad destination address, whenever it is said; other refusals
+    # after DATA (5.7.1 content, policy) are about the message, not the address.
+    bounce = (recipient and code in BOUNCE_CODES) or text.startswith("5.1.")
+    return PermanentFailure(reason, code, bounce=bounce)
 
 
 def _text(reply: bytes | str) -> str:
@@ -189,7 +192,7 @@ class SmtpChannel(Channel):
         handed_over()
         code, reply = conn.getreply()
         if code != 250:
-            raise failure(code, _text(reply), recipient=True)
+            raise failure(code, _text(reply))
 
     @staticmethod
     def _reset(conn: smtplib.SMTP) -> None:

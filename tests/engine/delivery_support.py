@@ -37,6 +37,7 @@ class SmtpSink:
         self.port = port or free_port()
         self.received: list[tuple[str, list[str], bytes]] = []
         self.refuse: dict[str, str] = {}
+        self.refuse_data: dict[str, str] = {}
         self.lock = threading.Lock()
         self.controller: Controller | None = None
 
@@ -49,6 +50,9 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        for address in envelope.rcpt_tos:
+            if address in self.refuse_data:  # refused after the whole message arrived
+                return self.refuse_data[address]
         with self.lock:
             self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"

@@ -214,3 +214,26 @@ def test_a_dead_workers_claims_and_journal_are_recovered(tmp_path, sink):
     assert sent_events == 4
     assert not list(tmp_path.glob("*.handover-*.log"))
     assert HandoverJournal.read(journal) == {}
+
+
+@pytest.mark.parametrize("journal", [True, False])
+def test_refused_after_the_hand_over_is_taken_back(tmp_path, sink, journal):
+    """The server reads the whole message, then refuses it: the hand-over recorded before
+    its reply is undone (with or without the journal, as on PostgreSQL)."""
+    engine = make_database(tmp_path / "db.sqlite", 3)
+    queue_messages(engine, [1, 2, 3])
+    sink.refuse_data["user1@example.com"] = "554 5.7.1 message refused"
+    sink.refuse_data["user2@example.com"] = "451 4.3.0 try later"
+    dispatcher = Dispatcher(engine, smtp(sink), VirtualClock(T0))
+    if not journal:
+        dispatcher.journal = None  # each hand-over committed to the database instead
+    report = dispatcher.dispatch()
+    assert (report.sent, report.failed, report.retried) == (1, 1, 1)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(select(messages.c.contact_id, messages.c.status)).all())
+        sent_events = conn.scalars(select(events.c.contact_id)
+                                   .where(events.c.name == "email_sent")).all()  # fmt: skip
+    assert rows == {1: "failed", 2: "queued", 3: "sent"}
+    assert sent_events == [3]
+    with engine.connect() as conn:  # a refused content is not a bad address
+        assert conn.scalar(select(contacts.c.bounced).where(contacts.c.id == 1)) is False
