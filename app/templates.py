@@ -147,6 +147,8 @@ class TemplateEditor(QWidget):
         self.channel.setCurrentIndex(max(0, self.channel.findData(template.get("channel"))))
         self.sender.setText(template.get("sender") or "")
         self.subject.setText(template.get("subject") or "")
+        for edit in (self.name, self.sender, self.subject):
+            edit.setCursorPosition(0)  # show the start of long values
         self.html.setPlainText(template.get("html") or "")
         self.text.setPlainText(template.get("text") or "")
         self.tabs.setCurrentIndex(0 if self.current_channel() == "email" else 1)
