@@ -56,13 +56,13 @@ def workspace(tmp_path, clock=None, name: str = "studio.db"):
 
 def build_demo_db(folder, contacts: int = 200):
     """A demo database built once (engine.demo.build_demo with few contacts)."""
-    from engine.demo import build_demo
-
     from engine.db import open_database
+    from engine.demo import build_demo
 
     path = folder / "demo.db"
     engine = open_database(path)
-    build_demo(engine, contacts=contacts)
+    # No history: each test starts its campaigns itself, on a clock that starts now.
+    build_demo(engine, contacts=contacts, history=False)
     engine.dispose()
     return path
 

@@ -3,7 +3,7 @@ engine's clock moves; pause and resume; a node's detail."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from app.campaign_page import CampaignPage
 from engine.campaigns import get_campaign
-from engine.clock import VirtualClock
+from engine.clock import VirtualClock, utcnow
 from engine.db.schema import enrollments, messages
 
 LEFT = Qt.MouseButton.LeftButton
-START = datetime(2026, 3, 2, 9, 0)
+START = utcnow().replace(microsecond=0)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,10 +12,10 @@ from shell_helpers import build_demo_db, copy_db, create_from_sample, main_windo
 
 from app.dashboard import DashboardPage
 from engine.campaigns import get_campaign, list_campaigns, load_diagram, save_campaign
-from engine.clock import VirtualClock
+from engine.clock import VirtualClock, utcnow
 
 LEFT = Qt.MouseButton.LeftButton
-START = datetime(2026, 3, 2, 9, 0)
+START = utcnow().replace(microsecond=0)
 
 
 @pytest.fixture(scope="module")
