@@ -216,6 +216,7 @@ class SettingsScreen(QWidget):
         self.smtp_port.setRange(1, 65535)
         self.smtp_port.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
         self.smtp_port.setMinimumWidth(80)
+        self.smtp_port.setMinimumHeight(self.smtp_host.sizeHint().height())
         self.smtp_security = QComboBox()
         for key, label in SECURITY:
             self.smtp_security.addItem(label, key)
@@ -247,7 +248,8 @@ class SettingsScreen(QWidget):
         self.test_result = QLabel()
         self.test_result.setWordWrap(True)
         form.addRow("", self.test_result)
-        self.smtp_rows = [self.smtp_host, self.smtp_user, self.smtp_password, self.test_to]
+        self.smtp_form = form
+        self.smtp_rows = [form.rowCount() - i for i in range(5, 0, -1)]  # server … result
         self.cards.addWidget(card)
 
     def _build_gateway(self) -> None:
@@ -466,6 +468,8 @@ class SettingsScreen(QWidget):
 
     def _transport_changed(self) -> None:
         smtp = self.transport.currentData() == "smtp"
+        for row in self.smtp_rows:  # the server's rows only matter when sending by SMTP
+            self.smtp_form.setRowVisible(row, smtp)
         for widget in (self.smtp_host, self.smtp_port, self.smtp_security, self.smtp_user,
                        self.smtp_password, self.test_to, self.test_button):  # fmt: skip
             widget.setEnabled(smtp)
