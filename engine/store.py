@@ -95,6 +95,7 @@ def _search_clause(search: str) -> ColumnElement[bool] | None:
 
 
 TEXT_SORTS = ("first_name", "last_name")
+SORT_MATCHES_UP_TO = 3000
 
 
 def _order(order_by: str, searching: bool = False) -> tuple:
@@ -126,10 +127,16 @@ def list_contacts(
     """
     query = select(*(contacts.c[name] for name in CONTACT_COLUMNS))
     clause = _search_clause(search)
+    sort_matches = False
     if clause is not None:
         query = query.where(clause)
+        # Few matches found through the search indexes: sort them. Many, or a search
+        # inside emails (a scan anyway): walk the sort order and stop after the page.
+        if _search_is_indexed(search):
+            few = select(contacts.c.id).where(clause).limit(SORT_MATCHES_UP_TO + 1).subquery()
+            sort_matches = conn.scalar(select(func.count()).select_from(few)) <= SORT_MATCHES_UP_TO
     query = (
-        query.order_by(*_order(order_by, searching=clause is not None))
+        query.order_by(*_order(order_by, searching=sort_matches))
         .offset(max(0, offset))
         .limit(max(0, limit))
     )
