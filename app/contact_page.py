@@ -220,7 +220,7 @@ class ContactPage(QWidget):
         bar = QHBoxLayout()
         self.back_button = QPushButton("← All contacts")
         self.back_button.setFlat(True)
-        self.back_button.clicked.connect(self.backRequested)
+        self.back_button.clicked.connect(self.go_back)
         bar.addWidget(self.back_button)
         bar.addStretch(1)
         self.status_label = QLabel()
@@ -607,3 +607,16 @@ class ContactPage(QWidget):
             store.delete_contacts(conn, [contact_id])
         self.contact_id = None
         self.deleted.emit(contact_id)
+
+    def go_back(self):
+        """Back to the list; unsaved edits are dropped only after asking."""
+        if not self.save_button.isEnabled():
+            self.backRequested.emit()
+            return None
+
+        def discard() -> None:
+            self._set_dirty(False)
+            self.backRequested.emit()
+
+        return ask(self, "Unsaved changes", "Discard your changes to this contact?",
+                   "Discard changes", discard)  # fmt: skip

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -113,7 +114,9 @@ class SegmentsScreen(QWidget):
         self.header = PageHeader("Segments", "Groups of contacts that campaigns target")
         self.new_button = QPushButton("New segment")
         self.new_button.setObjectName("primaryButton")
-        self.new_button.clicked.connect(lambda: self.new_segment("dynamic"))
+        self.new_button.clicked.connect(
+            lambda: self.unless_unsaved(lambda: self.new_segment("dynamic"))
+        )
         self.header.add_action_widget(self.new_button)
         outer.addWidget(self.header)
 
@@ -309,7 +312,23 @@ class SegmentsScreen(QWidget):
 
     def _select(self, item: QListWidgetItem | None, _previous=None) -> None:
         if not self._loading and item is not None:
-            self.open_segment(item.data(Qt.ItemDataRole.UserRole))
+            name = item.data(Qt.ItemDataRole.UserRole)
+            self.unless_unsaved(lambda: self.open_segment(name))
+
+    def unless_unsaved(self, action) -> QMessageBox | None:
+        """Run `action` now, or after the user agrees to drop unsaved changes."""
+        if not self.dirty:
+            action()
+            return None
+        self._loading = True
+        self.list.clearSelection()
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == self.current_name:
+                self.list.setCurrentRow(row)
+        self._loading = False
+        what = f"“{self.current_name}”" if self.current_name else "the new segment"
+        return ask(self, "Unsaved changes", f"Discard your changes to {what}?",
+                   "Discard changes", action)  # fmt: skip
 
     def open_segment(self, name: str) -> None:
         with self.engine.connect() as conn:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -296,7 +297,7 @@ class TemplatesScreen(QWidget):
         self.new_button = QPushButton("New template")
         menu = QMenu(self.new_button)
         for key, label in CHANNELS:
-            menu.addAction(label, lambda k=key: self.new_template(k))
+            menu.addAction(label, lambda k=key: self.unless_unsaved(lambda: self.new_template(k)))
         self.new_button.setMenu(menu)
         self.header.add_action_widget(self.new_button)
         outer.addWidget(self.header)
@@ -399,7 +400,26 @@ class TemplatesScreen(QWidget):
     def _select(self, item: QListWidgetItem | None, _previous=None) -> None:
         if self._loading or item is None:
             return
-        self.open_template(item.data(Qt.ItemDataRole.UserRole))
+        name = item.data(Qt.ItemDataRole.UserRole)
+        self.unless_unsaved(lambda: self.open_template(name))
+
+    def unless_unsaved(self, action) -> QMessageBox | None:
+        """Run `action` now, or after the user agrees to drop unsaved changes."""
+        if not self.dirty:
+            action()
+            return None
+        self._show_current_in_list()
+        what = f"“{self.current_name}”" if self.current_name else "the new template"
+        return ask(self, "Unsaved changes", f"Discard your changes to {what}?",
+                   "Discard changes", action)  # fmt: skip
+
+    def _show_current_in_list(self) -> None:
+        self._loading = True
+        self.list.clearSelection()
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == self.current_name:
+                self.list.setCurrentRow(row)
+        self._loading = False
 
     def open_template(self, name: str) -> None:
         with self.engine.connect() as conn:

@@ -120,3 +120,23 @@ def test_new_contact_then_delete_it(qtbot, tmp_path):
     assert screen.model.rowCount() == 5
     with engine.connect() as conn:
         assert conn.scalar(select(contacts.c.id).where(contacts.c.id == new_id)) is None
+
+
+def test_going_back_with_unsaved_edits_asks_first(qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    page = _page(qtbot, tmp_path, contact_id=4)
+    _retype(qtbot, page.fields["first_name"], "Changed")
+    with qtbot.assertNotEmitted(page.backRequested):
+        box = page.go_back()
+        qtbot.waitExposed(box)
+        qtbot.mouseClick(next(b for b in box.buttons() if b.text() != "Discard changes"),
+                         Qt.MouseButton.LeftButton)  # fmt: skip
+    assert page.fields["first_name"].text() == "Changed"
+    with qtbot.waitSignal(page.backRequested):
+        qtbot.mouseClick(page.back_button, Qt.MouseButton.LeftButton)
+        box = page.findChildren(QMessageBox, "confirmBox")[-1]
+        qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Discard changes"),
+                         Qt.MouseButton.LeftButton)  # fmt: skip
+    with page.engine.connect() as conn:
+        assert conn.scalar(select(contacts.c.first_name).where(contacts.c.id == 4)) == "Dmitri"

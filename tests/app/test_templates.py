@@ -132,3 +132,28 @@ def test_templates_added_elsewhere_appear_when_the_screen_is_shown_again(qtbot, 
     names = [screen.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(screen.list.count())]
     assert "imported" in names
     assert screen.editor.name.text() == "welcome"  # the open template stays open
+
+
+def test_switching_away_from_unsaved_edits_asks_first(qtbot, tmp_path):
+    screen = _screen(qtbot, tmp_path)
+    screen.editor.subject.setFocus()
+    qtbot.keyClicks(screen.editor.subject, " (edited)")
+    assert screen.dirty
+    names = [screen.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(screen.list.count())]
+    other = names.index("reminder-sms")
+    rect = screen.list.visualItemRect(screen.list.item(other))
+    qtbot.mouseClick(screen.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    box = screen.findChild(QMessageBox, "confirmBox")
+    qtbot.waitExposed(box)
+    assert screen.editor.name.text() == "welcome"  # still here while asking
+    cancel = next(b for b in box.buttons() if b.text() != "Discard changes")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert "(edited)" in screen.editor.subject.text()
+    assert screen.list.currentItem().data(Qt.ItemDataRole.UserRole) == "welcome"
+
+    qtbot.mouseClick(screen.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    boxes = [b for b in screen.findChildren(QMessageBox, "confirmBox") if b.isVisible()]
+    discard = next(b for b in boxes[-1].buttons() if b.text() == "Discard changes")
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    assert screen.editor.name.text() == "reminder-sms"
+    assert not screen.dirty
