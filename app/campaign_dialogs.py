@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -192,3 +193,23 @@ class MessageBar(QLabel):
         self.style().unpolish(self)
         self.style().polish(self)
         self.show()
+
+
+class Card(QFrame):
+    """One headline figure."""
+
+    def __init__(self, label: str, value: str, note: str = "") -> None:
+        super().__init__()
+        self.setObjectName("card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(2)
+        title = QLabel(label.upper())
+        title.setObjectName("cardLabel")
+        self.value = QLabel(value)
+        self.value.setObjectName("cardValue")
+        layout.addWidget(title)
+        layout.addWidget(self.value)
+        self.note = QLabel(note)
+        self.note.setObjectName("cardNote")
+        layout.addWidget(self.note)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from app.campaign_dialogs import MessageBar, NewCampaignDialog, ScheduleDialog, ask
+from app.campaign_dialogs import Card, MessageBar, NewCampaignDialog, ScheduleDialog, ask
 from engine.catalog import CATALOG
 from engine.db.schema import campaigns
 
@@ -344,11 +344,26 @@ class CampaignsScreen(QWidget):
         self.empty.setObjectName("emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message = MessageBar()
+        self.cards = {
+            key: Card(label, "0", note)
+            for key, label, note in (
+                ("live", "Live now", "campaigns running"),
+                ("enrolled", "Contacts enrolled", "across all campaigns"),
+                ("inside", "Inside now", "waiting or moving"),
+                ("converted", "Conversions", "goals reached"),
+                ("rate", "Conversion rate", "converted / enrolled"),
+            )
+        }
+        cards = QHBoxLayout()
+        cards.setSpacing(12)
+        for card in self.cards.values():
+            cards.addWidget(card)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.setSpacing(12)
         layout.addLayout(heading)
+        layout.addLayout(cards)
         layout.addLayout(actions)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
@@ -381,6 +396,15 @@ class CampaignsScreen(QWidget):
             f"{total} campaign{'s' if total != 1 else ''} · {live} live · "
             f"{counts.get('scheduled', 0)} scheduled · {counts.get('draft', 0)} draft"
         )
+        enrolled = sum(int(r.get("enrolled") or 0) for r in self.model.rows)
+        converted = sum(int(r.get("converted") or 0) for r in self.model.rows)
+        self.cards["live"].value.setText(f"{live:,}")
+        self.cards["enrolled"].value.setText(f"{enrolled:,}")
+        self.cards["inside"].value.setText(
+            f"{sum(int(r.get('active') or 0) for r in self.model.rows):,}"
+        )
+        self.cards["converted"].value.setText(f"{converted:,}")
+        self.cards["rate"].value.setText(f"{converted / enrolled:.1%}" if enrolled else "—")
         self.table.setVisible(total > 0)
         self.empty.setVisible(total == 0)
         if selected is not None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
-from app.campaign_dialogs import MessageBar
+from app.campaign_dialogs import Card, MessageBar
 from app.campaigns import STATUS_COLORS
 from app.style import chart_colors, style_chart
 from engine.catalog import CATALOG
@@ -135,26 +135,6 @@ class DashboardData:
                 if key != "day" and key not in keys:
                     keys.append(key)
         return keys
-
-
-class Card(QFrame):
-    """One headline figure."""
-
-    def __init__(self, label: str, value: str, note: str = "") -> None:
-        super().__init__()
-        self.setObjectName("card")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(2)
-        title = QLabel(label.upper())
-        title.setObjectName("cardLabel")
-        self.value = QLabel(value)
-        self.value.setObjectName("cardValue")
-        layout.addWidget(title)
-        layout.addWidget(self.value)
-        self.note = QLabel(note)
-        self.note.setObjectName("cardNote")
-        layout.addWidget(self.note)
 
 
 class DashboardPage(QWidget):
@@ -382,7 +362,10 @@ class DashboardPage(QWidget):
             node_type = CATALOG.get(node.type)
             row = table.rowCount()
             table.insertRow(row)
-            table.setItem(row, 0, self._item(node.label or node.id))
+            name = node.label or (node_type.describe(node.params) if node_type else node.id)
+            item = self._item(name)
+            item.setToolTip(f"Node id “{node.id}”")
+            table.setItem(row, 0, item)
             table.setItem(row, 1, self._item(node_type.title if node_type else node.type))
             for i, key in enumerate(NODE_COLUMNS):
                 value = figures.get(key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 SHOTS = ("campaigns.png", "canvas-live.png", "dashboard.png")
@@ -19,10 +19,9 @@ SHOTS = ("campaigns.png", "canvas-live.png", "dashboard.png")
 
 def run_demo_days(db: str, clock, days: int = 14, step_hours: int = 6) -> None:
     """Start every draft campaign that can start, then let the engine work `days` days."""
-    from engine.service import EngineService
-
     from engine.campaigns import allowed_actions, list_campaigns, start
     from engine.db import open_database
+    from engine.service import EngineService
 
     engine = open_database(db)
     for row in list_campaigns(engine):
@@ -38,11 +37,45 @@ def run_demo_days(db: str, clock, days: int = 14, step_hours: int = 6) -> None:
     service.run_once()
 
 
+def add_showcase_campaigns(db: str, clock) -> None:
+    """A fuller list for the pictures: a child wave, a scheduled and a paused campaign."""
+    from engine.campaigns import load_diagram, pause, save_campaign, schedule, start
+    from engine.db import open_database
+
+    engine = open_database(db)
+    wave = load_diagram(engine, "Welcome series")
+    wave.name = "Welcome series — partner wave"
+    wave.settings["parent"] = "Welcome series"
+    wave_id = save_campaign(engine, wave, note="child wave")
+    start(engine, wave_id, clock.now())
+    spring = load_diagram(engine, "Win back inactive customers")
+    spring.name = "Win back — spring"
+    spring_id = save_campaign(engine, spring)
+    schedule(engine, spring_id, clock.now() + timedelta(days=12), clock.now() + timedelta(days=40))
+    vip = load_diagram(engine, "Birthday greetings")
+    vip.name = "Birthday greetings — VIP"
+    vip_id = save_campaign(engine, vip)
+    start(engine, vip_id, clock.now())
+    pause(engine, vip_id, clock.now())
+    from engine.service import EngineService
+
+    service = EngineService(engine, clock=clock)
+    for _ in range(8):
+        clock.advance(timedelta(hours=3))
+        service.run_once()
+    service.shutdown()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs", help="folder for the PNG files")
     parser.add_argument("--contacts", type=int, default=1500)
-    parser.add_argument("--days", type=int, default=14)
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=0,
+        help="extra days to run after the demo's own weeks of history",
+    )
     parser.add_argument("--db", help="use this database instead of a fresh demo one")
     parser.add_argument("--campaign", default="Welcome series", help="campaign for the canvas")
     args = parser.parse_args(argv)
@@ -51,26 +84,27 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.main_window import MainWindow, open_workspace
     from app.style import apply_style
-    from engine.clock import VirtualClock
+    from engine.clock import VirtualClock, utcnow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_style(app, "light")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    clock = VirtualClock(datetime(2026, 3, 2, 8, 0))
+    clock = VirtualClock(utcnow().replace(microsecond=0))
     if args.db:
         db = args.db
     else:
+        from engine.db import open_database
         from engine.demo import build_demo
 
-        from engine.db import open_database
-
         db = str(Path(tempfile.mkdtemp(prefix="cs-shots-")) / "demo.db")
-        build_demo(open_database(db), contacts=args.contacts)
-        run_demo_days(db, clock, args.days)
+        build_demo(open_database(db), contacts=args.contacts, now=clock.now())
+        add_showcase_campaigns(db, clock)
+        if args.days:
+            run_demo_days(db, clock, args.days)
 
     workspace = open_workspace(db, clock=clock)
-    window = MainWindow(workspace, start_engine=False)
+    window = MainWindow(workspace, start_engine=True)
     window.resize(1440, 900)
     window.show()
     app.processEvents()
