@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest_data import new_postgres_database, postgres_server  # noqa: F401
 from sqlalchemy import func, select
 
 from engine import store
@@ -155,6 +156,23 @@ def test_demo_command(tmp_path):
                             capture_output=True, text=True, timeout=300)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "120 contacts" in result.stdout and "\r" not in result.stderr
+    for sample in SAMPLES:  # the samples validate against the demo's templates and segments
+        checked = subprocess.run([exe, "validate", str(sample), "--db", db],
+                                 capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert checked.returncode == 0, (sample.name, checked.stdout, checked.stderr)
     again = subprocess.run([exe, "demo", "--db", db], capture_output=True, text=True, timeout=300)
     assert again.returncode == 2 and "already has contacts" in again.stderr
     assert "Traceback" not in again.stderr
+
+
+def test_demo_data_and_segments_on_postgresql(postgres_server):  # noqa: F811
+    url = new_postgres_database(postgres_server)
+    made = build_demo(url, contacts=200, now=NOW, history=False)
+    engine = open_database(url)
+    with engine.connect() as conn:
+        counts = {r["name"]: r for r in store.list_segments(conn, with_counts=True, now=NOW)}
+        assert all(r["error"] is None for r in counts.values()), counts
+        assert sum(r["count"] for r in counts.values()) > 0
+        assert store.count_contacts(conn) == made["contacts"] == 200
+        assert len(store.list_templates(conn)) == 9
+    engine.dispose()
