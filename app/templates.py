@@ -35,6 +35,10 @@ from engine import store, templating
 from engine.templating import TemplateError
 
 CHANNELS = (("email", "Email"), ("sms", "SMS"), ("message", "Message (messenger / push)"))
+# What `contact` always has besides its attributes (engine.runner.messages.contact_context).
+CONTACT_NAMES = frozenset({"id", "email", "phone", "first_name", "last_name", "timezone",
+                           "created_at", "updated_at", "unsubscribed", "bounced", "score",
+                           "attributes", "name", "tags"})  # fmt: skip
 CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "message": "Message"}
 SAMPLE_CONTACT: dict[str, Any] = {
     "id": 0,
@@ -83,8 +87,10 @@ class TemplateEditor(QWidget):
         self.channel = QComboBox()
         for key, label in CHANNELS:
             self.channel.addItem(label, key)
-        self.sender = QLineEdit()
-        self.sender.setPlaceholderText("Default sender (from settings)")
+        self.sender = QComboBox()  # the sender identities from the settings, or typed
+        self.sender.setEditable(True)
+        self.sender.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.sender.lineEdit().setPlaceholderText("Default sender (from settings)")
         self.subject = QLineEdit()
         self.subject.setObjectName("templateSubject")
         self.subject.setPlaceholderText("Welcome, {{ contact.first_name }}!")
@@ -122,9 +128,15 @@ class TemplateEditor(QWidget):
         hint.setWordWrap(True)
         hint.setObjectName("mutedLabel")
         layout.addWidget(hint)
+        self.notice = QLabel()
+        self.notice.setObjectName("messageBar")  # a warning: renders, but probably wrong
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        layout.addWidget(self.notice)
 
-        for edit in (self.name, self.sender, self.subject):
+        for edit in (self.name, self.sender.lineEdit(), self.subject):
             edit.textEdited.connect(self.changed)
+        self.sender.activated.connect(self.changed)
         self.html.textChanged.connect(self.changed)
         self.text.textChanged.connect(self.changed)
         self.channel.currentIndexChanged.connect(self._channel_changed)
@@ -132,6 +144,18 @@ class TemplateEditor(QWidget):
 
     def current_channel(self) -> str:
         return self.channel.currentData()
+
+    def set_senders(self, senders: list[str]) -> None:
+        text = self.sender.currentText()
+        self.sender.blockSignals(True)
+        self.sender.clear()
+        self.sender.addItems(senders)
+        self.sender.setEditText(text)
+        self.sender.blockSignals(False)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def _channel_changed(self) -> None:
         email = self.current_channel() == "email"
@@ -146,9 +170,9 @@ class TemplateEditor(QWidget):
     def set_template(self, template: dict[str, Any]) -> None:
         self.name.setText(template.get("name") or "")
         self.channel.setCurrentIndex(max(0, self.channel.findData(template.get("channel"))))
-        self.sender.setText(template.get("sender") or "")
+        self.sender.setEditText(template.get("sender") or "")
         self.subject.setText(template.get("subject") or "")
-        for edit in (self.name, self.sender, self.subject):
+        for edit in (self.name, self.sender.lineEdit(), self.subject):
             edit.setCursorPosition(0)  # show the start of long values
         self.html.setPlainText(template.get("html") or "")
         self.text.setPlainText(template.get("text") or "")
@@ -159,7 +183,7 @@ class TemplateEditor(QWidget):
         return {
             "name": self.name.text().strip(),
             "channel": self.current_channel(),
-            "sender": (self.sender.text().strip() or None) if email else None,
+            "sender": (self.sender.currentText().strip() or None) if email else None,
             "subject": self.subject.text() if email else "",
             "html": self.html.toPlainText() if email else "",
             "text": self.text.toPlainText(),
@@ -349,10 +373,16 @@ class TemplatesScreen(QWidget):
         outer.addWidget(splitter, 1)
 
         self.default_sender = "the default sender"
+        self.known_fields: set[str] = set()
         try:
             from app.settings_store import load_settings
 
-            self.default_sender = load_settings(engine).get("sender") or self.default_sender
+            settings = load_settings(engine)
+            self.default_sender = settings.get("sender") or self.default_sender
+            self.editor.set_senders(
+                [f"{s['name']} <{s['email']}>" if s.get("name") else s["email"]
+                 for s in settings.get("senders") or [] if s.get("email")]
+            )  # fmt: skip
         except Exception:  # settings unreadable: the preview still works
             pass
         self.preview_debounce = Debouncer(300, self.update_preview, self)
@@ -385,6 +415,8 @@ class TemplatesScreen(QWidget):
         self._loading = False
         if self.preview.contact_picker.count() == 0:
             self._search_contacts(initial=True)
+        with self.engine.connect() as conn:
+            self.known_fields = store.contact_fields(conn)
         target = select or self.current_name
         names = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
         if target in names:
@@ -486,6 +518,7 @@ class TemplatesScreen(QWidget):
                     break
         self.last_error = error
         self.editor.show_error(part, error)
+        self.editor.show_notice("" if error else self.unknown_names_notice())
         if error is not None:
             self.preview.show_failure(f"Cannot render: {error_text(error)}")
             return
@@ -496,6 +529,20 @@ class TemplatesScreen(QWidget):
                                     rendered["text"], sender)  # fmt: skip
         else:
             self.preview.show_short(self.preview_contact, template["channel"], rendered["text"])
+
+    def unknown_names_notice(self) -> str:
+        """Names that render as empty when sending: a typo, or a field no contact has."""
+        sources = [source for _part, source, _html in self.editor.parts()]
+        unknown = sorted(set().union(*(templating.unknown_names(s) for s in sources)))
+        used = set().union(*(templating.contact_variables(s) for s in sources))
+        missing = sorted(used - self.known_fields - CONTACT_NAMES) if self.known_fields else []
+        notes = []
+        if unknown:
+            notes.append(f"{', '.join(unknown)}: not provided when sending (use contact., "
+                         "campaign. or unsubscribe_url)")  # fmt: skip
+        if missing:
+            notes.append(f"No contact has {', '.join(missing)}; it will be empty")
+        return ". ".join(notes)
 
     def _search_contacts(self, initial: bool = False) -> None:
         picker = self.preview.contact_picker

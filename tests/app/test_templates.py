@@ -157,3 +157,13 @@ def test_switching_away_from_unsaved_edits_asks_first(qtbot, tmp_path):
     qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
     assert screen.editor.name.text() == "reminder-sms"
     assert not screen.dirty
+
+
+def test_a_misspelt_field_is_pointed_out(qtbot, tmp_path):
+    screen = _screen(qtbot, tmp_path)
+    _type_at_end(qtbot, screen.editor.text, " {{ contact.plann }} {{ campain.name }}")
+    qtbot.waitUntil(lambda: screen.editor.notice.isVisible())
+    notice = screen.editor.notice.text()
+    assert "No contact has plann" in notice
+    assert "campain: not provided when sending" in notice
+    assert screen.last_error is None  # it renders (empty), so it is a warning, not an error
