@@ -1,0 +1,121 @@
+"""What a template renders to for one contact: the runner's context, and the preview pane
+(an email as a mail program shows it, an SMS or message as a bubble)."""
+
+from __future__ import annotations
+
+import html as html_lib
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.screen_parts import MUTED
+
+
+def preview_context(contact: dict[str, Any], channel: str = "email") -> dict[str, Any]:
+    """The context the runner renders a message with (engine.runner.messages): the contact
+    with its attributes also at top level, the campaign, the node, an unsubscribe link."""
+    from engine.runner.messages import contact_context
+
+    person = dict(contact)
+    person["attributes"] = dict(person.get("attributes") or {})
+    return {
+        "contact": contact_context(person),
+        "campaign": {"id": 0, "name": "Preview", "version": 1, "owner": None,
+                     "utm_campaign": "preview", "settings": {}},
+        "node": {"id": "preview", "type": f"action.send_{channel}", "label": "Preview"},
+        "unsubscribe_url": f"https://example.com/unsubscribe?token=preview-{contact.get('id', 0)}",
+        "now": datetime.now(UTC).replace(tzinfo=None),
+    }  # fmt: skip
+
+
+class TemplatePreview(QWidget):
+    """What the chosen contact would receive, rendered by the engine."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        picker = QHBoxLayout()
+        picker.addWidget(QLabel("Preview as"))
+        self.contact_picker = QComboBox()
+        self.contact_picker.setObjectName("previewContact")
+        self.contact_picker.setEditable(True)
+        self.contact_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.contact_picker.lineEdit().setPlaceholderText("Search a contact…")
+        picker.addWidget(self.contact_picker, 1)
+        layout.addLayout(picker)
+        self.envelope = QLabel()
+        self.envelope.setObjectName("previewEnvelope")
+        self.envelope.setTextFormat(Qt.TextFormat.RichText)
+        self.envelope.setWordWrap(True)
+        self.envelope.setObjectName("card")
+        self.envelope.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.envelope)
+        self.tabs = QTabWidget()
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("previewBrowser")
+        self.browser.setOpenLinks(False)
+        # An email is read on white, as in a mail program, whatever the window's theme.
+        self.browser.setStyleSheet("QTextBrowser { background: #ffffff; color: #111827; }")
+        self.text_view = QTextBrowser()
+        self.text_view.setObjectName("previewText")
+        self.text_view.setFont(QFont("monospace"))
+        self.tabs.addTab(self.browser, "Rendered")
+        self.tabs.addTab(self.text_view, "Plain text")
+        layout.addWidget(self.tabs, 1)
+        self.status = QLabel()
+        self.status.setObjectName("mutedLabel")
+        layout.addWidget(self.status)
+
+    def show_email(self, contact: dict, subject: str, html: str, text: str, sender: str) -> None:
+        to = html_lib.escape(contact.get("email") or "(no email address)")
+        self.envelope.setText(
+            f"<span style='color:{MUTED}'>From</span> {html_lib.escape(sender or 'default')}"
+            f" &nbsp; <span style='color:{MUTED}'>To</span> {to}<br>"
+            f"<b style='font-size:14px'>{html_lib.escape(subject)}</b>"
+        )
+        self.tabs.setTabVisible(0, True)
+        self.tabs.setTabText(1, "Plain text")
+        self.browser.setHtml(html or f"<p style='color:{MUTED}'>(no HTML part)</p>")
+        self.text_view.setPlainText(text)
+        self.status.setText(f"{len(html):,} characters of HTML · {len(text):,} of text")
+
+    def show_short(self, contact: dict, channel: str, text: str) -> None:
+        to = contact.get("phone") if channel == "sms" else (contact.get("phone")
+                                                             or contact.get("email"))  # fmt: skip
+        self.envelope.setText(
+            f"<span style='color:{MUTED}'>To</span> {html_lib.escape(to or '(no address)')}"
+        )
+        bubble = html_lib.escape(text).replace("\n", "<br>")
+        self.browser.setHtml(
+            "<table width='100%'><tr><td width='60%' style='background:#e0e7ff; "
+            f"padding:10px; border-radius:12px; font-size:14px'>{bubble}</td><td></td></tr>"
+            "</table>"
+        )
+        self.text_view.setPlainText(text)
+        self.tabs.setTabVisible(0, True)
+        self.tabs.setTabText(1, "Raw")
+        if channel == "sms":
+            segments = 1 if len(text) <= 160 else -(-len(text) // 153)
+            self.status.setText(f"{len(text)} characters · {segments} SMS")
+        else:
+            self.status.setText(f"{len(text)} characters")
+
+    def show_failure(self, text: str) -> None:
+        self.envelope.setText(f"<span style='color:#b91c1c'>{html_lib.escape(text)}</span>")
+        self.browser.setHtml(
+            f"<p style='color:{MUTED}'>The preview appears when the template renders.</p>"
+        )
+        self.text_view.clear()
+        self.status.setText("")
