@@ -84,6 +84,7 @@ class Dispatcher:
         self.batch_size = int(batch_size or settings.get("batch_size") or 200)
         self.unsubscribe_pattern = settings.get("unsubscribe_url") or None
         self.unsubscribe_mailto = settings.get("unsubscribe_mailto") or None
+        self.default_sender = settings.get("sender") or None
         self.host, self.pid = socket.gethostname(), os.getpid()
         self.owner = f"{OWNER_PREFIX}{self.host}:{self.pid}:{id(self):x}"
         self._stop = threading.Event()
@@ -250,7 +251,8 @@ class Dispatcher:
         headers for email to a contact."""
         headers = {str(k): str(v) for k, v in (row.headers or {}).items() if v is not None}
         message = OutgoingMessage(
-            key=row.key, channel=row.channel, to=row.to_address or "", sender=row.sender,
+            key=row.key, channel=row.channel, to=row.to_address or "",
+            sender=row.sender or self.default_sender,
             subject=row.subject or "", html=row.body_html or "", text=row.body_text or "",
             headers=headers, id=row.id, contact_id=row.contact_id,
             campaign_id=row.campaign_id, node_id=row.node_id, created_at=row.created_at,
@@ -258,7 +260,7 @@ class Dispatcher:
         if row.channel in ("email", "notify"):
             assert self._secret is not None
             headers.pop("List-Unsubscribe", None)
-            headers["Message-ID"] = message_id(self._secret, row.key, row.sender)
+            headers["Message-ID"] = message_id(self._secret, row.key, message.sender)
             if row.channel == "email" and row.contact_id is not None:
                 token = make_token(self._secret, row.contact_id, row.campaign_id, row.node_id)
                 url = unsubscribe_url(self.unsubscribe_pattern, token)

@@ -51,3 +51,29 @@ def test_dispatcher_delivers_to_the_outbox_by_default(tmp_path):
     assert names == ["1_hello_1.eml", "2_hello_1.eml"]
     with engine.connect() as conn:
         assert set(conn.execute(select(messages.c.status)).scalars()) == {"sent"}
+
+
+def test_notify_and_webhookless_channels_land_in_their_folders(tmp_path):
+    engine = make_database(tmp_path / "db.sqlite", 2)
+    queue_messages(
+        engine,
+        [1],
+        channel="notify",
+        key="1:tell:1",
+        to_address="owner@example.com",
+        subject="A VIP signed up",
+        body_html=None,
+        body_text="Contact 1 signed up",
+        sender=None,
+    )
+    queue_messages(engine, [2], channel="message", key="2:push:1", to_address="contact:2",
+                   headers={"channel": "push"}, body_text="Hi")  # fmt: skip
+    channels = build_channels({"sender": "Studio <studio@example.com>"}, outbox=tmp_path / "out")
+    settings = {"sender": "Studio <studio@example.com>"}
+    assert Dispatcher(engine, channels, VirtualClock(T0), settings=settings).dispatch().sent == 2
+    note = email.message_from_bytes((tmp_path / "out" / "notify" / "1_tell_1.eml").read_bytes(),
+                                    policy=email.policy.default)  # fmt: skip
+    assert str(note["To"]) == "owner@example.com" and note["List-Unsubscribe"] is None
+    assert str(note["From"]) == "Studio <studio@example.com>" and note["Message-ID"]
+    push = json.loads((tmp_path / "out" / "message" / "2_push_1.json").read_text())
+    assert (push["to"], push["text"], push["headers"]) == ("contact:2", "Hi", {"channel": "push"})

@@ -131,3 +131,36 @@ def test_sigterm_stops_cleanly_and_a_restart_continues(tmp_path, sink):
         journeys = dict(conn.execute(select(enrollments.c.status, func.count())
                                      .group_by(enrollments.c.status)).all())  # fmt: skip
     assert journeys == {"completed": 600}
+
+
+def test_run_serves_unsubscribe_links(tmp_path):
+    import urllib.request
+
+    from delivery_support import free_port
+
+    from engine.unsubscribe import engine_secret, make_token
+
+    engine = make_database(tmp_path / "db.sqlite", 2)
+    token = make_token(engine_secret(engine), 2)
+    port = free_port()
+    command = [*LAUNCH, "run", "--db", str(tmp_path / "db.sqlite"), "--interval", "5",
+               "--unsubscribe-port", str(port), "--quiet"]  # fmt: skip
+    worker = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/unsubscribe?token={token}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                request = urllib.request.Request(url, data=b"List-Unsubscribe=One-Click")
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    assert response.status == 200
+                break
+            except OSError:
+                assert time.monotonic() < deadline and worker.poll() is None, worker.stderr.read()
+                time.sleep(0.1)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0
+        worker.stderr.close()
+    with engine.connect() as conn:
+        assert conn.scalars(select(contacts.c.id).where(contacts.c.unsubscribed)).all() == [2]
