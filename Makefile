@@ -30,6 +30,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_throughput.py
+	$(BIN)/python benchmarks/smtp_throughput.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/canvas.py
 
 # The installer (Linux: PyInstaller bundle + .deb in dist/; see packaging/README.md).
