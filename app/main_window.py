@@ -197,7 +197,11 @@ class MainWindow(QMainWindow):
             return screen
         try:
             cls = getattr(importlib.import_module(spec.module), spec.cls)
-            return cls(self.workspace.engine)
+            screen = cls(self.workspace.engine)
+            theme_changed = getattr(screen, "themeChanged", None)
+            if theme_changed is not None:
+                theme_changed.connect(self._theme_chosen)
+            return screen
         except Exception as exc:  # a screen that fails must not take the window down
             label = QLabel(f"{spec.title} is not available: {exc}")
             label.setObjectName("emptyState")
@@ -373,7 +377,13 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             theme = "dark" if dark else "light"
             apply_style(app, theme)
-            QSettings("campaign-studio", "campaign-studio").setValue("theme", theme)
+            preferences().setValue("theme", theme)
+
+    def _theme_chosen(self, _theme: str) -> None:
+        """The settings screen changed the theme: keep the menu's check mark in step."""
+        self.actions["dark_theme"].blockSignals(True)
+        self.actions["dark_theme"].setChecked(current_theme() == "dark")
+        self.actions["dark_theme"].blockSignals(False)
 
     def about(self) -> None:
         QMessageBox.about(
@@ -439,25 +449,41 @@ def open_workspace(db: str | None, clock: Any = None) -> Workspace:
     return Workspace(path, open_database(path), clock=clock)
 
 
+def preferences() -> QSettings:
+    """Per-user preferences outside the database (shared with the settings screen)."""
+    return QSettings("campaign-studio", "campaign-studio")
+
+
+def preferred_theme(app: QApplication) -> str:
+    theme = str(preferences().value("theme", "light") or "light")
+    if theme == "system":
+        return "dark" if app.styleHints().colorScheme() == Qt.ColorScheme.Dark else "light"
+    return theme if theme in ("light", "dark") else "light"
+
+
 def run_window(db: str | None) -> int:
-    """Open the window on `db` (default: the user's database); returns the exit code."""
+    """Open the window on `db` (default: the database chosen in Settings, else the user's
+    data folder); offer the demo when it is empty; returns the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Campaign Studio")
     app.setOrganizationName("campaign-studio")
-    theme = QSettings("campaign-studio", "campaign-studio").value("theme", "light")
-    apply_style(app, str(theme))
+    apply_style(app, preferred_theme(app))
+    db = db or str(preferences().value("database", "") or "") or None
     try:
         workspace = open_workspace(db)
     except Exception as exc:
-        QMessageBox.critical(None, "Campaign Studio", f"Could not open the database {db}: {exc}")
+        where = db or default_database()
+        QMessageBox.critical(None, "Campaign Studio", f"Could not open the database {where}: {exc}")
         return 1
     window = MainWindow(workspace)
     window.show()
     if is_empty(workspace.engine):
         QTimer.singleShot(200, window.offer_demo)
     close_on_terminate(app)
-    return app.exec()
+    code = app.exec()
+    workspace.service.shutdown()  # also when the loop ended without closing the window
+    return code
 
 
 def close_on_terminate(app: QApplication) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
@@ -115,3 +116,14 @@ def create_from_sample(qtbot, window, sample_name: str) -> int:
     new = [r["id"] for r in screen.model.rows if r["id"] not in before]
     assert len(new) == 1, screen.message.text()
     return new[0]
+
+
+@pytest.fixture(autouse=True)
+def own_preferences(tmp_path):
+    """Preferences (theme, database location) go to tmp_path, never the user's own.
+    Import this fixture into a test module to use it there."""
+    from PySide6.QtCore import QSettings
+
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, str(tmp_path / "preferences"))
+    yield

@@ -5,7 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
-from shell_helpers import click_button, when_modal, workspace
+from shell_helpers import (
+    click_button,
+    keep_data_in,
+    own_preferences,  # noqa: F401  (autouse: preferences in tmp_path)
+    when_modal,
+    workspace,
+)
 
 from app.campaigns import CampaignsScreen
 from app.main_window import ACTIONS, SCREENS, MainWindow, is_empty
@@ -102,3 +108,40 @@ def test_an_empty_database_offers_the_demo_and_builds_it_in_the_background(qtbot
     with ws.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(contacts)) > 0
     assert not is_empty(ws.engine)
+
+
+def test_run_window_opens_the_database_chosen_in_settings(qtbot, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    from app.main_window import preferences, run_window
+    from engine.campaigns import save_campaign
+    from engine.db import open_database
+    from engine.diagram import Diagram
+
+    keep_data_in(tmp_path)
+    chosen = tmp_path / "chosen.db"
+    save_campaign(open_database(chosen), Diagram("Already here"))
+    preferences().setValue("database", str(chosen))
+    preferences().setValue("theme", "dark")
+    seen: list = []
+
+    def look_and_close():
+        app = QApplication.instance()
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen.extend(windows)
+        for window in windows:
+            seen.append([r["name"] for r in window.campaigns.model.rows])
+            seen.append(window.workspace.service.state)
+            window.close()
+
+    QTimer.singleShot(300, look_and_close)
+    assert run_window(None) == 0
+    window, names, state = seen
+    assert names == ["Already here"]
+    assert state == "running"
+    assert window.workspace.db == str(chosen)
+    assert window.workspace.service.state == "stopped"
+    assert QApplication.instance().property("campaignStudioTheme") == "dark"
+    from app.style import apply_style
+
+    apply_style(QApplication.instance(), "light")
