@@ -33,7 +33,15 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine, func, or_, select
 
 from app.contacts import contact_name
-from app.screen_parts import BackgroundJob, Debouncer, PageHeader, ask, error_text
+from app.screen_parts import (
+    BackgroundJob,
+    Debouncer,
+    PageHeader,
+    ask,
+    campaigns_using,
+    error_text,
+    usage_sentence,
+)
 from designer.rule_editor import RuleEditor
 from engine import store
 from engine.db.schema import contact_tags, contacts, events, segment_members, segments
@@ -233,7 +241,7 @@ class SegmentsScreen(QWidget):
         self.delete_button.clicked.connect(self.confirm_delete)
         self.save_button = QPushButton("Save segment")
         self.save_button.setObjectName("primaryButton")
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
@@ -504,11 +512,18 @@ class SegmentsScreen(QWidget):
         self._edited()
 
     # -- saving -----------------------------------------------------------------------
-    def save(self) -> bool:
+    def save(self, replace: bool = False) -> bool:
+        """Store the segment; a new name that is taken asks before replacing that one."""
         name = self.name.text().strip()
         if not name:
             self.status.setText("Give the segment a name first.")
             self.name.setFocus()
+            return False
+        if not replace and name != self.current_name and self._exists(name):
+            self.status.setText(f"A segment named “{name}” exists")
+            self.replace_box = ask(self, "Replace segment", f"A segment named “{name}” already "
+                                   "exists. Replace it with this one?", "Replace",
+                                   lambda: self.save(replace=True))  # fmt: skip
             return False
         static = self.static_radio.isChecked()
         rule = None if static else self.rule_editor.rule()
@@ -539,13 +554,17 @@ class SegmentsScreen(QWidget):
         self.segmentsChanged.emit()
         return True
 
+    def _exists(self, name: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(segments.c.id).where(segments.c.name == name)) is not None
+
     def confirm_delete(self):
         if not self.current_name:
             return None
         name = self.current_name
-        return ask(self, "Delete segment", f"Delete the segment “{name}”? Campaigns and other "
-                   "segments that use it will show a problem until it exists again.", "Delete",
-                   lambda: self.delete(name))  # fmt: skip
+        users = usage_sentence(campaigns_using(self.engine, "segment", name), "segment")
+        text = f"Delete the segment “{name}”? " + (users or "No campaign uses it.")
+        return ask(self, "Delete segment", text, "Delete", lambda: self.delete(name))
 
     def delete(self, name: str) -> None:
         with self.engine.begin() as conn:

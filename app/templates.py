@@ -26,7 +26,15 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from app.contacts import contact_name
-from app.screen_parts import CodeEditor, Debouncer, PageHeader, ask, error_text
+from app.screen_parts import (
+    CodeEditor,
+    Debouncer,
+    PageHeader,
+    ask,
+    campaigns_using,
+    error_text,
+    usage_sentence,
+)
 from app.template_preview import TemplatePreview, preview_context
 from engine import store, templating
 from engine.templating import TemplateError
@@ -253,7 +261,7 @@ class TemplatesScreen(QWidget):
         self.save_button = QPushButton("Save")
         self.save_button.setObjectName("primaryButton")
         self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.save_button)
         middle_layout.addLayout(buttons)
@@ -488,11 +496,19 @@ class TemplatesScreen(QWidget):
         self._contact_chosen(index)
 
     # -- saving -----------------------------------------------------------------------
-    def save(self) -> bool:
+    def save(self, replace: bool = False) -> bool:
+        """Store the template; a new name that is taken asks before replacing that one."""
         template = self.editor.template()
         if not template["name"]:
             self.status.setText("Give the template a name first.")
             self.editor.name.setFocus()
+            return False
+        if not replace and template["name"] != self.current_name and self._exists(template["name"]):
+            self.status.setText(f"A template named “{template['name']}” exists")
+            self.replace_box = ask(self, "Replace template",
+                                   f"A template named “{template['name']}” already exists. "
+                                   "Replace it with this one?", "Replace",
+                                   lambda: self.save(replace=True))  # fmt: skip
             return False
         part, error = self.check()
         if error is not None:
@@ -516,13 +532,21 @@ class TemplatesScreen(QWidget):
         self.templatesChanged.emit()
         return True
 
+    def _exists(self, name: str) -> bool:
+        with self.engine.connect() as conn:
+            try:
+                store.get_template(conn, name)
+            except KeyError:
+                return False
+        return True
+
     def confirm_delete(self):
         if not self.current_name:
             return None
         name = self.current_name
-        return ask(self, "Delete template", f"Delete the template “{name}”? Campaigns that use "
-                   "it will fail to send until it exists again.", "Delete",
-                   lambda: self.delete(name))  # fmt: skip
+        users = usage_sentence(campaigns_using(self.engine, "template", name), "template")
+        text = f"Delete the template “{name}”? " + (users or "No campaign uses it.")
+        return ask(self, "Delete template", text, "Delete", lambda: self.delete(name))
 
     def delete(self, name: str) -> None:
         with self.engine.begin() as conn:

@@ -123,3 +123,44 @@ def test_static_segment_members_and_delete_with_confirmation(qtbot, tmp_path):
     with screen.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(segments)) == 0
         assert conn.scalar(select(func.count()).select_from(segment_members)) == 0
+
+
+def test_a_taken_name_asks_before_replacing_and_delete_names_the_campaigns(qtbot, tmp_path):
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from engine import store
+    from engine.db.schema import campaigns
+
+    screen = _screen(qtbot, tmp_path, n=30)
+    with screen.engine.begin() as conn:
+        store.save_segment(conn, "vip-list", rule={"tag": "vip"})
+        definition = {
+            "format": "campaign-studio/1",
+            "name": "VIP launch",
+            "nodes": [{"id": "start", "type": "trigger.manual", "params": {"segment": "vip-list"}}],
+        }
+        conn.execute(insert(campaigns).values(name="VIP launch", definition=definition,
+                                              created_at=dt.datetime(2026, 1, 1)))  # fmt: skip
+    screen.reload()
+    screen.new_segment()
+    qtbot.keyClicks(screen.name, "vip-list")
+    row = screen.rule_editor.root.add_leaf("tag")
+    qtbot.keyClicks(row.tag.lineEdit(), "b2b")
+    qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
+    box = screen.replace_box
+    qtbot.waitExposed(box)
+    assert "already exists" in box.text()
+    with screen.engine.connect() as conn:
+        assert store.get_segment(conn, "vip-list")["rule"] == {"tag": "vip"}  # not yet
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Replace"),
+                     Qt.MouseButton.LeftButton)  # fmt: skip
+    with screen.engine.connect() as conn:
+        assert store.get_segment(conn, "vip-list")["rule"] == {"all": [{"tag": "b2b"}]}
+
+    box = screen.confirm_delete()
+    qtbot.waitExposed(box)
+    assert "“VIP launch”" in box.text()
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() != "Delete"),
+                     Qt.MouseButton.LeftButton)  # fmt: skip
