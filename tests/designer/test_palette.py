@@ -85,13 +85,13 @@ def send_drop(editor: CampaignEditor, mime: QMimeData, pos: QPoint) -> tuple:
     QApplication.sendEvent(viewport, move)
     drop = QDropEvent(QPointF(pos), actions, mime, buttons, mods)
     QApplication.sendEvent(viewport, drop)
-    return enter, drop
+    return enter, move, drop
 
 
 def test_dropping_a_palette_type_adds_a_node_where_it_lands(editor):
     pos = QPoint(400, 300)
-    enter, drop = send_drop(editor, node_type_mime("wait.delay"), pos)
-    assert enter.isAccepted() and drop.isAccepted()
+    enter, move, drop = send_drop(editor, node_type_mime("wait.delay"), pos)
+    assert enter.isAccepted() and move.isAccepted() and drop.isAccepted()
     assert list(editor.diagram.nodes) == ["delay"]
     node = editor.diagram.nodes["delay"]
     assert node.params == {"duration": "P1D"}
@@ -111,8 +111,8 @@ def test_dropping_a_palette_type_adds_a_node_where_it_lands(editor):
 def test_foreign_drags_are_ignored(editor):
     mime = QMimeData()
     mime.setText("hello")
-    enter, drop = send_drop(editor, mime, QPoint(300, 300))
-    assert not enter.isAccepted() and not drop.isAccepted()
+    _enter, move, _drop = send_drop(editor, mime, QPoint(300, 300))
+    assert not move.isAccepted()  # the cursor says "no drop here"
     assert editor.diagram.nodes == {}
 
 
