@@ -83,11 +83,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             return  # the common case: one small query, no Alembic
     from alembic import command
 
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Several workers may start at once: one migrates, the others wait.
+    with engine.connect() as conn:
+        # One process migrates at a time; the others wait, then find the work done.
+        if conn.dialect.name == "sqlite":
+            # Batch migrations copy and drop tables: with foreign keys on, dropping contacts
+            # would cascade into tags and events. (The pragma only works outside a transaction.)
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(7415093)"))
         tables = set(inspect(conn).get_table_names())
+        if revision == "head" and VERSION_TABLE in tables and _at_head(conn):
+            conn.rollback()
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            return
         config = alembic_config(conn)
         if not tables - {VERSION_TABLE}:
             if revision == "head":  # fresh: the schema as it is now, faster than replaying
@@ -99,6 +109,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             if VERSION_TABLE not in tables or current_revision(conn) is None:
                 command.stamp(config, FIRST_REVISION)  # made before migrations existed
             command.upgrade(config, revision)
+        conn.commit()
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def _at_head(conn: Connection) -> bool:

@@ -139,3 +139,20 @@ def test_head_read_from_files_matches_alembic():
     from engine.db.migrate import alembic_config
 
     assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
+    """Workers started together on a new file: one creates it, the others find it ready."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "race.db"
+    code = "import sys; from engine.db import open_database; open_database(sys.argv[1])"
+    workers = [subprocess.Popen([sys.executable, "-c", code, str(path)], stderr=subprocess.PIPE)
+               for _ in range(4)]  # fmt: skip
+    for worker in workers:
+        _, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err.decode()
+    engine = open_database(path)
+    with engine.connect() as conn:
+        assert current_revision(conn) == head_revision()
