@@ -371,6 +371,14 @@ class _JsonField:
             return type_coerce(case((self.kind == "boolean", cast(self.raw, Boolean))), Boolean)
         return self.column[self.name].as_boolean()
 
+    def text_in(self, values: list[str]) -> ColumnElement[bool]:
+        """The value is one of these texts (never NULL). On SQLite one JSON read: a number or
+        boolean read from JSON never equals a text there, so no type test is needed."""
+        if self.dialect == "sqlite":
+            test = type_coerce(self.raw, String).in_(values)
+            return type_coerce(func.coalesce(test, false()), Boolean)
+        return _apply(self.text(), "in", values, str)
+
     def present(self):
         if self.kind is None:
             return and_(self.raw.is_not(None), self.raw != "")
@@ -393,6 +401,8 @@ def _compare_json(view: _JsonField, op: str, value: Any, now: dt.datetime | None
         values = list(value)
         if not values:
             return false()
+        if all(_plain_text(v, now) for v in values):
+            return view.text_in([str(v) for v in values])
         return or_(false(), *(_compare_json(view, "eq", v, now) for v in values))
     if value is None:
         if op == "eq":
@@ -416,7 +426,18 @@ def _compare_json(view: _JsonField, op: str, value: Any, now: dt.datetime | None
     if text.lower() in ("true", "false") and op == "eq":
         flag = text.lower() == "true"
         return or_(_apply(view.boolean(), op, flag, bool), _apply(view.text(), op, text, str))
+    if op == "eq":
+        return view.text_in([text])
     return _apply(view.text(), op, text, str)
+
+
+def _plain_text(value: Any, now: dt.datetime | None) -> bool:
+    """Text that is neither a number, a date nor true/false (compared as text only)."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return not (_NUMBER.match(text) or text.lower() in ("true", "false")
+                or _attribute_date(text, now) is not None)  # fmt: skip
 
 
 # ---- values ------------------------------------------------------------------------------------
