@@ -52,7 +52,10 @@ class CampaignPage(QWidget):
         self.forecast: dict | None = None
         engine = workspace.engine
         self.record = get_campaign(engine, campaign_id)
-        self.editor = CampaignEditor()
+        from app.style import current_theme
+        from designer.theme import theme_named
+
+        self.editor = CampaignEditor(theme=theme_named(current_theme()))
         self.editor.setObjectName("campaignEditor")
         self.editor.set_diagram(load_diagram(engine, campaign_id))
         self._set_context()
@@ -149,6 +152,12 @@ class CampaignPage(QWidget):
             self.stats_toggle.setChecked(True)
 
     # ---- parts ----
+    def set_theme(self, name: str) -> None:
+        """Follow the application's light/dark theme on the canvas."""
+        from designer.theme import theme_named
+
+        self.editor.set_theme(theme_named(name))
+
     @property
     def scene(self) -> Any:
         scene = getattr(self.editor, "scene", None)

@@ -261,6 +261,7 @@ class CampaignsScreen(QWidget):
     openRequested = Signal(int)
     dashboardRequested = Signal(int)
     simulateRequested = Signal(int)
+    campaignDeleted = Signal(int)
 
     def __init__(self, workspace: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -535,6 +536,7 @@ class CampaignsScreen(QWidget):
             self.message.show_message(f"Could not delete “{record['name']}”: {exc}", "error")
             return False
         self.message.show_message(f"Deleted “{record['name']}”.", "success")
+        self.campaignDeleted.emit(int(record["id"]))
         self.workspace.campaignsChanged.emit()
         return True
 

@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
             screen = CampaignsScreen(self.workspace)
             screen.openRequested.connect(self.open_campaign)
             screen.dashboardRequested.connect(self.open_dashboard)
+            screen.campaignDeleted.connect(self.forget_campaign)
             return screen
         try:
             cls = getattr(importlib.import_module(spec.module), spec.cls)
@@ -246,6 +247,21 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(page)
         self._show_page(page)
         return page
+
+    def forget_campaign(self, campaign_id: int) -> None:
+        """A deleted campaign's canvas and dashboard pages go with it."""
+        page = self.campaign_page
+        if page is not None and page.campaign_id == campaign_id:
+            self.stack.removeWidget(page)
+            page.close_page()
+            page.deleteLater()
+            self.campaign_page = None
+        dashboard = self.dashboard_page
+        if dashboard is not None and dashboard.campaign_id == campaign_id:
+            self.stack.removeWidget(dashboard)
+            dashboard.deleteLater()
+            self.dashboard_page = None
+        self._update_campaign_actions()
 
     def open_dashboard(self, campaign_id: int) -> Any:
         from app.dashboard import DashboardPage
@@ -378,12 +394,21 @@ class MainWindow(QMainWindow):
             theme = "dark" if dark else "light"
             apply_style(app, theme)
             preferences().setValue("theme", theme)
+            self._follow_theme(theme)
+
+    def _follow_theme(self, theme: str) -> None:
+        """Pages that draw with their own palette (canvas, charts) follow the theme."""
+        if self.campaign_page is not None:
+            self.campaign_page.set_theme(theme)
+        if self.dashboard_page is not None:
+            self.dashboard_page.refresh()
 
     def _theme_chosen(self, _theme: str) -> None:
         """The settings screen changed the theme: keep the menu's check mark in step."""
         self.actions["dark_theme"].blockSignals(True)
         self.actions["dark_theme"].setChecked(current_theme() == "dark")
         self.actions["dark_theme"].blockSignals(False)
+        self._follow_theme(current_theme())
 
     def about(self) -> None:
         QMessageBox.about(

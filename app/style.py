@@ -136,7 +136,8 @@ def _resource(name: str) -> str:
 def apply_style(app: QApplication, theme: str = "light") -> None:
     """Fusion style, a matching palette and the style sheet, for the whole application."""
     colors = PALETTES.get(theme, PALETTES["light"])
-    app.setStyle("Fusion")
+    if app.property("campaignStudioTheme") is None:  # set once: it restyles every widget
+        app.setStyle("Fusion")
     palette = QPalette()
     palette.setColor(QPalette.ColorRole.Window, QColor(colors["window"]))
     palette.setColor(QPalette.ColorRole.Base, QColor(colors["surface"]))

@@ -7,7 +7,16 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from shell_helpers import build_demo_db, copy_db, create_from_sample, main_window
+from PySide6.QtWidgets import QPushButton
+from shell_helpers import (
+    build_demo_db,
+    click_button,
+    copy_db,
+    create_from_sample,
+    main_window,
+    own_preferences,  # noqa: F401  (autouse: preferences in tmp_path)
+    when_modal,
+)
 from sqlalchemy import func, select
 
 from app.campaign_page import CampaignPage
@@ -135,3 +144,48 @@ def test_saving_stores_a_new_version(qtbot, tmp_path, demo_db):
     assert stored["version"] == before + 1
     assert any(n["id"] == "bye" for n in stored["definition"]["nodes"])
     assert not page.is_modified()
+
+
+def test_a_blank_campaign_with_problems_does_not_start_and_says_why(qtbot, tmp_path, demo_db):
+    clock = VirtualClock(START)
+    ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), clock)
+    when_modal(qtbot, lambda d: click_button(qtbot, d, "Create"))
+    qtbot.mouseClick(window.campaigns.new_button, LEFT)
+    page = window.campaign_page
+    assert page.record["name"] == "Untitled campaign"
+    qtbot.mouseClick(page.lifecycle_buttons["start"], LEFT)
+    assert page.message.isVisible()
+    assert "problem" in page.message.text()
+    assert get_campaign(ws.engine, page.campaign_id)["status"] == "draft"
+
+
+def test_deleting_the_open_campaign_closes_its_page(qtbot, tmp_path, demo_db):
+    _ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), VirtualClock(START))
+    campaign_id = create_from_sample(qtbot, window, "Birthday greetings")
+    qtbot.mouseClick(window.campaign_page.findChild(QPushButton, "backButton"), LEFT)
+    assert window.stack.currentWidget() is window.campaigns
+    window.campaigns.select(campaign_id)
+    when_modal(qtbot, lambda d: click_button(qtbot, d, "Delete"))
+    qtbot.mouseClick(window.campaigns.buttons["delete"], LEFT)
+    assert window.campaign_page is None
+    assert campaign_id not in {r["id"] for r in window.campaigns.model.rows}
+
+
+def test_the_canvas_follows_the_dark_theme(qtbot, tmp_path, demo_db):
+    from PySide6.QtWidgets import QApplication
+
+    from app.style import apply_style
+    from designer.theme import DARK, LIGHT
+
+    _ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), VirtualClock(START))
+    create_from_sample(qtbot, window, "Welcome series")
+    page = window.campaign_page
+    assert page.editor.theme is LIGHT
+    window.actions["dark_theme"].trigger()
+    try:
+        assert page.editor.theme is DARK
+        assert page.scene.theme is DARK
+    finally:
+        window.actions["dark_theme"].trigger()
+        apply_style(QApplication.instance(), "light")
+    assert page.editor.theme is LIGHT
