@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.actions import build_actions
+from designer.action_icons import action_icon
+from designer.actions import SPECS, build_actions
 from designer.drop import PaletteDrop, QuickAddAt
 from designer.inspector import Inspector
 from designer.items.port_item import NODE_WIDTH
@@ -34,7 +35,8 @@ from engine import fileformat
 from engine.diagram import Diagram
 from engine.validation import ValidationContext
 
-TOOLBAR = ("undo", "redo", None, "auto_layout", "fit", "zoom_out", "zoom_in")
+TOOLBAR = ("undo", "redo", None, "auto_layout", "fit", None, "zoom_out", "zoom_in")
+WITH_TEXT = ("auto_layout", "fit")  # toolbar buttons that show their name beside the icon
 ALIGNMENTS = {
     "left": "left",
     "center": "hcenter",
@@ -80,6 +82,13 @@ class CampaignEditor(QWidget):
         self.view.zoomChanged.connect(self._show_zoom)
         self.set_diagram(self._diagram)
         self.setStyleSheet(panel_style(theme))
+        self._apply_icons()
+
+    def _apply_icons(self) -> None:
+        colour = self.theme.title if self.theme.name == "dark" else self.theme.summary
+        for name, action in self.actions.items():
+            if SPECS[name].icon:
+                action.setIcon(action_icon(SPECS[name].icon, colour))
 
     def _build_layout(self) -> None:
         bar = QFrame()
@@ -98,6 +107,8 @@ class CampaignEditor(QWidget):
             button = QToolButton()
             button.setDefaultAction(self.actions[name])
             button.setAutoRaise(True)
+            if name in WITH_TEXT:
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             row.addWidget(button)
         self.zoom_label = QLabel("100%")
@@ -115,7 +126,7 @@ class CampaignEditor(QWidget):
         self.centre.addWidget(canvas)
         self.centre.addWidget(self.problems)
         self.centre.setStretchFactor(0, 1)
-        self.centre.setSizes([600, 150])
+        self.centre.setSizes([700, 120])
         self.centre.setCollapsible(0, False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.palette)
@@ -401,6 +412,7 @@ class CampaignEditor(QWidget):
         self.quick_add.popup.theme = theme
         self.actions["theme"].setChecked(theme is DARK)
         self.setStyleSheet(panel_style(theme))
+        self._apply_icons()
 
     def auto_layout(self) -> None:
         self.scene.auto_layout()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from designer.action_icons import action_icon
 from engine.catalog import WEEKDAYS, Param, check_value
 from engine.rules import OPERATOR_LABELS
 from engine.templating import check_syntax
@@ -212,6 +213,11 @@ class NameField(FieldEditor):
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # Long names (time zones) must not widen the inspector.
+        self.combo.setMinimumContentsLength(8)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.combo.lineEdit().setPlaceholderText(_placeholder(param))
         self.combo.lineEdit().textEdited.connect(self._emit)
         self.combo.activated.connect(self._emit)
@@ -278,6 +284,7 @@ class IntField(FieldEditor):
         high = 2**31 - 1 if param.maximum is None else int(param.maximum)
         self.spin.setRange(low, high)
         self.spin.setAccelerated(True)
+        self.spin.setMinimumWidth(110)
         self.spin.valueChanged.connect(self._emit)
         self._layout.addWidget(self.spin)
         self._layout.addStretch(1)
@@ -298,6 +305,7 @@ class NumberField(FieldEditor):
         super().__init__(param, parent)
         self.spin = QDoubleSpinBox()
         self.spin.setDecimals(2)
+        self.spin.setMinimumWidth(110)
         self.spin.setRange(
             -1e12 if param.minimum is None else param.minimum,
             1e12 if param.maximum is None else param.maximum,
@@ -410,7 +418,8 @@ class DateTimeField(FieldEditor):
         self.edit.setPlaceholderText("2026-12-01 09:00")
         self.edit.textEdited.connect(self._emit)
         self.pick = QToolButton()
-        self.pick.setText("📅")
+        self.pick.setIcon(action_icon("calendar", QColor("#6b7280"), 16))
+        self.pick.setAutoRaise(True)
         self.pick.setToolTip("Pick a date")
         self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.pick)

@@ -282,6 +282,7 @@ class Inspector(QWidget):
         box.addWidget(self.label_edit)
         grouped = {name: i for i, group in enumerate(spec.one_of) for name in group}
         active = active_group(spec, node.params, self._chosen.get(node.id))
+        uses_saved_template = bool(spec.one_of) and spec.one_of[active] == ("template",)
         if spec.one_of:
             box.addWidget(self._group_switch(spec, active))
         for param in spec.params:
@@ -290,6 +291,8 @@ class Inspector(QWidget):
             row.set_value(node.params.get(param.name))
             row.committed.connect(self._commit_param)
             row.setVisible(grouped.get(param.name, active) == active)
+            if param.template and param.name not in grouped and uses_saved_template:
+                row.setVisible(False)  # e.g. the plain-text body of an inline email
             self.rows[param.name] = row
             box.addWidget(row)
         if node.type == "condition.attribute":

@@ -45,6 +45,8 @@ QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus,
 QDoubleSpinBox:focus {{ border: 1px solid {accent}; }}
 *[invalid="true"] {{ border: 1px solid {error}; background: {"#3a2326" if dark else "#fff5f5"}; }}
 QComboBox::drop-down {{ border: none; width: 18px; }}
+QSpinBox::up-button, QSpinBox::down-button, QDoubleSpinBox::up-button,
+QDoubleSpinBox::down-button {{ width: 0px; border: none; }}
 QTreeWidget, QListWidget, QTableWidget {{ background: {panel}; border: none;
     outline: none; alternate-background-color: {hover}; }}
 QTreeWidget::item {{ padding: 2px 2px; border-radius: 5px; }}
@@ -69,6 +71,14 @@ QFrame#ruleGroup {{ border-left: 2px solid {accent}; background: transparent; }}
 QPushButton {{ border: 1px solid {field_border}; border-radius: 5px; padding: 4px 10px;
     background: {field}; }}
 QPushButton:hover {{ background: {hover}; }}
+QScrollBar:vertical {{ background: transparent; width: 10px; margin: 0; }}
+QScrollBar::handle:vertical {{ background: {field_border}; border-radius: 4px;
+    min-height: 30px; margin: 2px; }}
+QScrollBar:horizontal {{ background: transparent; height: 10px; margin: 0; }}
+QScrollBar::handle:horizontal {{ background: {field_border}; border-radius: 4px;
+    min-width: 30px; margin: 2px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 QLineEdit#paletteSearch {{ border-radius: 14px; padding: 4px 10px; }}
 QFrame#quickAdd {{ background: {panel}; border: 1px solid {field_border};
     border-radius: 8px; }}

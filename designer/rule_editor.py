@@ -213,7 +213,10 @@ class LeafRow(RuleItem):
         self.details.addWidget(self.value, 1)
         for widget in (self.min_label, self.min_count, self.within_label, self.within):
             self.details.addWidget(widget)
-        self.details.addWidget(self.where, 1)
+        self.more = QHBoxLayout()
+        self.more.setContentsMargins(34, 0, 22, 0)
+        self.more.addWidget(self.where, 1)
+        lines.addLayout(self.more)
         for combo in (self.field_name, self.tag, self.segment, self.event):
             combo.lineEdit().textEdited.connect(self._emit)
             combo.activated.connect(self._emit)
@@ -346,7 +349,7 @@ class GroupItem(RuleItem):
         self.mode.currentIndexChanged.connect(self._mode_changed)
         header.addWidget(self.not_button)
         header.addWidget(self.mode)
-        header.addWidget(QLabel("of these are true"))
+        header.addWidget(QLabel("of these are true"), 1)
         header.addStretch(1)
         self.add_button = QToolButton()
         self.add_button.setText("+ Condition")
@@ -358,8 +361,6 @@ class GroupItem(RuleItem):
         self.add_group_button = QToolButton()
         self.add_group_button.setText("+ Group")
         self.add_group_button.clicked.connect(lambda: self.add_group("any"))
-        header.addWidget(self.add_button)
-        header.addWidget(self.add_group_button)
         header.addWidget(self.remove_button)
         outer.addLayout(header)
         self.children_box = QVBoxLayout()
@@ -369,6 +370,14 @@ class GroupItem(RuleItem):
         self.empty = QLabel("No conditions: matches everyone." if mode == "all" else "")
         self.empty.setObjectName("ruleEmpty")
         outer.addWidget(self.empty)
+        footer = QHBoxLayout()
+        footer.setSpacing(4)
+        for button in (self.add_button, self.add_group_button):
+            button.setObjectName("ruleAdd")
+            button.setAutoRaise(True)
+            footer.addWidget(button)
+        footer.addStretch(1)
+        outer.addLayout(footer)
         self.items: list[RuleItem] = []
         self._update_empty()
 

@@ -177,6 +177,7 @@ class FrequencyCapField(FieldEditor):
         self.count = QSpinBox()
         self.count.setRange(1, 1000)
         self.count.setValue(3)
+        self.count.setMaximumWidth(60)
         self.per = DurationField(Param("per", "duration", "Per"))
         self._layout.addWidget(self.enabled)
         self._layout.addWidget(self.count)
