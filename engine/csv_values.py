@@ -103,7 +103,7 @@ def moment(text: str) -> dt.datetime:
     raise ValueProblem(f"bad date/time {value!r} (use ISO 8601, e.g. 2026-03-01T09:30:00)")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def possible_kinds(text: str) -> frozenset[str]:
     """Which typed kinds a non-empty cell could be read as ('text' always). Cached: columns
     repeat their values (plans, countries, yes/no)."""
@@ -130,7 +130,7 @@ def column_kind(seen: frozenset[str] | None) -> str:
     return next(kind for kind in KINDS if kind in seen)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def typed(text: str, kind: str) -> Any:
     """A cell as the JSON value stored for its column kind (dates as ISO text)."""
     value = text.strip()

@@ -262,3 +262,27 @@ def test_progress_bar_on_a_terminal_and_stages():
     first(5, 10)
     second(10, 10)
     assert seen == [(125, 1000), (1000, 1000)]
+
+
+@pytest.mark.slow
+def test_import_memory_stays_flat_as_the_file_grows(tmp_path):
+    """Rows are streamed in batches: four times the rows must not take four times the memory."""
+    import tracemalloc
+
+    def peak(rows: int) -> int:
+        path = tmp_path / f"m{rows}.csv"
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write("email,first_name,plan,visits,note\n")
+            for i in range(rows):
+                handle.write(f"m{i}@example.com,Name{i},pro,{i},some words about {i}\n")
+        engine = open_database(tmp_path / f"m{rows}.db")
+        tracemalloc.start()
+        report = import_contacts(engine, path)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        engine.dispose()
+        assert report.inserted == rows
+        return top
+
+    small, large = peak(3000), peak(12000)
+    assert large < small * 1.6, (small, large)
