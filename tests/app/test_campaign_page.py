@@ -171,10 +171,10 @@ def test_deleting_the_open_campaign_closes_its_page(qtbot, tmp_path, demo_db):
     assert campaign_id not in {r["id"] for r in window.campaigns.model.rows}
 
 
+@pytest.mark.slow  # restyling the whole application twice
 def test_the_canvas_follows_the_dark_theme(qtbot, tmp_path, demo_db):
     from PySide6.QtWidgets import QApplication
 
-    from app.style import apply_style
     from designer.theme import DARK, LIGHT
 
     _ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), VirtualClock(START))
@@ -187,5 +187,5 @@ def test_the_canvas_follows_the_dark_theme(qtbot, tmp_path, demo_db):
         assert page.scene.theme is DARK
     finally:
         window.actions["dark_theme"].trigger()
-        apply_style(QApplication.instance(), "light")
     assert page.editor.theme is LIGHT
+    assert QApplication.instance().property("campaignStudioTheme") == "light"

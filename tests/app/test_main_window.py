@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
@@ -92,6 +93,7 @@ def test_empty_database_is_detected(tmp_path):
     assert is_empty(ws.engine)
 
 
+@pytest.mark.slow  # builds a (small) demo workspace
 def test_an_empty_database_offers_the_demo_and_builds_it_in_the_background(qtbot, tmp_path):
     from sqlalchemy import func, select
 
