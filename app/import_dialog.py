@@ -4,7 +4,6 @@ becomes, the import on a worker thread with progress and Cancel, then the reject
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from app.screen_parts import BackgroundJob, PageHeader
+from engine import csv_values as values
+from engine.importer import IGNORED
 
 PREVIEW_ROWS = 8
 SAMPLE_ROWS = 500
@@ -40,6 +41,9 @@ CONTACT_COLUMNS = {
     "last_name": "Last name",
     "timezone": "Time zone",
     "unsubscribed": "Unsubscribed (yes/no)",
+    "bounced": "Bounced (yes/no)",
+    "score": "Score",
+    "created_at": "Contact since",
     "tags": "Tags, separated by ;",
 }
 EVENT_COLUMNS = {
@@ -48,29 +52,23 @@ EVENT_COLUMNS = {
     "event": "Event name",
     "occurred_at": "When (ISO 8601; UTC without a zone)",
 }
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
-_BOOLEAN = {"true", "false", "yes", "no"}
 
 
-def value_type(values: list[str]) -> str:
-    """number, date, boolean or text: the type every (non-empty) value parses as."""
-    filled = [v.strip() for v in values if v.strip()]
-    if not filled:
-        return "text"
-    if all(_NUMBER.match(v) for v in filled):
-        return "number"
-    if all(v.lower() in _BOOLEAN for v in filled):
-        return "boolean"
-    if all(_DATE.match(v) for v in filled):
-        return "date"
-    return "text"
+def value_type(cells: list[str]) -> str:
+    """number, date, boolean or text: the kind the importer gives a column of these cells
+    (engine.csv_values, so the preview and the import agree)."""
+    seen = None
+    for cell in cells:
+        if cell and not cell.isspace():
+            kinds = values.possible_kinds(cell)
+            seen = kinds if seen is None else seen & kinds
+    return values.column_kind(seen)
 
 
 def read_preview(path: str | Path, limit: int = SAMPLE_ROWS) -> tuple[list[str], list[list[str]]]:
     """The header and up to `limit` rows (the delimiter sniffed among , ; tab)."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        head = handle.read(8192)
+        head = handle.readline()  # the importer sniffs the header line too
         handle.seek(0)
         try:
             dialect: Any = csv.Sniffer().sniff(head, delimiters=",;\t")
@@ -89,22 +87,26 @@ def read_preview(path: str | Path, limit: int = SAMPLE_ROWS) -> tuple[list[str],
 
 
 def column_plan(kind: str, header: list[str], rows: list[list[str]]) -> list[tuple[str, str, str]]:
-    """(column, what it becomes, type) for each column, as the importer will read it."""
+    """(column, what it becomes, type) for each column, as the importer will read it:
+    header spellings like "E-mail" or "First Name" are understood the same way."""
     known = CONTACT_COLUMNS if kind == "contacts" else EVENT_COLUMNS
     plan = []
     for index, column in enumerate(header):
-        key = column.strip().lower()
+        key = values.column_name(column)
         if key in known:
             plan.append((column, known[key], "core"))
             continue
-        values = [row[index] for row in rows if index < len(row)]
+        if kind == "contacts" and key in IGNORED:
+            plan.append((column, "ignored (kept by the program itself)", ""))
+            continue
+        cells = [row[index] for row in rows if index < len(row)]
         what = "attribute" if kind == "contacts" else "event property"
-        plan.append((column, f"{what} “{column}”", value_type(values)))
+        plan.append((column, f"{what} “{key}”", value_type(cells)))
     return plan
 
 
 def plan_problems(kind: str, header: list[str]) -> list[str]:
-    keys = {h.strip().lower() for h in header}
+    keys = {values.column_name(h) for h in header}
     problems = []
     if not keys & {"email", "phone"}:
         problems.append("The file needs an email or a phone column to know who each row is.")

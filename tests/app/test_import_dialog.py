@@ -150,3 +150,21 @@ def test_import_events_reports_unknown_contacts_by_line(qtbot, tmp_path):
             for row in conn.execute(select(events).where(events.c.occurred_at >= "2026-02-01"))
         )
     assert amounts == [12, 49.5]
+
+
+def test_the_preview_reads_headers_as_the_importer_does(qtbot, tmp_path):
+    engine = make_database(tmp_path / "i.db", n=1)
+    path = tmp_path / "crm.csv"
+    text = "E-mail;First Name;Mobile;Opted out;id;Signed up\n"
+    text += "a@example.com;Ann;+4917012345678;no;7;2024-05-01\n"
+    path.write_text(text, encoding="utf-8")
+    dialog = ImportDialog(engine, path=str(path))
+    qtbot.addWidget(dialog)
+    plan = [tuple(dialog.mapping_table.item(r, c).text() for c in range(3)) for r in range(6)]
+    assert plan[0][1].startswith("Email")
+    assert plan[1][1] == "First name"
+    assert plan[2][1].startswith("Phone")
+    assert plan[3][1] == "Unsubscribed (yes/no)"
+    assert plan[4][1].startswith("ignored")
+    assert plan[5][1:] == ("attribute “signed_up”", "date")
+    assert dialog.import_button.isEnabled()
