@@ -95,8 +95,12 @@ class Dispatcher:
         self.journal = HandoverJournal(*where, f"{id(self):x}") if where else None
 
     def stop(self) -> None:
-        """Ask a running dispatch to end after the message in hand (thread-safe)."""
+        """End a running dispatch after the message in hand, and refuse new ones until
+        `reset()` (thread-safe: a signal handler may call it at any moment)."""
         self._stop.set()
+
+    def reset(self) -> None:
+        self._stop.clear()
 
     # ---- the round --------------------------------------------------------------------
 
@@ -104,7 +108,6 @@ class Dispatcher:
         """Send every due message (at most `limit`), batch by batch, over kept-open
         channel connections; returns what happened."""
         with self._lock:
-            self._stop.clear()
             report = DispatchReport()
             report.recovered = self.recover()
             if self._secret is None:

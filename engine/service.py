@@ -95,6 +95,7 @@ class EngineService:
         if self.scheduler is not None:
             return self
         self._stopping.clear()
+        self.dispatcher.reset()
         scheduler = BackgroundScheduler(timezone=dt.UTC)
         scheduler.add_job(
             self._job, "interval", seconds=self.interval, id=TICK_JOB, max_instances=1,
@@ -137,11 +138,16 @@ class EngineService:
                 except Exception:  # the scheduler is shutting down
                     return
 
+    def request_stop(self) -> None:
+        """Ask to stop soon (safe from a signal handler): no new dispatch starts, the one
+        running ends after the message in hand. `shutdown()` then waits for it."""
+        self._stopping.set()
+        self.dispatcher.stop()
+
     def shutdown(self, wait: bool = True) -> None:
         """Stop: the dispatcher ends after the message in hand, the runner's batch commits,
         connections close. Safe to call twice."""
-        self._stopping.set()
-        self.dispatcher.stop()
+        self.request_stop()
         scheduler, self.scheduler = self.scheduler, None
         if scheduler is not None:
             scheduler.shutdown(wait=wait)

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     def request_stop(signum: int, _frame: object) -> None:
         logging.getLogger(__name__).info("signal %d: stopping after the message in hand", signum)
         stop.set()
-        service.dispatcher.stop()
+        service.request_stop()
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)

@@ -164,3 +164,18 @@ def test_run_serves_unsubscribe_links(tmp_path):
         worker.stderr.close()
     with engine.connect() as conn:
         assert conn.scalars(select(contacts.c.id).where(contacts.c.unsubscribed)).all() == [2]
+
+
+def test_a_stop_requested_during_the_tick_sends_nothing_more(tmp_path, sink):
+    engine = make_database(tmp_path / "db.sqlite", 5)
+    email_campaign(engine, nodes=1)
+    service = EngineService(engine, channels=smtp_channels(sink))
+    service.request_stop()  # e.g. SIGTERM arriving while the runner moves contacts
+    result = service.run_once()
+    assert result["tick"].messages == 5 and result["delivery"].sent == 0
+    assert sink.received == []
+    service.start()  # started again, it goes on with what is queued
+    try:
+        wait_for(lambda: len(sink.received) == 5)
+    finally:
+        service.shutdown()
