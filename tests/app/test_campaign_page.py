@@ -189,3 +189,33 @@ def test_the_canvas_follows_the_dark_theme(qtbot, tmp_path, demo_db):
         window.actions["dark_theme"].trigger()
     assert page.editor.theme is LIGHT
     assert QApplication.instance().property("campaignStudioTheme") == "light"
+
+
+def test_figures_refresh_by_themselves_while_the_engine_runs_in_the_background(
+    qtbot, tmp_path, demo_db
+):
+    from shell_helpers import keep_data_in
+
+    from app.main_window import MainWindow, open_workspace
+    from engine.settings import save_settings
+
+    db = copy_db(demo_db, tmp_path)
+    keep_data_in(tmp_path)
+    ws = open_workspace(str(db), clock=VirtualClock(START))
+    save_settings(ws.engine, {"tick_seconds": 0.2})
+    window = MainWindow(ws, start_engine=True)
+    qtbot.addWidget(window)
+    window.show()
+    assert ws.service.state == "running", ws.service.error
+    campaign_id = create_from_sample(qtbot, window, "Welcome series")
+    page = window.campaign_page
+    qtbot.mouseClick(page.lifecycle_buttons["start"], LEFT)
+    # No manual pass: the scheduler's thread ticks, the page hears of it on the GUI thread.
+    qtbot.waitUntil(lambda: (page.scene.nodes["hello"].stats or {}).get("entered", 0) > 0,
+                    timeout=20_000)  # fmt: skip
+    assert ws.service.passes > 0
+    assert "last pass" in window.status_engine.text()
+    row = next(r for r in window.campaigns.model.rows if r["id"] == campaign_id)
+    assert row["status"] == "live"
+    window.close()
+    assert ws.service.state == "stopped"
