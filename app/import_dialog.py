@@ -254,6 +254,10 @@ class ImportDialog(QDialog):
         self.rejected_table.setObjectName("rejectedRows")
         self.rejected_table.horizontalHeader().resizeSection(0, 70)
         report_layout.addWidget(self.rejected_table, 1)
+        self.save_report_button = QPushButton("Save rejected rows as CSV…")
+        self.save_report_button.setAutoDefault(False)
+        self.save_report_button.clicked.connect(self._choose_report_file)
+        report_layout.addWidget(self.save_report_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.pages.addWidget(report)
 
         buttons = QHBoxLayout()
@@ -400,6 +404,7 @@ class ImportDialog(QDialog):
             self.rejected_table.setItem(r, 1, QTableWidgetItem(reason))
         self.rejected_title.setVisible(bool(rejected))
         self.rejected_table.setVisible(bool(rejected))
+        self.save_report_button.setVisible(bool(rejected))
         self.pages.setCurrentIndex(2)
         self.import_button.setText("Import another file")
         self.import_button.setEnabled(True)
@@ -426,6 +431,33 @@ class ImportDialog(QDialog):
             self.job.signals.finished.connect(lambda _r: self.cancel_button.setEnabled(True))
             return
         self.reject()
+
+    def _choose_report_file(self) -> None:
+        default = str(Path(self.path or "import").with_suffix("")) + "-rejected.csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Save rejected rows", default, "CSV (*.csv)")
+        if path:
+            self.save_report(path)
+
+    def save_report(self, path: str | Path) -> None:
+        """The rejected rows as CSV: line, reason and the row itself, to fix and import again."""
+        lines = dict(self.rejected_rows())
+        originals: dict[int, list[str]] = {}
+        if self.path:
+            with open(self.path, newline="", encoding="utf-8-sig") as handle:
+                try:
+                    dialect: Any = csv.Sniffer().sniff(handle.readline(), delimiters=",;\t")
+                except csv.Error:
+                    dialect = csv.excel
+                handle.seek(0)
+                reader = csv.reader(handle, dialect)
+                for row in reader:
+                    if reader.line_num in lines:
+                        originals[reader.line_num] = row
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["line", "reason", "row"])
+            for line, reason in sorted(lines.items()):
+                writer.writerow([line, reason, ",".join(originals.get(line, []))])
 
     def rejected_rows(self) -> list[tuple[int, str]]:
         """The report as shown: (line, reason) per rejected row."""

@@ -68,6 +68,10 @@ def test_import_contacts_with_a_bad_row_reports_its_line(qtbot, tmp_path):
     assert "2 contacts added" in dialog.summary.text()
     assert "1 updated" in dialog.summary.text()
     assert "1 row rejected" in dialog.summary.text()
+    dialog.save_report(tmp_path / "rejected.csv")
+    saved = (tmp_path / "rejected.csv").read_text(encoding="utf-8").splitlines()
+    assert saved[0] == "line,reason,row"
+    assert saved[1].startswith("4,") and "not-an-email,Cy,Park" in saved[1]
 
     with engine.connect() as conn:
         ana = conn.execute(select(contacts).where(contacts.c.email == "ana@example.com")).one()
