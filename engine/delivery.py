@@ -4,6 +4,7 @@ suppressed or bounced. See docs/delivery.md for how a crash is handled."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -382,7 +383,7 @@ class Dispatcher:
         if self.journal is None:
             return
         folder, stem = self.journal.path.parent, self.journal.path.name.split(".handover-")[0]
-        paths = HandoverJournal.orphans(folder, stem, _alive)
+        paths = HandoverJournal.orphans(folder, stem, _alive, LEASE.total_seconds() * 2)
         if self.journal.path.exists():
             paths.append(self.journal.path)
         for path in paths:
@@ -400,7 +401,8 @@ class Dispatcher:
             if mine:
                 self.journal.clear()
             else:
-                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # e.g. still open on Windows
+                    path.unlink(missing_ok=True)
 
     def _unrecord_sent(self, conn: Connection, row: Any) -> None:
         """The server refused after the hand-over was recorded: take the 'sent' back."""

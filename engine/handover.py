@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -85,15 +86,25 @@ class HandoverJournal:
         return found
 
     @staticmethod
-    def orphans(folder: Path, stem: str, alive) -> list[Path]:
-        """Journals left by dead workers of this host (`alive(pid)` says who still runs)."""
+    def orphans(folder: Path, stem: str, alive, stale_after: float = 600.0) -> list[Path]:
+        """Journals left by dead workers: on this host, those whose process is gone
+        (`alive(pid)`); on any host, those untouched for `stale_after` seconds (a working
+        dispatcher writes its journal or removes it at the end of every round)."""
         host = socket.gethostname()
         found = []
+        now = time.time()
         for path in folder.glob(f"{stem}.handover-*.log"):
             rest = path.name[len(stem) + len(".handover-") : -len(".log")]
             parts = rest.rsplit("-", 2)
-            if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+            if len(parts) != 3 or not parts[1].isdigit():
                 continue
-            if int(parts[1]) != os.getpid() and not alive(int(parts[1])):
+            pid = int(parts[1])
+            if parts[0] == host and pid == os.getpid():
+                continue
+            try:
+                idle = now - path.stat().st_mtime
+            except OSError:
+                continue
+            if (parts[0] == host and not alive(pid)) or idle > stale_after:
                 found.append(path)
         return found

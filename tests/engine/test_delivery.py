@@ -4,9 +4,11 @@ backoff, failed with the reason, suppressed, bounced, rate limited."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from delivery_support import T0, SmtpSink, make_database, queue_messages
@@ -237,3 +239,26 @@ def test_refused_after_the_hand_over_is_taken_back(tmp_path, sink, journal):
     assert sent_events == [3]
     with engine.connect() as conn:  # a refused content is not a bad address
         assert conn.scalar(select(contacts.c.bounced).where(contacts.c.id == 1)) is False
+
+
+def test_a_journal_left_on_another_host_is_applied_once_it_is_stale(tmp_path, sink):
+    """Another machine's worker (a shared folder) cannot be asked whether it runs: its
+    journal counts as orphaned once untouched for twice the lease."""
+    engine = make_database(tmp_path / "db.sqlite", 1)
+    queue_messages(engine, [1])
+    with engine.begin() as conn:
+        conn.execute(update(messages).values(
+            status="sending", attempts=1, error="sending by elsewhere:123:abc",
+            next_attempt_at=T0 - dt.timedelta(minutes=1)))  # fmt: skip
+    journal = tmp_path / "db.sqlite.handover-elsewhere-123-abc.log"
+    journal.write_text(f"+1 {T0.isoformat()}\n")
+    fresh = Dispatcher(engine, smtp(sink), VirtualClock(T0)).dispatch()
+    assert fresh.sent == 1 and journal.exists()  # not stale yet: the lease decided, resent
+    with engine.begin() as conn:
+        conn.execute(update(messages).values(status="sending", sent_at=None))
+    old = time.time() - 3600
+    os.utime(journal, (old, old))
+    report = Dispatcher(engine, smtp(sink), VirtualClock(T0)).dispatch()
+    assert report.sent == 0 and not journal.exists()
+    with engine.connect() as conn:
+        assert conn.scalar(select(messages.c.status)) == "sent"
