@@ -553,6 +553,12 @@ class CampaignsScreen(QWidget):
         from engine.diagram import Diagram
         from engine.fileformat import load
 
+        with self.workspace.engine.connect() as conn:
+            taken = {n.lower() for n in conn.scalars(select(campaigns.c.name))}
+        base, i = name, 2
+        while name.lower() in taken:  # saving under a taken name would overwrite that one
+            name = f"{base} ({i})"
+            i += 1
         try:
             if sample is not None:
                 diagram, _problems = load(sample)

@@ -220,3 +220,19 @@ def test_start_and_stop_from_the_list(qtbot, tmp_path):
     qtbot.mouseClick(screen.buttons["stop"], LEFT)
     assert get_campaign(ws.engine, "Launch")["status"] == "stopped"
     assert screen.buttons["delete"].isEnabled() and not screen.buttons["resume"].isEnabled()
+
+
+def test_importing_a_file_never_overwrites_a_campaign_of_the_same_name(qtbot, tmp_path):
+    from app.main_window import MainWindow
+    from engine.campaigns import save_campaign
+    from engine.paths import resource
+
+    ws = workspace(tmp_path)
+    original = save_campaign(ws.engine, blast("Welcome series"))
+    window = MainWindow(ws, start_engine=False)
+    qtbot.addWidget(window)
+    new_id = window.import_campaign_file(str(resource("campaigns", "welcome_series.campaign.json")))
+    assert new_id != original
+    assert get_campaign(ws.engine, original)["version"] == 1
+    assert get_campaign(ws.engine, new_id)["name"] == "Welcome series (2)"
+    assert "hello" in load_diagram(ws.engine, new_id).nodes
