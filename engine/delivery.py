@@ -28,7 +28,10 @@ from engine.unsubscribe import engine_secret, list_unsubscribe_headers, make_tok
 log = logging.getLogger(__name__)
 SENT_EVENT = {"email": "email_sent", "sms": "sms_sent", "message": "message_sent"}
 CONTACT_CHANNELS = ("email", "sms", "message")  # suppression applies to these
-LEASE = dt.timedelta(minutes=5)  # a "sending" row older than this is a dead worker's
+# A "sending" row whose lease ran out is a dead worker's (when its pid cannot be checked:
+# another host). A dead worker's journal is stale after half of it, so it is always read
+# before that worker's rows are sent again.
+LEASE = dt.timedelta(minutes=15)
 COMMIT_TRIES = 40  # a message already out must be recorded: keep trying through locks
 OWNER_PREFIX = "sending by "
 
@@ -383,7 +386,7 @@ class Dispatcher:
         if self.journal is None:
             return
         folder, stem = self.journal.path.parent, self.journal.path.name.split(".handover-")[0]
-        paths = HandoverJournal.orphans(folder, stem, _alive, LEASE.total_seconds() * 2)
+        paths = HandoverJournal.orphans(folder, stem, _alive, LEASE.total_seconds() / 2)
         if self.journal.path.exists():
             paths.append(self.journal.path)
         for path in paths:

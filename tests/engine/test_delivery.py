@@ -243,7 +243,7 @@ def test_refused_after_the_hand_over_is_taken_back(tmp_path, sink, journal):
 
 def test_a_journal_left_on_another_host_is_applied_once_it_is_stale(tmp_path, sink):
     """Another machine's worker (a shared folder) cannot be asked whether it runs: its
-    journal counts as orphaned once untouched for twice the lease."""
+    journal counts as orphaned once untouched for half the lease."""
     engine = make_database(tmp_path / "db.sqlite", 1)
     queue_messages(engine, [1])
     with engine.begin() as conn:
