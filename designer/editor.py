@@ -56,6 +56,7 @@ class CampaignEditor(QWidget):
     def __init__(self, parent: QWidget | None = None, theme: Theme = LIGHT) -> None:
         super().__init__(parent)
         self.setObjectName("campaignEditor")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.theme = theme
         self.path: Path | None = None
         self.context: ValidationContext | None = None

@@ -117,6 +117,7 @@ class Inspector(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("inspector")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.undo_stack = undo_stack
         self.theme = theme
         self.diagram: Diagram | None = None

@@ -174,6 +174,7 @@ class Palette(QWidget):
     def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("palette")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.theme = theme
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)

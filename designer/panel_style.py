@@ -19,6 +19,7 @@ def panel_style(theme: Theme) -> str:
     error = theme.error.name()
     return f"""
 QWidget#campaignEditor, QWidget#campaignEditor QWidget {{ color: {text}; }}
+QWidget#campaignEditor {{ background: {panel}; }}
 QWidget#palette, QWidget#inspector, QWidget#inspectorForm, QWidget#problems,
 QFrame#canvasBar, QFrame#problemsHeader {{ background: {panel}; }}
 QScrollArea {{ background: {panel}; border: none; }}
@@ -27,7 +28,7 @@ QFrame#canvasBar {{ border-bottom: 1px solid {border}; }}
 QFrame#problemsHeader {{ border-bottom: 1px solid {border}; }}
 QLabel#campaignTitle {{ font-size: 13px; padding-left: 4px; }}
 QLabel#zoomLabel, QLabel#panelHint, QLabel#inspectorSubtitle, QLabel#problemsSummary,
-QLabel#ruleEmpty {{ color: {muted}; }}
+QLabel#ruleEmpty, QLabel#problemsAllClear {{ color: {muted}; }}
 QLabel#panelHint {{ font-size: 11px; }}
 QLabel#panelTitle {{ font-weight: 600; font-size: 13px; }}
 QLabel#sectionTitle {{ color: {muted}; font-size: 10px; font-weight: 700;

@@ -60,6 +60,7 @@ class ProblemsList(QWidget):
     def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("problems")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.theme = theme
         self.diagram: Diagram | None = None
         self.context: ValidationContext | None = None
@@ -94,6 +95,10 @@ class ProblemsList(QWidget):
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemActivated.connect(self._clicked)
         layout.addWidget(self.tree, 1)
+        self.all_clear = QLabel("Nothing to fix. The campaign is checked again as you edit.")
+        self.all_clear.setObjectName("problemsAllClear")
+        self.all_clear.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.all_clear, 1)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
@@ -143,6 +148,8 @@ class ProblemsList(QWidget):
             item.setToolTip(1, problem.message)
             item.setData(0, PROBLEM_ROLE, problem.node or "")
             self.tree.addTopLevelItem(item)
+        self.tree.setVisible(bool(self.problems))
+        self.all_clear.setVisible(not self.problems)
         errors = sum(p.severity == "error" for p in self.problems)
         warnings = len(self.problems) - errors
         if not self.problems:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -153,22 +154,27 @@ class LeafRow(RuleItem):
         super().__init__(suggestions)
         self.explicit_min_count = False  # keep a written "min_count": 1 as written
         self.setObjectName("ruleRow")
-        lines = QVBoxLayout(self)
-        lines.setContentsMargins(0, 0, 0, 0)
-        lines.setSpacing(3)
+        # A grid keeps the detail lines aligned under the kind and name, inside the ✕.
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(3)
+        grid.setColumnStretch(1, 1)
         row = QHBoxLayout()
         row.setSpacing(4)
         self.details = QHBoxLayout()
-        self.details.setContentsMargins(34, 0, 22, 0)
         self.details.setSpacing(4)
-        lines.addLayout(row)
-        lines.addLayout(self.details)
+        self.more = QHBoxLayout()
+        grid.addWidget(self.not_button, 0, 0)
+        grid.addLayout(row, 0, 1)
+        grid.addWidget(self.remove_button, 0, 2)
+        grid.addLayout(self.details, 1, 1)
+        grid.addLayout(self.more, 2, 1)
         self.kind = QComboBox()
         for key, label in LEAF_KINDS:
             self.kind.addItem(label, key)
         self.kind.setCurrentIndex(self.kind.findData(kind))
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        row.addWidget(self.not_button)
         row.addWidget(self.kind)
         # field
         self.field_name = _names_combo(suggestions.fields, "field")
@@ -208,15 +214,11 @@ class LeafRow(RuleItem):
         }
         for widget in (self.field_name, self.tag, self.segment, self.event):
             row.addWidget(widget, 1)
-        row.addWidget(self.remove_button)
         self.details.addWidget(self.op)
         self.details.addWidget(self.value, 1)
         for widget in (self.min_label, self.min_count, self.within_label, self.within):
             self.details.addWidget(widget)
-        self.more = QHBoxLayout()
-        self.more.setContentsMargins(34, 0, 22, 0)
         self.more.addWidget(self.where, 1)
-        lines.addLayout(self.more)
         for combo in (self.field_name, self.tag, self.segment, self.event):
             combo.lineEdit().textEdited.connect(self._emit)
             combo.activated.connect(self._emit)

@@ -55,6 +55,8 @@ def test_follows_model_changes_after_a_short_pause(editor, qtbot):
     editor.undo_stack.push(Connect(editor.diagram, Edge("start", "pause")))
     qtbot.waitUntil(lambda: rows(editor.problems) == [])
     assert "No problems" in editor.problems.summary.text()
+    assert editor.problems.all_clear.isVisibleTo(editor.problems)
+    assert not editor.problems.tree.isVisibleTo(editor.problems)
     editor.undo_stack.undo()
     qtbot.waitUntil(lambda: len(rows(editor.problems)) == 2)
 
