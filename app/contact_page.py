@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -99,6 +99,10 @@ class ContactPage(QWidget):
         self.back_button = QPushButton("← All contacts")
         self.back_button.setFlat(True)
         self.back_button.clicked.connect(self.go_back)
+        self.back_button.setToolTip("Back to all contacts (Esc)")
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(self.go_back)
         bar.addWidget(self.back_button)
         bar.addStretch(1)
         self.status_label = QLabel()

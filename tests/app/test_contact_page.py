@@ -113,7 +113,7 @@ def test_new_contact_then_delete_it(qtbot, tmp_path):
     assert screen.model.rowCount() == 6
 
     box = screen.page.confirm_delete()
-    qtbot.waitExposed(box)
+    qtbot.waitUntil(box.isVisible)
     delete = next(b for b in box.buttons() if b.text() == "Delete")
     qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
     assert screen.stack.currentWidget() is screen.table
@@ -129,7 +129,7 @@ def test_going_back_with_unsaved_edits_asks_first(qtbot, tmp_path):
     _retype(qtbot, page.fields["first_name"], "Changed")
     with qtbot.assertNotEmitted(page.backRequested):
         box = page.go_back()
-        qtbot.waitExposed(box)
+        qtbot.waitUntil(box.isVisible)
         qtbot.mouseClick(next(b for b in box.buttons() if b.text() != "Discard changes"),
                          Qt.MouseButton.LeftButton)  # fmt: skip
     assert page.fields["first_name"].text() == "Changed"
@@ -140,3 +140,30 @@ def test_going_back_with_unsaved_edits_asks_first(qtbot, tmp_path):
                          Qt.MouseButton.LeftButton)  # fmt: skip
     with page.engine.connect() as conn:
         assert conn.scalar(select(contacts.c.first_name).where(contacts.c.id == 4)) == "Dmitri"
+
+
+def test_keyboard_find_open_and_escape_back(qtbot, tmp_path):
+    from app.contacts import ContactsScreen
+
+    engine = make_database(tmp_path / "c.db", n=30)
+    screen = ContactsScreen(engine)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)  # shortcuts reach the active window only
+    screen.view.setFocus()
+    qtbot.keyClick(screen.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert screen.search_box.hasFocus()
+    qtbot.keyClicks(screen.search_box, "person000007")
+    qtbot.keyClick(screen.search_box, Qt.Key.Key_Return)
+    assert screen.model.rowCount() == 1
+    screen.model.index(0, 0).data()
+    qtbot.waitUntil(lambda: screen.model.is_loaded(0))
+    screen.view.setFocus()
+    screen.view.setCurrentIndex(screen.model.index(0, 0))
+    with qtbot.waitSignal(screen.contactOpened) as opened:
+        qtbot.keyClick(screen.view, Qt.Key.Key_Return)
+    assert opened.args == [7]
+    screen.page.fields["first_name"].setFocus()
+    qtbot.keyClick(screen.page.fields["first_name"], Qt.Key.Key_Escape)
+    assert screen.stack.currentWidget() is screen.table

@@ -22,7 +22,7 @@ def test_scrolling_to_the_end_reads_only_the_pages_it_shows(qtbot, big_db):
     qtbot.addWidget(screen)
     screen.resize(1200, 700)
     screen.show()
-    qtbot.waitExposed(screen)
+    qtbot.waitUntil(screen.isVisible)
     model, view = screen.model, screen.view
     assert model.rowCount() == 100_000
     assert screen.table.count_label.text() == "100,000 contacts"
@@ -91,7 +91,7 @@ def test_double_click_opens_the_contact_page(qtbot, tmp_path):
     qtbot.addWidget(screen)
     screen.resize(1200, 700)
     screen.show()
-    qtbot.waitExposed(screen)
+    qtbot.waitUntil(screen.isVisible)
     view = screen.view
     qtbot.waitUntil(lambda: screen.model.is_loaded(0))
     rect = view.visualRect(screen.model.index(0, EMAIL))

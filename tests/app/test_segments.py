@@ -17,7 +17,7 @@ def _screen(qtbot, tmp_path, n: int = 2000) -> SegmentsScreen:
     qtbot.addWidget(screen)
     screen.resize(1280, 800)
     screen.show()
-    qtbot.waitExposed(screen)
+    qtbot.waitUntil(screen.isVisible)
     return screen
 
 
@@ -110,14 +110,14 @@ def test_static_segment_members_and_delete_with_confirmation(qtbot, tmp_path):
     assert screen.list.currentItem().text().startswith("board\nStatic · 2 members")
 
     box = screen.confirm_delete()
-    qtbot.waitExposed(box)
+    qtbot.waitUntil(box.isVisible)
     cancel = next(b for b in box.buttons() if b.text() != "Delete")
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     with screen.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(segments)) == 1
 
     box = screen.confirm_delete()
-    qtbot.waitExposed(box)
+    qtbot.waitUntil(box.isVisible)
     delete = next(b for b in box.buttons() if b.text() == "Delete")
     qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
     with screen.engine.connect() as conn:
@@ -150,7 +150,7 @@ def test_a_taken_name_asks_before_replacing_and_delete_names_the_campaigns(qtbot
     qtbot.keyClicks(row.tag.lineEdit(), "b2b")
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
     box = screen.replace_box
-    qtbot.waitExposed(box)
+    qtbot.waitUntil(box.isVisible)
     assert "already exists" in box.text()
     with screen.engine.connect() as conn:
         assert store.get_segment(conn, "vip-list")["rule"] == {"tag": "vip"}  # not yet
@@ -160,7 +160,7 @@ def test_a_taken_name_asks_before_replacing_and_delete_names_the_campaigns(qtbot
         assert store.get_segment(conn, "vip-list")["rule"] == {"all": [{"tag": "b2b"}]}
 
     box = screen.confirm_delete()
-    qtbot.waitExposed(box)
+    qtbot.waitUntil(box.isVisible)
     assert "“VIP launch”" in box.text()
     qtbot.mouseClick(next(b for b in box.buttons() if b.text() != "Delete"),
                      Qt.MouseButton.LeftButton)  # fmt: skip

@@ -194,13 +194,13 @@ def test_switching_the_database_asks_first_and_is_remembered(qtbot, tmp_path, me
     other = str(tmp_path / "other.db")
     _type(qtbot, screen.database_edit, other)
     box = screen.confirm_switch_database()
-    qtbot.waitExposed(box)
+    qtbot.waitUntil(box.isVisible)
     cancel = next(b for b in box.buttons() if b.text() != "Switch and restart")
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert QSettings("campaign-studio", "campaign-studio").value("database") in (None, "")
 
     box = screen.confirm_switch_database()
-    qtbot.waitExposed(box)
+    qtbot.waitUntil(box.isVisible)
     switch = next(b for b in box.buttons() if b.text() == "Switch and restart")
     with qtbot.waitSignal(screen.databaseChangeRequested) as asked:
         qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)

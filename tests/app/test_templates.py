@@ -18,7 +18,7 @@ def _screen(qtbot, tmp_path) -> TemplatesScreen:
     qtbot.addWidget(screen)
     screen.resize(1280, 780)
     screen.show()
-    qtbot.waitExposed(screen)
+    qtbot.waitUntil(screen.isVisible)
     screen.open_template("welcome")
     return screen
 
@@ -113,7 +113,7 @@ def test_new_sms_template_is_saved_and_deleted_after_confirmation(qtbot, tmp_pat
     assert (row.channel, row.text) == ("sms", "Sale ends tonight, {{ contact.first_name }}!")
 
     box = screen.confirm_delete()
-    qtbot.waitExposed(box)
+    qtbot.waitUntil(box.isVisible)
     delete_button = next(b for b in box.buttons() if b.text() == "Delete")
     qtbot.mouseClick(delete_button, Qt.MouseButton.LeftButton)
     with screen.engine.connect() as conn:
@@ -144,7 +144,7 @@ def test_switching_away_from_unsaved_edits_asks_first(qtbot, tmp_path):
     rect = screen.list.visualItemRect(screen.list.item(other))
     qtbot.mouseClick(screen.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     box = screen.findChild(QMessageBox, "confirmBox")
-    qtbot.waitExposed(box)
+    qtbot.waitUntil(box.isVisible)
     assert screen.editor.name.text() == "welcome"  # still here while asking
     cancel = next(b for b in box.buttons() if b.text() != "Discard changes")
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
