@@ -139,12 +139,16 @@ def send(
     node_ctx = {"id": node.id, "type": node.type, "label": node.label}
     secret = database_secret(conn)  # once per group, not per message
     attempts = _attempts(conn, plan, node, items)
+    quiet_memo: dict[tuple, dt.datetime | None] = {}
     for item in items:
         item.port = "out"
         contact = item.contact
         if plan.quiet:
-            tz = contact_zone(contact.get("timezone"), plan.tz)
-            until = quiet_until(item.t, tz, *plan.quiet)
+            quiet_key = (item.t, contact.get("timezone"))
+            until = quiet_memo.get(quiet_key, False)
+            if until is False:  # many contacts share a moment and a zone
+                tz = contact_zone(contact.get("timezone"), plan.tz)
+                until = quiet_memo[quiet_key] = quiet_until(item.t, tz, *plan.quiet)
             if until is not None:
                 if until > now:
                     item.hold = until  # deferred, not skipped: sent when quiet hours end
