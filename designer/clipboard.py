@@ -12,7 +12,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QPointF
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QGuiApplication
 
 from designer import commands
@@ -23,7 +23,6 @@ from engine.diagram import Annotation, Diagram, Edge, Node
 if TYPE_CHECKING:
     from designer.scene import CampaignScene
 
-MIME_TYPE = "application/x-campaign-studio+json"
 PASTE_OFFSET = 40.0
 
 
@@ -116,11 +115,9 @@ def copy_selection(scene: CampaignScene) -> bool:
     nodes, notes = scene.selected_node_ids(), scene.selected_annotation_ids()
     if not nodes and not notes:
         return False
-    text = fragment_text(scene.diagram, nodes, notes)
-    mime = QMimeData()
-    mime.setData(MIME_TYPE, text.encode("utf-8"))
-    mime.setText(text)
-    QGuiApplication.clipboard().setMimeData(mime)
+    # Plain text only: it pastes anywhere, and a QMimeData handed to the clipboard from
+    # Python crashes PySide6 6.11 when the application exits (double delete).
+    QGuiApplication.clipboard().setText(fragment_text(scene.diagram, nodes, notes))
     scene.paste_count = 0
     return True
 
@@ -135,12 +132,7 @@ def cut_selection(scene: CampaignScene) -> bool:
 
 
 def clipboard_text() -> str:
-    mime = QGuiApplication.clipboard().mimeData()
-    if mime is None:
-        return ""
-    if mime.hasFormat(MIME_TYPE):
-        return bytes(mime.data(MIME_TYPE)).decode("utf-8", "replace")
-    return mime.text() if mime.hasText() else ""
+    return QGuiApplication.clipboard().text()
 
 
 def paste(scene: CampaignScene, at: QPointF | None = None) -> list[str]:
