@@ -163,6 +163,9 @@ class CampaignsModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             parts = [f"Version {row.get('version', 1)}"]
+            parent = self.row_of(row["parent_id"]) if row.get("parent_id") else -1
+            if parent >= 0:
+                parts.append(f"part of “{self.rows[parent]['name']}”")
             if row.get("start_at"):
                 parts.append(f"starts {_when(row['start_at'])} UTC")
             if row.get("end_at"):

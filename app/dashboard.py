@@ -199,6 +199,8 @@ class DashboardPage(QWidget):
         self.channel_table.setObjectName("channelTable")
         self.node_table = self._table(("Node", "Type", *(c.capitalize() for c in NODE_COLUMNS)))
         self.node_table.setObjectName("nodeTable")
+        self.node_table.setToolTip("Double-click a node for who is there now and what it sent")
+        self.node_table.cellDoubleClicked.connect(self._open_node)
         self.children_label = QLabel("Child campaigns")
         self.children_label.setObjectName("cardLabel")
         self.child_table = self._table(("Campaign", "Status", "Enrolled", "Converted", "Rate"))
@@ -390,6 +392,22 @@ class DashboardPage(QWidget):
             values = [child["name"], status, f"{int(enrolled):,}", f"{int(converted):,}", rate]
             for column, value in enumerate(values):
                 table.setItem(row, column, self._item(value, column > 1))
+
+    def _open_node(self, row: int, _column: int = 0) -> Any:
+        """The node's detail (contacts there now, messages, figures by day)."""
+        from app.node_detail import NodeDetailDialog
+
+        if self.data is None:
+            return None
+        node_ids = list(self.data.diagram.nodes)
+        if not 0 <= row < len(node_ids):
+            return None
+        dialog = NodeDetailDialog(self.workspace, self.campaign_id, node_ids[row],
+                                  self.data.diagram, self)  # fmt: skip
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.node_detail = dialog
+        return dialog
 
     @staticmethod
     def _item(text: str, number: bool = False) -> QTableWidgetItem:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QScrollArea
 from shell_helpers import build_demo_db, copy_db, create_from_sample, main_window
 
 from app.dashboard import DashboardPage
@@ -59,6 +60,18 @@ def test_dashboard_totals_chart_and_exports(qtbot, tmp_path, demo_db):
     # The per-day chart has data (several days of activity).
     assert len(dashboard.data.daily) >= 2
     assert dashboard.chart.plotItem.listDataItems()
+
+    # Double-clicking a node's row opens its detail.
+    row = list(diagram.nodes).index("hello")
+    scroll = dashboard.findChild(QScrollArea)
+    scroll.ensureWidgetVisible(dashboard.node_table)
+    qtbot.waitUntil(lambda: not dashboard.node_table.visibleRegion().isEmpty(), timeout=3000)
+    rect = dashboard.node_table.visualItemRect(dashboard.node_table.item(row, 0))
+    qtbot.mouseClick(dashboard.node_table.viewport(), LEFT, pos=rect.center())
+    qtbot.mouseDClick(dashboard.node_table.viewport(), LEFT, pos=rect.center())
+    assert dashboard.node_detail.node_id == "hello"
+    assert dashboard.node_detail.messages.model.total > 0
+    dashboard.node_detail.close()
 
     daily = dashboard.export_csv(tmp_path / "daily.csv")
     rows = list(csv.reader(daily.open(encoding="utf-8")))
