@@ -227,7 +227,7 @@ def main() -> int:
     parser.add_argument(
         "--memory",
         action="store_true",
-        help="also run at N/10 and N in fresh processes to compare peak memory",
+        help="only compare peak memory: the engine at N/10 and N, each in a fresh process",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -235,6 +235,22 @@ def main() -> int:
         print(json.dumps(measure(args.contacts)))
         return 0
     n = args.contacts
+    if args.memory:
+        for size in (max(n // 10, 1000), n):
+            done = subprocess.run(
+                [sys.executable, __file__, "--contacts", str(size), "--child"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            child = json.loads(done.stdout.strip().splitlines()[-1])
+            print(
+                f"  memory at {size:>9,} contacts: peak RSS {child['peak_rss_mb']:.0f} MB "
+                f"(before the engine {child['rss_before_mb']:.0f} MB), engine "
+                f"{child['seconds']:.1f} s, {size / child['seconds']:,.0f} contacts/s",
+                flush=True,
+            )
+        return 0
     print(
         f"engine throughput: {n:,} contacts through 'Welcome series', simulate mode, "
         f"{DAYS} days, assume {ASSUME}"
@@ -243,7 +259,9 @@ def main() -> int:
     # mean, so a change of load during the run weighs on both sides alike.
     steps, messages = _expected_rows(n)
     insert_before, render_before = floor_inserts(steps, messages), floor_rendering(messages)
+    print(f"  (floors before: {insert_before:.2f} s + {render_before:.2f} s)", flush=True)
     figures = measure(n)
+    print(f"  (engine: {figures['seconds']:.2f} s)", flush=True)
     seconds, messages, steps = figures["seconds"], figures["messages"], figures["steps"]
     insert_s = (insert_before + floor_inserts(steps, messages)) / 2
     render_s = (render_before + floor_rendering(messages)) / 2
@@ -264,19 +282,6 @@ def main() -> int:
         f"  memory : peak RSS {figures['peak_rss_mb']:.0f} MB "
         f"(before the run {figures['rss_before_mb']:.0f} MB)"
     )
-    if args.memory:
-        for size in (max(n // 10, 1000), n):
-            done = subprocess.run(
-                [sys.executable, __file__, "--contacts", str(size), "--child"],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            child = json.loads(done.stdout.strip().splitlines()[-1])
-            print(
-                f"  memory at {size:>9,} contacts: peak RSS {child['peak_rss_mb']:.0f} MB, "
-                f"{child['seconds']:.1f} s"
-            )
     return 0
 
 
