@@ -8,29 +8,23 @@ tables; user gestures (designer.interactions) and editing helpers push undo comm
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QPainter, QPixmap, QTransform, QUndoCommand, QUndoStack
+from PySide6.QtGui import QBrush, QPainter, QPixmap, QTransform, QUndoStack
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
-from designer import commands, interactions, layout
+from designer import interactions
+from designer.editing import GRID, SceneEditing
 from designer.items.annotation_item import AnnotationItem
 from designer.items.edge_item import EdgeItem
 from designer.items.look import Look
 from designer.items.node_item import NodeItem, compact_count
-from designer.items.port_item import INPUT, NODE_WIDTH, port_layout
+from designer.items.port_item import INPUT
 from designer.theme import LIGHT, Theme
-from engine.catalog import CATALOG
 from engine.diagram import Annotation, Diagram, Edge, Node
 
-GRID = 20
 NO_INDEX_ABOVE = 4000  # items; beyond this the BSP index costs more than it saves
 SCENE_MARGIN = 1500.0
-
-
-def snap(value: float, grid: int = GRID) -> float:
-    return round(value / grid) * grid
 
 
 def _grid_tile(theme: Theme, grid: int) -> QPixmap:
@@ -54,7 +48,7 @@ def _grid_tile(theme: Theme, grid: int) -> QPixmap:
     return tile
 
 
-class CampaignScene(QGraphicsScene):
+class CampaignScene(SceneEditing, QGraphicsScene):
     """The canvas' model mirror. Signals: nodeActivated(id), selectedNodesChanged(ids)."""
 
     nodeActivated = Signal(str)
@@ -86,6 +80,7 @@ class CampaignScene(QGraphicsScene):
         self._gesture: interactions.Gesture | None = None
         self._content: QRectF | None = None
         self.paste_count = 0
+        self._editor = None
         self.statistics_shown = (False, False)
         self._grid_brush: tuple[Theme, QBrush] | None = (
             None  # repeated pastes step further from the original
@@ -416,138 +411,6 @@ class CampaignScene(QGraphicsScene):
         self.selectedNodesChanged.emit(self.selected_node_ids())
         self.update()
 
-    # ---- editing: everything goes through commands ----
-    def push(self, command: QUndoCommand) -> None:
-        self.undo_stack.push(command)
-
-    def can_connect(
-        self, source: str, port: str, target: str, replacing: Edge | None = None
-    ) -> bool:
-        """Legal: another node, not a trigger, a real port, and the port still free."""
-        diagram = self.diagram
-        if source == target or source not in diagram.nodes or target not in diagram.nodes:
-            return False
-        spec = CATALOG.get(diagram.nodes[target].type)
-        if spec is not None and spec.is_trigger:
-            return False
-        src = diagram.nodes[source]
-        src_spec = CATALOG.get(src.type)
-        if src_spec is not None and port not in src_spec.port_names(src.params):
-            return False
-        existing = diagram.edge_from(source, port)
-        return existing is None or existing == replacing
-
-    def connect_nodes(self, source: str, port: str, target: str) -> bool:
-        if not self.can_connect(source, port, target):
-            return False
-        self.push(commands.Connect(self.diagram, Edge(source, target, port)))
-        return True
-
-    def add_node(
-        self,
-        type_name: str,
-        position: QPointF | tuple[float, float],
-        params: dict[str, Any] | None = None,
-        label: str | None = None,
-    ) -> str:
-        """Add a node of `type_name` at a scene position (snapped to the grid); returns its id."""
-        spec = CATALOG[type_name]
-        x, y = (position.x(), position.y()) if isinstance(position, QPointF) else position
-        node = Node(
-            self.diagram.new_id(type_name),
-            type_name,
-            spec.defaults() if params is None else params,
-            (snap(x), snap(y)),
-            label,
-        )
-        self.push(commands.AddNode(self.diagram, node))
-        self.select_nodes([node.id])
-        return node.id
-
-    def add_after(self, node_id: str, type_name: str) -> str:
-        """Add a node after `node_id`, connected from its first free port, placed to the right."""
-        diagram = self.diagram
-        source = diagram.node(node_id)
-        spec = CATALOG[type_name]
-        src_spec = CATALOG.get(source.type)
-        ports = src_spec.port_names(source.params) if src_spec else []
-        free = [p for p in ports if diagram.edge_from(node_id, p) is None]
-        port = free[0] if free else None
-        x, y = source.position
-        if port is not None:
-            y += port_layout(source.type, source.params).output_pos(port).y() - 32
-        x, y = layout.free_spot(diagram, (snap(x + NODE_WIDTH + 60), snap(y)))
-        node = Node(diagram.new_id(type_name), type_name, spec.defaults(), (x, y))
-        edges = []
-        if port is not None and not spec.is_trigger:
-            edges.append(Edge(node_id, node.id, port))
-        self.push(commands.AddItems(diagram, [node], edges, text=f"Add {spec.title}"))
-        self.select_nodes([node.id])
-        self.walk_context = (node_id, port) if edges else None
-        return node.id
-
-    def delete_selection(self) -> None:
-        nodes, edges = self.selected_node_ids(), self.selected_edges()
-        annotations = self.selected_annotation_ids()
-        if nodes or edges or annotations:
-            self.push(commands.RemoveItems(self.diagram, nodes, edges, annotations))
-
-    def move_selection(self, dx: float, dy: float, merge: bool = True) -> None:
-        """Nudge the selected nodes and annotations (keyboard); repeated nudges merge."""
-        moves = {
-            n: (
-                self.diagram.nodes[n].position,
-                (self.diagram.nodes[n].position[0] + dx, self.diagram.nodes[n].position[1] + dy),
-            )
-            for n in self.selected_node_ids()
-        }
-        notes = {}
-        for a in self.selected_annotation_ids():
-            x, y, w, h = self.diagram.annotations[a].rect
-            notes[a] = ((x, y, w, h), (x + dx, y + dy, w, h))
-        if (moves or notes) and (dx or dy):
-            self.push(commands.MoveNodes(self.diagram, moves, notes, "Nudge", merge=merge))
-
-    def align(self, how: str) -> None:
-        """Align the selected nodes: left, right, top, bottom, hcenter or vcenter."""
-        ids = self.selected_node_ids()
-        if len(ids) > 1:
-            positions = layout.align(self._card_rects(ids), how)
-            self._push_layout(positions, f"Align {how}")
-
-    def distribute(self, axis: str) -> None:
-        """Space the selected nodes evenly: 'horizontal' or 'vertical'."""
-        ids = self.selected_node_ids()
-        if len(ids) > 2:
-            positions = layout.distribute(self._card_rects(ids), axis)
-            self._push_layout(positions, "Distribute")
-
-    def auto_layout(self, node_ids: Iterable[str] | None = None) -> None:
-        """Left-to-right layered layout of the diagram (or of the given nodes) as one step."""
-        heights = {n: item.card_rect().height() for n, item in self.nodes.items()}
-        positions = layout.layered_positions(self.diagram, heights, node_ids)
-        self._push_layout(positions, "Auto-layout")
-
-    def _push_layout(self, positions: dict[str, tuple[float, float]], text: str) -> bool:
-        command = commands.Layout(self.diagram, positions, text)
-        if not command.moves:  # nothing would move: no empty step in the undo history
-            return False
-        self.push(command)
-        return True
-
-    def _card_rects(self, ids: list[str]) -> dict[str, tuple[float, float, float, float]]:
-        out = {}
-        for node_id in ids:
-            r = self.nodes[node_id].scene_card_rect()
-            out[node_id] = (r.x(), r.y(), r.width(), r.height())
-        return out
-
-    def walk(self, direction: str) -> str | None:
-        """Keyboard navigation along edges; returns the node now selected."""
-        from designer.navigation import walk
-
-        return walk(self, direction)
-
     # ---- mouse: each gesture is a small state object (designer.interactions) ----
     def item_at(self, pos: QPointF, kinds: tuple[type, ...] = (NodeItem, EdgeItem, AnnotationItem)):
         """The topmost node, edge or annotation under a scene point (edges within 6 px)."""
@@ -616,6 +479,7 @@ class CampaignScene(QGraphicsScene):
             self.nodeActivated.emit(item.node_id)
         elif isinstance(item, AnnotationItem):
             self.annotationActivated.emit(item.annotation_id)
+            self.edit_annotation(item.annotation_id)
         elif item is None:
             self.canvasDoubleClicked.emit(event.scenePos())
         event.accept()

@@ -173,6 +173,8 @@ class CampaignView(QGraphicsView):
 
     def _handle_key(self, event: QKeyEvent) -> bool:
         scene = self.campaign_scene()
+        if scene.focusItem() is not None:  # typing into a note: keys are text, not commands
+            return False
         key, mods = event.key(), event.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         if key == Qt.Key.Key_Space and not ctrl:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsTextItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from designer.items.look import Look
 from engine.diagram import Annotation
@@ -20,6 +25,7 @@ class AnnotationItem(QGraphicsItem):
         super().__init__()
         self.annotation_id = annotation.id
         self.look = look
+        self.editing = False  # an AnnotationEditor shows the text meanwhile
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.update_from(annotation)
 
@@ -86,7 +92,7 @@ class AnnotationItem(QGraphicsItem):
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 12, 12)
             painter.setFont(self.look.group_font)
-            painter.setPen(theme.group_text)
+            painter.setPen(Qt.PenStyle.NoPen if self.editing else theme.group_text)
             title = QRectF(14, 0, rect.width() - 28, GROUP_TITLE_HEIGHT)
             painter.drawText(
                 title,
@@ -102,7 +108,7 @@ class AnnotationItem(QGraphicsItem):
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 6, 6)
             painter.setFont(self.look.note_font)
-            painter.setPen(theme.note_text)
+            painter.setPen(Qt.PenStyle.NoPen if self.editing else theme.note_text)
             flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
             painter.drawText(
                 rect.adjusted(12, 10, -12, -10),
@@ -114,3 +120,62 @@ class AnnotationItem(QGraphicsItem):
         r, b = rect.right() - 3, rect.bottom() - 3
         for k in (4, 8):
             painter.drawLine(QPointF(r - k, b), QPointF(r, b - k))
+
+
+class AnnotationEditor(QGraphicsTextItem):
+    """In-place text editing of a note (or a frame's title); commits once, on leaving.
+
+    Enter in a frame title, Ctrl+Enter in a note, or clicking elsewhere commits; Esc cancels.
+    """
+
+    def __init__(self, item: AnnotationItem, on_done) -> None:
+        super().__init__(item.text)
+        self.item = item
+        self.on_done = on_done
+        self.finished = False
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
+        self.setFont(item.look.group_font if item.is_group else item.look.note_font)
+        self.setDefaultTextColor(
+            item.look.theme.group_text if item.is_group else item.look.theme.note_text
+        )
+        rect = item.scene_rect()
+        if item.is_group:
+            self.setPos(rect.x() + 10, rect.y() + 2)
+            self.setTextWidth(rect.width() - 24)
+        else:
+            self.setPos(rect.x() + 8, rect.y() + 6)
+            self.setTextWidth(rect.width() - 16)
+        self.setZValue(2000)
+        item.editing = True
+        item.update()
+
+    def start(self) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        cursor = self.textCursor()
+        cursor.select(cursor.SelectionType.Document)
+        self.setTextCursor(cursor)
+
+    def keyPressEvent(self, event) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            self.finish(False)
+            return
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if enter and (self.item.is_group or ctrl):
+            self.finish(True)
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.finish(True)
+
+    def finish(self, keep: bool) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        self.item.editing = False
+        self.item.update()
+        text = self.toPlainText().strip() if self.item.is_group else self.toPlainText()
+        self.on_done(self, text if keep else None)

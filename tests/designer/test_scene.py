@@ -238,3 +238,34 @@ def test_theme_switch_repaints_with_the_new_colours(qtbot):
     painter.end()
     assert image.pixelColor(2, 2).lightness() < 60
     assert scene.edges[Edge("start", "hello", "out")].pen().color() == DARK.edge
+
+
+def test_notes_and_group_frames_are_added_and_edited_in_place(qtbot):
+    scene, view = make_view(qtbot)
+    scene.select_nodes(["thanks", "nudge"])
+    group = scene.add_annotation("group")
+    for node_id in ("thanks", "nudge"):  # the frame surrounds the selection
+        assert (
+            scene.annotations[group].scene_rect().contains(scene.nodes[node_id].scene_card_rect())
+        )
+    note = scene.add_annotation("note", QPointF(0, 200))
+    assert scene.diagram.annotations[note].rect == (0, 200, 200, 120)
+    assert scene.undo_stack.count() == 2
+    # double-click the note, type, click away: one undo step with the new text
+    centre = scene.annotations[note].scene_rect().center()
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(centre))
+    assert scene.focusItem() is not None
+    QTest.keyClicks(view.viewport(), "Call them")
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Delete)  # text editing, not deleting the note
+    assert note in scene.diagram.annotations
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert scene.diagram.annotations[note].text == "Call them"
+    assert scene.undo_stack.count() == 3
+    assert '"text": "Call them"' in saved(scene.diagram)
+    scene.undo_stack.undo()
+    assert scene.diagram.annotations[note].text == "Note"
+    # Escape leaves the text as it was
+    scene.edit_annotation(group)
+    QTest.keyClicks(view.viewport(), "Reminders")
+    QTest.keyClick(view.viewport(), Qt.Key.Key_Escape)
+    assert scene.diagram.annotations[group].text == "Group"
