@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from designer.drop import PaletteDrop, QuickAddAt
 from designer.inspector import Inspector
 from designer.items.port_item import NODE_WIDTH
 from designer.palette import Palette
-from designer.panel_style import panel_style
+from designer.panel_style import panel_palette, panel_style
 from designer.problems import ProblemsList
 from designer.scene import CampaignScene
 from designer.theme import DARK, LIGHT, Theme
@@ -82,6 +83,7 @@ class CampaignEditor(QWidget):
         self.undo_stack.canRedoChanged.connect(self.actions["redo"].setEnabled)
         self.view.zoomChanged.connect(self._show_zoom)
         self.set_diagram(self._diagram)
+        self.setPalette(panel_palette(theme, QApplication.palette()))
         self.setStyleSheet(panel_style(theme))
         self._apply_icons()
 
@@ -412,6 +414,7 @@ class CampaignEditor(QWidget):
         self.problems.set_theme(theme)
         self.quick_add.popup.theme = theme
         self.actions["theme"].setChecked(theme is DARK)
+        self.setPalette(panel_palette(theme, QApplication.palette()))
         self.setStyleSheet(panel_style(theme))
         self._apply_icons()
 

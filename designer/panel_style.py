@@ -2,7 +2,34 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QColor, QPalette
+
 from designer.theme import Theme
+
+
+def panel_palette(theme: Theme, base: QPalette) -> QPalette:
+    """Text and background colours for the panels (style sheets do not pass `color` down)."""
+    dark = theme.name == "dark"
+    palette = QPalette(base)
+    text = QColor("#e5e7eb" if dark else "#1f2937")
+    panel = QColor("#1e2127" if dark else "#ffffff")
+    field = QColor("#262a32" if dark else "#ffffff")
+    muted = QColor("#9aa3b2" if dark else "#6b7280")
+    for role, colour in (
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.Window, panel),
+        (QPalette.ColorRole.Base, field),
+        (QPalette.ColorRole.AlternateBase, panel),
+        (QPalette.ColorRole.Button, field),
+        (QPalette.ColorRole.PlaceholderText, muted),
+        (QPalette.ColorRole.Highlight, theme.selection),
+        (QPalette.ColorRole.ToolTipBase, field),
+        (QPalette.ColorRole.ToolTipText, text),
+    ):
+        palette.setColor(role, colour)
+    return palette
 
 
 def panel_style(theme: Theme) -> str:
@@ -17,9 +44,10 @@ def panel_style(theme: Theme) -> str:
     hover = "#2b3039" if dark else "#f1f4f8"
     accent = theme.selection.name()
     error = theme.error.name()
+    invalid_bg = "#3a2326" if dark else "#fff5f5"
     return f"""
-QWidget#campaignEditor, QWidget#campaignEditor QWidget {{ color: {text}; }}
-QWidget#campaignEditor {{ background: {panel}; }}
+QWidget#campaignEditor {{ background: {panel}; color: {text}; }}
+QLabel, QToolButton, QCheckBox, QPushButton, QRadioButton {{ color: {text}; }}
 QWidget#palette, QWidget#inspector, QWidget#inspectorForm, QWidget#problems,
 QFrame#canvasBar, QFrame#problemsHeader {{ background: {panel}; }}
 QScrollArea {{ background: {panel}; border: none; }}
@@ -44,7 +72,8 @@ QLineEdit, QPlainTextEdit, QComboBox, QSpinBox, QDoubleSpinBox {{
     padding: 3px 6px; min-height: 20px; selection-background-color: {accent}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus,
 QDoubleSpinBox:focus {{ border: 1px solid {accent}; }}
-*[invalid="true"] {{ border: 1px solid {error}; background: {"#3a2326" if dark else "#fff5f5"}; }}
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QTableWidget[invalid="true"] {{
+    border: 1px solid {error}; background: {invalid_bg}; }}
 QComboBox::drop-down {{ border: none; width: 18px; }}
 QSpinBox::up-button, QSpinBox::down-button, QDoubleSpinBox::up-button,
 QDoubleSpinBox::down-button {{ width: 0px; border: none; }}
