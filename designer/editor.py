@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import clipboard, export
 from designer.action_icons import action_icon
 from designer.actions import SPECS, build_actions
 from designer.drop import PaletteDrop, QuickAddAt
@@ -316,8 +317,6 @@ class CampaignEditor(QWidget):
         self._export("svg")
 
     def _export(self, kind: str) -> None:
-        from designer import export
-
         stem = (
             self.path.name.removesuffix(fileformat.EXTENSION)
             if self.path
@@ -329,15 +328,22 @@ class CampaignEditor(QWidget):
             str(self._folder() / f"{stem}.{kind}"),
             f"{kind.upper()} (*.{kind})",
         )
-        if not path:
-            return
+        if path:
+            self.export_image(path)
+
+    def export_image(self, path: str | Path) -> Path | None:
+        """Export the diagram as PNG or SVG (by the file's suffix); None after a message."""
+        path = Path(path)
         try:
-            if kind == "png":
-                export.export_png(self.scene, path)
-            else:
-                export.export_svg(self.scene, path)
+            if path.suffix.lower() == ".svg":
+                return export.export_svg(self.scene, path, self._diagram.name)
+            return export.export_png(self.scene, path)
+        except export.ExportError as exc:
+            self.show_message("Cannot export", str(exc))
+            return None
         except OSError as exc:
             self.show_message("Cannot export", f"{path}: {exc.strerror or exc}")
+            return None
 
     def _folder(self) -> Path:
         return self.path.parent if self.path else Path.home()
@@ -349,23 +355,15 @@ class CampaignEditor(QWidget):
         self.undo_stack.redo()
 
     def cut(self) -> None:
-        from designer import clipboard
-
         clipboard.cut_selection(self.scene)
 
     def copy(self) -> None:
-        from designer import clipboard
-
         clipboard.copy_selection(self.scene)
 
     def paste(self) -> None:
-        from designer import clipboard
-
         clipboard.paste(self.scene)
 
     def duplicate(self) -> None:
-        from designer import clipboard
-
         clipboard.duplicate(self.scene)
 
     def delete_selection(self) -> None:

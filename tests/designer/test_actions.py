@@ -131,10 +131,10 @@ def test_layout_zoom_and_theme_keys(window, qtbot):
     depth = editor.undo_stack.count()
     qtbot.keyClick(editor.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     after = {n: node.position for n, node in editor.diagram.nodes.items()}
-    if after != before:
-        assert editor.undo_stack.count() == depth + 1
-        editor.undo_stack.undo()
-        assert {n: node.position for n, node in editor.diagram.nodes.items()} == before
+    assert after != before  # the sample is not laid out the way auto-layout would
+    assert editor.undo_stack.count() == depth + 1
+    editor.undo_stack.undo()
+    assert {n: node.position for n, node in editor.diagram.nodes.items()} == before
     zoom = editor.view.zoom()
     qtbot.keyClick(editor.view, Qt.Key.Key_Plus)
     assert editor.view.zoom() > zoom
@@ -154,3 +154,17 @@ def test_enter_on_a_node_opens_its_form(window, qtbot):
     qtbot.keyClick(editor.view, Qt.Key.Key_Return)
     assert editor.inspector.node_id == "wait_a"
     assert editor.inspector.rows["event"].isAncestorOf(window.focusWidget())
+
+
+def test_copy_paste_keys(window, qtbot):
+    editor = window.editor
+    focus_canvas(qtbot, editor)
+    editor.scene.select_nodes(["offer_a", "wait_a"])
+    count = len(editor.diagram.nodes)
+    qtbot.keyClick(editor.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert len(editor.diagram.nodes) == count + 2
+    pasted = editor.scene.selected_node_ids()
+    assert len(pasted) == 2 and not {"offer_a", "wait_a"} & set(pasted)
+    qtbot.keyClick(editor.view, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    assert len(editor.diagram.nodes) == count

@@ -148,3 +148,19 @@ def test_layout_has_palette_canvas_inspector_and_problems(window):
     assert editor.centre.widget(1) is editor.problems
     assert widths[1] > widths[0] and widths[1] > widths[2]
     assert editor.view.hasFocus() or editor.view.focusPolicy() == Qt.FocusPolicy.StrongFocus
+
+
+def test_export_png_and_svg(window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    png = window.editor.export_image(tmp_path / "diagram.png")
+    image = QImage(str(png))
+    assert not image.isNull() and image.width() > 400
+    svg = window.editor.export_image(tmp_path / "diagram.svg")
+    text = svg.read_text(encoding="utf-8")
+    assert "<svg" in text and "Win back inactive customers" in text
+
+
+def test_export_to_a_missing_folder_gives_a_message(window, tmp_path):
+    assert window.editor.export_image(tmp_path / "no" / "such" / "diagram.svg") is None
+    assert "no folder" in window.editor.message_box.text()
