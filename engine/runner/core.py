@@ -152,7 +152,9 @@ class Runner:
         self.unsubscribe_url = unsubscribe_url
         self.plans = Plans()
         self.is_postgres = engine.dialect.name == "postgresql"
-        self.segment_check_every = dt.timedelta(0)
+        # Segment entries are found by comparing the whole segment with the members last
+        # seen: once a minute is plenty live (simulate sets its own pace).
+        self.segment_check_every = dt.timedelta(minutes=1)
         self._last_entry_check: dict[int, dt.datetime] = {}
 
     # ---- the tick -------------------------------------------------------------------
