@@ -1,5 +1,6 @@
 """condition.split: stable per contact, and a 50/50 split lands within 2 points of 50%."""
 
+import pytest
 from runner_helpers import START, add_segment, diagram, launch, make_db
 from sqlalchemy import func, select
 
@@ -61,3 +62,30 @@ def test_forecast_and_live_agree(tmp_path):
             )
         assert total == 300
     assert results[0] == results[1]
+
+
+@pytest.mark.slow
+def test_runner_splits_10000_contacts_evenly(tmp_path):
+    engine = make_db(tmp_path, 10_000)
+    add_segment(engine, "all", {"field": "city", "op": "eq", "value": "Berlin"})
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("ab", "condition.split", {"branches": BRANCHES}),
+            ("a", "exit", {}),
+            ("b", "exit", {}),
+        ],
+        [("start", "ab"), ("ab", "A", "a"), ("ab", "B", "b")],
+        name="Even split",
+    )
+    launch(engine, d)[1].tick(START)
+    with engine.connect() as conn:
+        ports = dict(
+            conn.execute(
+                select(steps.c.port, func.count())
+                .where(steps.c.node_id == "ab")
+                .group_by(steps.c.port)
+            ).all()
+        )
+    assert ports["A"] + ports["B"] == 10_000
+    assert abs(ports["A"] / 10_000 - 0.5) <= 0.02
