@@ -53,6 +53,38 @@ def layered_positions(
     for edge in diagram.edges:
         if edge.source in chosen_set and edge.target in chosen_set and edge.source != edge.target:
             graph.add_edge(edge.source, edge.target, port=edge.port)
+    xs = [diagram.nodes[n].position[0] for n in chosen]
+    ys = [diagram.nodes[n].position[1] for n in chosen]
+    left, top = _snap(min(xs)), _snap(min(ys))
+    # Separate flows (a goal's follow-up, a second trigger's journey) are stacked, the
+    # ones with triggers first, rather than interleaved column by column.
+    order_of = {n: i for i, n in enumerate(chosen)}
+    components = sorted(
+        (sorted(c, key=order_of.__getitem__) for c in nx.weakly_connected_components(graph)),
+        key=lambda c: (
+            not any(diagram.nodes[n].type.startswith("trigger.") for n in c),
+            order_of[c[0]],
+        ),
+    )
+    positions: dict[str, tuple[float, float]] = {}
+    for component in components:
+        placed = _layout_component(
+            diagram, graph.subgraph(component), component, heights, left, top
+        )
+        positions.update(placed)
+        bottom = max(y + heights.get(n, NODE_MIN_HEIGHT) for n, (_x, y) in placed.items())
+        top = _snap(bottom + ROW_GAP * 2)
+    return positions
+
+
+def _layout_component(
+    diagram: Diagram,
+    graph: nx.DiGraph,
+    chosen: list[str],
+    heights: dict[str, float],
+    left: float,
+    top: float,
+) -> dict[str, tuple[float, float]]:
     dag = _without_back_edges(diagram, graph, chosen)
     layer: dict[str, int] = {}
     for node_id in nx.topological_sort(dag):  # longest path from the entry nodes
@@ -61,9 +93,6 @@ def layered_positions(
     for node_id in chosen:  # document order as the first guess
         columns.setdefault(layer[node_id], []).append(node_id)
     order = _order_by_barycentre(diagram, dag, columns)
-    xs = [diagram.nodes[n].position[0] for n in chosen]
-    ys = [diagram.nodes[n].position[1] for n in chosen]
-    left, top = _snap(min(xs)), _snap(min(ys))
     positions: dict[str, tuple[float, float]] = {}
     for column in sorted(order):
         x = left + column * (NODE_WIDTH + LAYER_GAP)
@@ -71,7 +100,7 @@ def layered_positions(
         for node_id in order[column]:
             height = heights.get(node_id, NODE_MIN_HEIGHT)
             wanted = _wanted_y(diagram, dag, node_id, positions, heights)
-            y = top if wanted is None else wanted
+            y = top if wanted is None else max(top, wanted)
             if bottom is not None:
                 y = max(y, bottom + ROW_GAP)
             y = _snap(y)

@@ -107,3 +107,14 @@ def test_free_spot_avoids_existing_nodes():
     x, y = layout.free_spot(diagram, (200, 0))
     assert x == 200 and y >= 64 + 20
     assert layout.free_spot(diagram, (800, 0)) == (800, 0)
+
+
+def test_separate_flows_are_stacked_with_the_trigger_flow_first(qtbot):
+    diagram = load_sample("win_back")  # the goal's follow-up (won → thanks → notify) stands apart
+    scene = CampaignScene(diagram, QUndoStack())
+    scene.auto_layout()
+    cards = _cards(scene)
+    main = [n for n in diagram.nodes if n not in ("won", "thanks", "notify")]
+    main_bottom = max(cards[n].bottom() for n in main)
+    assert all(cards[n].top() > main_bottom for n in ("won", "thanks", "notify"))
+    assert cards["won"].left() == cards["start"].left()
