@@ -220,7 +220,12 @@ class CampaignPage(QWidget):
             "font-weight: 600;"
         )
         modified = " · unsaved changes" if self.is_modified() else ""
-        self.version_label.setText(f"Version {self.record['version']}{modified}")
+        when = ""
+        if status == "scheduled" and self.record.get("start_at"):
+            when = f" · starts {self.record['start_at']:%Y-%m-%d %H:%M} UTC"
+        elif self.record.get("end_at") and status in ("live", "paused"):
+            when = f" · ends {self.record['end_at']:%Y-%m-%d %H:%M} UTC"
+        self.version_label.setText(f"Version {self.record['version']}{when}{modified}")
         allowed = allowed_actions(status)
         for name, button in self.lifecycle_buttons.items():
             button.setVisible(name in allowed)
