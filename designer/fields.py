@@ -7,7 +7,6 @@ under the field, and emits `committed(name, value)` only for valid values.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,22 +14,17 @@ from typing import Any
 from PySide6.QtCore import QDateTime, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCalendarWidget,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -38,102 +32,20 @@ from PySide6.QtWidgets import (
 )
 
 from designer.action_icons import action_icon
+from designer.values import (
+    DURATION_UNITS,
+    format_list,
+    format_scalar,
+    join_duration,
+    parse_list,
+    parse_scalar,
+    split_duration,
+)
 from engine.catalog import WEEKDAYS, Param, check_value
 from engine.rules import OPERATOR_LABELS
 from engine.templating import check_syntax
 
 ERROR_COLOR = "#d64545"
-
-# ---- plain values shown as text ----------------------------------------------------
-
-
-def parse_scalar(text: str) -> Any:
-    """Text typed by a user to a JSON scalar: 90 -> 90, true -> True, "90" -> '90', DE -> 'DE'."""
-    stripped = text.strip()
-    if not stripped:
-        return ""
-    try:
-        value = json.loads(stripped)
-    except ValueError:
-        return stripped
-    return value if not isinstance(value, (dict, list)) else stripped
-
-
-def format_scalar(value: Any) -> str:
-    """The inverse of parse_scalar: the shortest text that reads back as `value`."""
-    if isinstance(value, str):
-        if _same(parse_scalar(value), value) and value == value.strip():
-            return value
-        return json.dumps(value, ensure_ascii=False)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def parse_list(text: str) -> list[Any]:
-    """'DE, FR' or '["DE", "FR"]' to a list of scalars."""
-    stripped = text.strip()
-    if not stripped:
-        return []
-    if stripped.startswith("["):
-        try:
-            value = json.loads(stripped)
-        except ValueError:
-            value = None
-        if isinstance(value, list):
-            return value
-    return [parse_scalar(part) for part in stripped.split(",")]
-
-
-def format_list(values: Any) -> str:
-    values = list(values)
-    text = ", ".join(format_scalar(v) for v in values)
-    return text if _same(parse_list(text), values) else json.dumps(values, ensure_ascii=False)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal including types (True != 1 here), as JSON sees it."""
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-
-
-# ---- durations ---------------------------------------------------------------------
-
-DURATION_UNITS = (  # label, ISO pattern, seconds (months count as 30 days, as the engine does)
-    ("minutes", "PT{}M", 60),
-    ("hours", "PT{}H", 3600),
-    ("days", "P{}D", 86400),
-    ("weeks", "P{}W", 604800),
-    ("months", "P{}M", 2592000),
-)
-_SIMPLE = re.compile(r"^(-?)P(?:(\d+(?:\.\d+)?)([DWM])|T(\d+(?:\.\d+)?)([HM]))$")
-
-
-def split_duration(text: str) -> tuple[str, str | None]:
-    """'P2D' -> ('2', 'days'); 'PT3H' -> ('3', 'hours'); anything else -> (text, None)."""
-    match = _SIMPLE.match(text.strip())
-    if match:
-        sign, amount, unit = match.group(1), match.group(2) or match.group(4), None
-        if match.group(3):
-            unit = {"D": "days", "W": "weeks", "M": "months"}[match.group(3)]
-        else:
-            unit = {"H": "hours", "M": "minutes"}[match.group(5)]
-        return sign + amount, unit
-    # Anything else (P1DT2H, PT90S, P1Y) is shown as written, so it is saved as written.
-    return text, None
-
-
-def join_duration(amount: str, unit: str) -> tuple[str | None, str | None]:
-    """('2', 'days') -> ('P2D', None); typed ISO passes through; errors say what is wrong."""
-    amount = amount.strip()
-    if not amount:
-        return None, None
-    if amount.lstrip("-").upper().startswith("P"):
-        return amount.upper(), None
-    try:
-        number = float(amount.replace(",", "."))
-    except ValueError:
-        return None, f"{amount!r} is not a number (e.g. 2, or P2D)"
-    pattern = dict((label, pat) for label, pat, _ in DURATION_UNITS)[unit]
-    text = f"{abs(number):g}" if not number.is_integer() else str(abs(int(number)))
-    return ("-" if number < 0 else "") + pattern.format(text), None
 
 
 # ---- editors -----------------------------------------------------------------------
@@ -565,100 +477,6 @@ class ValueField(FieldEditor):
         return self.edit
 
 
-class BranchesField(FieldEditor):
-    """The split's branches as a table of port name and percent, with add and remove."""
-
-    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
-        super().__init__(param, parent)
-        box = QVBoxLayout()
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(4)
-        self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Branch", "Percent"])
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setMaximumHeight(150)
-        self.table.itemChanged.connect(self._emit)
-        buttons = QHBoxLayout()
-        self.add_button = QPushButton("+ Branch")
-        self.remove_button = QPushButton("Remove")
-        self.total = QLabel()
-        self.add_button.clicked.connect(self.add_branch)
-        self.remove_button.clicked.connect(self.remove_branch)
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.total)
-        box.addWidget(self.table)
-        box.addLayout(buttons)
-        self._layout.addLayout(box)
-
-    def set_value(self, value: Any) -> None:
-        with QSignalBlocker(self.table):
-            self.table.setRowCount(0)
-            for branch in value if isinstance(value, list) else []:
-                if isinstance(branch, dict):
-                    self._append(str(branch.get("port", "")), branch.get("percent", 0))
-        self._show_total()
-
-    def _append(self, port: str, percent: Any) -> None:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        self.table.setItem(row, 0, QTableWidgetItem(port))
-        item = QTableWidgetItem(f"{percent:g}" if isinstance(percent, (int, float)) else "")
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.table.setItem(row, 1, item)
-
-    def add_branch(self) -> None:
-        taken = {self.table.item(r, 0).text() for r in range(self.table.rowCount())}
-        name = next(
-            c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "".join(map(str, range(99))) if c not in taken
-        )
-        with QSignalBlocker(self.table):
-            self._append(name, 0)
-        self.changed.emit()
-
-    def remove_branch(self) -> None:
-        rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
-        if not rows and self.table.rowCount():
-            rows = [self.table.rowCount() - 1]
-        with QSignalBlocker(self.table):
-            for row in rows:
-                self.table.removeRow(row)
-        self.changed.emit()
-
-    def _show_total(self) -> None:
-        value, _ = self.read()
-        if value is None:
-            self.total.setText("Total ?")
-            self.total.setStyleSheet(f"color: {ERROR_COLOR}")
-            return
-        total = sum(b["percent"] for b in value if isinstance(b.get("percent"), (int, float)))
-        self.total.setText(f"Total {total:g}%")
-        self.total.setStyleSheet("" if abs(total - 100) < 1e-9 else f"color: {ERROR_COLOR}")
-
-    def _emit(self, *_args: Any) -> None:
-        self._show_total()
-        self.changed.emit()
-
-    def read(self) -> tuple[Any, str | None]:
-        branches = []
-        for row in range(self.table.rowCount()):
-            port = self.table.item(row, 0).text().strip() if self.table.item(row, 0) else ""
-            text = self.table.item(row, 1).text().strip() if self.table.item(row, 1) else ""
-            try:
-                percent: Any = float(text.rstrip("%").replace(",", "."))
-                percent = int(percent) if percent.is_integer() else percent
-            except ValueError:
-                return None, f"Branch {port or row + 1}: {text!r} is not a percentage"
-            branches.append({"port": port, "percent": percent})
-        return branches, None
-
-    def focus_target(self) -> QWidget:
-        return self.table
-
-
 EDITORS: dict[str, type[FieldEditor]] = {
     "text": TextField,
     "url": TextField,
@@ -677,13 +495,13 @@ EDITORS: dict[str, type[FieldEditor]] = {
     "node": NameField,
     "field": NameField,
     "strings": StringsField,
-    "branches": BranchesField,
     "value": ValueField,
 }
 
 
 def make_editor(param: Param, parent: QWidget | None = None) -> FieldEditor:
-    """The editor for a parameter's kind (the rule kind is built by designer.rule_editor)."""
+    """The editor for a parameter's kind. Rules (designer.rule_editor.RuleField) and split
+    branches (designer.branches_field.BranchesField) have editors of their own."""
     return EDITORS.get(param.kind, TextField)(param, parent)
 
 

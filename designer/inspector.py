@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.branches_field import BranchesField
 from designer.commands import SetLabel, SetParams
 from designer.fields import FieldRow, NameField, ValueField, make_editor
 from designer.palette import type_icon
@@ -328,6 +329,8 @@ class Inspector(QWidget):
                 events=sorted(ctx.known_events or ()) if ctx else None,
             )
             return editor
+        if param.kind == "branches":
+            return BranchesField(param)
         editor = make_editor(param)
         if isinstance(editor, NameField):
             editor.set_choices(self._names_for(param.kind, node))

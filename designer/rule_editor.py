@@ -24,14 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.fields import (
-    DurationField,
-    FieldEditor,
-    format_list,
-    format_scalar,
-    parse_list,
-    parse_scalar,
-)
+from designer.fields import DurationField, FieldEditor
+from designer.values import format_list, format_scalar, parse_list, parse_scalar
 from engine.catalog import ENGINE_EVENTS, Param
 from engine.rules import (
     CORE_FIELDS,

@@ -10,18 +10,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
+from designer.branches_field import BranchesField
 from designer.fields import (
-    BranchesField,
     DurationField,
     FieldRow,
     StringsField,
     TimeField,
     ValueField,
     WeekdaysField,
+    make_editor,
+)
+from designer.values import (
     format_list,
     format_scalar,
     join_duration,
-    make_editor,
     parse_list,
     parse_scalar,
     split_duration,
@@ -92,8 +94,8 @@ def test_duration_text_that_fits_no_unit_stays_as_typed():
 
 def test_every_parameter_kind_has_an_editor(qtbot):
     for kind in KINDS:
-        if kind == "rule":
-            continue  # built by designer.rule_editor
+        if kind in ("rule", "branches"):
+            continue  # RuleField and BranchesField, in modules of their own
         editor = make_editor(Param("x", kind, "X", choices=("a", "b")))
         qtbot.addWidget(editor)
         assert editor.focus_target() is not None
@@ -204,7 +206,8 @@ def test_value_field_switches_to_lists(qtbot):
 
 
 def test_split_branches_table(qtbot):
-    row = FieldRow(CATALOG["condition.split"].param("branches"))
+    param = CATALOG["condition.split"].param("branches")
+    row = FieldRow(param, BranchesField(param))
     qtbot.addWidget(row)
     row.show()
     row.set_value([{"port": "A", "percent": 50}, {"port": "B", "percent": 50}])
