@@ -92,6 +92,8 @@ class CampaignScene(SceneEditing, QGraphicsScene):
     # ---- the model ----
     def set_diagram(self, diagram: Diagram) -> None:
         """Show another diagram: unsubscribe from the old one and rebuild in one batch."""
+        if getattr(self, "_gesture", None) is not None:
+            self.cancel_gesture()
         self.detach()
         self.diagram = diagram
         for name, handler in self._handlers():
@@ -118,6 +120,8 @@ class CampaignScene(SceneEditing, QGraphicsScene):
         )
 
     def _rebuild(self) -> None:
+        if getattr(self, "_editor", None) is not None:
+            self._editor.finished = True  # the diagram is being replaced: drop the edit
         self.blockSignals(True)
         self.clear()
         self.nodes, self.edges, self.annotations, self._edges_of = {}, {}, {}, {}
@@ -127,6 +131,7 @@ class CampaignScene(SceneEditing, QGraphicsScene):
             self.statisticsChanged.emit(False, False)
         self._selected_edges = set()
         self._hovered_edge = None
+        self._editor = None
         self._content = None
         self.walk_context = None
         diagram = self.diagram

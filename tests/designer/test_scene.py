@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from canvas_helpers import load_sample, make_view, saved, small_diagram
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QPainter, QUndoStack
 from PySide6.QtTest import QTest
 
@@ -269,3 +269,25 @@ def test_notes_and_group_frames_are_added_and_edited_in_place(qtbot):
     QTest.keyClicks(view.viewport(), "Reminders")
     QTest.keyClick(view.viewport(), Qt.Key.Key_Escape)
     assert scene.diagram.annotations[group].text == "Group"
+
+
+def test_replacing_the_diagram_mid_edit_or_mid_drag_is_safe(qtbot):
+    scene, view = make_view(qtbot)
+    from engine.diagram import Annotation
+
+    scene.diagram.annotations["n"] = Annotation("n", "note", "x", (0, 200, 160, 80))
+    scene.set_diagram(scene.diagram)
+    scene.edit_annotation("n")
+    QTest.keyClicks(view.viewport(), "typed")
+    other = load_sample("birthday")
+    scene.set_diagram(other)
+    qtbot.wait(10)
+    assert set(scene.nodes) == set(other.nodes)
+    assert scene.undo_stack.count() == 0
+    start = view.mapFromScene(next(iter(scene.nodes.values())).scene_card_rect().center())
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    QTest.mouseMove(view.viewport(), start + QPoint(60, 60))
+    scene.set_diagram(small_diagram())
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(60, 60))
+    assert scene.undo_stack.count() == 0
+    assert len(scene.nodes) == 6
