@@ -39,6 +39,8 @@ from engine.validation import ValidationContext
 
 TOOLBAR = ("undo", "redo", None, "auto_layout", "fit", None, "zoom_out", "zoom_in")
 WITH_TEXT = ("auto_layout", "fit")  # toolbar buttons that show their name beside the icon
+ARRANGE = ("align_left", "align_right", "align_top", "align_bottom", "distribute_h",
+           "distribute_v", "auto_layout")  # fmt: skip
 ALIGNMENTS = {
     "left": "left",
     "center": "hcenter",
@@ -266,7 +268,8 @@ class CampaignEditor(QWidget):
 
     # ---- selection, inspector, problems ----
     def _selection_changed(self, node_ids: list) -> None:
-        self.inspector.show_node(node_ids[0] if len(node_ids) == 1 else None)
+        arrange = [self.actions[name] for name in ARRANGE]
+        self.inspector.show_selection(list(node_ids), arrange)
 
     def _node_activated(self, node_id: str) -> None:
         self.inspector.show_node(node_id)

@@ -12,10 +12,11 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.action_icons import action_icon
 from designer.branches_field import BranchesField
 from designer.commands import SetLabel, SetParams
 from designer.fields import FieldRow, NameField, ValueField, make_editor
@@ -164,7 +166,15 @@ class Inspector(QWidget):
         self.theme = theme
         self.show_node(self.node_id)
 
-    def show_node(self, node_id: str | None) -> None:
+    def show_selection(self, node_ids: list[str], arrange: list[QAction] = ()) -> None:
+        """One node: its form; none: the campaign settings; several: a summary with the
+        `arrange` actions (align, distribute) as buttons."""
+        if len(node_ids) <= 1:
+            self.show_node(node_ids[0] if node_ids else None)
+            return
+        self.show_node(None, many=(list(node_ids), list(arrange)))
+
+    def show_node(self, node_id: str | None, many: tuple | None = None) -> None:
         """Show a node's form (None: the campaign settings)."""
         if self.diagram is None:
             return
@@ -182,7 +192,9 @@ class Inspector(QWidget):
         box = QVBoxLayout(form)
         box.setContentsMargins(14, 12, 14, 14)
         box.setSpacing(10)
-        if node_id is None:
+        if many is not None:
+            self._build_many(box, *many)
+        elif node_id is None:
             self._build_settings(box)
         else:
             self._build_node(box, self.diagram.nodes[node_id])
@@ -252,6 +264,33 @@ class Inspector(QWidget):
         self.settings_form = SettingsForm(self.diagram, self._push, lambda: self._session)
         self.rows = self.settings_form.rows
         box.addWidget(self.settings_form)
+
+    def _build_many(self, box: QVBoxLayout, node_ids: list[str], arrange: list[QAction]) -> None:
+        colour = self.theme.selection
+        self._header(box, action_icon("layout", colour, 22), f"{len(node_ids)} nodes selected",
+                     "Delete, copy or move them together", "", colour)  # fmt: skip
+        names = QLabel(", ".join(self._title_of(n) for n in node_ids[:12])
+                       + (" …" if len(node_ids) > 12 else ""))  # fmt: skip
+        names.setObjectName("inspectorAbout")
+        names.setWordWrap(True)
+        box.addWidget(names)
+        if arrange:
+            heading = QLabel("ARRANGE")
+            heading.setObjectName("sectionTitle")
+            box.addWidget(heading)
+            grid = QGridLayout()
+            grid.setSpacing(6)
+            for i, action in enumerate(arrange):
+                button = QPushButton(action.text().replace("&", ""))
+                button.setObjectName(action.objectName().replace("action_", "arrange_"))
+                button.clicked.connect(action.trigger)
+                grid.addWidget(button, i // 2, i % 2)
+            box.addLayout(grid)
+
+    def _title_of(self, node_id: str) -> str:
+        node = self.diagram.nodes.get(node_id)
+        spec = CATALOG.get(node.type) if node else None
+        return (node.label if node and node.label else spec.title if spec else node_id) or node_id
 
     def _build_node(self, box: QVBoxLayout, node: Node) -> None:
         spec = CATALOG.get(node.type)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from designer.editor import CampaignEditor
 from designer.rule_editor import RuleField
@@ -273,3 +274,16 @@ def test_enter_moves_the_keyboard_into_the_form(editor, qtbot):
     assert editor.inspector.rows["event"].editor.focus_target().hasFocus() or (
         editor.inspector.rows["event"].editor.focus_target() is editor.focusWidget()
     )
+
+
+def test_several_selected_nodes_offer_arranging(editor, qtbot):
+    editor.scene.select_nodes(["offer_a", "offer_b", "sms"])
+    inspector = editor.inspector
+    assert inspector.node_id is None and inspector.rows == {}
+    button = inspector.form.findChild(QPushButton, "arrange_align_left")
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    xs = {editor.diagram.nodes[n].position[0] for n in ("offer_a", "offer_b", "sms")}
+    assert len(xs) == 1
+    editor.undo_stack.undo()
+    assert editor.diagram.nodes["sms"].position == (960, 0)
