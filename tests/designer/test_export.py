@@ -46,3 +46,23 @@ def test_export_into_a_missing_folder_is_a_clear_error(qtbot, tmp_path):
         export_svg(scene, tmp_path / "nope" / "x.svg")
     with pytest.raises(ExportError, match="could not write"):
         export_png(scene, tmp_path / "nope" / "x.png")
+
+
+def test_every_node_type_has_a_drawn_icon(qtbot):
+    from PySide6.QtGui import QColor
+
+    from designer import icons
+    from engine.catalog import NODE_TYPES
+
+    for spec in NODE_TYPES:
+        pixmap = icons.icon_pixmap(spec.icon, QColor("#2563eb"), 18, 2.0)
+        assert pixmap is not None, spec.icon
+        image = pixmap.toImage()
+        inked = sum(
+            1
+            for x in range(image.width())
+            for y in range(image.height())
+            if image.pixelColor(x, y).alpha() > 0
+        )
+        assert 20 < inked < image.width() * image.height() * 0.7, spec.icon
+        assert not icons.node_icon(spec.icon, QColor("#16a34a")).isNull()
