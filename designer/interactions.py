@@ -236,15 +236,17 @@ class NewEdge(Gesture):
         self.preview = QGraphicsPathItem()
         self.preview.setZValue(999)
         scene.addItem(self.preview)
-        self._draw(pos, False)
+        self._draw(pos, "free")
 
     def _legal(self, target: str) -> bool:
         return self.scene.can_connect(self.source, self.port, target)
 
-    def _draw(self, end: QPointF, snapped: bool) -> None:
+    def _draw(self, end: QPointF, state: str) -> None:
+        """state: 'snapped' (legal target), 'refused' (over a node it cannot go to), 'free'."""
         theme = self.scene.theme
-        pen = QPen(theme.selection if snapped else theme.edge_hover, 2)
-        if not snapped:
+        colour = {"snapped": theme.selection, "refused": theme.error}.get(state, theme.edge_hover)
+        pen = QPen(colour, 2)
+        if state != "snapped":
             pen.setStyle(Qt.PenStyle.DashLine)
         self.preview.setPen(pen)
         self.preview.setPath(bezier(self.start, end))
@@ -255,20 +257,38 @@ class NewEdge(Gesture):
         item = scene.item_at(pos, (NodeItem,))
         if isinstance(item, NodeItem) and self._legal(item.node_id):
             return item.node_id
-        best, best_d = None, SNAP_DISTANCE * SNAP_DISTANCE
-        for node_id, node_item in scene.nodes.items():
+        r = SNAP_DISTANCE
+        near = scene.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r))
+        best, best_d = None, r * r
+        for node_item in near:  # only cards around the cursor, not the whole diagram
+            if not isinstance(node_item, NodeItem) or not node_item.layout.has_input:
+                continue
             d = node_item.port_scene_pos(INPUT) - pos
             dist = d.x() * d.x() + d.y() * d.y()
-            if dist < best_d and self._legal(node_id):
-                best, best_d = node_id, dist
+            if dist < best_d and self._legal(node_item.node_id):
+                best, best_d = node_item.node_id, dist
         return best
 
     def move(self, pos: QPointF, modifiers) -> None:
-        self.target = self.find_target(pos)
-        if self.target is not None:
-            self._draw(self.scene.nodes[self.target].port_scene_pos(INPUT), True)
+        target = self.find_target(pos)
+        self._mark(target)
+        if target is not None:
+            self._draw(self.scene.nodes[target].port_scene_pos(INPUT), "snapped")
         else:
-            self._draw(pos, False)
+            over = self.scene.item_at(pos, (NodeItem,))
+            refused = isinstance(over, NodeItem) and over.node_id != self.source
+            self._draw(pos, "refused" if refused else "free")
+
+    def _mark(self, target: str | None) -> None:
+        """Light up the input port the edge would land on."""
+        if target == self.target:
+            return
+        for node_id, port in ((self.target, None), (target, INPUT)):
+            item = self.scene.nodes.get(node_id) if node_id is not None else None
+            if item is not None:
+                item.hover_port = port
+                item.update()
+        self.target = target
 
     def release(self, pos: QPointF, modifiers) -> None:
         target = self.find_target(pos)
@@ -280,6 +300,7 @@ class NewEdge(Gesture):
         self.scene.push(commands.Connect(self.scene.diagram, Edge(self.source, target, self.port)))
 
     def cancel(self) -> None:
+        self._mark(None)
         if self.preview.scene() is not None:
             self.scene.removeItem(self.preview)
 

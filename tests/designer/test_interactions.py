@@ -210,10 +210,38 @@ def test_escape_cancels_a_drag_in_progress(qtbot):
     viewport = view.viewport()
     start = view.mapFromScene(card_centre(scene, "hello"))
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
-    QTest.mouseMove(viewport, start + view.mapFromScene(QPointF(100, 100)) - view.mapFromScene(
-        QPointF(0, 0)))  # fmt: skip
+    QTest.mouseMove(
+        viewport, start + view.mapFromScene(QPointF(100, 100)) - view.mapFromScene(QPointF(0, 0))
+    )
     assert scene.nodes["hello"].pos() != QPointF(240, 0)
     QTest.keyClick(view, Qt.Key.Key_Escape)
     assert scene.nodes["hello"].pos() == QPointF(240, 0)
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    assert scene.undo_stack.count() == 0
+
+
+def test_the_preview_shows_where_an_edge_may_and_may_not_go(qtbot):
+    scene, view = make_view(qtbot)
+    viewport = view.viewport()
+    start = view.mapFromScene(scene.nodes["thanks"].port_scene_pos("out"))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+
+    def preview():
+        (item,) = [i for i in scene.items() if type(i).__name__ == "QGraphicsPathItem"]
+        return item
+
+    QTest.mouseMove(viewport, view.mapFromScene(card_centre(scene, "start")))
+    assert preview().pen().color() == scene.theme.error  # a trigger takes no input
+    QTest.mouseMove(viewport, view.mapFromScene(card_centre(scene, "done")))
+    assert preview().pen().color() == scene.theme.selection
+    assert preview().path().currentPosition() == scene.nodes["done"].port_scene_pos(INPUT)
+    assert scene.nodes["done"].hover_port == INPUT
+    QTest.mouseMove(viewport, view.mapFromScene(QPointF(600, 500)))
+    assert scene.nodes["done"].hover_port is None
+    QTest.mouseRelease(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        view.mapFromScene(QPointF(600, 500)),
+    )
     assert scene.undo_stack.count() == 0
