@@ -7,12 +7,13 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from engine.db import open_database
-from engine.db.schema import contacts, segments, templates
+from engine.db.schema import segments, templates
 from engine.validation import ValidationContext
 
 
 def validation_context(db: str | Path | Engine, sample: int = 2000) -> ValidationContext:
-    """Templates, segments and the attribute names seen on (a sample of) contacts."""
+    """Templates, segments and the attribute names of all contacts (`sample` is unused,
+    kept for callers)."""
     engine = db if isinstance(db, Engine) else open_database(db)
     with engine.connect() as conn:
         template_sources = {
@@ -22,10 +23,11 @@ def validation_context(db: str | Path | Engine, sample: int = 2000) -> Validatio
             )
         }
         segment_names = set(conn.scalars(select(segments.c.name)))
-        fields: set[str] = set()
-        for attributes in conn.scalars(select(contacts.c.attributes).limit(sample)):
-            if isinstance(attributes, dict):
-                fields.update(attributes)
+        # Every attribute any contact has (in SQL): a column imported only onto newer
+        # contacts must not make a template "use a field no contact has".
+        from engine.store import contact_fields
+
+        fields = contact_fields(conn)
     return ValidationContext(
         templates=template_sources, segments=segment_names, contact_fields=fields
     )

@@ -203,3 +203,14 @@ def test_delete_contacts_takes_their_data_along(sqlite_db):
         assert store.delete_contacts(conn, [2, 3]) == 2
     with sqlite_db.connect() as conn:
         assert store.count_contacts(conn) == 1 and store.all_tags(conn) == []
+
+
+def test_validation_sees_attributes_that_only_newer_contacts_have(sqlite_db):
+    from engine.workspace import validation_context
+
+    with sqlite_db.begin() as conn:
+        rows = [{"email": f"c{i}@example.com", "created_at": T0, "attributes": {"plan": "free"}}
+                for i in range(2500)]  # fmt: skip
+        rows[-1]["attributes"] = {"plan": "pro", "loyalty_tier": "gold"}
+        conn.execute(insert(contacts), rows)
+    assert validation_context(sqlite_db).contact_fields == {"plan", "loyalty_tier"}
