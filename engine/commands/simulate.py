@@ -76,24 +76,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 class _Bar:
+    """tqdm counting simulated days (on a terminal only)."""
+
     def __init__(self, days: float) -> None:
         from tqdm import tqdm
 
         self.bar = tqdm(
-            total=int(days * 86400),
-            unit="s",
-            unit_scale=True,
+            total=float(days),
             desc="simulating",
             file=sys.stderr,
             leave=False,
-            bar_format="{desc}: {percentage:3.0f}%|{bar}| day {postfix}",
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| day {n:.1f} of {total:g}",
         )
-        self.done = 0
+        self.done = 0.0
 
     def update(self, done: int, total: int | None) -> None:
-        self.bar.set_postfix_str(f"{done / 86400:.1f}", refresh=False)
-        self.bar.update(done - self.done)
-        self.done = done
+        days = done / 86400
+        self.bar.update(days - self.done)
+        self.done = days
 
     def close(self) -> None:
         self.bar.close()
