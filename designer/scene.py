@@ -414,7 +414,6 @@ class CampaignScene(SceneEditing, QGraphicsScene):
 
     def _on_selection_changed(self) -> None:
         self.selectedNodesChanged.emit(self.selected_node_ids())
-        self.update()
 
     # ---- mouse: each gesture is a small state object (designer.interactions) ----
     def item_at(self, pos: QPointF, kinds: tuple[type, ...] = (NodeItem, EdgeItem, AnnotationItem)):
