@@ -340,6 +340,14 @@ class CampaignScene(SceneEditing, QGraphicsScene):
             wanted = self._problems.get(node_id, [])
             if wanted or item.problems:
                 item.set_problems(wanted)
+        bad_edges = {
+            p.edge
+            for found in self._problems.values()
+            for p in found
+            if getattr(p, "edge", None) is not None and p.severity == "error"
+        }
+        for edge, item in self.edges.items():
+            item.set_problem(edge in bad_edges)
 
     def set_statistics(
         self, nodes: dict[str, dict], edges: dict[tuple[str, str], int], forecast: bool = False

@@ -80,6 +80,7 @@ class EdgeItem(QGraphicsPathItem):
         self.look = look
         self.selected = False
         self.hovered = False
+        self.problem = False  # a validation problem names this edge
         self.label_item: EdgeLabel | None = None
         self.setZValue(5)
         self.refresh_pen()
@@ -98,13 +99,24 @@ class EdgeItem(QGraphicsPathItem):
     def refresh_pen(self) -> None:
         theme = self.look.theme
         colour = (
-            theme.selection if self.selected else theme.edge_hover if self.hovered else theme.edge
+            theme.selection
+            if self.selected
+            else theme.error
+            if self.problem
+            else theme.edge_hover
+            if self.hovered
+            else theme.edge
         )
         pen = QPen(colour, 2.4 if self.selected else 1.6)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         self.setPen(pen)
         self.setZValue(6 if self.selected else 5)
+
+    def set_problem(self, problem: bool) -> None:
+        if problem != self.problem:
+            self.problem = problem
+            self.refresh_pen()
 
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:

@@ -76,7 +76,12 @@ def test_problems_mark_nodes_and_clear(qtbot):
     ]
     assert "does not exist" in scene.nodes["hello"].toolTip()
     assert "Nothing leads here" in scene.nodes["done"].toolTip()
+    loop = Edge("check", "thanks", "yes")
+    scene.set_problems({"check": [Problem("check", "This edge loops", edge=loop)]})
+    assert scene.edges[loop].pen().color() == scene.theme.error
+    assert scene.edges[Edge("check", "nudge", "no")].pen().color() == scene.theme.edge
     scene.set_problems({"done": [Problem("done", "Nothing leads here", "warning")]})
+    assert scene.edges[loop].pen().color() == scene.theme.edge
     assert scene.nodes["hello"].problems == []
     assert "does not exist" not in scene.nodes["hello"].toolTip()
     assert scene.nodes["done"].problems
