@@ -17,7 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from engine import csv_values as values
 from engine.db.schema import contact_tags, contacts, events
@@ -283,17 +294,23 @@ def _new_ids(conn: Connection, batch: list[_Contact]) -> dict[tuple[str, str], i
 
 _UPDATABLE = ("email", "phone", "first_name", "last_name", "timezone", "unsubscribed",
               "bounced", "score")  # fmt: skip
-# Empty cells keep what the contact had: coalesce(new, old) for every core column.
+_FLAGS = ("unsubscribed", "bounced")
+
+
+def _new_value(name: str):
+    """Empty cells keep what the contact had: coalesce(new, old). An import may unsubscribe
+    a contact (or mark it bounced) but never undo it: that is the contact's own choice."""
+    new = bindparam(f"_{name}", type_=contacts.c[name].type)
+    if name in _FLAGS:
+        return or_(contacts.c[name], func.coalesce(new, false()))
+    return func.coalesce(new, contacts.c[name])
+
+
 _UPDATE = (
     update(contacts)
     .where(contacts.c.id == bindparam("_id"))
     .values(
-        **{
-            name: func.coalesce(
-                bindparam(f"_{name}", type_=contacts.c[name].type), contacts.c[name]
-            )
-            for name in _UPDATABLE
-        },
+        **{name: _new_value(name) for name in _UPDATABLE},
         attributes=bindparam("_attributes", type_=contacts.c.attributes.type),
         updated_at=bindparam("_updated_at"),
     )

@@ -286,3 +286,11 @@ def test_import_memory_stays_flat_as_the_file_grows(tmp_path):
 
     small, large = peak(3000), peak(12000)
     assert large < small * 1.6, (small, large)
+
+
+def test_an_import_can_unsubscribe_but_never_resubscribe(db, tmp_path):
+    import_contacts(db, write(tmp_path, "a.csv", "email,unsubscribed\na@x.org,yes\nb@x.org,no\n"))
+    import_contacts(db, write(tmp_path, "b.csv", "email,unsubscribed\na@x.org,no\nb@x.org,yes\n"))
+    with db.connect() as conn:
+        flags = dict(conn.execute(select(contacts.c.email, contacts.c.unsubscribed)).all())
+    assert flags == {"a@x.org": True, "b@x.org": True}
