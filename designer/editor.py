@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -81,6 +81,7 @@ class CampaignEditor(QWidget):
         self.scene.canvasDoubleClicked.connect(self.quick_add.show_at)
         self.palette.typeActivated.connect(self.add_node_in_view)
         self.problems.problemActivated.connect(self.select_and_centre)
+        self.problems.problemsChanged.connect(self.inspector.set_problems)
         self.undo_stack.cleanChanged.connect(self._emit_title)
         self.undo_stack.canUndoChanged.connect(self.actions["undo"].setEnabled)
         self.undo_stack.canRedoChanged.connect(self.actions["redo"].setEnabled)
@@ -170,7 +171,18 @@ class CampaignEditor(QWidget):
         self.undo_stack.setClean()
         self._emit_title()
         self.fileChanged.emit(str(self.path or ""))
-        if diagram.nodes:
+        # Fit once the canvas has its real size (a hidden editor's viewport is tiny).
+        self._fit_pending = bool(diagram.nodes)
+        if self.isVisible():
+            QTimer.singleShot(0, self._fit_if_pending)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_if_pending)
+
+    def _fit_if_pending(self) -> None:
+        if self._fit_pending and self.view.isVisible():
+            self._fit_pending = False
             self.view.zoom_to_fit()
 
     def set_context(self, context: ValidationContext | None) -> None:

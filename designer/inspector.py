@@ -141,8 +141,12 @@ class Inspector(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # What validation says about the shown node, under the form's header; validation
+        # only changes this label, so it never rebuilds the field being typed in.
+        self.banner: QLabel | None = None
         layout.addWidget(self.scroll)
         self.form: QWidget | None = None
+        self.problems: list = []
         undo_stack.indexChanged.connect(self._stack_moved)
 
     # ---- what it shows ----
@@ -186,7 +190,7 @@ class Inspector(QWidget):
         self._session += 1
         scroll = self.scroll.verticalScrollBar().value()
         self.rows, self.label_edit, self.group_buttons = {}, None, []
-        self.settings_form = None
+        self.settings_form, self.banner = None, None
         form = QWidget()
         form.setObjectName("inspectorForm")
         box = QVBoxLayout(form)
@@ -204,7 +208,32 @@ class Inspector(QWidget):
         if old is not None:
             old.deleteLater()
         self.form = form
+        self._show_banner()
         self.scroll.verticalScrollBar().setValue(scroll)
+
+    def set_problems(self, problems: list) -> None:
+        """Validation results (engine Problems); the shown node's are listed above its form."""
+        self.problems = list(problems)
+        self._show_banner()
+
+    def _show_banner(self) -> None:
+        if self.banner is None:
+            return
+        mine = [p for p in self.problems if self.node_id is not None and p.node == self.node_id]
+        if self.node_id is None:
+            mine = [p for p in self.problems if p.node is None]
+        if not mine:
+            self.banner.hide()
+            return
+        error = any(p.severity == "error" for p in mine)
+        colour = self.theme.error if error else self.theme.warning
+        tint = f"rgba({colour.red()}, {colour.green()}, {colour.blue()}, 28)"
+        self.banner.setStyleSheet(
+            f"background: {tint}; border-left: 3px solid {colour.name()}; padding: 6px 10px;"
+            " border-radius: 4px;"
+        )
+        self.banner.setText("<br>".join(f"• {_html(p.message)}" for p in mine[:6]))
+        self.banner.show()
 
     def focus_first_field(self) -> None:
         """Move the keyboard into the form (Enter on a node)."""
@@ -248,6 +277,11 @@ class Inspector(QWidget):
         line.setObjectName("inspectorRule")
         line.setFrameShape(QFrame.Shape.HLine)
         box.addWidget(line)
+        self.banner = QLabel()
+        self.banner.setObjectName("inspectorProblems")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        box.addWidget(self.banner)
 
     def _build_settings(self, box: QVBoxLayout) -> None:
         from designer.icons import node_icon
@@ -328,6 +362,11 @@ class Inspector(QWidget):
             box.addWidget(self._group_switch(spec, active))
         for param in spec.params:
             row = FieldRow(param, self._editor_for(param, node))
+            if param.name in grouped:  # one of the groups must be given
+                row.label.setText(f"{param.label} *")
+                target = row.editor.focus_target()
+                if hasattr(target, "setPlaceholderText") and not param.default:
+                    target.setPlaceholderText("required")
             row.setObjectName(f"param_{param.name}")
             row.set_value(node.params.get(param.name))
             row.committed.connect(self._commit_param)
@@ -495,3 +534,7 @@ class Inspector(QWidget):
     def _settings_changed(self) -> None:
         if self.node_id is None and not self._pushing and self.settings_form is not None:
             self.settings_form.refresh()
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -27,9 +27,8 @@ class DesignerWindow(QMainWindow):
             self.editor.open_file(path)
 
     def _title(self, title: str) -> None:
-        self.setWindowTitle(
-            f"{title.replace('*', '')}{' *' if title.endswith('*') else ''} — Campaign Studio"
-        )
+        # Qt shows "[*]" as "*" while the window is modified.
+        self.setWindowTitle(f"{title.removesuffix('*')}[*] — Campaign Studio")
         self.setWindowModified(title.endswith("*"))
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -72,7 +72,7 @@ def test_title_shows_unsaved_mark_until_saved(window, qtbot):
     qtbot.keyClicks(editor.inspector.label_edit, "Clicked")
     assert titles[-1] == "Win back inactive customers • win_back.campaign.json*"
     assert window.isWindowModified()
-    assert "*" in window.windowTitle()
+    assert window.windowTitle().endswith("[*] — Campaign Studio")
     assert "unsaved" in editor.title_label.text()
     editor.save()
     assert titles[-1] == "Win back inactive customers • win_back.campaign.json"

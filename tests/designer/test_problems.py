@@ -113,3 +113,14 @@ def test_context_adds_database_checks(qtbot):
     editor.set_context(ValidationContext(templates={}, segments=set()))
     messages = [message for _node, message in rows(editor.problems)]
     assert "template 'winback-discount' does not exist" in messages
+
+
+def test_the_inspector_lists_the_selected_nodes_problems(editor, qtbot):
+    editor.scene.select_nodes(["pause"])
+    banner = editor.inspector.banner
+    assert banner.isVisibleTo(editor.inspector)
+    assert "no trigger reaches this node" in banner.text()
+    editor.undo_stack.push(Connect(editor.diagram, Edge("start", "pause")))
+    qtbot.waitUntil(lambda: not banner.isVisibleTo(editor.inspector))
+    editor.scene.select_nodes([])
+    assert not editor.inspector.banner.isVisibleTo(editor.inspector)
