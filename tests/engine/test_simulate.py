@@ -162,6 +162,7 @@ def test_samples_from_the_command_line(sample_db, sample, days):
         )
 
 
+@pytest.mark.slow
 def test_command_line_errors(sample_db, tmp_path):
     bad = tmp_path / "bad.campaign.json"
     bad.write_text("{ nope")
