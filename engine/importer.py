@@ -162,9 +162,10 @@ def _read_contact(row: _Row, kinds: dict[str, str]) -> _Contact:
     cells = row.cells
     core: dict[str, Any] = {}
     for name in ("email", "phone", "first_name", "last_name", "timezone"):
-        text = cells.get(name, "").strip()
-        if not text:
+        text = cells.get(name)
+        if not text or text.isspace():
             continue
+        text = text.strip()
         if name == "email":
             core[name] = values.email(text)
         elif name == "phone":
@@ -185,12 +186,13 @@ def _read_contact(row: _Row, kinds: dict[str, str]) -> _Contact:
             raise values.ValueProblem(f"score {cells['score']!r} is not a number") from None
     if cells.get("created_at", "").strip():
         core["created_at"] = values.moment(cells["created_at"])
-    tags = [t.strip() for t in cells.get("tags", "").split(";") if t.strip()]
-    attributes = {
-        name: values.typed(text, kinds[name])
-        for name, text in cells.items()
-        if name in kinds and text.strip()
-    }
+    tagged = cells.get("tags")
+    tags = [t.strip() for t in tagged.split(";") if t.strip()] if tagged else []
+    attributes = {}
+    for name, kind in kinds.items():
+        text = cells[name]
+        if text and not text.isspace():
+            attributes[name] = values.typed(text, kind)
     return _Contact(row.line, core, attributes, sorted(set(tags)))
 
 
