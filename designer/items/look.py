@@ -37,7 +37,7 @@ class Look:
         # icons: zoom >= 0.5, see CampaignView); zoomed out they are cheap and a cache would
         # be rebuilt at every zoom step.
         self.cache_mode = QGraphicsItem.CacheMode.NoCache
-        self.title_font = ui_font(13, QFont.Weight.DemiBold)
+        self.title_font = ui_font(12, QFont.Weight.DemiBold)
         self.summary_font = ui_font(11)
         self.port_font = ui_font(10)
         self.badge_font = ui_font(10, QFont.Weight.Medium)
