@@ -47,6 +47,8 @@ def execute_many(conn: Connection, statement, rows: list[dict[str, Any]], key: A
         conn.execute(statement, rows)
         return
     keys = tuple(rows[0])
+    if statement.is_insert:  # rows may carry private keys ("_message_key"): not columns
+        keys = tuple(k for k in keys if k in statement.table.c)
     cache_key = (key if key is not None else id(statement), keys)
     entry = _CACHE.get(cache_key)
     if entry is None:

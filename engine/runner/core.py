@@ -228,7 +228,7 @@ class Runner:
         )
         if self.is_postgres:
             query = query.with_for_update(skip_locked=True, of=enrollments)
-        return [Item(row, now) for row in conn.execute(query)]
+        return [Item(row, now) for row in conn.execute(query).all()]
 
     # ---- moving ---------------------------------------------------------------------
 
@@ -352,18 +352,9 @@ class Runner:
             for message in work.messages:
                 report.by_status[message["status"]] += 1
         if work.events:
-            rows = [
-                {
-                    "contact_id": ev["contact_id"],
-                    "name": ev["name"],
-                    "occurred_at": ev["occurred_at"],
-                    "properties": ev["properties"],
-                    "campaign_id": ev.get("campaign_id"),
-                    "node_id": ev.get("node_id"),
-                    "message_id": ev.get("message_id"),
-                }
-                for ev in work.events
-            ]
+            rows = work.events
+            if conn.dialect.name != "sqlite":  # Core wants exactly the table's keys
+                rows = [{k: v for k, v in ev.items() if k[0] != "_"} for ev in rows]
             execute_many(conn, INSERT_EVENTS, rows, key="insert_events")
         effects.apply_contact_changes(conn, work, now)
 

@@ -296,6 +296,7 @@ def _engine_events(runner, plan: Plan, node: Node, item, key: str, channel: str,
         "campaign_id": plan.campaign_id,
         "node_id": node.id,
         "properties": props,
+        "message_id": None,  # filled in once the message row has its id
         "_message_key": key,
     }
     work.events.append({**base, "name": SENT_EVENT[channel], "occurred_at": item.t})
