@@ -191,6 +191,8 @@ class Dispatcher:
         base = select(*columns).outerjoin(contacts, contacts.c.id == m.contact_id)
         order = (m.next_attempt_at, m.id)
         with conn.begin():
+            if conn.dialect.name == "postgresql":  # several workers: each takes other rows
+                base = base.with_for_update(skip_locked=True, of=messages)
             if self.rate_limit > 0:
                 candidates = self._rate_limited(conn, base, due, size, now)
             else:

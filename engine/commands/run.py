@@ -39,10 +39,11 @@ def run(args: argparse.Namespace) -> int:
     if args.interval is not None and args.interval <= 0:
         print("error: --interval must be a positive number of seconds", file=sys.stderr)
         return 2
+    shown = _shown(db)
     try:
         service = EngineService(db, interval=args.interval, outbox=args.outbox)
     except (SQLAlchemyError, OSError, ValueError) as exc:
-        print(f"error: cannot open the database {db}: {exc}", file=sys.stderr)
+        print(f"error: cannot open the database {shown}: {exc}", file=sys.stderr)
         return 2
     if args.once:
         result = service.run_once()
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
         endpoint = UnsubscribeServer(service.engine, port=args.unsubscribe_port).start()
     service.start()
-    print(f"campaign-studio run: engine running on {db} (tick every {service.interval:g} s); "
+    print(f"campaign-studio run: engine running on {shown} (tick every {service.interval:g} s); "
           "Ctrl+C or SIGTERM stops", file=sys.stderr, flush=True)  # fmt: skip
     while not stop.wait(0.5):
         pass
@@ -76,3 +77,17 @@ def run(args: argparse.Namespace) -> int:
         endpoint.stop()
     print("campaign-studio run: stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def _shown(db: object) -> str:
+    """The database as printed: a URL's password is masked."""
+    text = str(db)
+    if "://" not in text:
+        return text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except ArgumentError:
+        return text

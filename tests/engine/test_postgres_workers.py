@@ -1,0 +1,201 @@
+"""Several `campaign-studio run` workers on one PostgreSQL database: they share the work
+(FOR UPDATE SKIP LOCKED), each enrollment moves through each node once, and each contact
+gets each message once at a real SMTP server — also when one worker is killed with
+SIGKILL in the middle. See docs/scale.md."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest_data import new_postgres_database, postgres_server  # noqa: F401  (fixture)
+from delivery_support import SmtpSink, make_database, smtp_settings
+from sqlalchemy import Engine, func, select
+
+from engine.db.schema import enrollments, events, messages, steps
+
+CONTACTS = 3000
+NODES = ("start", "mail1", "pause", "mail2")  # every journey visits these, once each
+EXPECTED = CONTACTS * 2
+LAUNCH = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
+SENT_LINE = re.compile(r"; sent (\d+), retried")
+
+
+def email_campaign_with_wait(engine: Engine) -> int:
+    """trigger.manual → email → wait 2 s → email, inline bodies; saved, not started."""
+    from engine import campaigns
+    from engine.diagram import Diagram, Edge, Node
+
+    diagram = Diagram("Workers", {"entry": "once"})
+    diagram.nodes["start"] = Node("start", "trigger.manual",
+                                  {"filter": {"field": "email", "op": "is_set"}})  # fmt: skip
+    for index in (1, 2):
+        diagram.nodes[f"mail{index}"] = Node(f"mail{index}", "action.send_email", {
+            "subject": f"Mail {index} for {{{{ contact.first_name }}}}",
+            "body": f"<p>Hello {{{{ contact.first_name }}}}, mail {index}</p>"
+                    "<a href='{{ unsubscribe_url }}'>unsubscribe</a>",
+            "text": f"Hello {{{{ contact.first_name }}}}, mail {index}",
+            "sender": "Shop <shop@example.com>",
+        })  # fmt: skip
+    diagram.nodes["pause"] = Node("pause", "wait.delay", {"duration": "PT2S"})
+    diagram.edges += [Edge("start", "mail1", "out"), Edge("mail1", "pause", "out"),
+                      Edge("pause", "mail2", "out")]  # fmt: skip
+    return campaigns.save_campaign(engine, diagram)
+
+
+class Worker:
+    """One `campaign-studio run --db URL` subprocess, its log in a file."""
+
+    def __init__(self, url: str, log: Path) -> None:
+        self.log = log
+        self.out = log.open("wb")
+        self.process = subprocess.Popen(
+            [*LAUNCH, "run", "--db", url, "--interval", "0.3"],
+            stdout=subprocess.DEVNULL, stderr=self.out,
+        )  # fmt: skip
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def ready(self) -> bool:
+        return "engine running" in self.text()
+
+    def sent(self) -> int:
+        """Messages this worker reported sent (one log line per tick that did something)."""
+        return sum(int(n) for n in SENT_LINE.findall(self.text()))
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        code = self.process.wait(timeout=60)
+        self.out.close()
+        return code
+
+
+def wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def count(engine: Engine, query) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(query)
+
+
+def unfinished(engine: Engine) -> int:
+    m, e = messages.c, enrollments.c
+    queued = select(func.count()).select_from(messages).where(m.status.in_(("queued", "sending")))
+    active = select(func.count()).select_from(enrollments).where(e.status == "active")
+    return count(engine, queued) + count(engine, active)
+
+
+def run_workers(tmp_path: Path, url: str, kill_at: float | None) -> dict:
+    """Three workers against one SMTP server, the campaign started once all are up; with
+    `kill_at`, one is killed with SIGKILL when that fraction of the mail has arrived."""
+    from engine import campaigns
+
+    sink = SmtpSink().start()
+    engine = make_database(url, CONTACTS)
+    smtp_settings(engine, sink.port, batch_size=50)
+    campaign_id = email_campaign_with_wait(engine)
+    workers = [Worker(url, tmp_path / f"worker{n}.log") for n in range(3)]
+    killed = None
+    try:
+        wait_for(lambda: all(w.ready() or w.process.poll() is not None for w in workers),
+                 120, "the workers to start")  # fmt: skip
+        for worker in workers:
+            assert worker.process.poll() is None, worker.text()
+        began = time.monotonic()
+        campaigns.start(engine, campaign_id)
+        if kill_at is not None:
+            goal = int(EXPECTED * kill_at)
+            wait_for(lambda: len(sink.received) >= goal, 180, f"{goal} messages")
+            killed = workers[1]
+            os.kill(killed.process.pid, signal.SIGKILL)
+            killed.process.wait()  # reaped: its pid is gone, the others take its claims back
+        wait_for(lambda: (unfinished(engine) == 0 and len(sink.received) >= EXPECTED)
+                 or any(w.process.poll() not in (None, -9) for w in workers),
+                 300, "all the work to be done")  # fmt: skip
+        seconds = time.monotonic() - began
+        time.sleep(1.0)  # anything late would show up now
+        for worker in workers:
+            code = worker.stop()
+            assert worker is killed or code == 0, worker.text()
+    finally:
+        for worker in workers:
+            if worker.process.poll() is None:
+                worker.process.kill()
+                worker.process.wait()
+        sink.stop()
+    print(f"\n{EXPECTED} messages by 3 workers in {seconds:.1f} s")
+    return {"engine": engine, "sink": sink, "workers": workers, "killed": killed}
+
+
+def check_each_once(engine: Engine, sink: SmtpSink, duplicates_allowed: int) -> Counter:
+    """Every contact got each mail once (counted at the server), each enrollment visited each
+    node once, every message row is sent with one email_sent event."""
+    received = Counter((str(m["To"]), str(m["Subject"]).split(" for ")[0]) for m in sink.parsed())
+    wanted = {(f"user{i}@example.com", f"Mail {n}") for i in range(1, CONTACTS + 1)
+              for n in (1, 2)}  # fmt: skip
+    duplicated = sum(n - 1 for n in received.values() if n > 1)
+    assert set(received) == wanted  # nothing lost, nothing extra
+    assert duplicated <= duplicates_allowed, received.most_common(3)
+    assert len(sink.counts("Message-ID")) == EXPECTED  # a duplicate would carry the same id
+    s, m = steps.c, messages.c
+    with engine.connect() as conn:
+        visits = Counter(conn.execute(select(s.enrollment_id, s.node_id)).all())
+        journeys = dict(conn.execute(select(enrollments.c.status, func.count())
+                                     .group_by(enrollments.c.status)).all())  # fmt: skip
+        statuses = dict(conn.execute(select(m.status, func.count()).group_by(m.status)).all())
+        keys = conn.scalar(select(func.count(func.distinct(m.key))))
+        sent_events = Counter(conn.scalars(select(events.c.message_id)
+                                           .where(events.c.name == "email_sent")))  # fmt: skip
+    assert journeys == {"completed": CONTACTS}
+    assert len(visits) == CONTACTS * len(NODES)
+    assert set(visits.values()) == {1}  # no enrollment processed twice
+    assert Counter(node for _, node in visits) == {node: CONTACTS for node in NODES}
+    assert statuses == {"sent": EXPECTED} and keys == EXPECTED
+    assert len(sent_events) == EXPECTED and set(sent_events.values()) == {1}
+    return received
+
+
+@pytest.mark.slow
+def test_three_workers_share_the_work_and_process_each_enrollment_once(
+    tmp_path,
+    postgres_server,  # noqa: F811
+):
+    url = new_postgres_database(postgres_server)
+    result = run_workers(tmp_path, url, kill_at=None)
+    engine = result["engine"]
+    check_each_once(engine, result["sink"], duplicates_allowed=0)
+    with engine.connect() as conn:
+        attempts = set(conn.scalars(select(messages.c.attempts).distinct()))
+    assert attempts == {1}  # no message row was claimed (or sent) twice
+    shares = [w.sent() for w in result["workers"]]
+    print(f"\nmessages sent per worker: {shares}")
+    assert sum(shares) == EXPECTED
+    assert sum(1 for n in shares if n > 0) >= 2, shares  # the work was shared
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_at_most_its_message_in_flight(
+    tmp_path,
+    postgres_server,  # noqa: F811
+):
+    url = new_postgres_database(postgres_server)
+    result = run_workers(tmp_path, url, kill_at=0.4)
+    received = check_each_once(result["engine"], result["sink"], duplicates_allowed=1)
+    shares = [w.sent() for w in result["workers"] if w is not result["killed"]]
+    print(f"\nkilled one of 3 workers: received {sum(received.values())} for {EXPECTED}, "
+          f"the survivors logged {shares} sent")  # fmt: skip
+    assert all(w.process.returncode == -signal.SIGKILL for w in [result["killed"]])
