@@ -171,6 +171,8 @@ class Runner:
             live = entry.live_campaigns(conn)
         for campaign_id, version in live:
             with self.engine.begin() as conn:
+                if self.is_postgres and not _take_campaign(conn, campaign_id):
+                    continue  # another worker is running this campaign's triggers right now
                 plan = self.plans.get(conn, campaign_id, version)
                 report.enrolled += entry.run_triggers(self, conn, plan, now)
                 if self.mode == "simulate" and self.assume:
@@ -374,12 +376,21 @@ class Runner:
         before = _max_message_id(conn)
         execute_many(conn, statement, work.messages, key=f"insert_messages_{dialect}")
         linked = [ev for ev in work.events if ev.get("_message_key")]
-        ids = dict(
-            conn.execute(select(messages.c.key, messages.c.id).where(messages.c.id > before)).all()
-        )
+        # Another worker (PostgreSQL) may have committed messages above `before` meanwhile.
+        mine = {m["key"] for m in work.messages}
+        found = conn.execute(select(messages.c.key, messages.c.id).where(messages.c.id > before))
+        ids = {key: id_ for key, id_ in found if key in mine}
         for ev in linked:
             ev["message_id"] = ids.get(ev["_message_key"])
         return len(ids)
+
+
+def _take_campaign(conn: Connection, campaign_id: int) -> bool:
+    """PostgreSQL, several workers: one at a time reads a campaign's triggers and goals (a
+    row lock until the transaction ends that leaves foreign keys free); False when another
+    worker holds it."""
+    query = select(campaigns.c.id).where(campaigns.c.id == campaign_id)
+    return conn.scalar(query.with_for_update(skip_locked=True, key_share=True)) is not None
 
 
 def _max_message_id(conn: Connection) -> int:

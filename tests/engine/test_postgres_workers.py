@@ -5,21 +5,24 @@ SIGKILL in the middle. See docs/scale.md."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest_data import new_postgres_database, postgres_server  # noqa: F401  (fixture)
-from delivery_support import SmtpSink, make_database, smtp_settings
-from sqlalchemy import Engine, func, select
+from delivery_support import T0, SmtpSink, make_database, smtp_settings
+from sqlalchemy import Engine, func, insert, select
 
-from engine.db.schema import enrollments, events, messages, steps
+from engine.clock import VirtualClock
+from engine.db.schema import campaigns, enrollments, events, messages, steps
 
 CONTACTS = 3000
 NODES = ("start", "mail1", "pause", "mail2")  # every journey visits these, once each
@@ -199,3 +202,88 @@ def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_at_most_its_messag
     print(f"\nkilled one of 3 workers: received {sum(received.values())} for {EXPECTED}, "
           f"the survivors logged {shares} sent")  # fmt: skip
     assert all(w.process.returncode == -signal.SIGKILL for w in [result["killed"]])
+
+
+# ---- triggers: one worker at a time reads a campaign's new events --------------------
+
+
+def event_campaign(engine: Engine, entry: str) -> int:
+    """trigger.event "signed_up" → email (queued, not sent: no dispatcher here)."""
+    from engine import campaigns
+    from engine.diagram import Diagram, Edge, Node
+
+    diagram = Diagram("Sign-ups", {"entry": entry})
+    diagram.nodes["start"] = Node("start", "trigger.event", {"event": "signed_up"})
+    diagram.nodes["hello"] = Node("hello", "action.send_email", {
+        "subject": "Welcome", "body": "<p>Hi {{ contact.first_name }}</p>",
+        "sender": "Shop <shop@example.com>"})  # fmt: skip
+    diagram.edges.append(Edge("start", "hello", "out"))
+    campaign_id = campaigns.save_campaign(engine, diagram)
+    campaigns.start(engine, campaign_id, T0)
+    return campaign_id
+
+
+def sign_up(engine: Engine, contact_ids, at: dt.datetime) -> None:
+    rows = [{"contact_id": cid, "name": "signed_up", "occurred_at": at, "properties": {}}
+            for cid in contact_ids]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(events), rows)
+
+
+def test_a_worker_skips_the_triggers_of_a_campaign_another_worker_is_reading(
+    postgres_server,  # noqa: F811
+):
+    from engine.runner import Runner
+
+    engine = make_database(new_postgres_database(postgres_server), 50)
+    campaign_id = event_campaign(engine, "once")
+    sign_up(engine, range(1, 21), T0 + dt.timedelta(seconds=1))
+    runner = Runner(engine, VirtualClock(T0))
+    with engine.connect() as other:  # another worker, in the middle of its trigger phase
+        with other.begin():
+            other.execute(select(campaigns.c.id).where(campaigns.c.id == campaign_id)
+                          .with_for_update(key_share=True))  # fmt: skip
+            skipped = runner.tick(T0 + dt.timedelta(seconds=2))
+        done = runner.tick(T0 + dt.timedelta(seconds=3))
+    assert skipped.enrolled == 0  # not blocked, not enrolled twice: left to the other one
+    assert done.enrolled == 20
+
+
+@pytest.mark.parametrize("entry", ["once", "every_time"])
+def test_workers_ticking_together_enroll_each_event_once(postgres_server, entry):  # noqa: F811
+    """Three runners (each its own connection pool) tick at the same instants while
+    contacts keep signing up: each sign-up enrolls its contact once, with no error."""
+    from engine.db import open_database
+    from engine.runner import Runner
+
+    url = new_postgres_database(postgres_server)
+    engine = make_database(url, 300)
+    event_campaign(engine, entry)
+    runners = [Runner(open_database(url), VirtualClock(T0)) for _ in range(3)]
+    barrier = threading.Barrier(len(runners))
+    errors: list[BaseException] = []
+
+    def work(runner, moments) -> None:
+        for now in moments:
+            barrier.wait(timeout=60)
+            try:
+                runner.tick(now)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+    moments = [T0 + dt.timedelta(seconds=s) for s in range(2, 22, 2)]
+    for step, now in enumerate(moments):  # 30 sign-ups before each tick
+        sign_up(engine, range(step * 30 + 1, step * 30 + 31), now - dt.timedelta(seconds=1))
+    threads = [threading.Thread(target=work, args=(r, moments)) for r in runners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    with engine.connect() as conn:
+        enrolled = Counter(conn.scalars(select(enrollments.c.contact_id)))
+        visits = Counter(conn.execute(select(steps.c.enrollment_id, steps.c.node_id)).all())
+        queued = conn.scalar(select(func.count()).select_from(messages))
+    assert len(enrolled) == 300 and set(enrolled.values()) == {1}
+    assert set(visits.values()) == {1} and len(visits) == 600
+    assert queued == 300
