@@ -516,7 +516,14 @@ def close_on_terminate(app: QApplication) -> None:
     down, unsaved-changes question), so the program exits with 0 instead of being killed."""
     import signal
 
-    signal.signal(signal.SIGTERM, lambda *_args: app.closeAllWindows())
+    def terminate(*_args: object) -> None:
+        app.closeAllWindows()
+        # Closing from inside a nested loop (a progress dialog) does not end app.exec() by
+        # itself; quit explicitly unless a window stayed open (the user chose Cancel).
+        if not any(w.isVisible() for w in app.topLevelWidgets()):
+            app.quit()
+
+    signal.signal(signal.SIGTERM, terminate)
     # Python runs signal handlers only between bytecodes: give it a turn four times a second.
     wake = QTimer(app)
     wake.timeout.connect(lambda: None)
