@@ -179,11 +179,13 @@ PY
           contacts=$(python3 -c 'import sqlite3, sys
 try: print(sqlite3.connect(sys.argv[1]).execute("select count(*) from contacts").fetchone()[0])
 except Exception: print(0)' "$USER_DB")
-          [ "$contacts" -gt 0 ] && break
+          # done when the contacts are in and the progress dialog has gone (one visible window)
+          visible=$(DISPLAY=$display xdotool search --onlyvisible --name . 2>/dev/null | wc -l)
+          [ "$contacts" -gt 0 ] && [ "$visible" -le 1 ] && break
           kill -0 "$pid" 2>/dev/null || break
           sleep 1
         done
-        sleep 3
+        sleep 2
         if [ "$contacts" -gt 0 ]; then
           pass "demo workspace built from the window ($contacts contacts)"
         else
@@ -199,7 +201,15 @@ PY
         fail "no demo offer on first start"
       fi
     fi
-    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+    kill -TERM "$pid"
+    for _ in $(seq 1 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      fail "window under Xvfb still running 15 s after SIGTERM"; kill -KILL "$pid" 2>/dev/null || true
+    else
+      code=0; wait "$pid" || code=$?
+      [ "$code" = 0 ] && pass "window under Xvfb exited cleanly on SIGTERM" || fail "exit $code on SIGTERM under Xvfb"
+    fi
+    grep -q Traceback "$WORK/xcb.log" && fail "traceback under Xvfb: $(grep -A3 Traceback "$WORK/xcb.log" | tail -2)"
   else
     fail "window died under Xvfb: $(tail -5 "$WORK/xcb.log")"
   fi
