@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # subcommand -> (module, one-line help)
@@ -45,6 +46,33 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as exc:  # never a traceback to the user
+        print(f"error: {_explain(exc, args)}", file=sys.stderr)
+        return 2 if _is_database_error(exc) else 1
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return isinstance(exc, SQLAlchemyError)
+
+
+def _explain(exc: BaseException, args: argparse.Namespace) -> str:
+    """One line naming what went wrong and where (the database given on the command line)."""
+    db = next((v for k, v in vars(args).items() if k.endswith("db") and v), None)
+    if not _is_database_error(exc):
+        return f"{type(exc).__name__}: {exc}"
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if isinstance(exc, (ArgumentError, NoSuchModuleError)):
+        return f"cannot open database {db}: not a database URL this program can use ({reason})"
+    if "locked" in reason or "busy" in reason:
+        return f"database {db} is locked by another program (busy); try again later"
+    return f"cannot use database {db}: {reason}"
 
 
 def _version() -> str:

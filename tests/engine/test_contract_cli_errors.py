@@ -1,0 +1,111 @@
+"""Contract checks from outside: the installed command never shows a traceback, whatever the
+database argument (bad URL scheme, unreachable server, a file that is not a database, a
+locked database) or the output pipe (closed early)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = str(Path(sys.executable).with_name("campaign-studio"))  # the installed console script
+
+CAMPAIGN = {
+    "format": "campaign-studio/1",
+    "name": "Contract blast",
+    "settings": {},
+    "nodes": [
+        {"id": "s", "type": "trigger.manual", "params": {"filter": {"all": []}},
+         "position": [0, 0]},
+        {"id": "m", "type": "action.send_email", "params": {"subject": "Hi", "body": "Hello"},
+         "position": [200, 0]},
+    ],
+    "edges": [{"from": "s", "to": "m"}],
+}  # fmt: skip
+
+
+def cli(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([SCRIPT, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "c.campaign.json").write_text(json.dumps(CAMPAIGN), encoding="utf-8")
+    (tmp_path / "people.csv").write_text("email\na@x.com\n", encoding="utf-8")
+    return tmp_path
+
+
+BAD_DATABASES = [
+    "foo://nowhere",  # no such SQLAlchemy dialect
+    "postgresql://user:pw@127.0.0.1:1/none",  # nothing listens on port 1
+    "people.csv",  # a file that is not a database
+]
+
+
+@pytest.mark.parametrize("db", BAD_DATABASES)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stats", "Contract blast"],
+        ["simulate", "c.campaign.json", "--days", "1"],
+        ["validate", "c.campaign.json"],
+        ["demo", "--contacts", "5"],
+    ],
+)
+def test_a_bad_database_is_an_error_line_not_a_traceback(folder, db, command):
+    result = cli(*command, "--db", db, cwd=folder)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert result.stderr.startswith("error:"), result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 3, result.stderr
+
+
+def test_demo_into_a_missing_folder_is_an_error_line(folder):
+    result = cli("demo", "--db", str(folder / "no" / "such" / "demo.db"), cwd=folder)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2
+    assert result.stderr.startswith("error:")
+
+
+@pytest.mark.slow  # the command waits out its 30 s busy timeout first
+def test_a_locked_database_is_an_error_line_not_a_traceback(folder):
+    db = folder / "locked.db"
+    assert cli("import", "contacts", "people.csv", "--db", str(db), cwd=folder).returncode == 0
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA busy_timeout=0")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("UPDATE contacts SET score = 1")
+    try:
+        result = cli("import", "contacts", "people.csv", "--db", str(db), cwd=folder, timeout=120)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2
+    assert "locked" in result.stderr or "busy" in result.stderr
+
+
+def test_stats_into_a_closed_pipe_is_quiet(folder):
+    db = folder / "w.db"
+    assert cli("import", "contacts", "people.csv", "--db", str(db), cwd=folder).returncode == 0
+    # a campaign in the database: a simulation does not keep one, so save it directly
+    code = (
+        "import sys; from engine.db import open_database; from engine.fileformat import load;"
+        "from engine.campaigns import save_campaign;"
+        f"save_campaign(open_database({str(db)!r}), load({str(folder / 'c.campaign.json')!r})[0])"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
+    reader = subprocess.Popen(
+        [SCRIPT, "stats", "Contract blast", "--db", str(db), "--json"],
+        cwd=Path(__file__).parents[2],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    reader.stdout.close()  # the reader went away (like `| head -0`)
+    _, err = reader.communicate(timeout=120)
+    assert b"Traceback" not in err, err.decode()
+    assert b"Exception ignored" not in err, err.decode()
