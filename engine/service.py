@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, or_, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from engine.channels import Channel, build_channels
 from engine.clock import Clock, SystemClock
@@ -23,6 +24,24 @@ from engine.settings import load_settings
 
 log = logging.getLogger(__name__)
 TICK_JOB = "tick"
+# PostgreSQL's "try again" errors: serialization failure, deadlock (another worker's batch).
+CONFLICTS = {"40001", "40P01"}
+T = TypeVar("T")
+
+
+def retry_on_conflict(work: Callable[[], T], tries: int = 4) -> T:
+    """Run `work` — made of all-or-nothing transactions, safe to run again — and again when
+    PostgreSQL rolled one back for a conflict with another worker; other errors pass."""
+    for attempt in range(tries):
+        try:
+            return work()
+        except DBAPIError as exc:
+            code = getattr(exc.orig, "sqlstate", None)
+            if code not in CONFLICTS or attempt == tries - 1:
+                raise
+            log.warning("conflict with another worker (%s), running it again", code)
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 class EngineService:
@@ -59,7 +78,7 @@ class EngineService:
         """Process all due work now: enroll and move contacts, then deliver what is due.
         Returns {"tick": TickReport, "delivery": DispatchReport}."""
         with self._lock:
-            tick = self.runner.tick()
+            tick = retry_on_conflict(self.runner.tick)
             delivery = DispatchReport() if self._stopping.is_set() else self.dispatcher.dispatch()
             self.ticks += 1
             result = {"tick": tick, "delivery": delivery}

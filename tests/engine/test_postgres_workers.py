@@ -287,3 +287,58 @@ def test_workers_ticking_together_enroll_each_event_once(postgres_server, entry)
     assert len(enrolled) == 300 and set(enrolled.values()) == {1}
     assert set(visits.values()) == {1} and len(visits) == 600
     assert queued == 300
+
+
+def test_a_tick_rolled_back_for_a_conflict_with_another_worker_runs_again(
+    postgres_server,  # noqa: F811
+):
+    """A real serialization failure (40001): the work runs again and succeeds; any other
+    database error is not retried."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    from engine.service import retry_on_conflict
+
+    engine = make_database(new_postgres_database(postgres_server), 1)
+    c = campaigns.c
+    with engine.begin() as conn:
+        conn.execute(
+            insert(campaigns),
+            {
+                "id": 1,
+                "name": "A",
+                "status": "draft",
+                "version": 1,
+                "definition": {},
+                "created_at": T0,
+                "updated_at": T0,
+            },
+        )
+    calls = []
+
+    def work() -> str:
+        calls.append(1)
+        isolated = engine.execution_options(isolation_level="REPEATABLE READ")
+        with isolated.connect() as conn, conn.begin():
+            conn.scalar(select(c.name).where(c.id == 1))  # the snapshot is taken here
+            if len(calls) == 1:  # another worker changes the row meanwhile
+                with engine.begin() as other:
+                    other.execute(update(campaigns).where(c.id == 1).values(owner="other"))
+            conn.execute(update(campaigns).where(c.id == 1).values(name="B"))
+        return "done"
+
+    assert retry_on_conflict(work) == "done" and len(calls) == 2
+    with engine.connect() as conn:
+        assert conn.execute(select(c.name, c.owner)).one() == ("B", "other")
+
+    def broken() -> None:
+        calls.append(1)
+        with engine.begin() as conn:
+            conn.execute(insert(campaigns), {"id": 1, "name": "again", "status": "draft",
+                                             "version": 1, "definition": {}, "created_at": T0,
+                                             "updated_at": T0})  # fmt: skip
+
+    calls.clear()
+    with pytest.raises(IntegrityError):
+        retry_on_conflict(broken)
+    assert len(calls) == 1 and issubclass(IntegrityError, DBAPIError)
