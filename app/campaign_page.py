@@ -57,8 +57,9 @@ class CampaignPage(QWidget):
 
         self.editor = CampaignEditor(theme=theme_named(current_theme()))
         self.editor.setObjectName("campaignEditor")
-        self.editor.set_diagram(load_diagram(engine, campaign_id))
-        self._set_context()
+        with self.editor.held():  # the inspector's form is built once, not three times
+            self.editor.set_diagram(load_diagram(engine, campaign_id))
+            self._set_context()
         self._adopt_editor_actions()
 
         back = QPushButton("‹ Campaigns")
@@ -174,7 +175,8 @@ class CampaignPage(QWidget):
     def _adopt_editor_actions(self) -> None:
         """The campaign lives in the database: the editor's file actions give way to Save."""
         actions = getattr(self.editor, "actions", {})
-        for name in ("new", "open", "save_as"):
+        # The window's View ▸ Dark theme themes everything; a canvas-only switch would not.
+        for name in ("new", "open", "save_as", "theme"):
             if name in actions:
                 actions[name].setShortcuts([])
                 actions[name].setEnabled(False)

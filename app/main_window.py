@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -83,6 +84,15 @@ ACTIONS = (
     ActionSpec("&View", "dark_theme", "&Dark theme", "", "toggle_theme", checkable=True),
     ActionSpec("&Help", "about", "&About Campaign Studio", "", "about"),
 )  # fmt: skip
+
+
+# The campaign editor's actions (designer.actions names) the window's Edit menu shows.
+EDIT_MENU = (
+    ("undo", "redo"),
+    ("cut", "copy", "paste", "duplicate", "delete", "select_all"),
+    ("add_next", "auto_layout", "fit"),
+    ("export_png", "export_svg"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -170,6 +180,13 @@ class MainWindow(QMainWindow):
             menus[spec.menu].addAction(action)
             self.actions[spec.key] = action
         self.actions["dark_theme"].setChecked(current_theme() == "dark")
+        # Edit: the open canvas's own actions (undo, clipboard, arrange), not copies of them —
+        # a second Ctrl+Z on the window would make both shortcuts ambiguous, hence dead.
+        self.edit_menu = QMenu("&Edit", self)
+        self.edit_menu.setObjectName("editMenu")
+        self.menuBar().insertMenu(menus["&Campaign"].menuAction(), self.edit_menu)
+        self.edit_menu.aboutToShow.connect(self._fill_edit_menu)
+        self._fill_edit_menu()
         view = menus["&View"]
         view.addSeparator()
         for screen in SCREENS:
@@ -178,6 +195,23 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, k=screen.key: self.show_screen(k))
             view.addAction(action)
         self._update_campaign_actions()
+
+    def _fill_edit_menu(self) -> None:
+        """The canvas's Edit and Arrange actions while a campaign is on screen."""
+        menu = self.edit_menu
+        menu.clear()
+        page = self.campaign_page
+        if page is None or self.stack.currentWidget() is not page:
+            placeholder = menu.addAction("Open a campaign to edit its canvas")
+            placeholder.setEnabled(False)
+            return
+        for group in EDIT_MENU:
+            if not menu.isEmpty():
+                menu.addSeparator()
+            for name in group:
+                action = page.editor.actions.get(name)
+                if action is not None and action.isVisible():
+                    menu.addAction(action)
 
     def screen(self, key: str) -> QWidget:
         """The screen widget for a navigation key, built on first use."""

@@ -81,12 +81,15 @@ class CampaignEditor(QWidget):
         self.scene.canvasDoubleClicked.connect(self.quick_add.show_at)
         self.palette.typeActivated.connect(self.add_node_in_view)
         self.problems.problemActivated.connect(self.select_and_centre)
+        self.problems.edgeActivated.connect(self.select_edge_and_centre)
         self.problems.problemsChanged.connect(self.inspector.set_problems)
         self.undo_stack.cleanChanged.connect(self._emit_title)
         self.undo_stack.canUndoChanged.connect(self.actions["undo"].setEnabled)
         self.undo_stack.canRedoChanged.connect(self.actions["redo"].setEnabled)
         self.view.zoomChanged.connect(self._show_zoom)
-        self.set_diagram(self._diagram)
+        with self.inspector.held():
+            self.set_diagram(self._diagram)
+            self.inspector.show_later()  # the caller usually sets its own diagram next
         self.setPalette(panel_palette(theme, QApplication.palette()))
         self.setStyleSheet(panel_style(theme))
         self._apply_icons()
@@ -184,6 +187,11 @@ class CampaignEditor(QWidget):
         if self._fit_pending and self.view.isVisible():
             self._fit_pending = False
             self.view.zoom_to_fit()
+
+    def held(self):
+        """`with editor.held():` set diagram, context and theme; the inspector's form is
+        built once at the end instead of after each."""
+        return self.inspector.held()
 
     def set_context(self, context: ValidationContext | None) -> None:
         """What the database knows: offered in pickers and used by live validation."""
@@ -294,6 +302,14 @@ class CampaignEditor(QWidget):
             return
         self.scene.select_nodes([node_id])
         self.view.centerOn(item.scene_card_rect().center())
+
+    def select_edge_and_centre(self, edge) -> None:
+        """Select an edge (a problem names it) and bring it to the middle of the canvas."""
+        item = self.scene.edges.get(edge)
+        if item is None:
+            return
+        self.scene.select_edge(edge, exclusive=True)
+        self.view.centerOn(item.boundingRect().center())
 
     def _show_zoom(self, scale: float) -> None:
         self.zoom_label.setText(f"{scale * 100:.0f}%")

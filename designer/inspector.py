@@ -7,8 +7,10 @@ invalid input shows its message under the field and never reaches the model.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -132,6 +134,10 @@ class Inspector(QWidget):
         self.settings_form: SettingsForm | None = None
         self._session = 0
         self._pushing = False
+        self._held = 0  # while > 0, show_node only remembers what to show (see held())
+        self._pending: tuple | None = None
+        self._lazy = False  # build on the first showEvent (see show_later)
+        self.builds = 0  # forms built so far (building one costs ~0.1 s: do it once)
         self._stash: dict[str, Any] = {}  # values of the 'one of' group switched away from
         self._chosen: dict[str, int] = {}  # node id -> 'one of' group picked while still empty
         layout = QVBoxLayout(self)
@@ -178,6 +184,28 @@ class Inspector(QWidget):
             return
         self.show_node(None, many=(list(node_ids), list(arrange)))
 
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Set diagram, context and theme in one go: the form is built once, at the end."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if self._held == 0 and self._pending is not None:
+                pending, self._pending = self._pending, None
+                self.show_node(*pending)
+
+    def show_later(self) -> None:
+        """Build the current form when the inspector is first shown (unless asked sooner)."""
+        self._pending = None
+        self._lazy = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._lazy and not self._held:
+            self.show_node(self.node_id)
+
     def show_node(self, node_id: str | None, many: tuple | None = None) -> None:
         """Show a node's form (None: the campaign settings)."""
         if self.diagram is None:
@@ -187,6 +215,11 @@ class Inspector(QWidget):
         if node_id != self.node_id:
             self._stash = {}
         self.node_id = node_id
+        if self._held:
+            self._pending = (node_id, many)
+            return
+        self._pending, self._lazy = None, False
+        self.builds += 1
         self._session += 1
         scroll = self.scroll.verticalScrollBar().value()
         self.rows, self.label_edit, self.group_buttons = {}, None, []

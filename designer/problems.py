@@ -23,6 +23,7 @@ from engine.validation import ValidationContext, validate
 
 DEBOUNCE_MS = 150
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole
+EDGE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def severity_icon(severity: str, theme: Theme = LIGHT, size: int = 14) -> QIcon:
@@ -51,10 +52,12 @@ class ProblemsList(QWidget):
     """Validates the diagram ~150 ms after each change and lists what it found.
 
     Signals: problemActivated(node_id) when a row naming a node is clicked;
-    problemsChanged(list[Problem]) after each validation.
+    edgeActivated(Edge) when the row's problem names an edge; problemsChanged(list[Problem])
+    after each validation.
     """
 
     problemActivated = Signal(str)
+    edgeActivated = Signal(object)
     problemsChanged = Signal(list)
 
     def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
@@ -147,6 +150,7 @@ class ProblemsList(QWidget):
             item.setIcon(0, severity_icon(problem.severity, self.theme))
             item.setToolTip(1, problem.message)
             item.setData(0, PROBLEM_ROLE, problem.node or "")
+            item.setData(0, EDGE_ROLE, problem.edge)
             self.tree.addTopLevelItem(item)
         self.tree.setVisible(bool(self.problems))
         self.all_clear.setVisible(not self.problems)
@@ -173,6 +177,10 @@ class ProblemsList(QWidget):
         return None
 
     def _clicked(self, item: QTreeWidgetItem) -> None:
+        edge = item.data(0, EDGE_ROLE)
+        if edge is not None and self.diagram is not None and edge in self.diagram.edges:
+            self.edgeActivated.emit(edge)
+            return
         node_id = item.data(0, PROBLEM_ROLE)
         if node_id:
             self.problemActivated.emit(node_id)

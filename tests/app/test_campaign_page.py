@@ -219,3 +219,51 @@ def test_figures_refresh_by_themselves_while_the_engine_runs_in_the_background(
     assert row["status"] == "live"
     window.close()
     assert ws.service.state == "stopped"
+
+
+def test_opening_a_campaign_builds_the_inspector_form_once(qtbot, tmp_path, demo_db):
+    _ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), VirtualClock(START))
+    campaign_id = create_from_sample(qtbot, window, "Welcome series")
+    window.show_screen("campaigns")
+    window.forget_campaign(campaign_id)
+    page = window.open_campaign(campaign_id)
+    qtbot.waitExposed(page)
+    assert page.editor.inspector.builds == 1
+    assert "name" in page.editor.inspector.rows  # the campaign settings form is there
+
+
+def test_keyboard_undo_and_save_work_on_the_canvas_and_the_edit_menu_is_the_canvas(
+    qtbot, tmp_path, demo_db
+):
+    from designer.commands import AddNode
+    from engine.diagram import Node
+
+    ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), VirtualClock(START))
+    campaign_id = create_from_sample(qtbot, window, "Welcome series")
+    page = window.campaign_page
+    before = get_campaign(ws.engine, campaign_id)["version"]
+    view = page.editor.view
+    window.activateWindow()
+    qtbot.waitActive(window)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+
+    page.editor.undo_stack.push(AddNode(page.diagram, Node("bye", "exit", {}, (1400, 0))))
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "bye" not in page.diagram.nodes
+    qtbot.keyClick(view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert "bye" in page.diagram.nodes
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert get_campaign(ws.engine, campaign_id)["version"] == before + 1
+    assert not page.is_modified()
+
+    window.edit_menu.aboutToShow.emit()
+    shown = window.edit_menu.actions()
+    assert page.editor.actions["undo"] in shown
+    assert page.editor.actions["auto_layout"] in shown
+    # The canvas-only theme switch gives way to the window's own.
+    assert page.editor.actions["theme"] not in shown
+    assert page.editor.actions["theme"].shortcuts() == []
+    window.show_screen("contacts")
+    window.edit_menu.aboutToShow.emit()
+    assert [a.isEnabled() for a in window.edit_menu.actions()] == [False]

@@ -124,3 +124,28 @@ def test_the_inspector_lists_the_selected_nodes_problems(editor, qtbot):
     qtbot.waitUntil(lambda: not banner.isVisibleTo(editor.inspector))
     editor.scene.select_nodes([])
     assert not editor.inspector.banner.isVisibleTo(editor.inspector)
+
+
+def test_clicking_a_problem_that_names_an_edge_selects_the_edge(editor, qtbot):
+    diagram = Diagram("Loop")
+    diagram.nodes["start"] = Node("start", "trigger.event", {"event": "signup"}, (0, 0))
+    diagram.nodes["pause"] = Node("pause", "wait.delay", {"duration": "P1D"}, (400, 0))
+    diagram.edges.append(Edge("start", "pause"))
+    diagram.edges.append(Edge("pause", "start"))  # into a trigger: an error naming the edge
+    editor.set_diagram(diagram)
+    tree = editor.problems.tree
+    row = next(
+        tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+        if "connects into trigger" in tree.topLevelItem(i).text(1)
+    )
+    rect = tree.visualItemRect(row)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert editor.scene.selected_edges() == [Edge("pause", "start")]
+    assert editor.scene.selected_node_ids() == []
+    # Delete removes the edge the problem named, and the problem goes away.
+    editor.view.setFocus()
+    editor.delete_selection()
+    assert Edge("pause", "start") not in editor.diagram.edges
+    editor.problems.refresh()
+    assert not any("connects into trigger" in m for _n, m in rows(editor.problems))
