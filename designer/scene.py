@@ -318,6 +318,8 @@ class CampaignScene(SceneEditing, QGraphicsScene):
         for item in self.items():
             item.update()
         self.update()
+        # Overlays drawn by the view (the forecast label) take the new colours too.
+        self.statisticsChanged.emit(*self.statistics_shown)
 
     def set_detail_caching(self, on: bool) -> None:
         """Cache node pictures in device pixels (the view turns this on when zoomed in)."""

@@ -48,6 +48,9 @@ def make_view(qtbot, diagram: Diagram | None = None) -> tuple[CampaignScene, Cam
     scene = CampaignScene(diagram, QUndoStack())
     view = CampaignView(scene)
     qtbot.addWidget(view)
+    # qtbot holds widgets weakly: without a strong reference the cyclic garbage collector
+    # may free the view (and its scene) in the middle of a repaint after the test returns.
+    qtbot.canvas_keep_alive = (scene, view)
     view.resize(1200, 800)
     view.show()
     qtbot.waitExposed(view)

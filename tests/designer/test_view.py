@@ -122,3 +122,16 @@ def test_forecast_figures_are_labelled_on_the_view(qtbot):
     scene.set_statistics({"start": {"entered": 10}}, {}, forecast=True)
     scene.clear_statistics()
     assert not view.forecast_banner.isVisible()
+
+
+def test_the_forecast_label_takes_the_new_theme_colours(qtbot):
+    from designer.theme import DARK, LIGHT
+
+    scene, view = make_view(qtbot)
+    scene.set_theme(LIGHT)
+    scene.set_statistics({"start": {"entered": 10}}, {}, forecast=True)
+    assert LIGHT.card.name() in view.forecast_banner.styleSheet()
+    scene.set_theme(DARK)
+    assert DARK.card.name() in view.forecast_banner.styleSheet()
+    assert LIGHT.card.name() not in view.forecast_banner.styleSheet()
+    assert view.forecast_banner.isVisible()
