@@ -35,6 +35,8 @@ def _items(path: str | Path, what: str) -> tuple[Path, list[tuple[int, dict[str,
         raise ImportFileError(f"{path} line {exc.lineno}: not valid JSON ({exc.msg})") from None
     if isinstance(data, dict) and isinstance(data.get(what), (list, dict)):
         data = data[what]  # {"segments": [...]} also reads
+    if isinstance(data, dict) and isinstance(data.get("name"), str):
+        data = [data]  # one object on its own
     if isinstance(data, dict):
         items = []
         for name, body in data.items():
@@ -70,6 +72,7 @@ def import_segments(
     with transaction(target) as conn:
         names_in_file = {i.get("name") for _, i in items if isinstance(i, dict)}
         known = set(conn.scalars(select(segments.c.name))) | names_in_file
+        added: dict[int, str] = {}
         for number, item in items:
             try:
                 name = _name_of(item)
@@ -80,15 +83,39 @@ def import_segments(
                 continue
             if existed is None:
                 report.inserted += 1
+                added[number] = name
             else:
                 report.updated += 1
             report_progress(progress, number, len(items))
+        _drop_dangling(conn, added, report)
     report.rejected.sort()
     return report
 
 
+def _drop_dangling(conn: Connection, added: dict[int, str], report: ImportReport) -> None:
+    """New segments naming one that was rejected later in the file (a loop) go too."""
+    changed = True
+    while changed:
+        changed = False
+        names = set(conn.scalars(select(segments.c.name)))
+        for number, name in list(added.items()):
+            rule = conn.scalar(select(segments.c.rule).where(segments.c.name == name))
+            missing = referenced_segments(parse_rule(rule)) - names if rule else set()
+            if missing:
+                store.delete_segment(conn, name)
+                del added[number]
+                report.inserted -= 1
+                gone = ", ".join(sorted(missing))
+                report.rejected.append((number, f"{name!r}: refers to {gone}, not imported"))
+                changed = True
+
+
 def _save_segment(conn: Connection, number: int, name: str, item: dict, known: set[str],
                   report: ImportReport) -> None:  # fmt: skip
+    if "filter" in item:  # the campaign file's word for an inline rule
+        if "rule" in item:
+            raise ValueError(f"{name!r}: give 'rule' or 'filter', not both")
+        item = {("rule" if k == "filter" else k): v for k, v in item.items()}
     extra = set(item) - SEGMENT_KEYS
     if extra:
         raise ValueError(f"{name!r}: unknown key(s) {', '.join(sorted(extra))}")
