@@ -322,8 +322,8 @@ class CampaignPage(QWidget):
             splitter.setSizes([230, total - 570, 340])
             centre.setSizes([height - 150, 150])
         view = getattr(self.editor, "view", None)
-        if view is not None and hasattr(view, "zoom_to_fit") and self.diagram.nodes:
-            QTimer.singleShot(0, view.zoom_to_fit)
+        if view is not None and self.diagram.nodes:
+            QTimer.singleShot(0, view.zoom_to_fit_readable)
 
     def show_statistics(self, on: bool) -> None:
         self.stats_toggle.setText("Hide statistics" if on else "Show statistics")

@@ -186,7 +186,7 @@ class CampaignEditor(QWidget):
     def _fit_if_pending(self) -> None:
         if self._fit_pending and self.view.isVisible():
             self._fit_pending = False
-            self.view.zoom_to_fit()
+            self.view.zoom_to_fit_readable()
 
     def held(self):
         """`with editor.held():` set diagram, context and theme; the inspector's form is

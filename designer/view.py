@@ -121,6 +121,20 @@ class CampaignView(QGraphicsView):
         self.centerOn(content.center())
         self._zoomed()
 
+    def zoom_to_fit_readable(self, least: float = READABLE) -> None:
+        """Fit the diagram, but never so small that the cards lose their text: a diagram
+        too wide for the canvas is shown from its start (the triggers, on the left)."""
+        self.zoom_to_fit()
+        if self.zoom() >= least:
+            return
+        content = self.campaign_scene().content_rect()
+        content = content.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+        self.resetTransform()
+        self.scale(least, least)
+        seen = self.viewport().width() / least
+        self.centerOn(QPointF(content.left() + seen / 2, content.center().y()))
+        self._zoomed()
+
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y() or event.pixelDelta().y()
         if not delta:

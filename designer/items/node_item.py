@@ -30,6 +30,7 @@ MARGIN = 8.0  # room around the card for ports, shadow and the problem marker
 BADGE_HEIGHT = 20.0
 ICON_BOX = 28.0
 LABEL_ROOM = 64.0
+MAX_LABEL_ROOM = 170.0  # a longer port name is elided (the tooltip has it whole)
 READABLE = 0.5  # zoom below which text, icons and shadows are left out
 RADIUS = 8.0
 
@@ -140,9 +141,20 @@ class NodeItem(QGraphicsRectItem):
     def _update_bounds(self) -> None:
         h = self.layout.height
         bottom = h + MARGIN + (BADGE_HEIGHT + 6 if self.stats is not None else 0)
-        right = NODE_WIDTH + (LABEL_ROOM if self.layout.named else MARGIN)
+        right = NODE_WIDTH + (self.label_room() if self.layout.named else MARGIN)
         self.setRect(QRectF(-MARGIN, -MARGIN, right + MARGIN, bottom + MARGIN))
         self._card = self.layout.card_rect()
+
+    def label_room(self) -> float:
+        """Room right of the card for the port names: the longest name, within limits."""
+        metrics = self.look.port_metrics
+        widest = max((metrics.horizontalAdvance(p) for p in self.layout.outputs), default=0.0)
+        return min(MAX_LABEL_ROOM, max(LABEL_ROOM, widest + 24))
+
+    def port_label_text(self, port: str) -> str:
+        """The port's name as painted: elided when it would not fit `label_room`."""
+        metrics = self.look.port_metrics
+        return metrics.elidedText(port, Qt.TextElideMode.ElideRight, self.label_room() - 24)
 
     # ---- geometry the scene and gestures use ----
     def card_rect(self) -> QRectF:
@@ -290,6 +302,7 @@ class NodeItem(QGraphicsRectItem):
     def _paint_port_label(self, painter: QPainter, theme, pos: QPointF, port: str) -> None:
         """The port's name just right of it, on a pill so edges passing under stay legible."""
         metrics = self.look.port_metrics
+        port = self.port_label_text(port)
         width = metrics.horizontalAdvance(port) + 8
         pill = QRectF(NODE_WIDTH + 8, pos.y() - 15, width, 13)
         backdrop = QColor(theme.background)

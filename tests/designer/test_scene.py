@@ -296,3 +296,29 @@ def test_replacing_the_diagram_mid_edit_or_mid_drag_is_safe(qtbot):
     QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(60, 60))
     assert scene.undo_stack.count() == 0
     assert len(scene.nodes) == 6
+
+
+def test_long_branch_names_get_room_beside_the_card_and_are_elided_only_past_a_limit(qtbot):
+    from designer.items.node_item import LABEL_ROOM, MAX_LABEL_ROOM
+    from engine.diagram import Diagram
+
+    middle = "Discount subject"
+    huge = "What's new this season at Northwind, with a long story behind it"
+    diagram = Diagram("Split")
+    diagram.nodes["ab"] = Node(
+        "ab",
+        "condition.split",
+        {"branches": [{"port": middle, "percent": 50}, {"port": huge, "percent": 50}]},
+        (0, 0),
+    )
+    scene = CampaignScene(diagram, QUndoStack())
+    item = scene.nodes["ab"]
+    metrics = item.look.port_metrics
+    assert item.port_label_text(middle) == middle  # whole, in a wider room than the default
+    assert item.label_room() > LABEL_ROOM
+    assert item.rect().right() >= NODE_WIDTH + 8 + metrics.horizontalAdvance(middle)
+    assert item.label_room() == MAX_LABEL_ROOM
+    shown = item.port_label_text(huge)
+    assert shown != huge and shown.endswith("…")
+    assert "with a long story behind it" in item.tooltip_text()  # whole, a hover away
+    scene.detach()

@@ -66,6 +66,31 @@ def test_zoom_to_fit_a_wide_diagram_zooms_out(qtbot):
     assert not view.minimap.isVisible()  # everything fits: no overview needed
 
 
+def test_opening_a_wide_diagram_keeps_the_cards_readable_from_the_trigger(qtbot):
+    from designer.editor import CampaignEditor
+    from designer.items.node_item import READABLE
+
+    diagram = Diagram("Wide")
+    for i in range(12):
+        diagram.nodes[f"n{i}"] = Node(f"n{i}", "action.tag", {}, (i * 240, 0))
+    diagram.nodes["n0"].type = "trigger.event"
+    diagram.edges = [Edge(f"n{i}", f"n{i + 1}", "out") for i in range(11)]
+    editor = CampaignEditor()
+    qtbot.addWidget(editor)
+    editor.resize(1100, 700)  # a canvas of ~500 px between palette and inspector
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.set_diagram(diagram)
+    qtbot.waitUntil(lambda: not editor._fit_pending)
+    view = editor.view
+    assert view.zoom() == pytest.approx(READABLE)  # an exact fit would blank the cards
+    assert view.visible_scene_rect().contains(editor.scene.nodes["n0"].scene_card_rect())
+    assert view.minimap.isVisible()  # the rest is a glance away
+    editor.fit()  # asking for a fit still shows everything
+    assert view.zoom() < READABLE
+    assert view.visible_scene_rect().contains(editor.scene.content_rect())
+
+
 def test_middle_drag_and_space_drag_pan_without_editing(qtbot):
     scene, view = make_view(qtbot)
     start = view.visible_scene_rect().center()
