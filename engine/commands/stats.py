@@ -20,17 +20,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from engine import stats
     from engine.campaigns import CampaignError, get_campaign
-    from engine.db import open_database
+    from engine.db import missing_sqlite_file, open_database
 
     db = args.stats_db or getattr(args, "db", None)
     if not db:
         print("error: stats needs --db DB (a SQLite file or a SQLAlchemy URL)", file=sys.stderr)
         return 2
-    if "://" not in str(db) and not Path(db).is_file():
+    if missing_sqlite_file(db):
         print(f"error: database {db} does not exist", file=sys.stderr)
         return 2
     engine = open_database(db)

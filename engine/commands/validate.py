@@ -27,7 +27,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     context = None
     if args.db:
+        from engine.db import missing_sqlite_file
         from engine.workspace import validation_context
+
+        if missing_sqlite_file(args.db):
+            print(f"error: database {args.db} does not exist", file=sys.stderr)
+            return 2
 
         context = validation_context(args.db)
     # Problems found while loading (unknown type, dangling edge…) come first; validation

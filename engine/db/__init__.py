@@ -17,6 +17,15 @@ def database_url(db: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+def missing_sqlite_file(db: str | Path) -> bool:
+    """True when `db` names a SQLite file (a path or a sqlite:/// URL) that does not exist."""
+    url = database_url(db)
+    if not url.startswith("sqlite"):
+        return False
+    path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
+    return bool(path) and path != ":memory:" and not Path(path).is_file()
+
+
 def open_database(db: str | Path, create: bool = True) -> Engine:
     """An Engine for `db`, with SQLite tuned for a desktop (WAL, busy timeout, FKs)."""
     url = database_url(db)

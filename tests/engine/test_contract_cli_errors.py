@@ -109,3 +109,14 @@ def test_stats_into_a_closed_pipe_is_quiet(folder):
     _, err = reader.communicate(timeout=120)
     assert b"Traceback" not in err, err.decode()
     assert b"Exception ignored" not in err, err.decode()
+
+
+@pytest.mark.parametrize("as_url", [False, True])
+@pytest.mark.parametrize("command", [["stats", "Contract blast"], ["validate", "c.campaign.json"]])
+def test_a_missing_database_is_named_and_not_created(folder, command, as_url):
+    path = folder / "missing.db"
+    db = f"sqlite:///{path}" if as_url else str(path)
+    result = cli(*command, "--db", db, cwd=folder)
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "does not exist" in result.stderr
+    assert not path.exists()
