@@ -241,9 +241,22 @@ class NumberField(FieldEditor):
 class BoolField(FieldEditor):
     def __init__(self, param: Param, parent: QWidget | None = None) -> None:
         super().__init__(param, parent)
-        self.check = QCheckBox(param.help or param.label)
+        long_help = len(param.help or "") > 40
+        self.check = QCheckBox(param.label if long_help else (param.help or param.label))
         self.check.toggled.connect(self._emit)
-        self._layout.addWidget(self.check)
+        if long_help:  # a checkbox cannot wrap: the sentence goes underneath, wrapped
+            column = QVBoxLayout()
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            column.addWidget(self.check)
+            self.help = QLabel(param.help)
+            self.help.setObjectName("fieldHelp")
+            self.help.setWordWrap(True)
+            self.help.setProperty("muted", True)
+            column.addWidget(self.help)
+            self._layout.addLayout(column, 1)
+        else:
+            self._layout.addWidget(self.check)
 
     def set_value(self, value: Any) -> None:
         with QSignalBlocker(self.check):
@@ -387,6 +400,17 @@ class TimeField(FieldEditor):
         return self.edit
 
 
+WEEKDAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+
+
 class WeekdaysField(FieldEditor):
     """Seven toggles, mon … sun."""
 
@@ -396,7 +420,9 @@ class WeekdaysField(FieldEditor):
         self.buttons: dict[str, QToolButton] = {}
         for day in WEEKDAYS:
             button = QToolButton()
-            button.setText(day.capitalize())
+            button.setText(day.capitalize()[:2])  # seven chips fit a narrow inspector
+            button.setToolTip(WEEKDAY_NAMES.get(day, day))
+            button.setFixedWidth(button.fontMetrics().horizontalAdvance("Mo") + 18)
             button.setCheckable(True)
             button.setObjectName(f"day_{day}")
             button.setProperty("chip", True)

@@ -131,6 +131,8 @@ class QuietHoursField(FieldEditor):
         self.enabled = QCheckBox("Hold sends between")
         self.start = TimeField(Param("start", "time", "From", default="21:00"))
         self.end = TimeField(Param("end", "time", "To", default="08:00"))
+        for field in (self.start, self.end):  # "21:00" whole, not "21:…"
+            field.edit.setMinimumWidth(field.edit.fontMetrics().horizontalAdvance("00:00") + 22)
         self._layout.addWidget(self.enabled)
         self._layout.addWidget(self.start)
         self._layout.addWidget(QLabel("and"))
@@ -179,6 +181,8 @@ class FrequencyCapField(FieldEditor):
         self.count.setValue(3)
         self.count.setMaximumWidth(60)
         self.per = DurationField(Param("per", "duration", "Per"))
+        self.per.amount.setPlaceholderText("1")  # the room holds a number, not "e.g. 2"
+        self.per.amount.setMinimumWidth(self.per.amount.fontMetrics().horizontalAdvance("000") + 22)
         self._layout.addWidget(self.enabled)
         self._layout.addWidget(self.count)
         self._layout.addWidget(QLabel("per"))

@@ -287,3 +287,19 @@ def test_several_selected_nodes_offer_arranging(editor, qtbot):
     assert len(xs) == 1
     editor.undo_stack.undo()
     assert editor.diagram.nodes["sms"].position == (960, 0)
+
+
+def test_every_node_form_and_the_settings_fit_the_inspector_width(editor):
+    """No field wider than the inspector (the form would be cut off at the right)."""
+    from PySide6.QtCore import QPointF
+
+    from engine.catalog import CATALOG
+
+    room = 330  # the inspector's default width, less its scroll bar
+    editor.scene.select_nodes([])
+    assert editor.inspector.form.minimumSizeHint().width() <= room, "campaign settings"
+    for type_name in CATALOG:
+        node_id = editor.add_node_at(type_name, QPointF(0, 2000))
+        editor.scene.select_nodes([node_id])
+        assert editor.inspector.node_id == node_id
+        assert editor.inspector.form.minimumSizeHint().width() <= room, type_name
