@@ -130,10 +130,16 @@ class SimulateDialog(QDialog):
         self.status.setText("Simulating…")
         task = self.workspace.tasks.submit(work, "Simulate")
         task.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
-        task.ended.connect(lambda: self._ended(task, description),
-                           Qt.ConnectionType.QueuedConnection)  # fmt: skip
+        # A bound method, not a lambda: the connection dies with the dialog when the user
+        # closes it before the forecast ends.
+        self._description = description
+        task.ended.connect(self._task_ended, Qt.ConnectionType.QueuedConnection)
         self.task = task
         return task
+
+    def _task_ended(self) -> None:
+        if self.task is not None:
+            self._ended(self.task, self._description)
 
     def _progressed(self, done: int, total: object) -> None:
         """simulate reports simulated seconds out of the whole span."""
@@ -165,3 +171,9 @@ class SimulateDialog(QDialog):
             self.status.setText("Cancelling…")
             return
         self.reject()
+
+    def reject(self) -> None:
+        """Closing the dialog (Esc, the window's ×) stops a forecast still running."""
+        if self.task is not None and not self.task.done:
+            self.task.cancel()
+        super().reject()

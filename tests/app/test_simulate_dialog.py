@@ -74,3 +74,20 @@ def test_cancel_stops_a_running_forecast(qtbot, tmp_path, demo_db):
     assert task.outcome == "cancelled", task.error
     assert forecasts == []
     assert not page.forecast_banner.isVisible()
+
+
+def test_closing_the_dialog_during_a_forecast_stops_it_quietly(qtbot, tmp_path, demo_db):
+    _ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), VirtualClock(utcnow()))
+    create_from_sample(qtbot, window, "Welcome series")
+    page = window.campaign_page
+    qtbot.mouseClick(page.simulate_button, LEFT)
+    dialog = page.simulate_dialog
+    dialog.days.setValue(365)
+    qtbot.mouseClick(dialog.run_button, LEFT)
+    task = dialog.task
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the dialog closes and is deleted
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: task.done, timeout=60_000)
+    assert task.outcome == "cancelled", task.error
+    qtbot.wait(50)  # the task's end reaches no deleted widget (pytest-qt fails on errors)
+    assert page.forecast is None
