@@ -1,4 +1,5 @@
-"""`campaign-studio validate FILE [--json]`: exit 0 valid, 1 problems (one a line), 2 bad file."""
+"""`campaign-studio validate FILE [--json]`: exit 0 valid, 1 problems (one a line; a file that
+is not a campaign document is one problem), 2 a file that cannot be read."""
 
 from __future__ import annotations
 
@@ -20,11 +21,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         diagram, problems = load(args.file, strict=False)
     except FormatError as exc:
+        # A file that cannot be read at all is bad input (2); a file that is not a valid
+        # campaign document is one problem (1, the contract's "one problem a line").
+        unreadable = "cannot read:" in str(exc)
         if args.json:
-            print(json.dumps({"valid": False, "error": str(exc), "problems": []}))
-        else:
+            problem = {"node": None, "severity": "error", "message": str(exc), "code": "format"}
+            print(json.dumps({"valid": False, "error": str(exc),
+                              "problems": [] if unreadable else [problem]}))  # fmt: skip
+        elif unreadable:
             print(f"error: {exc}", file=sys.stderr)
-        return 2
+        else:
+            print(exc)
+        return 2 if unreadable else 1
     context = None
     if args.db:
         from engine.db import missing_sqlite_file
