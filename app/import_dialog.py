@@ -390,8 +390,8 @@ class ImportDialog(QDialog):
                                  else "success")  # fmt: skip
         self.summary.style().unpolish(self.summary)
         self.summary.style().polish(self.summary)
-        noun = "contacts" if self.current_kind() == "contacts" else "events"
-        parts = [f"{inserted:,} {noun} added"]
+        noun = "contact" if self.current_kind() == "contacts" else "event"
+        parts = [f"{inserted:,} {noun}{'' if inserted == 1 else 's'} added"]
         if self.current_kind() == "contacts":
             parts.append(f"{updated:,} updated")
         parts.append(f"{len(rejected):,} row{'' if len(rejected) == 1 else 's'} rejected")

@@ -317,6 +317,8 @@ class CampaignScene(SceneEditing, QGraphicsScene):
             item.refresh_pen()
         for item in self.items():
             item.update()
+        for view in self.views():  # views cache the background (the grid): redraw it
+            view.resetCachedContent()
         self.update()
         # Overlays drawn by the view (the forecast label) take the new colours too.
         self.statisticsChanged.emit(*self.statistics_shown)

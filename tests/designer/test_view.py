@@ -160,3 +160,17 @@ def test_the_forecast_label_takes_the_new_theme_colours(qtbot):
     assert DARK.card.name() in view.forecast_banner.styleSheet()
     assert LIGHT.card.name() not in view.forecast_banner.styleSheet()
     assert view.forecast_banner.isVisible()
+
+
+def test_a_theme_change_repaints_the_cached_canvas_background(qtbot):
+    from designer.theme import DARK, LIGHT
+
+    scene, view = make_view(qtbot)
+    scene.set_theme(LIGHT)
+    empty = QPoint(12, view.viewport().height() - 12)  # bare canvas, away from the minimap
+    qtbot.wait(20)
+    assert view.grab().toImage().pixelColor(empty).lightness() > 200
+    scene.set_theme(DARK)
+    qtbot.wait(20)
+    colour = view.grab().toImage().pixelColor(empty)
+    assert colour.lightness() < 80, colour.name()
