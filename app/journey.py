@@ -108,9 +108,12 @@ class TimelineDelegate(QStyledItemDelegate):
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(option.palette.text().color())
-        title = timeline_title(entry)
+        room = rect.right() - text_left - 8
+        title = painter.fontMetrics().elidedText(
+            timeline_title(entry), Qt.TextElideMode.ElideRight, room
+        )  # a long subject ends in "…", not cut mid-letter
         painter.drawText(
-            QRect(text_left, rect.top() + 6, rect.right() - text_left - 8, 20),
+            QRect(text_left, rect.top() + 6, room, 20),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             title,
         )
