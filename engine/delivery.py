@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from engine.channels.base import Channel, OutgoingMessage, PermanentFailure, TemporaryFailure
 from engine.clock import Clock, SystemClock
@@ -308,8 +308,11 @@ class Dispatcher:
         journal = self.journal
         when = self.clock.now()
         line = journal.line(row.id, when) if journal is not None else b""
+        staged = None
         if journal is not None:
             journal.open()
+        elif conn.dialect.name != "sqlite":  # PostgreSQL: the record waits, uncommitted
+            staged = self._stage_sent(conn, row, when)
 
         def handed_over() -> None:
             if state:
@@ -317,6 +320,9 @@ class Dispatcher:
             if journal is not None:
                 journal.write(line)  # first: the instant after the send is this one syscall
                 state.append(when)
+            elif staged is not None:
+                state.append(when)
+                self._commit_staged(conn, staged, row, when)  # one COMMIT on the socket
             else:
                 state.append(self.clock.now())
                 self._record_sent(conn, [(row, state[0])])
@@ -328,8 +334,12 @@ class Dispatcher:
                 self._unrecord_sent(conn, row)
 
         try:
-            channel.send(self.outgoing(row), handed_over)
-            handed_over()
+            try:
+                channel.send(self.outgoing(row), handed_over)
+                handed_over()
+            finally:
+                if staged is not None and staged.is_active:
+                    staged.rollback()  # not handed over: nothing recorded
         except TemporaryFailure as exc:
             if state:
                 take_back()
@@ -367,8 +377,33 @@ class Dispatcher:
                 log.warning("database busy, retrying: %s", exc.orig)
                 time.sleep(min(2.0, 0.05 * 2**attempt))
 
+    def _stage_sent(self, conn: Connection, row: Any, when: dt.datetime) -> Any:
+        """PostgreSQL: the message's "sent" record written before the send, in a transaction
+        left open; the hand-over commits it, so the instant after the final "." is one
+        COMMIT written to the socket (the server still commits it if we are killed then)."""
+        transaction = conn.begin()
+        try:
+            for statement, params in self._sent_statements([(row, when)]):
+                conn.execute(statement, params)
+        except BaseException:
+            transaction.rollback()
+            raise
+        return transaction
+
+    def _commit_staged(self, conn: Connection, staged: Any, row: Any, when: dt.datetime) -> None:
+        try:
+            staged.commit()
+        except DBAPIError as exc:  # e.g. the connection dropped: record it afresh
+            log.warning("recording a sent message again: %s", exc.orig)
+            with contextlib.suppress(Exception):
+                staged.rollback()
+            self._record_sent(conn, [(row, when)])
+
     def _record_sent(self, conn: Connection, sent: list[tuple[Any, dt.datetime]]) -> None:
         """Messages handed over: status sent, and their engine events, in one transaction."""
+        self._write(conn, *self._sent_statements(sent))
+
+    def _sent_statements(self, sent: list[tuple[Any, dt.datetime]]) -> list[tuple[Any, Any]]:
         m = messages.c
         rows = [{"_id": row.id, "_at": at} for row, at in sent]
         evs = [self._event(row, SENT_EVENT[row.channel], at) for row, at in sent
@@ -380,7 +415,7 @@ class Dispatcher:
         )]  # fmt: skip
         if evs:
             statements.append((insert(events), evs))
-        self._write(conn, *statements)
+        return statements
 
     def _apply_journals(self) -> None:
         """Record as sent what dead workers' journals (or our own, after a round that

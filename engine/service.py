@@ -54,12 +54,16 @@ class EngineService:
                  outbox: str | Path | None = None,
                  batch_size: int | None = None) -> None:  # fmt: skip
         from engine.runner import Runner
+        from engine.runner.core import BATCH_SIZE
 
         self.engine = db if isinstance(db, Engine) else open_database(db)
         self.clock = clock or SystemClock()
         self.settings = load_settings(self.engine)
         self.interval = float(interval or self.settings.get("tick_seconds") or 5.0)
-        self.runner = Runner(self.engine, self.clock, mode="live",
+        # Enrollments per runner batch (one transaction); smaller batches spread a
+        # campaign's contacts over more workers (docs/scale.md).
+        runner_batch = int(self.settings.get("runner_batch_size") or BATCH_SIZE)
+        self.runner = Runner(self.engine, self.clock, mode="live", batch_size=runner_batch,
                              unsubscribe_url=self.settings.get("unsubscribe_url"))  # fmt: skip
         self.channels = channels if channels is not None else build_channels(self.settings, outbox)
         self.dispatcher = Dispatcher(self.engine, self.channels, self.clock,

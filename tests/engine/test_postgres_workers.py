@@ -31,6 +31,7 @@ NODES = ("start", "mail1", "pause", "mail2")  # every journey visits these, once
 EXPECTED = CONTACTS * 2
 LAUNCH = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
 SENT_LINE = re.compile(r"; sent (\d+), retried")
+MOVED_LINE = re.compile(r", moved (\d+), queued")
 
 
 def email_campaign_with_wait(engine: Engine) -> int:
@@ -76,6 +77,10 @@ class Worker:
         """Messages this worker reported sent (one log line per tick that did something)."""
         return sum(int(n) for n in SENT_LINE.findall(self.text()))
 
+    def moved(self) -> int:
+        """Enrollments this worker's runner moved."""
+        return sum(int(n) for n in MOVED_LINE.findall(self.text()))
+
     def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.process.poll() is None:
             self.process.send_signal(sig)
@@ -111,7 +116,7 @@ def run_workers(tmp_path: Path, url: str, kill_at: float | None) -> dict:
 
     sink = SmtpSink().start()
     engine = make_database(url, CONTACTS)
-    smtp_settings(engine, sink.port, batch_size=50)
+    smtp_settings(engine, sink.port, batch_size=50, runner_batch_size=200)
     campaign_id = email_campaign_with_wait(engine)
     workers = [Worker(url, tmp_path / f"worker{n}.log") for n in range(3)]
     killed = None
@@ -190,9 +195,12 @@ def test_three_workers_share_the_work_and_process_each_enrollment_once(
         attempts = set(conn.scalars(select(messages.c.attempts).distinct()))
     assert attempts == {1}  # no message row was claimed (or sent) twice
     shares = [w.sent() for w in result["workers"]]
-    print(f"\nmessages sent per worker: {shares}")
+    moves = [w.moved() for w in result["workers"]]
+    print(f"\nmessages sent per worker: {shares}; enrollments moved per worker: {moves}")
     assert sum(shares) == EXPECTED
-    assert sum(1 for n in shares if n > 0) >= 2, shares  # the work was shared
+    assert sum(1 for n in shares if n > 0) >= 2, shares  # the sending was shared
+    assert sum(moves) == CONTACTS * 2  # each enrollment moved twice: at the start, after the wait
+    assert sum(1 for n in moves if n > 0) >= 2, moves  # and so was the moving
 
 
 @pytest.mark.slow
