@@ -49,6 +49,7 @@ class NewCampaignDialog(QDialog):
         self.samples = sample_campaigns()
         self.choices = QListWidget()
         self.choices.setObjectName("newCampaignChoices")
+        self.choices.setSpacing(3)  # two-line entries: keep one choice apart from the next
         blank = QListWidgetItem("Blank campaign\nStart from an empty canvas")
         blank.setData(Qt.ItemDataRole.UserRole, None)
         self.choices.addItem(blank)
