@@ -355,3 +355,42 @@ def test_a_tick_rolled_back_for_a_conflict_with_another_worker_runs_again(
     with pytest.raises(IntegrityError):
         retry_on_conflict(broken)
     assert len(calls) == 1 and issubclass(IntegrityError, DBAPIError)
+
+
+def test_dispatcher_on_postgresql_records_only_what_the_server_kept(
+    postgres_server,  # noqa: F811
+):
+    """The "sent" record staged before each send is committed at the hand-over, and rolled
+    back (or taken back) when the server refuses before or after it."""
+    from delivery_support import queue_messages
+
+    from engine.channels import SmtpChannel
+    from engine.db.schema import contacts
+    from engine.delivery import Dispatcher
+
+    sink = SmtpSink().start()
+    try:
+        engine = make_database(new_postgres_database(postgres_server), 5)
+        queue_messages(engine, [1, 2, 3, 4, 5])
+        sink.refuse_data["user1@example.com"] = "554 5.7.1 message refused"  # after "."
+        sink.refuse_data["user2@example.com"] = "451 4.3.0 try later"
+        sink.refuse["user3@example.com"] = "451 4.2.0 mailbox busy"  # before anything left
+        sink.refuse["user4@example.com"] = "550 5.1.1 no such user"
+        channel = SmtpChannel("127.0.0.1", sink.port)
+        dispatcher = Dispatcher(engine, {"email": channel}, VirtualClock(T0))
+        assert dispatcher.journal is None  # no journal file next to a server database
+        report = dispatcher.dispatch()
+    finally:
+        sink.stop()
+    assert (report.sent, report.failed, report.retried, report.bounced) == (1, 2, 2, 1)
+    m = messages.c
+    with engine.connect() as conn:
+        rows = {r.contact_id: (r.status, r.sent_at) for r in conn.execute(select(messages))}
+        named = sorted(conn.execute(select(events.c.contact_id, events.c.name)).all())
+        bounced = set(conn.scalars(select(contacts.c.id).where(contacts.c.bounced)))
+        attempts = set(conn.scalars(select(m.attempts)))
+    assert rows == {1: ("failed", None), 2: ("queued", None), 3: ("queued", None),
+                    4: ("failed", None), 5: ("sent", T0)}  # fmt: skip
+    assert named == [(4, "bounced"), (5, "email_sent")] and bounced == {4}
+    assert attempts == {1}
+    assert [str(m_["To"]) for m_ in sink.parsed()] == ["user5@example.com"]
