@@ -1,4 +1,5 @@
-"""Render a campaign on the canvas to PNG, as the docs screenshots (light and dark).
+"""Render a campaign on the canvas to PNG, as the docs screenshots (light and dark), and
+the whole editor (palette, canvas, inspector with a node selected) as editor.png.
 
 python -m designer.screenshot [CAMPAIGN] [--out docs] [--width 1600 --height 900]
 """
@@ -61,6 +62,28 @@ def render(
     return path
 
 
+def render_editor(campaign: Path, out: Path, node: str = "start") -> Path:
+    """The editor as a user sees it: the campaign open and one node's settings shown."""
+    from PySide6.QtWidgets import QApplication
+
+    from designer.editor import CampaignEditor
+
+    editor = CampaignEditor()
+    editor.resize(1640, 940)
+    editor.show()
+    editor.open_file(campaign)
+    QApplication.processEvents()
+    editor.view.zoom_to_fit()
+    if node in editor.diagram.nodes:
+        editor.scene.select_nodes([node])
+    for _ in range(5):
+        QApplication.processEvents()
+    path = out / "editor.png"
+    editor.grab().save(str(path))
+    editor.close()
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -78,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for name in ("light", "dark"):
         print(render(Path(args.campaign), out, name, args.width, args.height))
+    print(render_editor(Path(args.campaign), out))
     del app
     return 0
 
