@@ -67,7 +67,8 @@ QFrame#inspectorRule {{ color: {border}; background: {border}; max-height: 1px;
     border: none; }}
 QLabel#fieldLabel {{ font-size: 12px; }}
 QLabel#fieldError {{ color: {error}; font-size: 11px; }}
-QLineEdit, QPlainTextEdit, QComboBox, QSpinBox, QDoubleSpinBox {{
+QLineEdit, QPlainTextEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateTimeEdit {{
+    color: {text}; placeholder-text-color: {muted};
     background: {field}; border: 1px solid {field_border}; border-radius: 5px;
     padding: 3px 6px; min-height: 20px; selection-background-color: {accent}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QSpinBox:focus,
@@ -77,7 +78,7 @@ QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QTableWidget[invalid=
 QComboBox::drop-down {{ border: none; width: 18px; }}
 QSpinBox::up-button, QSpinBox::down-button, QDoubleSpinBox::up-button,
 QDoubleSpinBox::down-button {{ width: 0px; border: none; }}
-QTreeWidget, QListWidget, QTableWidget {{ background: {panel}; border: none;
+QTreeWidget, QListWidget, QTableWidget {{ color: {text}; background: {panel}; border: none;
     outline: none; alternate-background-color: {hover}; }}
 QTreeWidget::item {{ padding: 2px 2px; border-radius: 5px; }}
 QTreeWidget::item:hover, QListWidget::item:hover {{ background: {hover}; }}

@@ -164,3 +164,21 @@ def test_export_png_and_svg(window, tmp_path):
 def test_export_to_a_missing_folder_gives_a_message(window, tmp_path):
     assert window.editor.export_image(tmp_path / "no" / "such" / "diagram.svg") is None
     assert "no folder" in window.editor.message_box.text()
+
+
+def test_dark_panels_write_light_text_in_lists_and_fields(qtbot):
+    """Style sheets do not pass the panel's text colour down: lists and fields get their own."""
+    from PySide6.QtGui import QPalette
+
+    from designer.theme import DARK
+
+    editor = CampaignEditor(theme=DARK)
+    qtbot.addWidget(editor)
+    editor.resize(1200, 800)
+    editor.show()
+    qtbot.waitExposed(editor)
+    text = QPalette.ColorRole.Text
+    assert editor.palette.tree.palette().color(text).lightness() > 150
+    name = editor.inspector.rows["name"].editor.focus_target()
+    assert name.palette().color(text).lightness() > 150
+    assert name.palette().color(QPalette.ColorRole.Base).lightness() < 80
