@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen python -m app.screenshots [--out docs] [--contacts 1500]
 
 Builds a demo database, starts its campaigns on a virtual clock, runs the engine over
-simulated days, then grabs the campaigns list, a canvas with live figures and a dashboard.
+simulated days, then grabs the campaigns list, a canvas with live figures, a dashboard, the
+contacts and one contact's page.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-SHOTS = ("campaigns.png", "canvas-live.png", "dashboard.png")
+SHOTS = ("campaigns.png", "canvas-live.png", "dashboard.png", "contacts.png", "contact-page.png")
 
 
 def run_demo_days(db: str, clock, days: int = 14, step_hours: int = 6) -> None:
@@ -128,9 +129,30 @@ def main(argv: list[str] | None = None) -> int:
     window.open_dashboard(campaign_id)
     app.processEvents()
     _save(window, out / "dashboard.png")
+
+    contacts = window.show_screen("contacts")
+    _save(window, out / "contacts.png")
+    contacts.open_contact(_contact_with_a_journey(workspace.engine))
+    _save(window, out / "contact-page.png")
     page.close_page()
     workspace.service.shutdown()
     return 0
+
+
+def _contact_with_a_journey(engine) -> int:
+    """A contact that several campaigns' messages reached (a page with a story to tell)."""
+    from sqlalchemy import func, select
+
+    from engine.db.schema import messages
+
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(messages.c.contact_id)
+            .group_by(messages.c.contact_id)
+            .order_by(func.count(func.distinct(messages.c.campaign_id)).desc(), func.count().desc())
+            .limit(1)
+        ).first()
+    return int(row[0]) if row else 1
 
 
 def _campaign_id(screen, name: str) -> int:

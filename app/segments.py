@@ -130,6 +130,7 @@ class SegmentsScreen(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.list = QListWidget()
+        self.list.setSpacing(2)  # two-line entries (name, then rule): one apart from the next
         self.list.setObjectName("segmentList")
         self.list.setSpacing(2)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

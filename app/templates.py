@@ -237,6 +237,7 @@ class TemplatesScreen(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.list = QListWidget()
+        self.list.setSpacing(2)  # two-line entries (name, then rule): one apart from the next
         self.list.setObjectName("templateList")
         self.list.setSpacing(2)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
