@@ -444,8 +444,15 @@ def assume_outcomes(
     if not names:
         return
     e = enrollments.c
+    earlier = enrollments.alias("earlier")
+    visit = (  # this contact's n-th entry: the hash must not hang on the start's second
+        select(func.count())
+        .where(earlier.c.campaign_id == e.campaign_id, earlier.c.contact_id == e.contact_id,
+               earlier.c.id <= e.id)
+        .scalar_subquery()
+    )  # fmt: skip
     new = conn.execute(
-        select(e.id, e.contact_id, e.entered_at).where(
+        select(e.id, e.contact_id, e.entered_at, visit).where(
             e.campaign_id == plan.campaign_id,
             e.status == "active",
             e.entered_at <= now,
@@ -455,9 +462,9 @@ def assume_outcomes(
         )
     )
     rows = []
-    for _enrollment_id, contact_id, entered_at in new:
+    for _enrollment_id, contact_id, entered_at, nth in new:
         for name, rate in names.items():
-            if stable_fraction(plan.name, contact_id, name, entered_at) < rate:
+            if stable_fraction(plan.name, contact_id, name, nth) < rate:
                 delay = stable_fraction(plan.name, contact_id, name, "when")
                 rows.append(
                     {

@@ -228,3 +228,25 @@ def test_quiet_hours_defer_in_each_contacts_zone(workspace, days, sent, waiting)
     )
     m = out["nodes"]["m"]
     assert (m["entered"], m["sent"], m["waiting"]) == (3, sent, waiting)
+
+
+def test_assumed_events_do_not_depend_on_the_start_second(tmp_path):
+    # "by stable hash, so two runs agree": forecasts started a few seconds (or a day) apart
+    # pick the same contacts for an assumed purchase.
+    rows = "\n".join(f"p{i:03d}@x.com" for i in range(200))
+    (tmp_path / "people.csv").write_text(f"email\n{rows}\n", encoding="utf-8")
+    assert cli("import", "contacts", "people.csv", "--db", "w.db", cwd=tmp_path).returncode == 0
+    nodes = [
+        node("s", "trigger.manual", filter={"field": "email", "op": "is_set"}),
+        node("w", "wait.delay", duration="P10D"),
+        node("g", "goal", event="purchase"),
+    ]
+    figures = []
+    for start in ("2026-03-05T10:00:00", "2026-03-05T10:00:07", "2026-03-06T10:00:00"):
+        out = simulate(
+            tmp_path, "Buyers", nodes, [{"from": "s", "to": "w"}], None,
+            "--days", "9", "--start", start, "--assume", "purchase=0.3",
+        )  # fmt: skip
+        figures.append(out["nodes"]["g"]["entered"])
+    assert figures[0] == figures[1] == figures[2]
+    assert 40 <= figures[0] <= 80  # about 30% of 200
