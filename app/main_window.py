@@ -90,7 +90,7 @@ ACTIONS = (
 EDIT_MENU = (
     ("undo", "redo"),
     ("cut", "copy", "paste", "duplicate", "delete", "select_all"),
-    ("add_next", "auto_layout", "fit"),
+    ("add_next", "add_note", "add_group", "auto_layout", "fit"),
     ("export_png", "export_svg"),
 )
 

@@ -88,6 +88,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "nodes",
         "Move the keyboard to the node's settings",
     ),
+    ActionSpec(
+        "add_note",
+        "Add sticky &note",
+        (),
+        "add_note",
+        "Edit",
+        "edit",
+        group="annotate",
+        tip="A note on the canvas for whoever reads the campaign next",
+    ),
+    ActionSpec(
+        "add_group",
+        "&Frame selection",
+        ("Ctrl+G",),
+        "add_group",
+        "Edit",
+        "layout",
+        group="annotate",
+        tip="A labelled frame around the selected nodes; it moves the nodes on it",
+    ),
     # View
     ActionSpec("fit", "Zoom to &fit", ("F",), "fit", "View", "fit", "canvas", "zoom"),
     ActionSpec(

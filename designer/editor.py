@@ -418,6 +418,20 @@ class CampaignEditor(QWidget):
         if item is not None:
             self.view.ensureVisible(item.scene_card_rect(), 60, 60)
 
+    def add_note(self) -> str:
+        """A sticky note in the middle of the canvas, its text ready to type."""
+        centre = self.view.visible_scene_rect().center()
+        note_id = self.scene.add_annotation("note", QPointF(centre.x() - 100, centre.y() - 60))
+        self.scene.edit_annotation(note_id)
+        return note_id
+
+    def add_group(self) -> str:
+        """A frame around the selected nodes (or in the middle of the canvas), title ready."""
+        centre = self.view.visible_scene_rect().center()
+        group_id = self.scene.add_annotation("group", QPointF(centre.x() - 240, centre.y() - 130))
+        self.scene.edit_annotation(group_id)
+        return group_id
+
     def open_inspector(self) -> None:
         selected = self.scene.selected_node_ids()
         if len(selected) == 1:

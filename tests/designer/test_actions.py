@@ -168,3 +168,27 @@ def test_copy_paste_keys(window, qtbot):
     assert len(pasted) == 2 and not {"offer_a", "wait_a"} & set(pasted)
     qtbot.keyClick(editor.view, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
     assert len(editor.diagram.nodes) == count
+
+
+def test_notes_and_frames_are_reachable_from_the_menu_and_ctrl_g(window, qtbot):
+    editor = window.editor
+    edit_menu = window.menus["Edit"]
+    assert editor.actions["add_note"] in edit_menu.actions()
+    assert editor.actions["add_group"] in edit_menu.actions()
+    editor.actions["add_note"].trigger()
+    notes = [a for a in editor.diagram.annotations.values() if a.kind == "note"]
+    assert len(notes) == 1
+    assert editor.scene._editor is not None  # its text is ready to type
+    editor.scene._editor.finish(True)
+    focus_canvas(qtbot, editor)
+    editor.scene.select_nodes(["won", "thanks"])
+    qtbot.keyClick(editor.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    groups = [a for a in editor.diagram.annotations.values() if a.kind == "group"]
+    assert len(groups) == 1
+    x, y, w, h = groups[0].rect
+    for node_id in ("won", "thanks"):
+        card = editor.scene.nodes[node_id].scene_card_rect()
+        assert x <= card.left() and card.right() <= x + w
+        assert y <= card.top() and card.bottom() <= y + h
+    editor.undo_stack.undo()
+    assert not [a for a in editor.diagram.annotations.values() if a.kind == "group"]
