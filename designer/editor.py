@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -421,9 +421,19 @@ class CampaignEditor(QWidget):
     def add_note(self) -> str:
         """A sticky note in the middle of the canvas, its text ready to type."""
         centre = self.view.visible_scene_rect().center()
-        note_id = self.scene.add_annotation("note", QPointF(centre.x() - 100, centre.y() - 60))
+        note_id = self.scene.add_annotation("note", self._free_spot(centre, 200, 120))
         self.scene.edit_annotation(note_id)
         return note_id
+
+    def _free_spot(self, centre: QPointF, width: float, height: float) -> QPointF:
+        """Top-left of a width×height area near `centre` that covers no node card."""
+        cards = [item.scene_card_rect() for item in self.scene.nodes.values()]
+        for step in range(40):  # centre, then further below and above, alternately
+            dy = (step + 1) // 2 * 40 * (1 if step % 2 else -1)
+            spot = QRectF(centre.x() - width / 2, centre.y() - height / 2 + dy, width, height)
+            if not any(spot.adjusted(-10, -10, 10, 10).intersects(card) for card in cards):
+                return spot.topLeft()
+        return QPointF(centre.x() - width / 2, centre.y() - height / 2)
 
     def add_group(self) -> str:
         """A frame around the selected nodes (or in the middle of the canvas), title ready."""

@@ -178,6 +178,11 @@ def test_notes_and_frames_are_reachable_from_the_menu_and_ctrl_g(window, qtbot):
     editor.actions["add_note"].trigger()
     notes = [a for a in editor.diagram.annotations.values() if a.kind == "note"]
     assert len(notes) == 1
+    nx, ny, nw, nh = notes[0].rect
+    from PySide6.QtCore import QRectF
+
+    note = QRectF(nx, ny, nw, nh)
+    assert not any(note.intersects(i.scene_card_rect()) for i in editor.scene.nodes.values())
     assert editor.scene._editor is not None  # its text is ready to type
     editor.scene._editor.finish(True)
     focus_canvas(qtbot, editor)
