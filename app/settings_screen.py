@@ -323,12 +323,14 @@ class SettingsScreen(QWidget):
         for edit in (self.quiet_start, self.quiet_end):
             edit.setDisplayFormat("HH:mm")
         quiet.addWidget(self.quiet_enabled)
+        quiet.setSpacing(8)  # "21:00 and 08:00", not "21:00and08:00"
         quiet.addWidget(self.quiet_start)
         quiet.addWidget(QLabel("and"))
         quiet.addWidget(self.quiet_end)
         quiet.addStretch(1)
         form.addRow("Quiet hours", quiet)
         cap = QHBoxLayout()
+        cap.setSpacing(8)
         self.cap_enabled = QCheckBox("At most")
         self.cap_count = QSpinBox()
         self.cap_count.setRange(1, 1000)
