@@ -127,6 +127,7 @@ class CampaignPage(QWidget):
         self.message = MessageBar()
         self.summary = QLabel("")
         self.summary.setObjectName("statsSummary")
+        self.summary.setWordWrap(True)  # a long line must not set the window's least width
         self.summary.hide()
 
         layout = QVBoxLayout(self)
