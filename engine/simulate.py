@@ -148,14 +148,14 @@ COPY_CACHE_KIB = 65536
 
 def _tune_copy(engine: Engine) -> None:
     """The copy is thrown away afterwards: no fsync, and a page cache large enough that
-    index updates do not thrash as the copy grows (a fixed cap, so memory stays flat)."""
+    index updates do not thrash as the copy grows (a fixed cap, so memory stays flat;
+    big sorts and DISTINCTs spill to temporary files, never to memory)."""
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA synchronous=OFF")
         cursor.execute(f"PRAGMA cache_size=-{COPY_CACHE_KIB}")
-        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
     engine.dispose()  # connections made before the listener reconnect with it
