@@ -11,6 +11,8 @@ from engine.campaigns import CampaignError
 from engine.durations import DurationError, parse_datetime
 from engine.fileformat import FormatError, load
 
+MAX_DAYS = 36500  # a hundred years: beyond, dates overflow
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="a .campaign.json file")
@@ -51,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
     except (SimulationError, DurationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.days <= 0:
-        print("error: --days must be more than 0", file=sys.stderr)
+    if not 0 < args.days <= MAX_DAYS:  # also NaN and infinity
+        print(f"error: --days must be more than 0 and at most {MAX_DAYS}", file=sys.stderr)
         return 2
     bar = _progress_bar(args.days)
     try:

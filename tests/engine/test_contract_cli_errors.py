@@ -120,3 +120,12 @@ def test_a_missing_database_is_named_and_not_created(folder, command, as_url):
     assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
     assert "does not exist" in result.stderr
     assert not path.exists()
+
+
+@pytest.mark.parametrize("days", ["nan", "inf", "1e9", "-1", "0"])
+def test_simulate_days_out_of_range_is_named(folder, days):
+    db = folder / "w.db"
+    assert cli("import", "contacts", "people.csv", "--db", str(db), cwd=folder).returncode == 0
+    result = cli("simulate", "c.campaign.json", "--db", str(db), "--days", days, cwd=folder)
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert result.stderr.startswith("error: --days"), result.stderr
