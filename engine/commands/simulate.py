@@ -125,7 +125,9 @@ def format_table(result: dict, title: str) -> str:
     lines += [
         "",
         f"enrolled {c['enrolled']}, active {c['active']}, completed {c['completed']}, "
-        f"converted {c['converted']} ({c['conversion_rate']:.1%})",
+        + (f"exited {c['exited']}, " if c.get("exited") else "")
+        + (f"failed {c['failed']}, " if c.get("failed") else "")
+        + f"converted {c['converted']} ({c['conversion_rate']:.1%})",
     ]
     for channel, statuses in sorted(c.get("messages", {}).items()):
         parts = ", ".join(f"{s} {n}" for s, n in sorted(statuses.items()))

@@ -250,3 +250,13 @@ def test_assumed_events_do_not_depend_on_the_start_second(tmp_path):
         figures.append(out["nodes"]["g"]["entered"])
     assert figures[0] == figures[1] == figures[2]
     assert 40 <= figures[0] <= 80  # about 30% of 200
+
+
+def test_the_text_summary_adds_up_when_contacts_leave_by_an_exit(workspace):
+    document = {"format": "campaign-studio/1", "name": "Out", "settings": {},
+                "nodes": [node("s", "trigger.manual", filter={"tag": "vip"}), node("x", "exit")],
+                "edges": [{"from": "s", "to": "x"}]}  # fmt: skip
+    (workspace / "out.campaign.json").write_text(json.dumps(document), encoding="utf-8")
+    result = cli("simulate", "out.campaign.json", "--db", "w.db", "--days", "1", cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    assert "enrolled 4, active 0, completed 0, exited 4" in result.stdout, result.stdout
