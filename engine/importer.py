@@ -59,7 +59,10 @@ class _CsvFile:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         if not self.path.is_file():
-            raise ImportFileError(f"{self.path}: no such file")
+            raise ImportFileError(
+                f"{self.path}: "
+                + ("a folder, not a file" if self.path.is_dir() else "no such file")
+            )
         try:
             with self._open() as handle:
                 sample = handle.read(64 * 1024)

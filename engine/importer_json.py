@@ -26,7 +26,9 @@ def _items(path: str | Path, what: str) -> tuple[Path, list[tuple[int, dict[str,
     """(1-based item number, object with its name) from a list or a {name: object} file."""
     path = Path(path)
     if not path.is_file():
-        raise ImportFileError(f"{path}: no such file")
+        raise ImportFileError(
+            f"{path}: " + ("a folder, not a file" if path.is_dir() else "no such file")
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:

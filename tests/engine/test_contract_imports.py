@@ -83,3 +83,12 @@ def test_one_template_object_on_its_own_is_one_template(db, tmp_path):
     assert rows(db, "SELECT name, channel, subject FROM templates") == [
         ("hello", "email", "Hi {{ contact.first_name }}")
     ]
+
+
+@pytest.mark.parametrize("kind", ["contacts", "events", "segments", "templates"])
+def test_a_folder_is_named_as_a_folder(db, tmp_path, kind):
+    (tmp_path / "folder").mkdir()
+    result = cli("import", kind, "folder", "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error:") and "folder" in result.stderr
+    assert "no such file" not in result.stderr
