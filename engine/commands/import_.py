@@ -37,7 +37,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         engine = open_database(db)
     except Exception as exc:
-        print(f"error: cannot open database {db}: {exc}", file=sys.stderr)
+        print(
+            f"error: cannot open database {db}: {getattr(exc, 'orig', None) or exc}",
+            file=sys.stderr,
+        )
         return 2
     try:
         with terminal_progress(f"Importing {args.kind}") as progress:

@@ -43,7 +43,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         service = EngineService(db, interval=args.interval, outbox=args.outbox)
     except (SQLAlchemyError, OSError, ValueError) as exc:
-        print(f"error: cannot open the database {shown}: {exc}", file=sys.stderr)
+        print(
+            f"error: cannot open the database {shown}: {getattr(exc, 'orig', None) or exc}",
+            file=sys.stderr,
+        )
         return 2
     if args.once:
         result = service.run_once()
