@@ -1,5 +1,5 @@
-"""`campaign-studio validate FILE [--json]`: exit 0 valid, 1 problems (one a line; a file that
-is not a campaign document is one problem), 2 a file that cannot be read."""
+"""`campaign-studio validate FILE [--json]`: exit 0 valid, 1 problems (one a line,
+`NODE_ID: message`), 2 a file that is not JSON, not the format, or cannot be read."""
 
 from __future__ import annotations
 
@@ -21,18 +21,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         diagram, problems = load(args.file, strict=False)
     except FormatError as exc:
-        # A file that cannot be read at all is bad input (2); a file that is not a valid
-        # campaign document is one problem (1, the contract's "one problem a line").
-        unreadable = "cannot read:" in str(exc)
+        # Issue #2's contract: a file that is not JSON, not this format, or not readable
+        # exits 2 with the file and line/column; 1 is for campaigns with problems.
         if args.json:
             problem = {"node": None, "severity": "error", "message": str(exc), "code": "format"}
-            print(json.dumps({"valid": False, "error": str(exc),
-                              "problems": [] if unreadable else [problem]}))  # fmt: skip
-        elif unreadable:
-            print(f"error: {exc}", file=sys.stderr)
-        else:
-            print(exc)
-        return 2 if unreadable else 1
+            print(json.dumps({"valid": False, "error": str(exc), "problems": [problem]}))
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     context = None
     if args.db:
         from engine.db import missing_sqlite_file

@@ -71,12 +71,14 @@ def test_json_output_lists_problems(tmp_path):
         ("", "not valid JSON"),
     ],
 )
-def test_not_json_or_not_the_format_exits_1_with_file_and_line(tmp_path, content, needle):
+def test_not_json_or_not_the_format_exits_2_with_file_and_line(tmp_path, content, needle):
+    # Issue #2: exit 2 with file and line/column for a file that is not JSON or not the
+    # format; exit 1 stays for campaigns with problems (one `NODE_ID: message` a line).
     path = tmp_path / "bad.campaign.json"
     path.write_text(content)
     result = _cli("validate", str(path))
-    assert result.returncode == 1  # DESIGN.md: validate exits 0 or 1 (one problem a line)
-    assert str(path) in result.stdout and needle in result.stdout
+    assert result.returncode == 2
+    assert str(path) in result.stderr and needle in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -86,7 +86,6 @@ def _wrong_version(d):
         (_missing_param, "mail"),
         (_duplicate_id, "mail"),
         (_dangling_edge, "ghost"),
-        (_wrong_version, "campaign-studio/99"),
     ],
 )
 def test_each_malformed_file_exits_1_with_a_problem_line(tmp_path, spoil, needle):
@@ -102,7 +101,15 @@ def test_each_malformed_file_exits_1_with_a_problem_line(tmp_path, spoil, needle
     assert any(needle in p["message"] or needle == p.get("node") for p in document["problems"])
 
 
-def test_not_json_exits_1_naming_the_line(tmp_path):
+def test_not_json_exits_2_naming_the_file_and_line(tmp_path):
     result = validate(tmp_path, '{"format": "campaign-studio/1",\n "nodes": [,]}')
-    assert result.returncode == 1
-    assert ":2:" in result.stdout
+    assert result.returncode == 2
+    assert ":2:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_wrong_format_version_exits_2_naming_it(tmp_path):
+    data = good()
+    _wrong_version(data)
+    result = validate(tmp_path, data)
+    assert result.returncode == 2
+    assert "campaign-studio/99" in result.stderr and "Traceback" not in result.stderr
