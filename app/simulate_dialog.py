@@ -109,7 +109,8 @@ class SimulateDialog(QDialog):
 
     def describe(self) -> str:
         rates = ", ".join(f"{k} {v * 100:g}%" for k, v in self.assume().items() if v)
-        return f"{self.days.value()} days from {self.start_at():%Y-%m-%d}" + (
+        days = self.days.value()
+        return f"{days} day{'' if days == 1 else 's'} from {self.start_at():%Y-%m-%d}" + (
             f", assuming {rates}" if rates else ""
         )
 

@@ -17,7 +17,9 @@ import networkx as nx
 from engine.catalog import CATALOG
 from engine.observer import Event
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+# Any readable name up to 100 characters (the database's column width): no control
+# characters and not blank. DESIGN.md sets no stricter rule, so none is imposed.
+ID_PATTERN = re.compile(r"^(?=.*\S)[^\x00-\x1f\x7f]{1,100}\Z")
 
 
 @dataclass

@@ -117,7 +117,7 @@ def _build_node(raw: Any, i: int, problems: list[Problem]) -> Node | None:
     node_id = raw.get("id")
     if not isinstance(node_id, str) or not ID_PATTERN.match(node_id):
         problems.append(
-            Problem(None, f'{where} needs an "id" of letters, digits, _ . or - (got {node_id!r})')
+            Problem(None, f'{where} needs an "id": a name of 1 to 100 characters (got {node_id!r})')
         )
         return None
     extra = set(raw) - {"id", "type", "params", "position", "label"}

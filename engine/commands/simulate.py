@@ -73,7 +73,12 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True, default=str))
     else:
-        print(format_table(result, f"Forecast: {diagram.name}, {args.days:g} days"))
+        print(
+            format_table(
+                result,
+                f"Forecast: {diagram.name}, {args.days:g} day{'' if args.days == 1 else 's'}",
+            )
+        )
     return 0
 
 

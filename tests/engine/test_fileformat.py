@@ -152,3 +152,16 @@ def test_annotations_round_trip():
     assert problems == []
     assert dumps(again) == text
     assert again.annotations["grp"].color == "#ffeecc"
+
+
+def test_node_ids_may_be_any_readable_name_but_not_blank_or_control_characters():
+    doc = _doc()
+    doc["nodes"][1]["id"] = "send welcome – Größe"
+    doc["edges"] = [{"from": "start", "to": "send welcome – Größe"}]
+    diagram, problems = loads(json.dumps(doc))
+    assert problems == [] and "send welcome – Größe" in diagram.nodes
+    assert loads(dumps(diagram))[0].nodes.keys() == diagram.nodes.keys()
+    for bad in ("", "   ", "a\nb", "x" * 101):
+        doc["nodes"][1]["id"] = bad
+        _, problems = loads(json.dumps(doc), strict=False)
+        assert any('needs an "id"' in p.message for p in problems), bad
