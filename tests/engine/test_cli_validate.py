@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,8 @@ SAMPLES = sorted((ROOT / "resources" / "campaigns").glob("*.campaign.json"))
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    exe = shutil.which("campaign-studio") or str(Path(sys.executable).with_name("campaign-studio"))
+    # The checkout's own script, never an installed package's copy found on PATH.
+    exe = str(Path(sys.executable).with_name("campaign-studio"))
     return subprocess.run([exe, *args], capture_output=True, text=True, timeout=120)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -150,7 +149,8 @@ def test_demo_is_deterministic_and_refuses_a_used_database(tmp_path):
 
 
 def test_demo_command(tmp_path):
-    exe = shutil.which("campaign-studio") or str(Path(sys.executable).with_name("campaign-studio"))
+    # The checkout's own script, never an installed package's copy found on PATH.
+    exe = str(Path(sys.executable).with_name("campaign-studio"))
     db = str(tmp_path / "cli.db")
     result = subprocess.run([exe, "demo", "--db", db, "--contacts", "120", "--no-history"],
                             capture_output=True, text=True, timeout=300)  # fmt: skip

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -218,7 +217,8 @@ def test_segments_and_templates_json(db, tmp_path):
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     """The installed command, as a user runs it (output piped: no progress bar)."""
-    exe = shutil.which("campaign-studio") or str(Path(sys.executable).with_name("campaign-studio"))
+    # The checkout's own script, never an installed package's copy found on PATH.
+    exe = str(Path(sys.executable).with_name("campaign-studio"))
     return subprocess.run([exe, *args], capture_output=True, text=True, timeout=120)
 
 
