@@ -528,6 +528,9 @@ def run_window(db: str | None) -> int:
     app.setApplicationName("Campaign Studio")
     app.setOrganizationName("campaign-studio")
     apply_style(app, preferred_theme(app))
+    from app.gui_gc import collect_on_gui_thread
+
+    collect_on_gui_thread(app)
     db = db or str(preferences().value("database", "") or "") or None
     try:
         workspace = open_workspace(db)
