@@ -11,6 +11,7 @@ from sqlalchemy import Connection, select
 
 from engine.catalog import CATALOG
 from engine.db.schema import campaign_versions, campaigns, templates
+from engine.db.schema import settings as settings_table
 from engine.diagram import Diagram, Node
 from engine.durations import DurationError, parse_duration, parse_time_of_day
 from engine.fileformat import build
@@ -44,10 +45,17 @@ class Plan:
 
 
 def make_plan(
-    campaign_id: int, name: str, version: int, definition: dict[str, Any], owner: str | None = None
+    campaign_id: int,
+    name: str,
+    version: int,
+    definition: dict[str, Any],
+    owner: str | None = None,
+    workspace_defaults: dict[str, Any] | None = None,
 ) -> Plan:
+    """`workspace_defaults` (quiet hours, frequency cap from the Settings screen) apply
+    where the campaign sets none of its own."""
     diagram, _problems = build(definition)
-    settings = diagram.settings
+    settings = {**(workspace_defaults or {}), **diagram.settings}
     quiet = None
     raw_quiet = settings.get("quiet_hours")
     if isinstance(raw_quiet, list) and len(raw_quiet) == 2:
@@ -84,6 +92,19 @@ def make_plan(
     )
 
 
+WORKSPACE_DEFAULT_KEYS = ("quiet_hours", "frequency_cap")
+
+
+def workspace_defaults(conn: Connection) -> dict[str, Any]:
+    """The workspace's default quiet hours and frequency cap (settings table), if set."""
+    rows = conn.execute(
+        select(settings_table.c.key, settings_table.c.value).where(
+            settings_table.c.key.in_(WORKSPACE_DEFAULT_KEYS)
+        )
+    ).all()
+    return {key: value for key, value in rows if value}
+
+
 class Plans:
     """Plans cached per (campaign, version) for the life of a runner; templates per tick."""
 
@@ -110,7 +131,9 @@ class Plans:
                     )
                     or row.definition
                 )
-            plan = make_plan(campaign_id, row.name, version, definition, row.owner)
+            plan = make_plan(
+                campaign_id, row.name, version, definition, row.owner, workspace_defaults(conn)
+            )
             plan.templates = load_templates(conn, plan)
             self._plans[key] = plan
         return plan

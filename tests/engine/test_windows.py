@@ -101,3 +101,28 @@ def test_quiet_hours_defer_the_send(tmp_path):
         "Asia/Tokyo": dt.datetime(2026, 3, 2, 23, 0),
         "Europe/London": dt.datetime(2026, 3, 3, 8, 0),
     }
+
+
+def test_workspace_default_quiet_hours_apply_to_campaigns_without_their_own(tmp_path):
+    from engine.settings import save_settings
+
+    engine = make_db(tmp_path, 1, timezone=lambda i: "Europe/London")
+    add_segment(engine, "all", {"field": "city", "op": "eq", "value": "Berlin"})
+    save_settings(engine, {"quiet_hours": ["21:00", "08:00"]})
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("hello", "action.send_email", {"template": "welcome"}),
+        ],
+        [("start", "hello")],
+    )
+    late = dt.datetime(2026, 3, 2, 21, 30)  # 21:30 London: quiet by the workspace default
+    _cid, runner, clock = launch(engine, d, at=late)
+    runner.tick(late)
+    with engine.connect() as conn:
+        assert conn.execute(select(messages)).first() is None  # deferred by the default
+    morning = dt.datetime(2026, 3, 3, 8, 0)
+    clock.set(morning)
+    runner.tick(morning)
+    with engine.connect() as conn:
+        assert len(conn.execute(select(messages)).all()) == 1
