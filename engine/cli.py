@@ -49,6 +49,17 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("psycopg", "psycopg2", "pymysql", "MySQLdb"):
+            print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+        # A database URL whose driver is not installed is bad input, like a bad URL.
+        print(
+            f"error: the database driver {exc.name!r} is not installed; for PostgreSQL: "
+            'pip install "campaign-studio[postgres]"',
+            file=sys.stderr,
+        )
+        return 2
     except Exception as exc:  # never a traceback to the user
         print(f"error: {_explain(exc, args)}", file=sys.stderr)
         return 2 if _is_database_error(exc) else 1

@@ -12,7 +12,14 @@ import pytest
 @pytest.fixture(autouse=True)
 def collect_garbage_on_the_gui_thread(qapp):
     gc.disable()
+    style, sheet = qapp.style().name(), qapp.styleSheet()
+    palette, font = qapp.palette(), qapp.font()
     yield
+    # The app's style (app.style.apply_style) is global: give the next test what it had.
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
+    qapp.setStyle(style)
     from PySide6.QtCore import QThreadPool
 
     QThreadPool.globalInstance().waitForDone(10_000)
