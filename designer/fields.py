@@ -103,17 +103,21 @@ class TextField(FieldEditor):
         self.edit.setText("" if value is None else str(value))
 
     def read(self) -> tuple[Any, str | None]:
-        text = self.edit.text()
-        if not text.strip():
-            return None, None
-        if self.param.template:
-            error = check_syntax(text)
-            if error:
-                return text, f"{self.param.label}: template error: {error}"
-        return text, None
+        return _read_text(self.param, self.edit.text())
 
     def focus_target(self) -> QWidget:
         return self.edit
+
+
+def _read_text(param: Param, text: str) -> tuple[Any, str | None]:
+    """Blank is "not set"; a template is returned with its syntax error, if any."""
+    if not text.strip():
+        return None, None
+    if param.template:
+        error = check_syntax(text)
+        if error:
+            return text, f"{param.label}: template error: {error}"
+    return text, None
 
 
 class NameField(FieldEditor):
@@ -175,14 +179,7 @@ class LongTextField(FieldEditor):
             self.edit.setPlainText("" if value is None else str(value))
 
     def read(self) -> tuple[Any, str | None]:
-        text = self.edit.toPlainText()
-        if not text.strip():
-            return None, None
-        if self.param.template:
-            error = check_syntax(text)
-            if error:
-                return text, f"{self.param.label}: template error: {error}"
-        return text, None
+        return _read_text(self.param, self.edit.toPlainText())
 
     def focus_target(self) -> QWidget:
         return self.edit
