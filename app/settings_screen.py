@@ -54,7 +54,7 @@ def user_preferences() -> QSettings:
 
 def send_test_email(values: dict[str, Any], password: str | None, to: str) -> str:
     """Send one short email through the engine's SMTP channel with these settings."""
-    from engine.channels import OutgoingMessage, SmtpChannel
+    from engine.delivery.channels import OutgoingMessage, SmtpChannel
 
     channel = SmtpChannel(
         host=values.get("smtp_host") or "localhost",

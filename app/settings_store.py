@@ -1,4 +1,4 @@
-"""The settings screen's access to engine.settings and engine.secrets (flat keys such as
+"""The settings screen's access to engine.settings and engine.delivery.secrets (flat keys such as
 smtp_host, sms_gateway), with a stand-in of the same shape if engine.settings is missing."""
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def save_settings(engine: Engine, values: dict[str, Any]) -> None:
 def smtp_account(values: dict[str, Any]) -> str:
     """The keyring account the delivery channel reads the SMTP password from."""
     try:
-        from engine.channels import smtp_account as engine_account
+        from engine.delivery.channels import smtp_account as engine_account
     except ImportError:
         user, host, port = (values.get(k) for k in ("smtp_username", "smtp_host", "smtp_port"))
         return f"smtp:{user}@{host}:{port}"
@@ -66,7 +66,7 @@ def smtp_account(values: dict[str, Any]) -> str:
 def store_smtp_password(values: dict[str, Any], password: str) -> str:
     """Keep the password in the keychain; returns where it went ("keyring" or "session")."""
     try:
-        from engine import secrets
+        from engine.delivery import secrets
     except ImportError:
         import keyring
 
@@ -77,7 +77,7 @@ def store_smtp_password(values: dict[str, Any], password: str) -> str:
 
 def smtp_password(values: dict[str, Any]) -> str | None:
     try:
-        from engine import secrets
+        from engine.delivery import secrets
     except ImportError:
         try:
             import keyring
@@ -90,7 +90,7 @@ def smtp_password(values: dict[str, Any]) -> str | None:
 
 def password_storage_note() -> str:
     try:
-        from engine.secrets import storage_description
+        from engine.delivery.secrets import storage_description
     except ImportError:
         return "The password is kept in the system keychain, never in the database."
     return storage_description() + " It is never stored in the database."

@@ -22,12 +22,12 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.channels import OutgoingMessage, SmtpChannel
 from engine.clock import VirtualClock
 from engine.db import open_database
 from engine.db.schema import contacts, messages
-from engine.delivery import Dispatcher
-from engine.mime import build_email, build_email_message
+from engine.delivery.channels import OutgoingMessage, SmtpChannel
+from engine.delivery.dispatcher import Dispatcher
+from engine.delivery.mime import build_email, build_email_message
 
 T0 = dt.datetime(2026, 3, 2, 10, 0)
 HTML = (
@@ -141,7 +141,7 @@ def main() -> int:
     print(f"ratio Dispatcher / floor   {ours / base:.2f}  (target ≥ 0.50)")
     print(f"Dispatcher committing each hand-over (no journal, as on PostgreSQL) "
           f"{committing:8.0f} msg/s, ratio {committing / base:.2f}")  # fmt: skip
-    print(f"MIME building: engine.mime {fast:8.0f} msg/s, email.message {slow:8.0f} msg/s "
+    print(f"MIME building: engine.delivery.mime {fast:8.0f} msg/s, email.message {slow:8.0f} msg/s "
           f"({fast / slow:.1f}×)")  # fmt: skip
     return 0
 

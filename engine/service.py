@@ -15,11 +15,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from engine.channels import Channel, build_channels
 from engine.clock import Clock, SystemClock
 from engine.db import open_database
 from engine.db.schema import campaigns
-from engine.delivery import Dispatcher, DispatchReport
+from engine.delivery.channels import Channel, build_channels
+from engine.delivery.dispatcher import Dispatcher, DispatchReport
 from engine.settings import load_settings
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """Delivery settings, kept in the database's `settings` table (one JSON value per key).
-Passwords are never stored here: they live in the OS keyring (engine.secrets)."""
+Passwords are never stored here: they live in the OS keyring (engine.delivery.secrets)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select
 
 from engine.db.schema import settings as settings_table
-from engine.unsubscribe import DEFAULT_URL, SECRET_KEY
+from engine.delivery.unsubscribe import DEFAULT_URL, SECRET_KEY
 
 DEFAULTS: dict[str, Any] = {
     "email_transport": "outbox",  # outbox (a folder of .eml files, no server) | smtp
@@ -54,7 +54,7 @@ def save_settings(engine: Engine, values: dict[str, Any]) -> None:
         if key == SECRET_KEY or any(word in key.lower() for word in FORBIDDEN_WORDS):
             raise SettingsError(
                 f"setting {key!r} may not be stored in the database; "
-                "passwords go to the keyring (engine.secrets.set_password)"
+                "passwords go to the keyring (engine.delivery.secrets.set_password)"
             )
         default = DEFAULTS.get(key)
         if default is not None and value is not None and not _same_kind(default, value):

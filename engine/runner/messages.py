@@ -12,12 +12,12 @@ from sqlalchemy import Connection, select
 
 from engine.catalog import CHANNEL_OF
 from engine.db.schema import messages
+from engine.delivery.unsubscribe import database_secret, make_token
+from engine.delivery.unsubscribe import unsubscribe_url as unsubscribe_link
 from engine.diagram import Node
 from engine.runner.plan import Plan
 from engine.runner.timing import contact_zone, quiet_until
 from engine.templating import TemplateError, compile_template
-from engine.unsubscribe import database_secret, make_token
-from engine.unsubscribe import unsubscribe_url as unsubscribe_link
 
 SENT_EVENT = {"email": "email_sent", "sms": "sms_sent", "message": "message_sent"}
 CAPPED_STATUSES = ("queued", "sending", "sent", "simulated")

@@ -10,7 +10,9 @@ import pytest
 from delivery_support import T0, HttpSink, make_database, queue_messages
 from sqlalchemy import select
 
-from engine.channels import (
+from engine.clock import VirtualClock
+from engine.db.schema import events, messages
+from engine.delivery.channels import (
     HttpGatewayChannel,
     OutgoingMessage,
     PermanentFailure,
@@ -18,9 +20,7 @@ from engine.channels import (
     WebhookChannel,
     build_channels,
 )
-from engine.clock import VirtualClock
-from engine.db.schema import events, messages
-from engine.delivery import Dispatcher
+from engine.delivery.dispatcher import Dispatcher
 
 
 @pytest.fixture

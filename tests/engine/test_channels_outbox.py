@@ -10,11 +10,11 @@ import json
 from delivery_support import T0, make_database, queue_messages
 from sqlalchemy import select
 
-from engine.channels import OutboxChannel, OutgoingMessage, build_channels
-from engine.channels.outbox import file_name
 from engine.clock import VirtualClock
 from engine.db.schema import messages
-from engine.delivery import Dispatcher
+from engine.delivery.channels import OutboxChannel, OutgoingMessage, build_channels
+from engine.delivery.channels.outbox import file_name
+from engine.delivery.dispatcher import Dispatcher
 
 
 def test_email_is_an_eml_file_named_by_its_key(tmp_path):

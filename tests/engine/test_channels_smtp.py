@@ -8,8 +8,13 @@ import email.policy
 import pytest
 from delivery_support import SmtpSink
 
-from engine.channels import OutgoingMessage, PermanentFailure, SmtpChannel, TemporaryFailure
-from engine.mime import build_email, build_email_message, html_to_text
+from engine.delivery.channels import (
+    OutgoingMessage,
+    PermanentFailure,
+    SmtpChannel,
+    TemporaryFailure,
+)
+from engine.delivery.mime import build_email, build_email_message, html_to_text
 
 
 def mail(i: int = 1, **fields) -> OutgoingMessage:

@@ -1,5 +1,5 @@
 """SMTP over STARTTLS and implicit SSL with a login whose password comes from
-engine.secrets, against a real aiosmtpd server with a freshly made certificate."""
+engine.delivery.secrets, against a real aiosmtpd server with a freshly made certificate."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from delivery_support import SmtpSink, free_port
 
-from engine import secrets
-from engine.channels import OutgoingMessage, TemporaryFailure, build_channels, smtp_account
+from engine.delivery import secrets
+from engine.delivery.channels import OutgoingMessage, TemporaryFailure, build_channels, smtp_account
 from engine.settings import DEFAULTS
 
 

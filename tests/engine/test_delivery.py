@@ -14,11 +14,11 @@ import pytest
 from delivery_support import T0, SmtpSink, make_database, queue_messages
 from sqlalchemy import func, select, update
 
-from engine.channels import SmtpChannel
 from engine.clock import VirtualClock
 from engine.db.schema import contacts, events, messages
-from engine.delivery import Dispatcher, backoff
-from engine.unsubscribe import engine_secret, read_token
+from engine.delivery.channels import SmtpChannel
+from engine.delivery.dispatcher import Dispatcher, backoff
+from engine.delivery.unsubscribe import engine_secret, read_token
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_message_has_text_and_html_parts_and_signed_unsubscribe(tmp_path, sink):
     found = read_token(engine_secret(engine), token)
     assert found is not None and found.contact_id == 1 and found.node_id == "hello"
     # The Message-ID is stable: derived from the key, not from the time of sending.
-    from engine.mime import message_id
+    from engine.delivery.mime import message_id
 
     expected = message_id(engine_secret(engine), "1:hello:1", "shop@example.com")
     assert str(mail["Message-ID"]) == expected
@@ -189,7 +189,7 @@ def test_many_suppressed_messages_are_settled_batch_after_batch(tmp_path, sink):
 def test_a_dead_workers_claims_and_journal_are_recovered(tmp_path, sink):
     """What a kill -9 leaves: rows 'sending' owned by a pid that is gone, and a journal
     saying which of them were already handed over to the server."""
-    from engine.handover import HandoverJournal
+    from engine.delivery.handover import HandoverJournal
 
     engine = make_database(tmp_path / "db.sqlite", 4)
     queue_messages(engine, [1, 2, 3, 4])

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from delivery_support import make_database
 
-from engine import secrets
-from engine.channels import OutboxChannel, SmtpChannel, build_channels, smtp_account
+from engine.delivery import secrets
+from engine.delivery.channels import OutboxChannel, SmtpChannel, build_channels, smtp_account
+from engine.delivery.unsubscribe import SECRET_KEY, engine_secret
 from engine.settings import DEFAULTS, SettingsError, load_settings, save_settings
-from engine.unsubscribe import SECRET_KEY, engine_secret
 
 
 def test_settings_round_trip_over_defaults(tmp_path):

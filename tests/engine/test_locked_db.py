@@ -11,8 +11,8 @@ from collections import Counter
 from delivery_support import SmtpSink, email_campaign, make_database
 from sqlalchemy import create_engine, event, func, select
 
-from engine.channels import SmtpChannel
 from engine.db.schema import messages
+from engine.delivery.channels import SmtpChannel
 from engine.service import EngineService
 
 

@@ -364,9 +364,9 @@ def test_dispatcher_on_postgresql_records_only_what_the_server_kept(
     back (or taken back) when the server refuses before or after it."""
     from delivery_support import queue_messages
 
-    from engine.channels import SmtpChannel
     from engine.db.schema import contacts
-    from engine.delivery import Dispatcher
+    from engine.delivery.channels import SmtpChannel
+    from engine.delivery.dispatcher import Dispatcher
 
     sink = SmtpSink().start()
     try:

@@ -15,12 +15,12 @@ from delivery_support import SmtpSink, email_campaign, make_database, smtp_setti
 from sqlalchemy import func, select
 
 from engine import campaigns
-from engine.channels import SmtpChannel
 from engine.clock import utcnow
 from engine.db.schema import campaigns as campaign_table
 from engine.db.schema import contacts, enrollments, messages
+from engine.delivery.channels import SmtpChannel
+from engine.delivery.unsubscribe import handle_request
 from engine.service import EngineService
-from engine.unsubscribe import handle_request
 
 LAUNCH = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
 
@@ -138,7 +138,7 @@ def test_run_serves_unsubscribe_links(tmp_path):
 
     from delivery_support import free_port
 
-    from engine.unsubscribe import engine_secret, make_token
+    from engine.delivery.unsubscribe import engine_secret, make_token
 
     engine = make_database(tmp_path / "db.sqlite", 2)
     token = make_token(engine_secret(engine), 2)

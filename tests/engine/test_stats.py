@@ -9,7 +9,7 @@ from runner_helpers import START, add_segment, diagram, launch, make_db, run_unt
 from sqlalchemy import update
 
 from engine import stats
-from engine.commands.stats import write_csv
+from engine.cli.stats import write_csv
 from engine.db.schema import contacts, messages
 
 
@@ -56,7 +56,7 @@ def test_stats_after_a_run(tmp_path, capsys):
     # The command line: JSON with nodes and campaign.
     from argparse import Namespace
 
-    from engine.commands.stats import run
+    from engine.cli.stats import run
 
     db = str(tmp_path / "test.db")
     args = Namespace(campaign="Stats", stats_db=db, json=True, csv=False)

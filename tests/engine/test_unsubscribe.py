@@ -10,11 +10,11 @@ import pytest
 from delivery_support import T0, SmtpSink, make_database, queue_messages
 from sqlalchemy import select
 
-from engine.channels import SmtpChannel
 from engine.clock import VirtualClock
 from engine.db.schema import contacts, events
-from engine.delivery import Dispatcher
-from engine.unsubscribe import (
+from engine.delivery.channels import SmtpChannel
+from engine.delivery.dispatcher import Dispatcher
+from engine.delivery.unsubscribe import (
     UnsubscribeServer,
     engine_secret,
     handle_request,

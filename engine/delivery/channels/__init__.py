@@ -6,16 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from engine.channels.base import (
+from engine.delivery.channels.base import (
     Channel,
     DeliveryError,
     OutgoingMessage,
     PermanentFailure,
     TemporaryFailure,
 )
-from engine.channels.http_gateway import HttpGatewayChannel, WebhookChannel
-from engine.channels.outbox import OutboxChannel
-from engine.channels.smtp import SmtpChannel
+from engine.delivery.channels.http_gateway import HttpGatewayChannel, WebhookChannel
+from engine.delivery.channels.outbox import OutboxChannel
+from engine.delivery.channels.smtp import SmtpChannel
 
 CHANNEL_NAMES = ("email", "sms", "message", "webhook", "notify")
 
@@ -26,7 +26,7 @@ def build_channels(
     """The channel per message channel name, as the settings say (engine.settings):
     email and notify over SMTP or to the outbox; sms/message through their HTTP gateway or
     to the outbox; webhooks over HTTP."""
-    from engine import secrets
+    from engine.delivery import secrets
 
     folder = outbox or settings.get("outbox_path") or None
     if folder is None:

@@ -14,7 +14,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, formataddr, parseaddr
 from functools import lru_cache
 
-from engine.channels.base import OutgoingMessage
+from engine.delivery.channels.base import OutgoingMessage
 
 CRLF = b"\r\n"
 # Headers we write ourselves; a message's own headers may not override these.

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.csv:
         write_csv(document, sys.stdout)
     else:
-        from engine.commands.simulate import format_table
+        from engine.cli.simulate import format_table
 
         print(format_table(document, f"Campaign: {campaign['name']} ({campaign['status']})"))
     return 0

@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from engine.channels.base import (
+from engine.delivery.channels.base import (
     Channel,
     HandedOver,
     OutgoingMessage,

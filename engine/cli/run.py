@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     endpoint = None
     if args.unsubscribe_port:
-        from engine.unsubscribe import UnsubscribeServer
+        from engine.delivery.unsubscribe import UnsubscribeServer
 
         endpoint = UnsubscribeServer(service.engine, port=args.unsubscribe_port).start()
     service.start()

@@ -1,4 +1,4 @@
-"""The command line (DESIGN.md's contract). Each subcommand lives in engine/commands/<name>.py
+"""The command line (DESIGN.md's contract). Each subcommand lives in engine/cli/<name>.py
 with `add_arguments(parser)` and `run(args) -> int`; the window uses the same functions."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import sys
 
 # subcommand -> (module, one-line help)
 COMMANDS = {
-    "validate": ("engine.commands.validate", "check a campaign file; exit 0 when valid"),
-    "simulate": ("engine.commands.simulate", "forecast a campaign on a copy of a database"),
-    "run": ("engine.commands.run", "headless engine worker"),
-    "stats": ("engine.commands.stats", "per-node and campaign statistics"),
-    "import": ("engine.commands.import_", "import contacts, events, segments or templates"),
-    "demo": ("engine.commands.demo", "create a database with a demo workspace"),
+    "validate": ("engine.cli.validate", "check a campaign file; exit 0 when valid"),
+    "simulate": ("engine.cli.simulate", "forecast a campaign on a copy of a database"),
+    "run": ("engine.cli.run", "headless engine worker"),
+    "stats": ("engine.cli.stats", "per-node and campaign statistics"),
+    "import": ("engine.cli.import_", "import contacts, events, segments or templates"),
+    "demo": ("engine.cli.demo", "create a database with a demo workspace"),
 }
 
 

@@ -17,13 +17,23 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from engine.channels.base import Channel, OutgoingMessage, PermanentFailure, TemporaryFailure
 from engine.clock import Clock, SystemClock
 from engine.db.schema import campaigns, contacts, events, messages
-from engine.handover import HandoverJournal, journal_folder
-from engine.mime import message_id
+from engine.delivery.channels.base import (
+    Channel,
+    OutgoingMessage,
+    PermanentFailure,
+    TemporaryFailure,
+)
+from engine.delivery.handover import HandoverJournal, journal_folder
+from engine.delivery.mime import message_id
+from engine.delivery.unsubscribe import (
+    engine_secret,
+    list_unsubscribe_headers,
+    make_token,
+    unsubscribe_url,
+)
 from engine.settings import load_settings
-from engine.unsubscribe import engine_secret, list_unsubscribe_headers, make_token, unsubscribe_url
 
 log = logging.getLogger(__name__)
 SENT_EVENT = {"email": "email_sent", "sms": "sms_sent", "message": "message_sent"}

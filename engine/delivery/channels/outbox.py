@@ -11,8 +11,8 @@ import re
 import tempfile
 from pathlib import Path
 
-from engine.channels.base import Channel, HandedOver, OutgoingMessage, TemporaryFailure
-from engine.mime import build_email
+from engine.delivery.channels.base import Channel, HandedOver, OutgoingMessage, TemporaryFailure
+from engine.delivery.mime import build_email
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 

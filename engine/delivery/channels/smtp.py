@@ -1,5 +1,5 @@
 """Email over SMTP: one connection reused for a whole batch (reconnecting when the server
-drops it), STARTTLS or SSL, login with the password from engine.secrets."""
+drops it), STARTTLS or SSL, login with the password from engine.delivery.secrets."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import ssl
 from email.utils import parseaddr
 from functools import lru_cache
 
-from engine.channels.base import (
+from engine.delivery.channels.base import (
     Channel,
     HandedOver,
     OutgoingMessage,
     PermanentFailure,
     TemporaryFailure,
 )
-from engine.mime import build_email
+from engine.delivery.mime import build_email
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 _UNSAFE = re.compile(r"[\s<>]")  # would break (or inject into) the MAIL/RCPT command

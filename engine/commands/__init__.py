@@ -1,1 +1,0 @@
-"""Command-line subcommands, one module each (see engine.cli)."""
