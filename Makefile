@@ -4,10 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 STAMP := $(VENV)/.installed
+SYSTEM_STAMP := $(VENV)/.system-deps
 
 .PHONY: run test lint format bench package package-test clean
 
-$(STAMP): pyproject.toml
+# System libraries Qt needs (apt, with sudo when not root); checked once per venv.
+$(SYSTEM_STAMP):
+	bash scripts/install-system-deps.sh
+	@mkdir -p $(VENV) && touch $(SYSTEM_STAMP)
+
+$(STAMP): pyproject.toml $(SYSTEM_STAMP)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test,dev]"
