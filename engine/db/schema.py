@@ -133,6 +133,7 @@ campaigns = Table(
     Column("stopped_at", DateTime),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime),
+    Column("error", Text),  # why the engine paused it (a fault in this campaign), or None
 )
 
 campaign_versions = Table(
