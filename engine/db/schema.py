@@ -230,6 +230,8 @@ trigger_state = Table(
     Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
     Column("node_id", String(100), primary_key=True),
     Column("checked_until", DateTime),
+    # Events are read by arrival: the highest event id already seen (migration 0004).
+    Column("checked_event_id", Integer),
 )
 
 trigger_members = Table(
@@ -238,6 +240,29 @@ trigger_members = Table(
     Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
     Column("node_id", String(100), primary_key=True),
     Column("contact_id", Integer, primary_key=True),
+)
+
+# Events-API keys (`campaign-studio keys`): only a SHA-256 of the key is stored.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("prefix", String(20), nullable=False),  # the key's first characters, to recognise it
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("last_used_at", DateTime),
+)
+
+# The events API's idempotency keys: a retried event with the same id is recorded once.
+api_event_ids = Table(
+    "api_event_ids",
+    metadata,
+    Column("key_id", Integer, primary_key=True),
+    Column("external_id", String(200), primary_key=True),
+    Column("event_id", Integer),
+    Column("created_at", DateTime, nullable=False),
 )
 
 settings = Table(
@@ -249,6 +274,8 @@ settings = Table(
 
 __all__ = [
     "Float",
+    "api_event_ids",
+    "api_keys",
     "UniqueConstraint",
     "campaign_versions",
     "campaigns",

@@ -18,6 +18,19 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # A database made by create_all before migrations (then stamped 0001) has these already.
+    inspector = sa.inspect(op.get_bind())
+    tables = set(inspector.get_table_names())
+    if "api_keys" not in tables:
+        _create_api_keys()
+    if "api_event_ids" not in tables:
+        _create_api_event_ids()
+    if "checked_event_id" not in {c["name"] for c in inspector.get_columns("trigger_state")}:
+        with op.batch_alter_table("trigger_state") as batch:
+            batch.add_column(sa.Column("checked_event_id", sa.Integer))
+
+
+def _create_api_keys() -> None:
     op.create_table(
         "api_keys",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -30,6 +43,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name="uq_api_keys_name"),
         sa.UniqueConstraint("hash", name="uq_api_keys_hash"),
     )
+
+
+def _create_api_event_ids() -> None:
     op.create_table(
         "api_event_ids",
         sa.Column("key_id", sa.Integer, primary_key=True),
@@ -37,8 +53,6 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Integer),
         sa.Column("created_at", sa.DateTime, nullable=False),
     )
-    with op.batch_alter_table("trigger_state") as batch:
-        batch.add_column(sa.Column("checked_event_id", sa.Integer))
 
 
 def downgrade() -> None:
