@@ -274,9 +274,9 @@ settings = Table(
 
 __all__ = [
     "Float",
+    "UniqueConstraint",
     "api_event_ids",
     "api_keys",
-    "UniqueConstraint",
     "campaign_versions",
     "campaigns",
     "contact_tags",
