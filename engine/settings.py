@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from engine.db.schema import settings as settings_table
 from engine.delivery.unsubscribe import DEFAULT_URL, SECRET_KEY
@@ -32,6 +32,11 @@ DEFAULTS: dict[str, Any] = {
     "unsubscribe_url": DEFAULT_URL,  # "{token}" is replaced by the signed token
     "unsubscribe_mailto": "",  # an address for mailto: List-Unsubscribe ("" for none)
     "tick_seconds": 5.0,
+    # Workspace defaults for campaigns that set none of their own (the Settings screen)
+    "quiet_hours": None,  # ["21:00", "08:00"]
+    "frequency_cap": None,  # {"count": 3, "per": "P1D"}
+    "senders": [],  # [{"name", "email"}]; the first is also written as "sender"
+    "theme": "light",  # the window's canvas theme: light | dark
 }
 FORBIDDEN_WORDS = ("password", "passwd")
 
@@ -40,10 +45,12 @@ class SettingsError(ValueError):
     """A setting that may not be stored (a password) or has the wrong type."""
 
 
-def load_settings(engine: Engine) -> dict[str, Any]:
+def load_settings(engine: Engine | Connection) -> dict[str, Any]:
     """Every setting: stored values over the defaults (the signing secret left out)."""
-    with engine.connect() as conn:
-        stored = dict(conn.execute(select(settings_table.c.key, settings_table.c.value)).all())
+    if isinstance(engine, Engine):
+        with engine.connect() as conn:
+            return load_settings(conn)
+    stored = dict(engine.execute(select(settings_table.c.key, settings_table.c.value)).all())
     stored.pop(SECRET_KEY, None)
     return {**DEFAULTS, **stored}
 
