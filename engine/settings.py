@@ -32,6 +32,25 @@ DEFAULTS: dict[str, Any] = {
     "unsubscribe_url": DEFAULT_URL,  # "{token}" is replaced by the signed token
     "unsubscribe_mailto": "",  # an address for mailto: List-Unsubscribe ("" for none)
     "tick_seconds": 5.0,
+    # The public endpoint (`serve`; docs/public-endpoint.md). https, except on 127.0.0.1.
+    "public_url": "http://127.0.0.1:8765",
+    "track_opens": True,  # an open pixel in HTML email (a campaign's settings may say false)
+    "track_clicks": True,  # links go through /c/… (a campaign's settings may say false)
+    "utm_source": "campaign-studio",  # added to tracked links (utm_campaign: the campaign's)
+    "utm_medium": "email",
+    "public_max_body": 65536,  # bytes a request may send to the public endpoint
+    "public_timeout": 10,  # seconds a client has to send its request
+    "forms": {},  # web-to-lead forms: {"name": {"redirect": URL, "tags": [...]}}
+    "form_rate_limit": 10,  # form posts per minute from one address
+    "late_event_days": 30,  # an event older than this on arrival is kept but triggers nothing
+    # Bounces and complaints: an IMAP mailbox the worker reads (password in the keyring).
+    "bounce_imap_host": "",  # "" for none
+    "bounce_imap_port": 993,
+    "bounce_imap_security": "ssl",  # ssl | starttls | none
+    "bounce_imap_username": "",
+    "bounce_imap_folder": "INBOX",
+    "soft_bounce_limit": 3,  # soft bounces within soft_bounce_days make a contact bounced
+    "soft_bounce_days": 30,
     # Workspace defaults for campaigns that set none of their own (the Settings screen)
     "quiet_hours": None,  # ["21:00", "08:00"]
     "frequency_cap": None,  # {"count": 3, "per": "P1D"}
