@@ -226,7 +226,11 @@ class Diagram:
         graph = nx.MultiDiGraph(
             name=self.name,
             settings=copy.deepcopy(self.settings),
-            annotations=[a.copy() for a in self.annotations.values()],
+            # Plain dicts, so node_link_data of the graph is JSON-serialisable.
+            annotations=[
+                {"id": a.id, "kind": a.kind, "text": a.text, "rect": list(a.rect), "color": a.color}
+                for a in self.annotations.values()
+            ],
         )
         for node in self.nodes.values():
             graph.add_node(
@@ -253,8 +257,13 @@ class Diagram:
             )
         for source, target, port in graph.edges(keys=True):
             diagram.edges.append(Edge(source, target, port))
-        for annotation in graph.graph.get("annotations") or []:
-            diagram.annotations[annotation.id] = annotation.copy()
+        for item in graph.graph.get("annotations") or []:
+            if isinstance(item, Annotation):
+                annotation = item.copy()
+            else:
+                annotation = Annotation(item["id"], item["kind"], item.get("text", ""),
+                                        tuple(item["rect"]), item.get("color"))  # fmt: skip
+            diagram.annotations[annotation.id] = annotation
         diagram.sort_edges()
         return diagram
 

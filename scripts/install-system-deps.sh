@@ -15,6 +15,8 @@ APT_PACKAGES=(
   fonts-dejavu-core
   # the build and the test suite
   make postgresql
+  # Graphviz's dot reads the DOT export back in tests; Chromium checks message templates
+  graphviz chromium
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
