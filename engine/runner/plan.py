@@ -11,7 +11,6 @@ from sqlalchemy import Connection, select
 
 from engine.catalog import CATALOG
 from engine.db.schema import campaign_versions, campaigns, templates
-from engine.db.schema import settings as settings_table
 from engine.diagram import Diagram, Node
 from engine.durations import DurationError, parse_duration, parse_time_of_day
 from engine.fileformat import build
@@ -96,13 +95,11 @@ WORKSPACE_DEFAULT_KEYS = ("quiet_hours", "frequency_cap")
 
 
 def workspace_defaults(conn: Connection) -> dict[str, Any]:
-    """The workspace's default quiet hours and frequency cap (settings table), if set."""
-    rows = conn.execute(
-        select(settings_table.c.key, settings_table.c.value).where(
-            settings_table.c.key.in_(WORKSPACE_DEFAULT_KEYS)
-        )
-    ).all()
-    return {key: value for key, value in rows if value}
+    """The workspace's default quiet hours and frequency cap (engine.settings), if set."""
+    from engine.settings import load_settings
+
+    values = load_settings(conn)
+    return {key: values[key] for key in WORKSPACE_DEFAULT_KEYS if values.get(key)}
 
 
 class Plans:
@@ -137,13 +134,6 @@ class Plans:
             plan.templates = load_templates(conn, plan)
             self._plans[key] = plan
         return plan
-
-    def forget(self, campaign_id: int | None = None) -> None:
-        if campaign_id is None:
-            self._plans.clear()
-        else:
-            for key in [k for k in self._plans if k[0] == campaign_id]:
-                del self._plans[key]
 
 
 def load_templates(conn: Connection, plan: Plan) -> dict[str, dict[str, Any]]:
