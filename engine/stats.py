@@ -25,12 +25,25 @@ def _node_types(conn: Connection, campaign_id: int) -> dict[str, str]:
     return {n.id: n.type for n in diagram.nodes.values()}
 
 
+def _way_out(outcome: str | None, is_send: bool) -> str:
+    """Which figure a step that took no port adds to: the goal jump, a failure, or an exit."""
+    if outcome == "goal":
+        return "converted"
+    if outcome == "failed" and not is_send:
+        return "failed"
+    return "exited"
+
+
 def node_stats(
     conn: Connection, campaign_id: int, now: dt.datetime | None = None
 ) -> dict[str, dict[str, Any]]:
-    """{node_id: {entered, waiting, ports: {port: n}} + sent, failed, suppressed, opened,
-    clicked, unsubscribed on send nodes}. `entered` counts arrivals: every step recorded
-    on leaving the node plus the contacts there now."""
+    """{node_id: {entered, waiting, ports: {port: n}, converted, exited, failed} + sent,
+    suppressed, opened, clicked, unsubscribed on send nodes}. `entered` counts arrivals:
+    every step recorded on leaving the node plus the contacts there now, so on every node
+    entered = waiting + sum(ports) + converted + exited + failed (`converted`: jumped to a
+    goal; `exited`: an exit node, the campaign stopped, the node removed; `failed`: the
+    journey failed here). A send node's `failed` counts its failed messages instead (those
+    contacts go on through `out`), so a journey failing there counts as exited."""
     types = _node_types(conn, campaign_id)
     out: dict[str, dict[str, Any]] = {}
 
@@ -39,10 +52,9 @@ def node_stats(
             spec = CATALOG.get(types.get(node_id, ""))
             ports = {p: 0 for p in spec.port_names({})} if spec else {}
             out[node_id] = {"entered": 0, "waiting": 0, "ports": ports}
+            out[node_id].update(converted=0, exited=0, failed=0)
             if types.get(node_id) in SEND_TYPES:
-                out[node_id].update(
-                    sent=0, failed=0, suppressed=0, opened=0, clicked=0, unsubscribed=0
-                )
+                out[node_id].update(sent=0, suppressed=0, opened=0, clicked=0, unsubscribed=0)
         return out[node_id]
 
     for node_id in types:
@@ -57,15 +69,17 @@ def node_stats(
     if now is not None:
         step_filter.append(steps.c.at <= now)
     rows = conn.execute(
-        select(steps.c.node_id, steps.c.port, func.count())
+        select(steps.c.node_id, steps.c.port, steps.c.outcome, func.count())
         .where(*step_filter)
-        .group_by(steps.c.node_id, steps.c.port)
+        .group_by(steps.c.node_id, steps.c.port, steps.c.outcome)
     )
-    for node_id, port, count in rows:
+    for node_id, port, outcome, count in rows:
         item = entry(node_id)
         item["entered"] += count
         if port is not None:
             item["ports"][port] = item["ports"].get(port, 0) + count
+        else:
+            item[_way_out(outcome, "sent" in item)] += count
     rows = conn.execute(
         select(enrollments.c.node_id, func.count())
         .where(enrollments.c.campaign_id == campaign_id, enrollments.c.status == "active")

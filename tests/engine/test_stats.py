@@ -6,11 +6,11 @@ import io
 import json
 
 from runner_helpers import START, add_segment, diagram, launch, make_db, run_until
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from engine import stats
 from engine.cli.stats import write_csv
-from engine.db.schema import contacts, messages
+from engine.db.schema import contacts, enrollments, messages
 
 
 def test_stats_after_a_run(tmp_path, capsys):
@@ -41,7 +41,14 @@ def test_stats_after_a_run(tmp_path, capsys):
     assert nodes["hello"]["entered"] == 10
     assert nodes["hello"]["sent"] == 9 and nodes["hello"]["suppressed"] == 1
     assert 0 < nodes["hello"]["opened"] < 9
-    assert nodes["wait"] == {"entered": 10, "waiting": 10, "ports": {"out": 0}}
+    assert nodes["wait"] == {
+        "entered": 10,
+        "waiting": 10,
+        "ports": {"out": 0},
+        "converted": 0,
+        "exited": 0,
+        "failed": 0,
+    }
     assert "sent" not in nodes["wait"]
     assert edges == {("start", "out"): 10, ("hello", "out"): 10}
     assert campaign["enrolled"] == 10 and campaign["active"] == 10
@@ -65,3 +72,68 @@ def test_stats_after_a_run(tmp_path, capsys):
     assert set(printed) == {"nodes", "campaign"}
     assert printed["nodes"]["hello"]["sent"] == 9
     assert run(Namespace(campaign="Nope", stats_db=db, json=False, csv=False)) == 2
+
+
+def _reconciles(figures: dict) -> bool:
+    """in = waiting + every way out (ports, to a goal, exited, failed); a send node's
+    `failed` counts messages, whose contacts also left through `out`."""
+    failed = 0 if "sent" in figures else figures["failed"]
+    out = sum(figures["ports"].values()) + figures["converted"] + figures["exited"] + failed
+    return figures["entered"] == figures["waiting"] + out
+
+
+def test_every_node_adds_up_with_goals_exits_and_a_stop(tmp_path):
+    from runner_helpers import add_event
+
+    from engine import campaigns
+
+    engine = make_db(tmp_path, 8)
+    add_segment(engine, "all", {"field": "city", "op": "eq", "value": "Berlin"})
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            (
+                "ab",
+                "condition.split",
+                {"branches": [{"port": "A", "percent": 50}, {"port": "B", "percent": 50}]},
+            ),
+            ("hello", "action.send_email", {"template": "welcome"}),
+            ("wait", "wait.delay", {"duration": "P5D"}),
+            ("later", "action.score", {"points": 1}),
+            ("bye", "exit", {}),
+            ("won", "goal", {"event": "purchase"}),
+            ("thanks", "action.score", {"points": 100}),
+        ],
+        [
+            ("start", "ab"),
+            ("ab", "A", "hello"),
+            ("ab", "B", "bye"),
+            ("hello", "wait"),
+            ("wait", "later"),
+            ("won", "thanks"),
+        ],
+        name="Adds up",
+    )
+    cid, runner, clock = launch(engine, d)
+    run_until(runner, clock, START + dt.timedelta(hours=2))
+    with engine.connect() as conn:
+        waiting = conn.execute(
+            select(enrollments.c.contact_id).where(
+                enrollments.c.node_id == "wait", enrollments.c.status == "active"
+            )
+        ).all()
+    assert len(waiting) >= 2
+    add_event(engine, waiting[0][0], "purchase", START + dt.timedelta(hours=3))
+    run_until(runner, clock, START + dt.timedelta(hours=5))
+    with engine.connect() as conn:
+        nodes = stats.node_stats(conn, cid)
+    assert nodes["wait"]["converted"] == 1 and nodes["wait"]["waiting"] == len(waiting) - 1
+    assert nodes["bye"]["exited"] == nodes["ab"]["ports"]["B"] > 0
+    assert nodes["won"]["ports"]["out"] == 1
+    assert all(_reconciles(f) for f in nodes.values()), nodes
+    campaigns.stop(engine, cid, START + dt.timedelta(hours=6))
+    with engine.connect() as conn:
+        nodes = stats.node_stats(conn, cid)
+    assert nodes["wait"]["waiting"] == 0
+    assert nodes["wait"]["exited"] == len(waiting) - 1
+    assert all(_reconciles(f) for f in nodes.values()), nodes
