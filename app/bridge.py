@@ -272,6 +272,8 @@ class Workspace(QObject):
     """What every screen needs: the database, the clock, the engine service and the task runner."""
 
     campaignsChanged = Signal()
+    # Templates, segments, contact fields or settings changed: open editors re-read them.
+    referencesChanged = Signal()
 
     def __init__(self, db: str, engine: Any, clock: Any = None, parent: QObject | None = None):
         super().__init__(parent)

@@ -149,6 +149,7 @@ class CampaignPage(QWidget):
         if undo is not None:
             undo.cleanChanged.connect(lambda _clean: self._update_header())
         workspace.campaignsChanged.connect(self.reload_record)
+        workspace.referencesChanged.connect(self._set_context)
         self._update_header()
         if self.record["status"] in ("live", "paused", "stopped", "completed"):
             self.stats_toggle.setChecked(True)
@@ -280,6 +281,8 @@ class CampaignPage(QWidget):
         self.timer.stop()
         with contextlib.suppress(RuntimeError, TypeError):
             self.workspace.campaignsChanged.disconnect(self.reload_record)
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.workspace.referencesChanged.disconnect(self._set_context)
 
     # ---- lifecycle ----
     def lifecycle(self, action: str) -> bool:

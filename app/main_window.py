@@ -236,8 +236,16 @@ class MainWindow(QMainWindow):
             theme_changed = getattr(screen, "themeChanged", None)
             if theme_changed is not None:
                 theme_changed.connect(self._theme_chosen)
+            # What an open campaign's pickers and validation read: tell it at once.
+            for name in ("templatesChanged", "segmentsChanged", "contactsChanged", "saved"):
+                signal = getattr(screen, name, None)
+                if signal is not None:
+                    signal.connect(self.workspace.referencesChanged.emit)
             return screen
         except Exception as exc:  # a screen that fails must not take the window down
+            from app.error_dialog import show_error
+
+            QTimer.singleShot(0, lambda e=exc: show_error(self, e, f"Opening {spec.title}"))
             label = QLabel(f"{spec.title} is not available: {exc}")
             label.setObjectName("emptyState")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)

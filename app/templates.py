@@ -333,7 +333,8 @@ class TemplatesScreen(QWidget):
         else:
             self.new_template("email")
         self.header.subtitle.setText(
-            f"{len(names)} templates · messages your campaigns send, rendered per contact"
+            f"{len(names)} template{'' if len(names) == 1 else 's'} · messages your campaigns "
+            "send, rendered per contact"
         )
 
     def _select(self, item: QListWidgetItem | None, _previous=None) -> None:
@@ -528,6 +529,7 @@ class TemplatesScreen(QWidget):
             self.status.setText(f"Not saved: {error_text(exc)}")
             return False
         self.current_name = template["name"]
+        self.dirty = False  # saved: selecting it in the reloaded list must not ask to discard
         self.reload(select=template["name"])
         self.status.setText(f"Saved “{template['name']}”")
         self.templatesChanged.emit()
