@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.campaign_dialogs import MessageBar
-from app.campaigns import LIFECYCLE, STATUS_COLORS, call_lifecycle
+from app.campaigns import LIFECYCLE, call_lifecycle
+from app.style import status_colour
 
 REFRESH_MS = 3000
 
@@ -217,7 +218,7 @@ class CampaignPage(QWidget):
         from engine.campaigns import allowed_actions
 
         status = self.record["status"]
-        color = STATUS_COLORS.get(status, "#8a94a6")
+        color = status_colour(status)
         self.status_label.setText(status.capitalize())
         self.status_label.setStyleSheet(
             f"color: {color}; border: 1px solid {color}; border-radius: 9px; padding: 2px 10px;"

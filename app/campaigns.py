@@ -37,18 +37,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.campaign_dialogs import Card, MessageBar, NewCampaignDialog, ScheduleDialog, ask
+from app.style import status_colour
 from engine.catalog import CATALOG
 from engine.db.schema import campaigns
 
 STATUSES = ("draft", "scheduled", "live", "paused", "stopped", "completed")
-STATUS_COLORS = {
-    "draft": "#8a94a6",
-    "scheduled": "#3b82f6",
-    "live": "#16a34a",
-    "paused": "#d97706",
-    "stopped": "#dc2626",
-    "completed": "#475569",
-}
 # (action name, button text, tooltip) — the lifecycle buttons, in toolbar order.
 LIFECYCLE = (
     ("start", "Start", "Start the campaign now: contacts begin to enter"),
@@ -223,7 +216,7 @@ class StatusDelegate(QStyledItemDelegate):
         style = option.widget.style() if option.widget else None
         if style:
             style.drawControl(style.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        color = QColor(STATUS_COLORS.get(status, "#8a94a6"))
+        color = QColor(status_colour(status))
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = option.fontMetrics
@@ -241,7 +234,7 @@ class StatusDelegate(QStyledItemDelegate):
         painter.setBrush(QBrush(color))
         dot = height // 3
         painter.drawEllipse(rect.left() + 7, rect.center().y() - dot // 2, dot, dot)
-        painter.setPen(color.darker(125))
+        painter.setPen(color)  # readable on its chip in both themes (app/contrast.py)
         painter.drawText(rect.adjusted(dot + 10, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
         painter.restore()
 

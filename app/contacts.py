@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from app.screen_parts import MUTED, BackgroundJob, Debouncer, PageHeader, TagChipsDelegate
+from app.screen_parts import BackgroundJob, Debouncer, PageHeader, TagChipsDelegate
+from app.style import palette_colour
 from engine import store
 
 # (header, field used for sorting or None when the column cannot sort)
@@ -224,7 +225,7 @@ class ContactsModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole and column == EMAIL:
                 return "Loading…"
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(MUTED)
+                return QColor(palette_colour("muted"))
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(contact, column)
@@ -239,9 +240,9 @@ class ContactsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == UNSUBSCRIBED:
                 bad = contact.get("unsubscribed") or contact.get("bounced")
-                return QColor("#b91c1c") if bad else QColor("#15803d")
+                return QColor(palette_colour("error_fg" if bad else "good"))
             if column in (CREATED, PHONE, PLACE):
-                return QColor(MUTED)
+                return QColor(palette_colour("muted"))
         return None
 
     @staticmethod

@@ -26,12 +26,20 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func, select
 
 from app.campaign_dialogs import Card, MessageBar
-from app.campaigns import STATUS_COLORS
-from app.style import chart_colors, style_chart
+from app.style import chart_colors, series_colour, status_colour, style_chart
 from engine.catalog import CATALOG
 from engine.db.schema import campaigns, messages
 
-SERIES_COLORS = ("#4f46e5", "#16a34a", "#f59e0b", "#0ea5e9", "#db2777", "#64748b", "#dc2626")
+# Each series has its own marker and line style too, so colour is never the only signal.
+SERIES_MARKS = (
+    ("o", Qt.PenStyle.SolidLine),
+    ("s", Qt.PenStyle.DashLine),
+    ("t", Qt.PenStyle.DotLine),
+    ("d", Qt.PenStyle.DashDotLine),
+    ("+", Qt.PenStyle.SolidLine),
+    ("x", Qt.PenStyle.DashLine),
+    ("star", Qt.PenStyle.DotLine),
+)
 SEND_KEYS = ("sent", "failed", "suppressed", "opened", "clicked", "unsubscribed")
 NODE_COLUMNS = ("entered", "waiting", "sent", "failed", "suppressed", "opened", "clicked",
                 "unsubscribed")  # fmt: skip
@@ -271,7 +279,7 @@ class DashboardPage(QWidget):
         status = campaign["status"]
         when = campaign.get("started_at")
         self.subtitle.setText(
-            f"<span style='color:{STATUS_COLORS.get(status, '#8a94a6')}; font-weight:600'>"
+            f"<span style='color:{status_colour(status)}; font-weight:600'>"
             f"{status.capitalize()}</span> · version {campaign['version']}"
             + (f" · started {when:%Y-%m-%d %H:%M} UTC" if when else "")
             + (f" · includes {len(data.children)} child campaign(s)" if data.children else "")
@@ -327,10 +335,12 @@ class DashboardPage(QWidget):
         self.chart.setTitle("")
         xs = list(range(len(rows)))
         for i, key in enumerate(data.series_keys()):
-            color = SERIES_COLORS[i % len(SERIES_COLORS)]
+            color = series_colour(i)
+            symbol, dash = SERIES_MARKS[i % len(SERIES_MARKS)]
             ys = [_num(r.get(key)) for r in rows]
             self.chart.plot(xs, ys, name=key.replace("_", " ").capitalize(),
-                            pen=pg.mkPen(color, width=2.2), symbol="o", symbolSize=5,
+                            pen=pg.mkPen(color, width=2.2, style=dash), symbol=symbol,
+                            symbolSize=7,
                             symbolBrush=color, symbolPen=color)  # fmt: skip
         highest = max((_num(r.get(k)) for r in rows for k in data.series_keys()), default=0)
         self.chart.setYRange(0, max(1.0, highest) * 1.3, padding=0)

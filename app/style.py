@@ -6,6 +6,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 ACCENT = "#4f46e5"
+ACCENT_HOVER = "#4338ca"
 
 PALETTES = {
     "light": {
@@ -27,6 +28,11 @@ PALETTES = {
         "error_fg": "#991b1b",
         "forecast_bg": "#fff7e6",
         "forecast_fg": "#92400e",
+        "accent_text": "#4f46e5",
+        "field_border": "#80879a",
+        "focus": "#4f46e5",
+        "sidebar_focus": "#ffffff",
+        "good": "#15803d",
     },
     "dark": {
         "window": "#14161f",
@@ -47,7 +53,38 @@ PALETTES = {
         "error_fg": "#fca5a5",
         "forecast_bg": "#3a2a0c",
         "forecast_fg": "#fcd34d",
+        "accent_text": "#a5b4fc",
+        "field_border": "#6b7385",
+        "focus": "#a5b4fc",
+        "sidebar_focus": "#ffffff",
+        "good": "#4ade80",
     },
+}
+
+# Campaign status colours (chip text and dot, page header), per theme; app/contrast.py checks
+# them on their chips. The chip always shows the status's name too: colour is never alone.
+STATUS_COLOURS = {
+    "light": {
+        "draft": "#5b6474",
+        "scheduled": "#1d4ed8",
+        "live": "#166534",
+        "paused": "#92400e",
+        "stopped": "#b91c1c",
+        "completed": "#475569",
+    },
+    "dark": {
+        "draft": "#aab2c2",
+        "scheduled": "#93c5fd",
+        "live": "#4ade80",
+        "paused": "#fbbf24",
+        "stopped": "#fca5a5",
+        "completed": "#cbd5e1",
+    },
+}
+# Chart series: each also has its own marker and dash (SERIES_MARKS), so colour is not alone.
+SERIES_COLOURS = {
+    "light": ("#4f46e5", "#15803d", "#b45309", "#0369a1", "#be185d", "#475569", "#b91c1c"),
+    "dark": ("#a5b4fc", "#4ade80", "#fbbf24", "#38bdf8", "#f472b6", "#cbd5e1", "#f87171"),
 }
 
 SHEET = """
@@ -63,6 +100,7 @@ QLabel {{ background: transparent; }}
 }}
 #sidebar QPushButton:hover {{ background: {sidebar_hover}; color: #ffffff; }}
 #sidebar QPushButton:checked {{ background: {accent}; color: #ffffff; font-weight: 600; }}
+#sidebar QPushButton:focus {{ border: 2px solid {sidebar_focus}; padding: 7px 16px; }}
 #engineBadge {{ color: {sidebar_text}; font-size: 11px; padding: 12px 18px; }}
 #screenTitle {{ font-size: 22px; font-weight: 700; }}
 #screenSubtitle, #mutedLabel {{ color: {muted}; }}
@@ -76,32 +114,40 @@ QLabel {{ background: transparent; }}
     font-weight: 600;
 }}
 QPushButton {{
-    background: {surface}; border: 1px solid {border}; border-radius: 6px;
+    background: {surface}; border: 1px solid {field_border}; border-radius: 6px;
     padding: 6px 12px; min-height: 18px;
 }}
 QPushButton:hover {{ border-color: {accent}; }}
+QPushButton:focus {{ border: 2px solid {focus}; }}
 QPushButton:disabled {{ color: {muted}; background: {alt}; border-color: {border}; }}
 QPushButton#primaryButton {{
     background: {accent}; color: #ffffff; border: 1px solid {accent}; font-weight: 600;
     padding: 7px 16px;
 }}
-QPushButton#primaryButton:hover {{ background: #4338ca; }}
+QPushButton#primaryButton:hover {{ background: {accent_hover}; }}
+QPushButton#primaryButton:focus {{ border: 2px solid {text}; }}
 QPushButton#primaryButton:disabled {{ background: #a5a3f0; border-color: #a5a3f0; }}
 QPushButton:checked {{ background: {selection}; border-color: {accent}; }}
 QLineEdit, QComboBox, QPlainTextEdit, QTextEdit {{
-    background: {surface}; border: 1px solid {border}; border-radius: 6px; padding: 5px 8px;
-    selection-background-color: {accent};
+    background: {surface}; border: 1px solid {field_border}; border-radius: 6px;
+    padding: 5px 8px; selection-background-color: {accent};
 }}
 QComboBox::drop-down {{ border: none; width: 22px; }}
 QComboBox::down-arrow {{ image: url("{chevron}"); width: 12px; height: 12px; margin-right: 6px; }}
 QComboBox QAbstractItemView {{ background: {surface}; border: 1px solid {border}; }}
-QLineEdit:focus, QComboBox:focus {{ border-color: {accent}; }}
+QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus {{
+    border: 2px solid {focus};
+}}
 QTableView, QTreeView, QListWidget, QListView {{
     background: {surface}; alternate-background-color: {alt}; border: 1px solid {border};
     border-radius: 8px; gridline-color: {border};
     selection-background-color: {selection}; selection-color: {text};
 }}
 QTableView::item, QListWidget::item {{ padding: 4px 8px; }}
+QTableView:focus, QTreeView:focus, QListWidget:focus, QListView:focus {{
+    border: 2px solid {focus};
+}}
+QCalendarWidget QTableView::item {{ padding: 0; }}
 QHeaderView::section {{
     background: {surface}; color: {muted}; border: none; border-bottom: 1px solid {border};
     padding: 8px; font-weight: 600; font-size: 11px; text-transform: uppercase;
@@ -110,7 +156,10 @@ QStatusBar {{ background: {surface}; border-top: 1px solid {border}; color: {mut
 QToolBar {{ background: {surface}; border-bottom: 1px solid {border}; spacing: 4px; padding: 4px; }}
 QTabWidget::pane {{ border: 1px solid {border}; border-radius: 8px; background: {surface}; }}
 QTabBar::tab {{ padding: 7px 14px; border: none; color: {muted}; }}
-QTabBar::tab:selected {{ color: {accent}; border-bottom: 2px solid {accent}; font-weight: 600; }}
+QTabBar::tab:selected {{
+    color: {accent_text}; border-bottom: 2px solid {accent_text}; font-weight: 600;
+}}
+QTabBar::tab:focus {{ border: 2px solid {focus}; }}
 #statsSummary {{ color: {muted}; padding: 2px 4px; }}
 #card {{ background: {surface}; border: 1px solid {border}; border-radius: 10px; }}
 #cardValue {{ font-size: 24px; font-weight: 700; }}
@@ -123,6 +172,7 @@ QSplitter::handle {{ background: {border}; }}
 def style_sheet(theme: str = "light") -> str:
     colors = dict(PALETTES.get(theme, PALETTES["light"]))
     colors["accent"] = ACCENT
+    colors["accent_hover"] = ACCENT_HOVER
     colors["chevron"] = _resource("chevron-down.svg")
     return SHEET.format(**colors)
 
@@ -164,6 +214,22 @@ def current_theme() -> str:
     app = QApplication.instance()
     value = app.property("campaignStudioTheme") if app is not None else None
     return value if value in PALETTES else "light"
+
+
+def status_colour(status: str) -> str:
+    """The current theme's colour for a campaign status (chip text and dot, header)."""
+    return STATUS_COLOURS[current_theme()].get(status, STATUS_COLOURS[current_theme()]["draft"])
+
+
+def series_colour(index: int) -> str:
+    """The current theme's colour for the chart's series number `index`."""
+    colours = SERIES_COLOURS[current_theme()]
+    return colours[index % len(colours)]
+
+
+def palette_colour(key: str) -> str:
+    """One colour of the current theme's table (e.g. "good", "error_fg", "muted")."""
+    return PALETTES[current_theme()][key]
 
 
 def chart_colors() -> dict[str, str]:

@@ -6,15 +6,41 @@ from PySide6.QtGui import QColor, QPalette
 
 from designer.theme import Theme
 
+# The panels' colours per theme; designer/contrast.py checks every pair against WCAG 2.1 AA.
+PANEL_COLOURS = {
+    "light": {
+        "panel": "#ffffff",
+        "text": "#1f2937",
+        "muted": "#5f6673",
+        "border": "#e3e6eb",
+        "field": "#ffffff",
+        "field_border": "#8a919e",
+        "hover": "#f1f4f8",
+        "invalid_bg": "#fff5f5",
+        "on_accent": "#ffffff",
+        "success": "#15803d",
+    },
+    "dark": {
+        "panel": "#1e2127",
+        "text": "#e5e7eb",
+        "muted": "#a3abb9",
+        "border": "#30343d",
+        "field": "#262a32",
+        "field_border": "#767f8f",
+        "hover": "#2b3039",
+        "invalid_bg": "#3a2326",
+        "on_accent": "#0b1220",
+        "success": "#4ade80",
+    },
+}
+
 
 def panel_palette(theme: Theme, base: QPalette) -> QPalette:
     """Text and background colours for the panels (style sheets do not pass `color` down)."""
-    dark = theme.name == "dark"
+    colours = PANEL_COLOURS[theme.name]
     palette = QPalette(base)
-    text = QColor("#e5e7eb" if dark else "#1f2937")
-    panel = QColor("#1e2127" if dark else "#ffffff")
-    field = QColor("#262a32" if dark else "#ffffff")
-    muted = QColor("#9aa3b2" if dark else "#6b7280")
+    text, panel = QColor(colours["text"]), QColor(colours["panel"])
+    field, muted = QColor(colours["field"]), QColor(colours["muted"])
     for role, colour in (
         (QPalette.ColorRole.WindowText, text),
         (QPalette.ColorRole.Text, text),
@@ -34,17 +60,12 @@ def panel_palette(theme: Theme, base: QPalette) -> QPalette:
 
 def panel_style(theme: Theme) -> str:
     """Qt style sheet for the editor's panels, coloured from the canvas theme."""
-    dark = theme.name == "dark"
-    panel = "#1e2127" if dark else "#ffffff"
-    text = "#e5e7eb" if dark else "#1f2937"
-    muted = "#9aa3b2" if dark else "#6b7280"
-    border = "#30343d" if dark else "#e3e6eb"
-    field = "#262a32" if dark else "#ffffff"
-    field_border = "#3a3f4a" if dark else "#cfd4dc"
-    hover = "#2b3039" if dark else "#f1f4f8"
+    c = PANEL_COLOURS[theme.name]
+    panel, text, muted, border = c["panel"], c["text"], c["muted"], c["border"]
+    field, field_border, hover = c["field"], c["field_border"], c["hover"]
+    invalid_bg, on_accent = c["invalid_bg"], c["on_accent"]
     accent = theme.selection.name()
     error = theme.error.name()
-    invalid_bg = "#3a2326" if dark else "#fff5f5"
     return f"""
 QWidget#campaignEditor {{ background: {panel}; color: {text}; }}
 QLabel, QToolButton, QCheckBox, QPushButton, QRadioButton {{ color: {text}; }}
@@ -82,7 +103,8 @@ QTreeWidget, QListWidget, QTableWidget {{ color: {text}; background: {panel}; bo
     outline: none; alternate-background-color: {hover}; }}
 QTreeWidget::item {{ padding: 2px 2px; border-radius: 5px; }}
 QTreeWidget::item:hover, QListWidget::item:hover {{ background: {hover}; }}
-QTreeWidget::item:selected, QListWidget::item:selected {{ background: {accent}; color: white; }}
+QTreeWidget::item:selected, QListWidget::item:selected {{ background: {accent};
+    color: {on_accent}; }}
 QTableWidget {{ border: 1px solid {field_border}; border-radius: 5px; }}
 QHeaderView::section {{ background: {hover}; color: {muted}; border: none;
     border-bottom: 1px solid {border}; padding: 3px 6px; font-size: 11px; }}
@@ -94,9 +116,9 @@ QFrame#segmented QPushButton:checked {{ background: {field}; color: {text};
     font-weight: 600; border: 1px solid {field_border}; }}
 QToolButton {{ border: 1px solid transparent; border-radius: 5px; padding: 3px 7px; }}
 QToolButton:hover {{ background: {hover}; border: 1px solid {border}; }}
-QToolButton:checked {{ background: {accent}; color: white; }}
+QToolButton:checked {{ background: {accent}; color: {on_accent}; }}
 QToolButton#ruleNot {{ color: {muted}; font-size: 11px; padding: 2px 5px; }}
-QToolButton#ruleNot:checked {{ background: {error}; color: white; }}
+QToolButton#ruleNot:checked {{ background: {error}; color: {on_accent}; }}
 QToolButton#ruleRemove {{ color: {muted}; }}
 QFrame#ruleGroup {{ border-left: 2px solid {accent}; background: transparent; }}
 QPushButton {{ border: 1px solid {field_border}; border-radius: 5px; padding: 4px 10px;

@@ -4,7 +4,7 @@ node id and message per row; activating a row asks to select and centre its node
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.panel_style import PANEL_COLOURS
 from designer.theme import LIGHT, Theme
 from engine.diagram import Diagram
 from engine.problems import CAMPAIGN, Problem
@@ -37,7 +38,7 @@ def severity_icon(severity: str, theme: Theme = LIGHT, size: int = 14) -> QIcon:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
     painter.drawEllipse(1, 1, size * scale - 2, size * scale - 2)
-    painter.setPen(QColor("#ffffff"))
+    painter.setPen(theme.on_marker)
     font = painter.font()
     font.setBold(True)
     font.setPixelSize(int(size * scale * 0.72))
@@ -158,7 +159,7 @@ class ProblemsList(QWidget):
         warnings = len(self.problems) - errors
         if not self.problems:
             self.summary.setText("✓ No problems: ready to start")
-            self.summary.setStyleSheet("color: #16a34a;")
+            self.summary.setStyleSheet(f"color: {PANEL_COLOURS[self.theme.name]['success']};")
         else:
             parts = []
             if errors:

@@ -40,6 +40,8 @@ class Theme:
     rubber_band: QColor
     minimap_background: QColor
     categories: dict[str, QColor] = field(default_factory=dict)
+    # the "!" drawn on the error/warning markers (dark text on the dark theme's light markers)
+    on_marker: QColor = field(default_factory=lambda: QColor("#ffffff"))
 
     def category(self, name: str) -> QColor:
         return self.categories.get(name, self.categories["exit"])
@@ -74,25 +76,25 @@ LIGHT = Theme(
     grid_minor=_c("#d9dde4"),
     grid_major=_c("#c4c9d2"),
     card=_c("#ffffff"),
-    card_border=_c("#d6d9e0"),
+    card_border=_c("#868e9c"),
     shadow=_c("#0f172a", 22),
     title=_c("#111827"),
     summary=_c("#5b6472"),
     port=_c("#ffffff"),
-    port_border=_c("#8a93a3"),
+    port_border=_c("#7a8394"),
     port_label=_c("#6b7280"),
-    edge=_c("#9aa3b2"),
+    edge=_c("#7b8494"),
     edge_hover=_c("#4b5563"),
     selection=_c("#2563eb"),
     error=_c("#dc2626"),
-    warning=_c("#ea8a0c"),
+    warning=_c("#b45309"),
     note=_c("#fff4c2"),
     note_text=_c("#57471a"),
     group=_c("#2563eb", 16),
     group_text=_c("#334155"),
     badge=_c("#1f2937"),
     badge_text=_c("#ffffff"),
-    forecast=_c("#7c3aed"),
+    forecast=_c("#6d28d9"),
     heat=_c("#ef4444"),
     rubber_band=_c("#2563eb"),
     minimap_background=_c("#ffffff", 225),
@@ -105,7 +107,7 @@ DARK = Theme(
     grid_minor=_c("#2a2e36"),
     grid_major=_c("#3a3f4a"),
     card=_c("#252932"),
-    card_border=_c("#363b46"),
+    card_border=_c("#6b7383"),
     shadow=_c("#000000", 70),
     title=_c("#f1f3f7"),
     summary=_c("#a3abb9"),
@@ -128,6 +130,7 @@ DARK = Theme(
     rubber_band=_c("#60a5fa"),
     minimap_background=_c("#1f2228", 225),
     categories={k: _c(v) for k, v in CATEGORY_COLOURS_DARK.items()},
+    on_marker=_c("#111827"),
 )
 
 THEMES = {"light": LIGHT, "dark": DARK}

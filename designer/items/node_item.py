@@ -330,7 +330,7 @@ class NodeItem(QGraphicsRectItem):
         painter.setPen(QPen(theme.card, 2))
         painter.setBrush(colour)
         painter.drawEllipse(centre, 8, 8)
-        mark = QPen(QColor("white"), 2)
+        mark = QPen(theme.on_marker, 2)
         mark.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(mark)
         painter.drawLine(QPointF(centre.x(), centre.y() - 4), QPointF(centre.x(), centre.y() + 1))
