@@ -302,7 +302,7 @@ def resume(engine: Engine, campaign_id: int | str, now: dt.datetime | None = Non
         conn.execute(
             update(campaigns)
             .where(campaigns.c.id == campaign["id"])
-            .values(status="live", updated_at=now)
+            .values(status="live", error=None, updated_at=now)
         )
         conn.execute(
             update(trigger_state)

@@ -82,7 +82,14 @@ class EngineService:
         """Process all due work now: enroll and move contacts, then deliver what is due.
         Returns {"tick": TickReport, "delivery": DispatchReport}."""
         with self._lock:
-            tick = retry_on_conflict(self.runner.tick)
+            try:
+                tick = retry_on_conflict(self.runner.tick)
+            except Exception:
+                # Whatever stopped the runner, what is queued still goes out: then the error
+                # is raised for the caller to log.
+                if not self._stopping.is_set():
+                    self.dispatcher.dispatch()
+                raise
             delivery = DispatchReport() if self._stopping.is_set() else self.dispatcher.dispatch()
             self.ticks += 1
             result = {"tick": tick, "delivery": delivery}

@@ -4,6 +4,7 @@ diagram node group by node group, and write the results with a few bulk statemen
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,8 @@ from engine.db.schema import campaigns, contacts, enrollments, events, messages,
 from engine.runner.bulk import execute_many
 from engine.runner.bulk import parse_datetime as _parse
 from engine.runner.plan import Plan, Plans
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
 MAX_HOPS = 200  # instant nodes one contact may pass in one tick (validation forbids loops)
@@ -127,6 +130,31 @@ class Work:
         self.unsubscribe: set[int] = set()
         # Sends per contact in this batch, for the frequency cap.
         self.sent_in_batch: dict[int, list[dt.datetime]] = defaultdict(list)
+        # campaign id -> why it is paused at the end of the batch (a node failed everyone)
+        self.faults: dict[int, str] = {}
+
+    LISTS = ("steps", "messages", "events", "score", "tags_add", "tags_remove",
+             "members_add", "members_remove")  # fmt: skip
+
+    def mark(self, contact_ids: list[int]) -> tuple:
+        """What to go back to when a handler fails half-way through a group."""
+        return (
+            [len(getattr(self, name)) for name in self.LISTS],
+            {c: dict(self.contact_updates[c]) for c in contact_ids if c in self.contact_updates},
+            {c: list(self.sent_in_batch[c]) for c in contact_ids if c in self.sent_in_batch},
+            set(self.unsubscribe),
+        )
+
+    def rewind(self, mark: tuple, contact_ids: list[int]) -> None:
+        lengths, updates, sent, unsubscribe = mark
+        for name, length in zip(self.LISTS, lengths, strict=True):
+            del getattr(self, name)[length:]
+        for c in contact_ids:
+            self.contact_updates.pop(c, None)
+            self.sent_in_batch.pop(c, None)
+        self.contact_updates.update(updates)
+        self.sent_in_batch.update(sent)
+        self.unsubscribe = unsubscribe
 
 
 class Runner:
@@ -167,25 +195,41 @@ class Runner:
         now = to_naive_utc(now) if now is not None else self.clock.now()
         report = TickReport(now=now)
         with self.engine.begin() as conn:
-            entry.activate_scheduled(conn, now)
+            due = entry.scheduled_due(conn, now)
+        for campaign_id in due:  # one transaction each: a faulty one cannot hold back others
+            with contained(self, campaign_id, now, "starting"), self.engine.begin() as conn:
+                entry.go_live(conn, campaign_id, now)
+        with self.engine.begin() as conn:
             live = entry.live_campaigns(conn)
+        faulty: set[int] = set()
         for campaign_id, version in live:
-            with self.engine.begin() as conn:
+            triggers = contained(self, campaign_id, now, "its triggers", faulty)
+            with triggers, self.engine.begin() as conn:
                 if self.is_postgres and not _take_campaign(conn, campaign_id):
-                    continue  # another worker is running this campaign's triggers right now
+                    continue  # another worker is running this campaign's triggers now
                 plan = self.plans.get(conn, campaign_id, version)
                 report.enrolled += entry.run_triggers(self, conn, plan, now)
                 if self.mode == "simulate" and self.assume:
                     entry.assume_outcomes(conn, plan, self.assume, now)
                 report.converted += entry.run_goals(conn, plan, now)
                 entry.detect_waited_events(conn, plan, now)
-        live_ids = [campaign_id for campaign_id, _ in live]
+        live_ids = [campaign_id for campaign_id, _ in live if campaign_id not in faulty]
         while live_ids:
             room = None if limit is None else limit - report.moved
             if room is not None and room <= 0:
                 break
             size = self.batch_size if room is None else min(self.batch_size, room)
-            batch = self.run_batch(live_ids, now, size)
+            try:
+                batch = self.run_batch(live_ids, now, size)
+            except Exception as exc:
+                if is_environment_fault(exc):
+                    raise
+                # One campaign's fault: run each alone to find it; it is paused, the rest go on.
+                batch = TickReport(now=now)
+                for campaign_id in live_ids:
+                    with contained(self, campaign_id, now, "moving contacts", faulty):
+                        batch.add(self.run_batch([campaign_id], now, size))
+                live_ids = [c for c in live_ids if c not in faulty]
             report.add(batch)
             if batch.moved < size:
                 break
@@ -237,8 +281,6 @@ class Runner:
     def _move(
         self, conn: Connection, items: list[Item], now: dt.datetime, work: Work, report: TickReport
     ) -> None:
-        from engine.runner.nodes import handle
-
         pending = items
         for _hop in range(MAX_HOPS):
             if not pending:
@@ -265,7 +307,7 @@ class Runner:
                             "node no longer in the campaign",
                         )
                     continue
-                handle(self, conn, plan, node, group, now, work)
+                self._handle_contained(conn, plan, node, group, now, work)
                 for item in group:
                     pending += self._after(plan, node_id, item, work, now)
         for item in pending:  # a loop with no wait: stop it rather than spin
@@ -279,6 +321,53 @@ class Runner:
                 "failed",
                 "too many steps in one go (loop?)",
             )
+
+    def _handle_contained(
+        self, conn: Connection, plan: Plan, node, group: list[Item], now: dt.datetime, work: Work
+    ) -> None:
+        """Run the node's handler on the group; when it raises, undo what it did and run it
+        for each contact alone: a contact whose data breaks the node fails there with the
+        reason, the others go on. When it fails for everyone the campaign is paused."""
+        from engine.runner.nodes import handle
+
+        ids = [item.contact_id for item in group]
+        mark = work.mark(ids)
+        copy_contact = node.type in MUTATES_CONTACT
+        saved = [(item.t, item.converted_at, dict(item.contact) if copy_contact else None)
+                 for item in group]  # fmt: skip
+        try:
+            with _savepoint(conn):
+                handle(self, conn, plan, node, group, now, work)
+            return
+        except Exception as exc:
+            if is_environment_fault(exc):
+                raise
+        work.rewind(mark, ids)
+        failed, reason = 0, ""
+        for index, (item, (t, converted_at, contact)) in enumerate(zip(group, saved, strict=True)):
+            item.reset()
+            item.t, item.converted_at = t, converted_at
+            if contact is not None:
+                item.contact = contact
+            if failed >= CONTAINED_TRIES and failed == index:
+                item.ended, item.outcome, item.detail = "failed", "failed", reason
+                failed += 1
+                continue  # the node fails for everyone: no need to try each
+            one = work.mark([item.contact_id])
+            try:
+                with _savepoint(conn):
+                    handle(self, conn, plan, node, [item], now, work)
+            except Exception as exc:
+                if is_environment_fault(exc):
+                    raise
+                work.rewind(one, [item.contact_id])
+                item.reset()
+                item.t = t
+                reason = f"node {node.id!r} failed: {fault_reason(exc)}"
+                item.ended, item.outcome, item.detail = "failed", "failed", reason
+                failed += 1
+        if failed == len(group):
+            work.faults[plan.campaign_id] = reason
 
     def _after(
         self, plan: Plan, node_id: str, item: Item, work: Work, now: dt.datetime
@@ -359,6 +448,13 @@ class Runner:
                 rows = [{k: v for k, v in ev.items() if k[0] != "_"} for ev in rows]
             execute_many(conn, INSERT_EVENTS, rows, key="insert_events")
         effects.apply_contact_changes(conn, work, now)
+        for campaign_id, reason in work.faults.items():
+            log.error("campaign %s paused by the engine: %s", campaign_id, reason)
+            conn.execute(
+                update(campaigns)
+                .where(campaigns.c.id == campaign_id, campaigns.c.status == "live")
+                .values(status="paused", error=f"paused by the engine: {reason}", updated_at=now)
+            )
 
     def _insert_messages(self, conn: Connection, work: Work) -> int:
         """INSERT … ON CONFLICT (key) DO NOTHING: a replayed batch never adds a second
@@ -383,6 +479,82 @@ class Runner:
         for ev in linked:
             ev["message_id"] = ids.get(ev["_message_key"])
         return len(ids)
+
+
+MUTATES_CONTACT = frozenset({"action.update_contact", "action.score"})
+CONTAINED_TRIES = 20  # contacts tried one by one before a node is taken as broken for all
+
+
+def _savepoint(conn: Connection):
+    """PostgreSQL aborts the whole transaction on an error: a savepoint keeps the rest of the
+    batch. SQLite does not (and handlers only read), so no savepoint is needed there."""
+    from contextlib import nullcontext
+
+    return conn.begin_nested() if conn.dialect.name == "postgresql" else nullcontext()
+
+
+class contained:
+    """`with contained(runner, campaign_id, now, what):` — a fault of one campaign (its
+    definition, its data) pauses that campaign with the reason in `campaigns.error` and
+    the tick goes on; faults of the database or machine (locked, full, gone) pass through
+    so the next tick retries. The campaign id is added to `faulty` when given."""
+
+    def __init__(self, runner, campaign_id: int, now: dt.datetime, what: str,
+                 faulty: set[int] | None = None) -> None:  # fmt: skip
+        self.runner, self.campaign_id, self.now, self.what = runner, campaign_id, now, what
+        self.faulty = faulty
+
+    def __enter__(self) -> contained:
+        return self
+
+    def __exit__(self, kind, exc, _tb) -> bool:
+        if exc is None or not isinstance(exc, Exception) or is_environment_fault(exc):
+            return False
+        pause_for_fault(self.runner.engine, self.campaign_id, self.now, self.what, exc)
+        if self.faulty is not None:
+            self.faulty.add(self.campaign_id)
+        return True
+
+
+ENVIRONMENT_WORDS = (
+    "locked", "busy", "disk", "full", "i/o", "unable to open", "readonly", "read-only",
+    "connection", "server closed", "terminating", "deadlock", "could not serialize",
+    "canceling statement", "timeout",
+)  # fmt: skip
+
+
+def is_environment_fault(exc: BaseException) -> bool:
+    """True for faults of the database or machine (the next tick retries), False for a
+    fault of one campaign's definition or data."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
+            return True  # a conflict with another worker: run again (service.retry_on_conflict)
+        text = str(exc.orig).lower()
+        return any(word in text for word in ENVIRONMENT_WORDS)
+    return isinstance(exc, OSError)
+
+
+def fault_reason(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:500]
+
+
+def pause_for_fault(
+    engine: Engine, campaign_id: int, now: dt.datetime, what: str, exc: BaseException
+) -> None:
+    """Pause a live (or starting) campaign with a sentence in campaigns.error."""
+    reason = f"paused by the engine: a fault in {what}: {fault_reason(exc)}"
+    log.error("campaign %s %s", campaign_id, reason)
+    with engine.begin() as conn:
+        conn.execute(
+            update(campaigns)
+            .where(campaigns.c.id == campaign_id, campaigns.c.status.in_(("live", "scheduled")))
+            .values(status="paused", error=reason, updated_at=now)
+        )
 
 
 def _take_campaign(conn: Connection, campaign_id: int) -> bool:

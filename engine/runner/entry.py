@@ -48,18 +48,16 @@ def live_campaigns(conn: Connection) -> list[tuple[int, int]]:
     return [(r.id, r.version) for r in rows]
 
 
-def activate_scheduled(conn: Connection, now: dt.datetime) -> list[int]:
-    """Scheduled campaigns whose start time has come go live."""
-    ids = list(
+def scheduled_due(conn: Connection, now: dt.datetime) -> list[int]:
+    """Scheduled campaigns whose start time has come (the runner makes each live in its
+    own transaction, so one that fails to start holds back no other)."""
+    return list(
         conn.scalars(
-            select(campaigns.c.id).where(
-                campaigns.c.status == "scheduled", campaigns.c.start_at <= now
-            )
+            select(campaigns.c.id)
+            .where(campaigns.c.status == "scheduled", campaigns.c.start_at <= now)
+            .order_by(campaigns.c.id)
         )
     )
-    for campaign_id in ids:
-        go_live(conn, campaign_id, now)
-    return ids
 
 
 def _plan(conn: Connection, campaign_id: int) -> Plan:

@@ -53,8 +53,10 @@ def _repair(conn, table: str, column: str) -> None:
 
 
 def upgrade() -> None:
-    op.add_column("campaigns", sa.Column("error", sa.Text(), nullable=True))
     conn = op.get_bind()
+    # A database made by create_all before migrations existed may have the column already.
+    if "error" not in {c["name"] for c in sa.inspect(conn).get_columns("campaigns")}:
+        op.add_column("campaigns", sa.Column("error", sa.Text(), nullable=True))
     _repair(conn, "contacts", "attributes")
     _repair(conn, "events", "properties")
 
