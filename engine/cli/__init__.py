@@ -16,6 +16,10 @@ COMMANDS = {
     "stats": ("engine.cli.stats", "per-node and campaign statistics"),
     "import": ("engine.cli.import_", "import contacts, events, segments or templates"),
     "demo": ("engine.cli.demo", "create a database with a demo workspace"),
+    "campaigns": ("engine.cli.campaigns", "store campaigns and take them through their life"),
+    "settings": ("engine.cli.settings", "list, read and change the workspace settings"),
+    "contacts": ("engine.cli.contacts", "export contacts as CSV"),
+    "segments": ("engine.cli.segments", "count a segment's contacts"),
 }
 
 
