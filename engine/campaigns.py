@@ -61,19 +61,26 @@ def _setting_time(diagram: Diagram, key: str) -> dt.datetime | None:
         return None
 
 
-def save_campaign(engine: Engine, diagram: Diagram, note: str | None = None) -> int:
-    """Create the campaign, or save a new version of the one with this name.
+def save_campaign(
+    engine: Engine, diagram: Diagram, note: str | None = None, campaign_id: int | None = None
+) -> int:
+    """Create the campaign, or save a new version of it; returns its id.
 
-    An unchanged definition saves nothing new. Contacts already inside keep the version
-    they entered with (see docs/semantics.md)."""
+    With `campaign_id` the campaign is found by id and takes the diagram's name (a rename is
+    an ordinary edit); without, by the diagram's name. An unchanged definition saves nothing
+    new. Contacts already inside keep the version they entered with (docs/semantics.md)."""
     definition = to_data(diagram)
     now = utcnow()
+    columns = (campaigns.c.id, campaigns.c.version, campaigns.c.definition, campaigns.c.name)
     with engine.begin() as conn:
-        row = conn.execute(
-            select(campaigns.c.id, campaigns.c.version, campaigns.c.definition).where(
-                campaigns.c.name == diagram.name
-            )
-        ).first()
+        if campaign_id is not None:
+            row = conn.execute(select(*columns).where(campaigns.c.id == campaign_id)).first()
+            if row is None:
+                raise CampaignError(f"no campaign with id {campaign_id}")
+            if row.name != diagram.name:
+                _check_name_free(conn, diagram.name, campaign_id)
+        else:
+            row = conn.execute(select(*columns).where(campaigns.c.name == diagram.name)).first()
         parent_id = None
         parent = diagram.settings.get("parent")
         if isinstance(parent, str) and parent:
@@ -106,7 +113,9 @@ def save_campaign(engine: Engine, diagram: Diagram, note: str | None = None) -> 
             return int(row.id)
         version = int(row.version) + 1
         conn.execute(
-            update(campaigns).where(campaigns.c.id == row.id).values(version=version, **values)
+            update(campaigns)
+            .where(campaigns.c.id == row.id)
+            .values(version=version, name=diagram.name, **values)
         )
         conn.execute(
             insert(campaign_versions).values(
@@ -120,22 +129,76 @@ def save_campaign(engine: Engine, diagram: Diagram, note: str | None = None) -> 
         return int(row.id)
 
 
-def _where(name_or_id: int | str):
-    if isinstance(name_or_id, int) or (isinstance(name_or_id, str) and name_or_id.isdigit()):
-        by_id = campaigns.c.id == int(name_or_id)
-        if isinstance(name_or_id, int):
-            return by_id
-        return by_id | (campaigns.c.name == name_or_id)
-    return campaigns.c.name == name_or_id
+def _check_name_free(conn: Connection, name: str, campaign_id: int | None = None) -> None:
+    if not name.strip():
+        raise CampaignError("a campaign needs a name")
+    other = conn.scalar(select(campaigns.c.id).where(campaigns.c.name == name))
+    if other is not None and other != campaign_id:
+        raise CampaignError(
+            f"campaign {other} is already named {name!r}: save a new version of that one, "
+            "or give this one another name"
+        )
+
+
+def add_campaign(engine: Engine, diagram: Diagram, note: str | None = None) -> int:
+    """Store a diagram as a new draft campaign; returns its id. Names are unique labels:
+    a name already taken is refused (update that campaign instead)."""
+    with engine.connect() as conn:
+        _check_name_free(conn, diagram.name)
+    return save_campaign(engine, diagram, note=note)
+
+
+def update_campaign(
+    engine: Engine, campaign_id: int | str, diagram: Diagram, note: str | None = None
+) -> int:
+    """Save `diagram` as the next version of this campaign (which keeps its id, and takes
+    the diagram's name); returns the campaign's version afterwards."""
+    with engine.connect() as conn:
+        campaign = _require(conn, campaign_id, "edit")
+    save_campaign(engine, diagram, note=note, campaign_id=campaign["id"])
+    return int(get_campaign(engine, campaign["id"])["version"])
+
+
+def restore_version(engine: Engine, campaign_id: int | str, version: int) -> int:
+    """Save an earlier version's definition as a new version; returns the new version."""
+    with engine.connect() as conn:
+        campaign = _require(conn, campaign_id, "edit")
+        diagram = load_diagram(conn, campaign["id"], version)
+    return update_campaign(engine, campaign["id"], diagram, note=f"restored from version {version}")
+
+
+def version_definition(conn: Connection, campaign_id: int | str, version: int) -> dict[str, Any]:
+    """The stored file document of one version of a campaign."""
+    campaign = get_campaign(conn, campaign_id)
+    definition = conn.scalar(
+        select(campaign_versions.c.definition).where(
+            campaign_versions.c.campaign_id == campaign["id"],
+            campaign_versions.c.version == version,
+        )
+    )
+    if definition is None:
+        raise CampaignError(
+            f"campaign {campaign['id']} ({campaign['name']!r}) has no version {version}"
+        )
+    return definition
 
 
 def get_campaign(conn: Connection | Engine, name_or_id: int | str) -> dict[str, Any]:
-    """The campaign row as a dict; CampaignError when there is none by that name or id."""
+    """The campaign row as a dict, found by id (a number) or else by name (a label);
+    CampaignError when there is none."""
     if isinstance(conn, Engine):
         with conn.connect() as c:
             return get_campaign(c, name_or_id)
-    row = conn.execute(select(campaigns).where(_where(name_or_id))).mappings().first()
+    row = None
+    if isinstance(name_or_id, int) or (isinstance(name_or_id, str) and name_or_id.isdigit()):
+        row = conn.execute(select(campaigns).where(campaigns.c.id == int(name_or_id)))
+        row = row.mappings().first()
+    if row is None and isinstance(name_or_id, str):
+        row = conn.execute(select(campaigns).where(campaigns.c.name == name_or_id))
+        row = row.mappings().first()
     if row is None:
+        if isinstance(name_or_id, int) or name_or_id.isdigit():
+            raise CampaignError(f"no campaign with id {name_or_id}")
         raise CampaignError(f"no campaign named {name_or_id!r}")
     return dict(row)
 
@@ -358,13 +421,26 @@ def _set_status(
         )
 
 
-def duplicate(engine: Engine, campaign_id: int | str, new_name: str) -> int:
-    """A new draft with the same diagram under another name (no history, no contacts)."""
+def copy_name(conn: Connection, name: str) -> str:
+    """A free name for a copy: "NAME (copy)", else "NAME (copy 2)", "NAME (copy 3)"…"""
+    taken = {n.lower() for n in conn.scalars(select(campaigns.c.name))}
+    candidate, i = f"{name} (copy)", 2
+    while candidate.lower() in taken:
+        candidate, i = f"{name} (copy {i})", i + 1
+    return candidate
+
+
+def duplicate(engine: Engine, campaign_id: int | str, new_name: str | None = None) -> int:
+    """A new draft with the same diagram under another name (no history, no contacts);
+    without a name, "NAME (copy)" or the next free one. Returns the new id."""
+    with engine.connect() as conn:
+        diagram = load_diagram(conn, campaign_id)
+        if new_name is None:
+            new_name = copy_name(conn, diagram.name)
     new_name = new_name.strip()
     if not new_name:
         raise CampaignError("the copy needs a name")
     with engine.connect() as conn:
-        diagram = load_diagram(conn, campaign_id)
         if conn.scalar(select(campaigns.c.id).where(campaigns.c.name == new_name)) is not None:
             raise CampaignError(f"a campaign named {new_name!r} already exists")
     diagram.name = new_name

@@ -8,12 +8,12 @@ import csv
 import json
 import sys
 
+from engine.cli.common import UsageError, add_db_option, fail, open_db
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("campaign", help="the campaign's name or id")
-    parser.add_argument(
-        "--db", dest="stats_db", metavar="DB", help="a SQLite file or a SQLAlchemy URL"
-    )
+    parser.add_argument("campaign", metavar="ID", help="the campaign's number (or unique name)")
+    add_db_option(parser)
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print JSON")
     form.add_argument("--csv", action="store_true", help="print CSV sections")
@@ -22,16 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from engine import stats
     from engine.campaigns import CampaignError, get_campaign
-    from engine.db import missing_sqlite_file, open_database
 
-    db = args.stats_db or getattr(args, "db", None)
-    if not db:
-        print("error: stats needs --db DB (a SQLite file or a SQLAlchemy URL)", file=sys.stderr)
-        return 2
-    if missing_sqlite_file(db):
-        print(f"error: database {db} does not exist", file=sys.stderr)
-        return 2
-    engine = open_database(db)
+    try:
+        engine = open_db(args)
+    except UsageError as exc:
+        return fail(str(exc))
     try:
         with engine.connect() as conn:
             try:

@@ -66,7 +66,7 @@ def test_stats_after_a_run(tmp_path, capsys):
     from engine.cli.stats import run
 
     db = str(tmp_path / "test.db")
-    args = Namespace(campaign="Stats", stats_db=db, json=True, csv=False)
+    args = Namespace(campaign="Stats", db=db, json=True, csv=False)
     assert run(args) == 0
     printed = json.loads(capsys.readouterr().out)
     assert set(printed) == {"nodes", "campaign"}
