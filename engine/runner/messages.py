@@ -15,9 +15,10 @@ from engine.db.schema import messages
 from engine.delivery.unsubscribe import database_secret, make_token
 from engine.delivery.unsubscribe import unsubscribe_url as unsubscribe_link
 from engine.diagram import Node
+from engine.runner import render_pool
 from engine.runner.plan import Plan
 from engine.runner.timing import contact_zone, quiet_until
-from engine.templating import TemplateError, compile_template
+from engine.templating import compile_template
 
 SENT_EVENT = {"email": "email_sent", "sms": "sms_sent", "message": "message_sent"}
 CAPPED_STATUSES = ("queued", "sending", "sent", "simulated")
@@ -140,6 +141,8 @@ def send(
     secret = database_secret(conn)  # once per group, not per message
     attempts = _attempts(conn, plan, node, items)
     quiet_memo: dict[tuple, dt.datetime | None] = {}
+    jobs: list[render_pool.RenderJob] = []
+    to_render: list[tuple] = []  # (item, row, key, unsubscribe link) per job
     for item in items:
         item.port = "out"
         contact = item.contact
@@ -196,40 +199,40 @@ def send(
                 status, reason = "failed", f"template error: {setup_error}"
             elif address is None:
                 status, reason = "failed", missing
+        work.messages.append(row)  # filled in below once rendered
         if status is None:
             token = make_token(secret, item.contact_id, plan.campaign_id, node.id)  # HMAC-signed
-            context = {
-                "contact": contact_context(contact),
-                "campaign": campaign_ctx,
-                "node": node_ctx,
-                "unsubscribe_url": unsubscribe_link(runner.unsubscribe_url, token),
-                "now": item.t,
-            }
-            try:
-                if channel == "email":
-                    row["subject"] = _render(parts["subject"], context)
-                    row["body_html"] = _render(parts["html"], context, html=True)
-                    row["body_text"] = _render(parts["text"], context)
-                    row["headers"] = {"List-Unsubscribe": f"<{context['unsubscribe_url']}>"}
-                else:
-                    row["body_text"] = _render(parts["text"], context)
-            except TemplateError as exc:
-                status, reason = "failed", f"template error: {exc}"
-            except Exception as exc:  # anything a template can raise in the sandbox
-                status, reason = "failed", f"template error: {type(exc).__name__}: {exc}"
-        if status is None:
-            work.sent_in_batch[item.contact_id].append(item.t)
-            if simulate:
-                row["status"], row["sent_at"] = "simulated", item.t
-                item.outcome = "sent"
-                _engine_events(runner, plan, node, item, key, channel, work)
-            else:
-                row["next_attempt_at"] = item.t
-                item.outcome = "queued"
+            link = unsubscribe_link(runner.unsubscribe_url, token)
+            jobs.append((contact, link, item.t))
+            to_render.append((item, row, key, link))
         else:
             row["status"], row["error"] = status, reason
             item.outcome, item.detail = status, reason
-        work.messages.append(row)
+    if not jobs:
+        return
+    # The whole group at once: a large one is shared with the render processes.
+    shared = {"campaign": campaign_ctx, "node": node_ctx}
+    min_for_pool = getattr(runner, "render_pool_min", render_pool.POOL_MIN_RENDERS)
+    rendered = render_pool.render_group(channel, parts, shared, jobs, min_for_pool)
+    for (item, row, key, link), (state, subject, html, text) in zip(
+        to_render, rendered, strict=True
+    ):
+        if state != "ok":
+            row["status"], row["error"] = "failed", subject
+            item.outcome, item.detail = "failed", subject
+            continue
+        row["body_text"] = text
+        if channel == "email":
+            row["subject"], row["body_html"] = subject, html
+            row["headers"] = {"List-Unsubscribe": f"<{link}>"}
+        work.sent_in_batch[item.contact_id].append(item.t)
+        if simulate:
+            row["status"], row["sent_at"] = "simulated", item.t
+            item.outcome = "sent"
+            _engine_events(runner, plan, node, item, key, channel, work)
+        else:
+            row["next_attempt_at"] = item.t
+            item.outcome = "queued"
 
 
 def campaign_context(plan: Plan) -> dict[str, Any]:

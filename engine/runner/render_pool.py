@@ -1,0 +1,138 @@
+"""Rendering a send node's messages on every core: a share of a large group goes to a
+process pool while the runner renders the rest itself; the runner stays the one writer.
+
+A render job is (contact, unsubscribe_url, now); the answer per job is the rendered parts
+or ("error", reason) with the same wording as an inline render."""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+# Groups smaller than this render inline: a pool round trip costs more than it saves.
+POOL_MIN_RENDERS = 400
+# Share of a group the pool renders while the runner renders the rest (and unpickles).
+POOL_SHARE = 0.5
+# Processes beside the runner; None: one fewer than the cores this process may use.
+WORKERS: int | None = None
+
+RenderJob = tuple[dict[str, Any], str, Any]  # contact, unsubscribe URL, the moment
+Rendered = tuple[str, str | None, str | None, str | None]  # ("ok", subject, html, text)
+
+RENDERED_IN_POOL = 0  # messages the pool has rendered in this process's life (benchmarks)
+_pool: ProcessPoolExecutor | None = None
+_pool_pid: int | None = None
+
+
+def worker_count() -> int:
+    """Processes beside the runner: one fewer than the cores this process may use."""
+    if WORKERS is not None:
+        return WORKERS
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(cores - 1, 0)
+
+
+def _get_pool() -> ProcessPoolExecutor | None:
+    global _pool, _pool_pid
+    if _pool is not None and _pool_pid == os.getpid():
+        return _pool
+    workers = worker_count()
+    if workers < 1:
+        return None
+    # forkserver: never fork a process that runs threads (the window, APScheduler).
+    context = multiprocessing.get_context("forkserver")
+    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    _pool_pid = os.getpid()
+    return _pool
+
+
+def shutdown() -> None:
+    global _pool
+    if _pool is not None and _pool_pid == os.getpid():
+        _pool.shutdown(wait=True, cancel_futures=True)
+    _pool = None
+
+
+atexit.register(shutdown)
+
+
+def render_jobs(
+    channel: str,
+    parts: dict[str, str],
+    shared: dict[str, Any],
+    jobs: list[RenderJob],
+) -> list[Rendered]:
+    """Render every job in this process. `shared` is the context every message shares
+    (campaign, node); the contact's own values come from the job. A template that fails
+    gives ("error", reason), worded as the runner words it."""
+    from engine.runner.messages import _render, contact_context
+    from engine.templating import TemplateError
+
+    email = channel == "email"
+    out: list[Rendered] = []
+    append = out.append
+    for contact, unsubscribe_url, now in jobs:
+        context = dict(shared)
+        context["contact"] = contact_context(contact)
+        context["unsubscribe_url"] = unsubscribe_url
+        context["now"] = now
+        try:
+            if email:
+                append(
+                    (
+                        "ok",
+                        _render(parts["subject"], context),
+                        _render(parts["html"], context, html=True),
+                        _render(parts["text"], context),
+                    )
+                )
+            else:
+                append(("ok", None, None, _render(parts["text"], context)))
+        except TemplateError as exc:
+            append(("error", f"template error: {exc}", None, None))
+        except Exception as exc:  # anything a template can raise in the sandbox
+            append(("error", f"template error: {type(exc).__name__}: {exc}", None, None))
+    return out
+
+
+def render_group(
+    channel: str,
+    parts: dict[str, str],
+    shared: dict[str, Any],
+    jobs: list[RenderJob],
+    min_for_pool: int = POOL_MIN_RENDERS,
+) -> list[Rendered]:
+    """Render a node group's jobs, a share in the pool and the rest here, in job order."""
+    pool = _get_pool() if len(jobs) >= min_for_pool else None
+    if pool is None:
+        return render_jobs(channel, parts, shared, jobs)
+    workers = worker_count()
+    cut = int(len(jobs) * (1 - POOL_SHARE)) if workers == 1 else len(jobs) // (workers + 1)
+    remote = jobs[cut:]
+    step = -(-len(remote) // workers)
+    futures: list[Future] = []
+    try:
+        for start in range(0, len(remote), step):
+            chunk = remote[start : start + step]
+            futures.append(pool.submit(render_jobs, channel, parts, shared, chunk))
+    except (BrokenProcessPool, RuntimeError):
+        shutdown()
+        return render_jobs(channel, parts, shared, jobs)
+    global RENDERED_IN_POOL
+    here = render_jobs(channel, parts, shared, jobs[:cut])
+    try:
+        for future in futures:
+            here.extend(future.result())
+        RENDERED_IN_POOL += len(remote)
+    except Exception as exc:  # a worker died (killed, out of memory): render it here
+        if isinstance(exc, BrokenProcessPool):
+            shutdown()
+        return here[:cut] + render_jobs(channel, parts, shared, remote)
+    return here

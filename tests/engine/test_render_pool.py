@@ -1,0 +1,94 @@
+"""Rendering in the process pool gives exactly what rendering in the runner gives: the same
+subjects, bodies, headers, failures with the same reasons, and the same steps."""
+
+from runner_helpers import START, add_segment, diagram, launch, make_db
+from sqlalchemy import insert, select
+
+from engine.db.schema import messages, settings, steps
+from engine.delivery.unsubscribe import SECRET_KEY
+from engine.runner import render_pool
+
+
+def _run(tmp_path, name: str, pool_min: int):
+    folder = tmp_path / name
+    folder.mkdir()
+    # Every seventh contact has n = 0: its message fails in the template (division by 0).
+    engine = make_db(
+        folder,
+        60,
+        phone=lambda i: f"+4915{i:08d}",
+        attributes=lambda i: {"city": "Berlin", "n": i % 7},
+    )
+    add_segment(engine, "all", {"field": "city", "op": "eq", "value": "Berlin"})
+    with engine.begin() as conn:  # one signing secret, so both runs sign alike
+        conn.execute(insert(settings).values(key=SECRET_KEY, value="ab" * 32))
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"segment": "all"}),
+            ("hello", "action.send_email", {"template": "welcome"}),
+            (
+                "ratio",
+                "action.send_email",
+                {"subject": "{{ contact.first_name }}", "body": "<p>{{ 100 // contact.n }}</p>"},
+            ),
+            ("sms", "action.send_sms", {"template": "sms"}),
+        ],
+        [("start", "hello"), ("hello", "ratio"), ("ratio", "sms")],
+    )
+    _cid, runner, _clock = launch(engine, d)
+    runner.render_pool_min = pool_min
+    runner.tick(START)
+    with engine.connect() as conn:
+        sent = conn.execute(
+            select(
+                messages.c.key,
+                messages.c.status,
+                messages.c.error,
+                messages.c.subject,
+                messages.c.body_html,
+                messages.c.body_text,
+                messages.c.headers,
+            ).order_by(messages.c.key)
+        ).all()
+        taken = conn.execute(
+            select(steps.c.enrollment_id, steps.c.node_id, steps.c.port, steps.c.outcome).order_by(
+                steps.c.enrollment_id, steps.c.node_id
+            )
+        ).all()
+    engine.dispose()
+    return sent, taken
+
+
+def test_pool_renders_what_the_runner_renders(tmp_path, monkeypatch):
+    monkeypatch.setattr(render_pool, "WORKERS", 1)  # a pool even on a one-core machine
+    inline, inline_steps = _run(tmp_path, "inline", pool_min=10**9)
+    assert render_pool._pool is None
+    pooled, pooled_steps = _run(tmp_path, "pooled", pool_min=1)
+    assert render_pool._pool is not None
+    assert len(inline) == 180
+    assert pooled == inline
+    assert pooled_steps == inline_steps
+    failed = [row for row in inline if row.status == "failed"]
+    assert len(failed) == 9  # n = 0 for contacts 0, 7, …, 56 on the node "ratio"
+    assert all(
+        row.error == "template error: ZeroDivisionError: integer division or modulo by zero"
+        for row in failed
+    )
+    hello = next(row for row in inline if row.key.endswith(":hello:1"))
+    assert hello.subject.startswith("Hi First") and "unsubscribe" in hello.body_html
+    assert hello.headers["List-Unsubscribe"].startswith("<")
+
+
+def test_a_group_is_split_between_the_runner_and_the_pool(monkeypatch):
+    monkeypatch.setattr(render_pool, "WORKERS", 1)
+    before = render_pool.RENDERED_IN_POOL
+    jobs = [({"first_name": f"F{i}", "attributes": {}}, f"u{i}", None) for i in range(50)]
+    parts = {
+        "subject": "{{ contact.first_name }}",
+        "html": "<b>{{ unsubscribe_url }}</b>",
+        "text": "",
+    }
+    out = render_pool.render_group("email", parts, {}, jobs, min_for_pool=1)
+    assert [row[1] for row in out] == [f"F{i}" for i in range(50)]
+    assert out[49] == ("ok", "F49", "<b>u49</b>", "")
+    assert render_pool.RENDERED_IN_POOL - before == 25  # half; the runner rendered the rest
