@@ -1,7 +1,8 @@
 """Walking the canvas with arrow keys, along the edges rather than across the screen.
 
 Right follows the first (or the remembered) output port, Up/Down switch between sibling
-branches of the same parent (yes/no, A/B/C), Left goes back to the predecessor.
+branches of the same parent (yes/no, A/B/C), Left goes back to the predecessor. "next" and
+"previous" (Page Down/Up) visit every node in reading order, goals and loose nodes included.
 """
 
 from __future__ import annotations
@@ -32,12 +33,27 @@ def _branches(scene: CampaignScene, parent: str) -> list[tuple[str, str]]:
     return out
 
 
+def reading_order(scene: CampaignScene) -> list[str]:
+    """Every node, left to right then top to bottom: goals and unconnected nodes included."""
+    nodes = scene.diagram.nodes
+    return sorted(nodes, key=lambda n: (round(nodes[n].position[0]), nodes[n].position[1], n))
+
+
 def walk(scene: CampaignScene, direction: str) -> str | None:
-    """Move the selection one step ('left', 'right', 'up', 'down'); returns the new node."""
+    """Move the selection one step ('left', 'right', 'up', 'down', 'next', 'previous', 'first',
+    'last'); returns the new node."""
     diagram = scene.diagram
     if not diagram.nodes:
         return None
     selected = scene.selected_node_ids()
+    if direction in ("next", "previous", "first", "last"):
+        order = reading_order(scene)
+        if direction == "first" or (direction == "next" and not selected):
+            return _go(scene, order[0], None)
+        if direction == "last" or not selected:
+            return _go(scene, order[-1], None)
+        step = 1 if direction == "next" else -1
+        return _go(scene, order[(order.index(selected[0]) + step) % len(order)], None)
     if not selected:
         start = diagram.triggers() or list(diagram.nodes.values())
         return _go(scene, start[0].id, None)

@@ -1,7 +1,8 @@
 """The canvas view: zoom (wheel, +/-), pan (middle-drag, space-drag), fit (F), minimap, keys.
 
-Keys that work without a mouse: arrows walk along edges, Ctrl+arrows nudge, Enter opens
-the node (nodeActivated), Delete deletes, Ctrl+A selects all, F fits, +/- zoom, Esc cancels.
+Keys that work without a mouse: arrows walk along edges, Page Down/Up (Home/End) visit every
+node in reading order, Ctrl+arrows nudge, Enter opens the node (nodeActivated), Delete
+deletes, Ctrl+A selects all, F fits, +/- zoom, Esc cancels.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QLabel, QWidget
 
+from designer import accessibility
+from designer.accessibility import announce_focus
 from designer.items.node_item import READABLE
 from designer.scene import CampaignScene
 
@@ -17,12 +20,20 @@ MIN_ZOOM = 0.1
 MAX_ZOOM = 3.0
 KEY_ZOOM_STEP = 1.2
 FIT_MARGIN = 40.0
+FOCUS_RING = 3.0  # px, the canvas' focus ring
 
 ARROWS = {
     Qt.Key.Key_Left: "left",
     Qt.Key.Key_Right: "right",
     Qt.Key.Key_Up: "up",
     Qt.Key.Key_Down: "down",
+}
+# Every node in reading order, goals and unconnected nodes included (arrows follow edges).
+ORDER_KEYS = {
+    Qt.Key.Key_PageDown: "next",
+    Qt.Key.Key_PageUp: "previous",
+    Qt.Key.Key_Home: "first",
+    Qt.Key.Key_End: "last",
 }
 
 
@@ -50,6 +61,8 @@ class CampaignView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
+        accessibility.install()
+        self.setAccessibleName(accessibility.tr("Campaign diagram"))
         self._pan_from: QPoint | None = None
         self._space = False
         self.minimap = Minimap(self)
@@ -202,7 +215,10 @@ class CampaignView(QGraphicsView):
                 dy = {"up": -1, "down": 1}.get(ARROWS[key], 0) * scene.grid
                 scene.move_selection(dx, dy)
             else:
-                scene.walk(ARROWS[key])
+                self._walk(ARROWS[key])
+            return True
+        if key in ORDER_KEYS and not ctrl:
+            self._walk(ORDER_KEYS[key])
             return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             selected = scene.selected_node_ids()
@@ -235,6 +251,11 @@ class CampaignView(QGraphicsView):
             return True
         return False
 
+    def _walk(self, direction: str) -> None:
+        node_id = self.campaign_scene().walk(direction)
+        if node_id is not None:
+            announce_focus(self, node_id)
+
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = False
@@ -247,6 +268,31 @@ class CampaignView(QGraphicsView):
     def focusOutEvent(self, event) -> None:
         self._space = False
         super().focusOutEvent(event)
+        self.viewport().update()
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self.viewport().update()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if self.hasFocus():  # the ring is fixed to the viewport: a scroll must not drag it
+            self.viewport().update()
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """A focus ring inside the canvas' edge while it has the keyboard (≥ 3:1, contrast.py)."""
+        super().drawForeground(painter, rect)
+        if not self.hasFocus():
+            return
+        painter.save()
+        painter.resetTransform()
+        pen = QPen(self.campaign_scene().theme.selection, FOCUS_RING)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        half = FOCUS_RING / 2
+        painter.drawRect(QRectF(self.viewport().rect()).adjusted(half, half, -half, -half))
+        painter.restore()
 
     # ---- overlays: minimap, forecast banner ----
     def resizeEvent(self, event) -> None:
