@@ -71,7 +71,7 @@ def _version_number(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     handler = globals()[f"_{args.action}"] if args.action not in LIFECYCLE else _lifecycle
-    return run_with_db(args, lambda engine: handler(engine, args))
+    return run_with_db(args, lambda engine: handler(engine, args), create=args.action == "add")
 
 
 def _read_file(path: str):

@@ -26,9 +26,10 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_db(args: argparse.Namespace) -> Engine:
-    """The database named by --db, or the user's own; an explicit SQLite file that does not
-    exist is refused rather than created (a typo would otherwise make an empty database)."""
+def open_db(args: argparse.Namespace, create: bool = False) -> Engine:
+    """The database named by --db, or the user's own. An explicit SQLite file that does not
+    exist is created only by commands that store something (`create`); the others refuse it
+    (a typo would otherwise make an empty database and report nothing)."""
     from engine.db import missing_sqlite_file, open_database
 
     db: Any = getattr(args, "db", None)
@@ -36,12 +37,14 @@ def open_db(args: argparse.Namespace) -> Engine:
         from engine.paths import default_database_path
 
         db = default_database_path()
-    elif missing_sqlite_file(db):
+    elif not create and missing_sqlite_file(db):
         raise UsageError(f"database {db} does not exist")
     return open_database(db)
 
 
-def run_with_db(args: argparse.Namespace, work: Callable[[Engine], int | None]) -> int:
+def run_with_db(
+    args: argparse.Namespace, work: Callable[[Engine], int | None], create: bool = False
+) -> int:
     """Open the database, run `work(engine)`, close it; UsageError and the engine's own
     refusals (CampaignError, SettingsError, StoreError, RuleError) become one line, exit 2."""
     from engine.campaigns import CampaignError
@@ -50,7 +53,7 @@ def run_with_db(args: argparse.Namespace, work: Callable[[Engine], int | None]) 
     from engine.store import StoreError
 
     try:
-        engine = open_db(args)
+        engine = open_db(args, create)
     except UsageError as exc:
         return fail(str(exc))
     try:

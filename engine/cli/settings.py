@@ -40,7 +40,11 @@ def run(args: argparse.Namespace) -> int:
     if args.settings_action == "set" and _is_password(args.key):
         print(f"error: {PASSWORD_POINTER}", file=sys.stderr)
         return 2
-    return run_with_db(args, lambda engine: _ACTIONS[args.settings_action](engine, args))
+    return run_with_db(
+        args,
+        lambda engine: _ACTIONS[args.settings_action](engine, args),
+        create=args.settings_action == "set",
+    )
 
 
 def _is_password(key: str) -> bool:
