@@ -148,7 +148,7 @@ class CampaignPage(QWidget):
             scene.nodeActivated.connect(self.node_activated)
         undo = getattr(self.editor, "undo_stack", None)
         if undo is not None:
-            undo.cleanChanged.connect(lambda _clean: self._update_header())
+            undo.cleanChanged.connect(self._clean_changed)
         workspace.campaignsChanged.connect(self.reload_record)
         workspace.referencesChanged.connect(self._set_context)
         self._update_header()
@@ -278,8 +278,14 @@ class CampaignPage(QWidget):
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
+    def _clean_changed(self, _clean: bool) -> None:
+        self._update_header()
+
     def close_page(self) -> None:
         self.timer.stop()
+        undo = getattr(self.editor, "undo_stack", None)
+        with contextlib.suppress(RuntimeError, TypeError):
+            undo.cleanChanged.disconnect(self._clean_changed)  # it fires once more on deletion
         with contextlib.suppress(RuntimeError, TypeError):
             self.workspace.campaignsChanged.disconnect(self.reload_record)
         with contextlib.suppress(RuntimeError, TypeError):

@@ -253,6 +253,10 @@ class MainWindow(QMainWindow):
             return label
 
     def show_screen(self, key: str) -> QWidget:
+        current = self.stack.currentWidget()
+        if current is not None and current is not self.screens.get(key) and not self.may_leave():
+            self._check_nav_of(current)
+            return current
         widget = self.screen(key)
         self.stack.setCurrentWidget(widget)
         self.nav_buttons[key].setChecked(True)
@@ -261,6 +265,28 @@ class MainWindow(QMainWindow):
             refresh()
         self._update_campaign_actions()
         return widget
+
+    def may_leave(self) -> bool:
+        """Leaving the campaign canvas or the settings with unsaved changes: save, discard or
+        stay (False). A discarded canvas is closed, so it opens again as stored."""
+        current = self.stack.currentWidget()
+        page = self.campaign_page
+        if page is not None and current is page:
+            if not page.maybe_save():
+                return False
+            if page.is_modified():
+                self.forget_campaign(page.campaign_id, dashboard=False)
+            return True
+        maybe_save = getattr(current, "maybe_save", None)
+        return maybe_save() if callable(maybe_save) else True
+
+    def _check_nav_of(self, widget: QWidget) -> None:
+        """Keep the navigation's mark on the screen that stayed."""
+        for key, screen in self.screens.items():
+            if screen is widget:
+                self.nav_buttons[key].setChecked(True)
+                return
+        self.nav_buttons["campaigns"].setChecked(True)
 
     @property
     def campaigns(self) -> CampaignsScreen:
@@ -290,7 +316,7 @@ class MainWindow(QMainWindow):
         self._show_page(page)
         return page
 
-    def forget_campaign(self, campaign_id: int) -> None:
+    def forget_campaign(self, campaign_id: int, dashboard: bool = True) -> None:
         """A deleted campaign's canvas and dashboard pages go with it."""
         page = self.campaign_page
         if page is not None and page.campaign_id == campaign_id:
@@ -298,10 +324,10 @@ class MainWindow(QMainWindow):
             page.close_page()
             page.deleteLater()
             self.campaign_page = None
-        dashboard = self.dashboard_page
-        if dashboard is not None and dashboard.campaign_id == campaign_id:
-            self.stack.removeWidget(dashboard)
-            dashboard.deleteLater()
+        board = self.dashboard_page if dashboard else None
+        if board is not None and board.campaign_id == campaign_id:
+            self.stack.removeWidget(board)
+            board.deleteLater()
             self.dashboard_page = None
         self._update_campaign_actions()
 
@@ -475,6 +501,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.campaign_page is not None and not self.campaign_page.maybe_save():
+            event.ignore()
+            return
+        settings = self.screens.get("settings")
+        if settings is not None and hasattr(settings, "maybe_save") and not settings.maybe_save():
             event.ignore()
             return
         if self.campaign_page is not None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -38,6 +39,7 @@ from app.settings_store import (
     smtp_password,
     store_smtp_password,
 )
+from designer.wheel_guard import guard_wheel
 
 TRANSPORTS = (("outbox", "Outbox folder (no server; .eml files)"), ("smtp", "SMTP server"))
 GATEWAYS = (("sms_gateway", "SMS"), ("message_gateway", "Messenger / push"))
@@ -176,6 +178,8 @@ class SettingsScreen(QWidget):
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self.load()
+        guard_wheel(body)  # scrolling the page never changes a setting under the mouse
+        self._watch_changes(body)
 
     # -- building ---------------------------------------------------------------------
     def _build_database(self) -> None:
@@ -403,6 +407,8 @@ class SettingsScreen(QWidget):
         self.theme.blockSignals(False)
         self.database_edit.setText(str(user_preferences().value("database", "") or ""))
         self._transport_changed()
+        self.stored_values = self._comparable()
+        self._edited()
 
     def values(self) -> dict[str, Any]:
         """The form as engine.settings keys (never a password)."""
@@ -504,9 +510,66 @@ class SettingsScreen(QWidget):
         self.smtp_password.clear()
         if self.smtp_user.text().strip():
             self.smtp_password.setPlaceholderText("stored in the keychain")
+        self.stored_values = self._comparable()
         self._say("Settings saved")
         self.saved.emit()
         return True
+
+    # -- unsaved changes ------------------------------------------------------------
+    def _watch_changes(self, body: QWidget) -> None:
+        """Every field's edits update the unsaved mark."""
+        for edit in body.findChildren(QLineEdit):
+            edit.textChanged.connect(self._edited)
+        for box in body.findChildren(QComboBox):
+            box.currentIndexChanged.connect(self._edited)
+        for spin in body.findChildren(QSpinBox):
+            spin.valueChanged.connect(self._edited)
+        for time in body.findChildren(QTimeEdit):
+            time.timeChanged.connect(self._edited)
+        for check in body.findChildren(QCheckBox):
+            check.toggled.connect(self._edited)
+        for text in body.findChildren(QPlainTextEdit):
+            text.textChanged.connect(self._edited)
+        self.senders.itemChanged.connect(self._edited)
+        self.senders.model().rowsInserted.connect(self._edited)
+        self.senders.model().rowsRemoved.connect(self._edited)
+
+    def _comparable(self) -> dict[str, Any]:
+        values = self.values()
+        values.pop("theme", None)  # the theme applies and is kept as soon as it is chosen
+        return values
+
+    def is_modified(self) -> bool:
+        stored = getattr(self, "stored_values", None)
+        if stored is None:
+            return False
+        return bool(self.smtp_password.text()) or self._comparable() != stored
+
+    def _edited(self, *_args: Any) -> None:
+        modified = self.is_modified()
+        if modified:
+            self._say("● Unsaved changes")
+        elif self.status.text() == "● Unsaved changes":
+            self._say("")
+
+    def maybe_save(self) -> bool:
+        """Before leaving: save, discard or stay. False means stay."""
+        if not self.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved settings",
+            "Save the changes to the settings?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.load()
+            return True
+        return False
 
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)

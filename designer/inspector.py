@@ -36,6 +36,7 @@ from designer.palette import type_icon
 from designer.rule_editor import EXTRA_FIELDS, RuleField
 from designer.settings_form import SettingsForm
 from designer.theme import LIGHT, Theme
+from designer.wheel_guard import guard_wheel
 from engine.catalog import CATALOG, ENGINE_EVENTS, NodeType, Param
 from engine.diagram import Diagram, Node
 from engine.rules import CORE_FIELDS, LIST_OPERATORS, UNARY_OPERATORS
@@ -241,6 +242,7 @@ class Inspector(QWidget):
         if old is not None:
             old.deleteLater()
         self.form = form
+        guard_wheel(form)  # scrolling the inspector never changes a field under the mouse
         self._show_banner()
         self.scroll.verticalScrollBar().setValue(scroll)
 

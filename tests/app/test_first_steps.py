@@ -4,9 +4,11 @@ templates reaching an open campaign, saving a new template, leaving unsaved work
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from shell_helpers import (
+    click_button,
     own_preferences,  # noqa: F401  (autouse: preferences in tmp_path)
+    when_modal,
     workspace,
 )
 
@@ -77,3 +79,86 @@ def test_saving_a_new_template_asks_nothing(qtbot, tmp_path):
         assert not screen.dirty
     assert window.screens["templates"].list.count() == 3
     assert window.screens["templates"].header.subtitle.text().startswith("3 templates")
+
+
+def wheel(widget, steps: int = -1) -> None:
+    """A real wheel event over the middle of `widget` (negative: scroll down)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_the_settings_instead_of_changing_a_field(qtbot, tmp_path):
+    _ws, window = make_window(qtbot, tmp_path)
+    window.resize(1024, 700)
+    screen = window.show_screen("settings")
+    qtbot.waitExposed(window)
+    box = screen.cap_period
+    bar = box.parentWidget()
+    while not hasattr(bar, "verticalScrollBar"):
+        bar = bar.parentWidget()
+    bar = bar.verticalScrollBar()
+    assert bar.maximum() > 0, "the settings fit at 1024×700: nothing to scroll"
+    index, position = box.currentIndex(), bar.value()
+    wheel(box)
+    assert box.currentIndex() == index
+    assert bar.value() > position
+    assert not screen.is_modified()
+
+
+def test_unsaved_settings_are_marked_and_asked_about_when_leaving(qtbot, tmp_path):
+    _ws, window = make_window(qtbot, tmp_path)
+    screen = window.show_screen("settings")
+    qtbot.mouseClick(screen.quiet_enabled, LEFT)
+    assert screen.status.text() == "● Unsaved changes"
+    seen = when_modal(qtbot, lambda box: click_button(qtbot, box, "Cancel"))
+    qtbot.mouseClick(window.nav_buttons["contacts"], LEFT)
+    assert seen and window.stack.currentWidget() is screen
+    assert window.nav_buttons["settings"].isChecked()
+    seen = when_modal(qtbot, lambda box: click_button(qtbot, box, "Discard"))
+    qtbot.mouseClick(window.nav_buttons["contacts"], LEFT)
+    assert seen and window.stack.currentWidget() is window.screens["contacts"]
+    assert not screen.quiet_enabled.isChecked() and not screen.is_modified()
+    assert screen.status.text() == ""
+    qtbot.mouseClick(window.nav_buttons["settings"], LEFT)
+    screen.transport.setFocus()
+    qtbot.keyClick(screen.transport, Qt.Key.Key_Down)  # SMTP server
+    qtbot.keyClick(screen.smtp_host, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(screen.smtp_host, "smtp.example.org")
+    seen = when_modal(qtbot, lambda box: click_button(qtbot, box, "Save"))
+    qtbot.mouseClick(window.nav_buttons["templates"], LEFT)
+    assert seen and window.stack.currentWidget() is window.screens["templates"]
+    from app.settings_store import load_settings
+
+    assert load_settings(window.workspace.engine)["smtp_host"] == "smtp.example.org"
+
+
+def test_leaving_a_changed_campaign_asks_and_discard_reopens_it_as_stored(qtbot, tmp_path):
+    _ws, window = make_window(qtbot, tmp_path)
+    campaign_id = welcome_campaign(window)
+    page = window.open_campaign(campaign_id)
+    page.editor.add_node_in_view("wait.delay")
+    assert page.is_modified() and len(page.diagram.nodes) == 3
+    back = page.findChild(QPushButton, "backButton")
+    seen = when_modal(qtbot, lambda box: click_button(qtbot, box, "Cancel"))
+    qtbot.mouseClick(back, LEFT)
+    assert seen and window.stack.currentWidget() is page
+    seen = when_modal(qtbot, lambda box: click_button(qtbot, box, "Discard"))
+    qtbot.mouseClick(back, LEFT)
+    assert seen and window.stack.currentWidget() is window.screens["campaigns"]
+    qtbot.waitUntil(lambda: window.campaign_page is None)
+    QApplication.processEvents()  # the old page's deletion runs here (used to raise)
+    page = window.open_campaign(campaign_id)
+    assert len(page.diagram.nodes) == 2 and not page.is_modified()
