@@ -7,6 +7,7 @@ NULL), so `not`, `ne` and `not_in` include contacts that lack the field, as mark
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -103,6 +104,23 @@ def matching_ids(
 ) -> Select:
     """A SELECT of the ids of matching contacts (for INSERT ... SELECT in the runner)."""
     return select(contacts.c.id).where(_filter(rule_or_segment_name, conn, now))
+
+
+def check_field(field: str, op: str, value: Any, now: dt.datetime | None = None) -> str | None:
+    """None when a field comparison compiles (validation, before a campaign starts), else
+    the sentence the runner would have failed with."""
+    from engine.clock import utcnow
+
+    test = FieldTest(field, op, tuple(value) if isinstance(value, list) else value)
+    compiler = _Compiler.__new__(_Compiler)
+    compiler.now, compiler.dialect, compiler.expanding = now or utcnow(), "sqlite", []
+    try:
+        compiler.field(test)
+    except RuleError as exc:
+        return str(exc)
+    except (TypeError, ValueError, OverflowError) as exc:
+        return f"{field}: {exc}"
+    return None
 
 
 def json_property_equals(column: Any, name: str, value: Any, dialect: str) -> ColumnElement[bool]:
@@ -285,7 +303,10 @@ def _compare_datetime_column(column, name: str, op: str, value: Any, now: dt.dat
     if op == "in":
         return or_(false(), *(_compare_datetime_column(column, name, "eq", v, now) for v in value))
     start, whole_day = _datetime_value(value, name, now)
-    end = start + dt.timedelta(days=1) if whole_day else start
+    try:
+        end = start + dt.timedelta(days=1) if whole_day else start
+    except OverflowError:  # 9999-12-31: the whole day runs to the end of time
+        end = dt.datetime.max
     present = column.is_not(None)
     if op == "eq":
         return and_(present, column >= start, column < end) if whole_day else column == start
@@ -411,7 +432,7 @@ def _compare_json(view: _JsonField, op: str, value: Any, now: dt.datetime | None
     if isinstance(value, bool):
         return _apply(view.boolean(), op, value, bool)
     if isinstance(value, (int, float)):
-        return _apply(view.number(), op, float(value), float)
+        return _apply(view.number(), op, _number_value(value, view.name), float)
     text = str(value)
     date_value = _attribute_date(text, now)
     if date_value is not None:
@@ -454,9 +475,12 @@ def _number_value(value: Any, name: str) -> float:
     if isinstance(value, bool):
         raise RuleCompileError(f"{name} is a number; compare it with a number, not {value!r}")
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         raise RuleCompileError(f"{name} is a number; {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise RuleCompileError(f"{name} is a number; {value!r} is not a finite number")
+    return number
 
 
 def _boolean_value(value: Any, name: str) -> bool:
@@ -472,18 +496,23 @@ def _boolean_value(value: Any, name: str) -> bool:
 def _datetime_value(value: Any, name: str, now: dt.datetime) -> tuple[dt.datetime, bool]:
     """(moment, whole day?) for a date value: an ISO date, date-time, or a duration from now."""
     text = str(value).strip() if value is not None else ""
-    if _RELATIVE.match(text):
-        try:
-            return now + parse_duration(text), False
-        except DurationError:
-            pass
-    if _ISO_DATE.match(text):
-        return dt.datetime.fromisoformat(text), True
-    if _ISO_DATETIME.match(text):
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-        return moment, False
+    try:
+        if _RELATIVE.match(text):
+            try:
+                return now + parse_duration(text), False
+            except DurationError:
+                pass
+        if _ISO_DATE.match(text):
+            return dt.datetime.fromisoformat(text), True
+        if _ISO_DATETIME.match(text):
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+            return moment, False
+    except (ValueError, OverflowError):
+        raise RuleCompileError(
+            f"{name}: {text[:40]!r} is not a date this program can use (years 1 to 9999)"
+        ) from None
     raise RuleCompileError(
         f"{name} is a date; {value!r} is not a date (use 2024-05-31 or a duration like -P30D)"
     )
@@ -495,13 +524,16 @@ def _attribute_date(text: str, now: dt.datetime | None) -> str | None:
     if _RELATIVE.match(text) and now is not None:
         try:
             return (now + parse_duration(text)).date().isoformat()
-        except DurationError:
+        except (DurationError, OverflowError):
             return None
     if _ISO_DATE.match(text):
         return text
     if _ISO_DATETIME.match(text):
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError):
+            return None
         return moment.isoformat(timespec="seconds")
     return None

@@ -127,6 +127,9 @@ def parse_rule(data: Any, path: str = "") -> Rule:
     if "field" in data:
         _only(data, {"field", "op", "value"}, here)
         field = _name(data["field"], "field", here)
+        if any(c in field for c in '"\\') or any(ord(c) < 32 for c in field):
+            raise RuleError(f"field name {field!r} cannot contain quotes, backslashes or "
+                            "control characters", here)  # fmt: skip
         op = data.get("op", "eq")
         if op not in OPERATORS:
             raise RuleError(f"unknown operator {op!r} (use one of {', '.join(OPERATORS)})", here)

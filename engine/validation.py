@@ -7,6 +7,7 @@ contact schema, events seen); without it those checks are skipped.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -132,9 +133,59 @@ def _check_node(diagram: Diagram, node: Node, context: ValidationContext) -> lis
         elif len(partial) > 1:
             out.append(Problem(node.id, f"give either {names}, not both", code="bad_param"))
     out += _check_references(diagram, node, context)
+    out += _check_field_values(node)
     for hook in context.extra:
         out += hook(diagram, node)
     return out
+
+
+def _check_field_values(node: Node) -> list[Problem]:
+    """Values the runner would fail on: a far date, a text where a number goes, a field a
+    campaign may not write (the opt-out flags)."""
+    from engine.contact_values import ContactValueError, contact_value, field_name_problem
+    from engine.rule_sql import check_field
+
+    p = node.params
+    out: list[Problem] = []
+    tests: list[tuple] = []
+    if node.type == "condition.attribute" and isinstance(p.get("field"), str):
+        tests.append((p["field"], p.get("op", "eq"), p.get("value")))
+    elif isinstance(p.get("filter"), dict) and node.type not in ("trigger.event", "goal"):
+        with contextlib.suppress(RuleError):  # reported by check_value
+            tests += [(t.field, t.op, t.value) for t in _field_tests(parse_rule(p["filter"]))]
+    for field_name, op, value in tests:
+        if op in ("is_set", "not_set") or not isinstance(field_name, str):
+            continue
+        if isinstance(value, (list, tuple)) and op not in ("in", "not_in"):
+            continue  # reported by check_value
+        message = check_field(field_name, op, list(value) if isinstance(value, tuple) else value)
+        if message:
+            out.append(Problem(node.id, message, code="bad_param"))
+    if node.type == "action.update_contact" and isinstance(p.get("field"), str):
+        value = p.get("value")
+        if isinstance(value, str) and "{" in value:  # a template: checked per contact
+            message = field_name_problem(p["field"])
+        else:
+            try:
+                contact_value(p["field"], value)
+                message = None
+            except ContactValueError as exc:
+                message = str(exc)
+        if message:
+            out.append(Problem(node.id, message, code="bad_param"))
+    return out
+
+
+def _field_tests(rule) -> list:
+    from engine.rules import All, Any_, FieldTest, Not
+
+    if isinstance(rule, FieldTest):
+        return [rule]
+    if isinstance(rule, (All, Any_)):
+        return [t for r in rule.rules for t in _field_tests(r)]
+    if isinstance(rule, Not):
+        return _field_tests(rule.rule)
+    return []
 
 
 def _line(error) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from engine.contact_values import ContactValueError, contact_value
 from engine.db.schema import contact_tags, contacts, segment_members, segments
 from engine.runner.messages import campaign_context, contact_context
 from engine.templating import compile_template
@@ -41,6 +42,11 @@ def update_contact(runner, conn, plan, node, items, now, work) -> None:
             except Exception as exc:
                 item.outcome, item.detail = "failed", f"template error: {exc}"
                 continue
+        try:  # typed, finite, and never the opt-out flags (engine.contact_values)
+            new = contact_value(field, new)
+        except ContactValueError as exc:
+            item.outcome, item.detail = "failed", str(exc)
+            continue
         changes = work.contact_updates.setdefault(item.contact_id, {})
         if field in CORE_COLUMNS:
             item.contact[field] = new
@@ -86,7 +92,11 @@ def score(runner, conn, plan, node, items, now, work) -> None:
     for item in items:
         item.port = "out"
         item.contact["score"] = (item.contact.get("score") or 0) + points
-        work.score.append({"_cid": item.contact_id, "_points": points})
+        changes = work.contact_updates.get(item.contact_id)
+        if changes and "score" in changes:  # set earlier in this batch: keep the sum there
+            changes["score"] = item.contact["score"]
+        else:
+            work.score.append({"_cid": item.contact_id, "_points": points})
 
 
 def _insert_ignore(conn: Connection, table, rows: list[dict]) -> None:
