@@ -266,11 +266,36 @@ def update_contact(
     clean = check_contact_fields(values)
     if clean:
         clean["updated_at"] = utcnow()
+        _log_cleared_flags(conn, contact_id, clean)
         result = conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**clean))
         if result.rowcount == 0:
             raise KeyError(f"no contact with id {contact_id}")
     if tags is not None:
         set_tags(conn, contact_id, tags)
+
+
+CLEARED_EVENT = {"unsubscribed": "resubscribed", "bounced": "bounce_cleared"}
+
+
+def _log_cleared_flags(conn: Connection, contact_id: int, clean: dict[str, Any]) -> None:
+    """A person clearing an opt-out or a bounce (the only way besides the contact's own
+    unsubscribe page) is recorded as an event on the contact's timeline."""
+    clearing = [flag for flag in CLEARED_EVENT if flag in clean and not clean[flag]]
+    if not clearing:
+        return
+    row = conn.execute(
+        select(*(contacts.c[flag] for flag in clearing)).where(contacts.c.id == contact_id)
+    ).first()
+    for flag, was in zip(clearing, row or (), strict=False):
+        if was:
+            conn.execute(
+                insert(events).values(
+                    contact_id=contact_id,
+                    name=CLEARED_EVENT[flag],
+                    occurred_at=clean["updated_at"],
+                    properties={"by": "a person (contacts screen)", "field": flag},
+                )
+            )
 
 
 def set_tags(conn: Connection, contact_id: int, tags: list[str] | tuple[str, ...]) -> None:

@@ -113,3 +113,18 @@ def test_update_contact_stores_typed_values(tmp_path):
     launch(engine, d, mode="live")[1].tick(START)
     with engine.connect() as conn:
         assert conn.execute(select(contacts.c.score)).scalars().all() == [43, 43]
+
+
+def test_a_person_clearing_an_opt_out_is_logged(tmp_path):
+    from engine import store
+    from engine.db.schema import events
+
+    engine = make_db(tmp_path, 1, unsubscribed=True)
+    with engine.begin() as conn:
+        store.update_contact(conn, 1, unsubscribed=False, bounced=False)
+        store.update_contact(conn, 1, unsubscribed=False)  # already clear: nothing to log
+    with engine.connect() as conn:
+        logged = conn.execute(select(events.c.name, events.c.properties)).all()
+    assert logged == [
+        ("resubscribed", {"by": "a person (contacts screen)", "field": "unsubscribed"})
+    ]
