@@ -217,6 +217,8 @@ messages = Table(
     Column("next_attempt_at", DateTime),
     Column("created_at", DateTime, nullable=False),
     Column("sent_at", DateTime),
+    # times its fate was unknown (connection lost after the final dot): it was retried
+    Column("in_doubt", Integer, nullable=False, default=0, server_default=text("0")),
     Index("ix_messages_status_next", "status", "next_attempt_at"),
     Index("ix_messages_campaign_node", "campaign_id", "node_id", "status"),
     Index("ix_messages_contact", "contact_id", "created_at"),
