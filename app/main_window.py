@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAccessible, QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accessibility import announce, set_role
 from app.bridge import Workspace, run_with_progress
 from app.campaigns import CampaignsScreen
 from app.style import apply_style, current_theme
@@ -114,6 +115,8 @@ class MainWindow(QMainWindow):
 
         sidebar = QFrame()
         sidebar.setObjectName("sidebar")
+        sidebar.setAccessibleName("Pages")
+        set_role(sidebar, QAccessible.Role.PageTabList)
         sidebar.setFixedWidth(210)
         side = QVBoxLayout(sidebar)
         side.setContentsMargins(0, 0, 0, 0)
@@ -129,6 +132,7 @@ class MainWindow(QMainWindow):
             button = QPushButton(screen.title)
             button.setObjectName(f"nav_{screen.key}")
             button.setCheckable(True)
+            set_role(button, QAccessible.Role.PageTab)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setToolTip(f"{screen.title} ({screen.shortcut})")
             button.clicked.connect(lambda _c=False, k=screen.key: self.show_screen(k))
@@ -152,6 +156,7 @@ class MainWindow(QMainWindow):
         self.status_engine = QLabel("")
         self.status_engine.setObjectName("engineStatus")
         self.statusBar().addPermanentWidget(self.status_engine)
+        self.statusBar().messageChanged.connect(lambda text: announce(self.statusBar(), text))
         self.actions: dict[str, QAction] = {}
         self._build_menus()
         self.show_screen("campaigns")
@@ -566,9 +571,11 @@ def run_window(db: str | None) -> int:
     app.setApplicationName("Campaign Studio")
     app.setOrganizationName("campaign-studio")
     apply_style(app, preferred_theme(app))
+    from app import error_dialog
     from app.gui_gc import collect_on_gui_thread
 
     collect_on_gui_thread(app)
+    error_dialog.install(app)  # a screen or action that fails says why in a dialog
     db = db or str(preferences().value("database", "") or "") or None
     try:
         workspace = open_workspace(db)
