@@ -9,6 +9,8 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from engine import addresses
+
 EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 PHONE_NOISE = re.compile(r"[\s\-().]")
 PHONE = re.compile(r"^\+?\d{5,16}$")
@@ -47,19 +49,19 @@ def column_name(header: str) -> str:
 
 
 def email(text: str) -> str:
-    value = text.strip().lower()
-    if not EMAIL.match(value):
-        raise ValueProblem(f"bad email {text.strip()!r}")
-    return value
+    """Checked by email-validator (syntax, internationalised domains), lower-case."""
+    try:
+        return addresses.email_address(text)
+    except addresses.AddressProblem as exc:
+        raise ValueProblem(str(exc)) from None
 
 
-def phone(text: str) -> str:
-    value = PHONE_NOISE.sub("", text.strip())
-    if value.startswith("00"):
-        value = "+" + value[2:]
-    if not PHONE.match(value):
-        raise ValueProblem(f"bad phone number {text.strip()!r}")
-    return value
+def phone(text: str, region: str = "") -> str:
+    """E.164 (phonenumbers); `region` is the country of numbers written without one."""
+    try:
+        return addresses.phone_number(text, region)
+    except addresses.AddressProblem as exc:
+        raise ValueProblem(str(exc)) from None
 
 
 @lru_cache(maxsize=1024)

@@ -24,6 +24,10 @@ class ImportReport:
     skipped: int = 0  # rows already present (events imported twice)
     unit: str = "line"  # "line" for CSV files, "item" for JSON lists
     column_kinds: dict[str, str] = field(default_factory=dict)  # attribute -> kind
+    # (line, problem) for fields left out of a contact that was kept (a bad phone, zone...)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    preset: str | None = None  # the column mapping used (recognised or chosen)
+    notes: list[str] = field(default_factory=list)  # how column conflicts were resolved
 
     @property
     def ok(self) -> bool:
@@ -34,10 +38,15 @@ class ImportReport:
         if self.skipped:
             parts.append(f"{self.skipped} already there")
         parts.append(f"{len(self.rejected)} rejected")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} fields left out")
         return ", ".join(parts)
 
     def problems(self) -> list[str]:
         return [f"{self.unit} {where}: {reason}" for where, reason in self.rejected]
+
+    def warning_lines(self) -> list[str]:
+        return [f"{self.unit} {where}: warning: {reason}" for where, reason in self.warnings]
 
 
 def transaction(target: Engine | Connection) -> AbstractContextManager[Connection]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,16 +32,15 @@ from sqlalchemy import (
 )
 
 from engine import csv_values as values
+from engine.csv_source import CsvSource
 from engine.db.schema import contact_tags, contacts, events
+from engine.db.schema import settings as settings_table
+from engine.import_mapping import Mapping, MappingError, build_mapping, preset_named, recognise
 from engine.import_report import ImportFileError, ImportReport, transaction, utcnow
 from engine.importer_json import import_segments, import_templates
 from engine.progress import Progress, stages
 
 BATCH = 2000
-CONTACT_CORE = ("email", "phone", "first_name", "last_name", "timezone", "unsubscribed",
-                "bounced", "score", "created_at", "tags")  # fmt: skip
-IGNORED = ("id", "updated_at")
-EVENT_CORE = ("email", "phone", "event", "occurred_at")
 
 
 # ---- reading CSV ---------------------------------------------------------------------------------
@@ -49,69 +49,58 @@ EVENT_CORE = ("email", "phone", "event", "occurred_at")
 @dataclass
 class _Row:
     line: int
-    cells: dict[str, str]
+    cells: dict[str, str]  # target (core field or attribute) → text
 
 
-class _CsvFile:
-    """A CSV file with a header: sniffs , ; or tab, normalises column names, yields rows with
-    the line they start on, and collects rows of the wrong width as rejections."""
+class _MappedFile:
+    """A CSV file (engine.csv_source) read through a column mapping: rows come as
+    {target: text}; ignored columns are left out."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise ImportFileError(
-                f"{self.path}: "
-                + ("a folder, not a file" if self.path.is_dir() else "no such file")
-            )
-        try:
-            with self._open() as handle:
-                sample = handle.read(64 * 1024)
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(f"{self.path}: not UTF-8 text ({exc.reason})") from None
-        if not sample.strip():
-            raise ImportFileError(f"{self.path}: the file is empty")
-        first_line = sample.splitlines()[0]
-        try:
-            self.dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
-        except csv.Error:
-            self.dialect = csv.excel
-        header = next(csv.reader(io.StringIO(first_line), self.dialect))
-        self.columns = [values.column_name(h) for h in header]
-        for position, (raw, name) in enumerate(zip(header, self.columns, strict=True), 1):
-            if not name:
-                raise ImportFileError(f"{self.path}: column {position} has no name in the header")
-            if '"' in name or "\\" in name:
-                raise ImportFileError(f"{self.path}: column name {raw!r} cannot contain quotes")
-        duplicates = sorted({c for c in self.columns if self.columns.count(c) > 1})
-        if duplicates:
-            raise ImportFileError(f"{self.path}: the header repeats {', '.join(duplicates)}")
-
-    def _open(self):
-        return self.path.open(encoding="utf-8-sig", newline="")
+    def __init__(self, source: CsvSource, mapping: Mapping) -> None:
+        self.source = source
+        self.mapping = mapping
+        self.path = source.path
+        self.picks = [(c.position, c.target) for c in mapping.columns if c.target != "ignore"]
+        self.columns = [target for _, target in self.picks]
 
     def rows(self, rejected: list[tuple[int, str]] | None = None) -> Iterator[_Row]:
-        """Data rows as {column: text}; wrong-width rows go to `rejected` when given."""
-        width = len(self.columns)
-        with self._open() as handle:
-            reader = csv.reader(handle, self.dialect)
-            try:
-                next(reader)
-                line = reader.line_num + 1
-                for cells in reader:
-                    start, line = line, reader.line_num + 1
-                    if not cells or (len(cells) == 1 and not cells[0].strip()):
-                        continue  # blank line
-                    if len(cells) != width:
-                        if rejected is not None:
-                            rejected.append(
-                                (start, f"{len(cells)} columns, the header has {width}")
-                            )
-                        continue
-                    yield _Row(start, dict(zip(self.columns, cells, strict=True)))
-            except csv.Error as exc:
-                raise ImportFileError(f"{self.path} line {reader.line_num}: {exc}") from None
-            except UnicodeDecodeError as exc:
-                raise ImportFileError(f"{self.path}: not UTF-8 text ({exc.reason})") from None
+        picks = self.picks
+        for row in self.source.rows(rejected):
+            yield _Row(row.line, {target: row.cells[i] for i, target in picks})
+
+
+def read_settings(target: Engine | Connection) -> dict[str, Any]:
+    """The settings an import reads (the phone region, saved presets), defaults if unset."""
+    wanted = {"phone_region": "", "import_presets": {}}
+    query = select(settings_table.c.key, settings_table.c.value).where(
+        settings_table.c.key.in_(list(wanted))
+    )
+    if isinstance(target, Connection):
+        stored = dict(target.execute(query).all())
+    else:
+        with target.connect() as conn:
+            stored = dict(conn.execute(query).all())
+    return {**wanted, **stored}
+
+
+def plan_import(
+    csv_path: str | Path,
+    kind: str = "contacts",
+    preset: str | None = None,
+    overrides: dict[str, str] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> tuple[CsvSource, Mapping]:
+    """The file and its column mapping: `preset` by name (else recognised from the header),
+    then `overrides` ({column: target}). Shared by the CLI, the dialog and the importers."""
+    source = CsvSource(csv_path)
+    try:
+        chosen = preset_named(preset, settings) if preset else None
+        if chosen is None and kind == "contacts":
+            chosen = recognise(source.header)
+        mapping = build_mapping(source.header, kind, chosen, overrides)
+    except MappingError as exc:
+        raise ImportFileError(f"{source.path}: {exc}") from None
+    return source, mapping
 
 
 def _column_kinds(rows: Iterator[_Row], columns: list[str], progress: Progress) -> tuple[dict, int]:
@@ -161,64 +150,159 @@ class _Contact:
         return ("email", email) if email else ("phone", self.core["phone"])
 
 
-def _read_contact(row: _Row, kinds: dict[str, str]) -> _Contact:
+_UNSUBSCRIBED_WORDS = frozenset({"unsubscribed", "do not contact", "opted out", "opt out",
+                                 "blacklisted", "blocklisted", "unsubscribe"})  # fmt: skip
+_BOUNCED_WORDS = frozenset({"cleaned", "bounced", "hard bounce", "hard_bounce", "invalid"})
+
+
+def _flag(text: str) -> bool:
+    """yes/no words, or a date/time (Mailchimp's UNSUB_TIME): the flag is set."""
+    try:
+        return values.boolean(text)
+    except values.ValueProblem:
+        values.moment(text)  # a date or time says when it happened: set
+        return True
+
+
+def tag_list(text: str) -> list[str]:
+    """Tags separated by ; — or quoted and separated by commas, as Mailchimp writes them
+    ("VIP","Blog") — or by commas alone when there is no ; at all."""
+    if '"' in text:
+        cells = next(csv.reader(io.StringIO(text.replace("\n", " ")), skipinitialspace=True),
+                     [])  # fmt: skip
+    elif ";" in text:
+        cells = text.split(";")
+    else:
+        cells = text.split(",")
+    return [c.strip().strip('"').strip() for c in cells if c.strip().strip('"').strip()]
+
+
+def _timezone(text: str) -> str:
+    """A zone name; also HubSpot's "(GMT+01:00) Europe/Berlin" and "europe_slash_berlin"."""
+    try:
+        return values.timezone(text)
+    except values.ValueProblem:
+        candidate = text.replace("_slash_", "/").strip()
+        found = re.search(r"[A-Za-z_]+(?:/[A-Za-z_\-+0-9]+)+", candidate)
+        if found:
+            name = "/".join(p[:1].upper() + p[1:] for p in found.group(0).split("/"))
+            for attempt in (found.group(0), name):
+                try:
+                    return values.timezone(attempt)
+                except values.ValueProblem:
+                    pass
+        raise
+
+
+def _read_contact(row: _Row, kinds: dict[str, str], mapping: Mapping, region: str,
+                  warnings: list[tuple[int, str]]) -> _Contact:  # fmt: skip
+    """A row as a contact. A bad optional field is dropped with a warning; only a row with
+    no usable email or phone, or an unreadable unsubscribed/bounced flag, is rejected."""
     cells = row.cells
     core: dict[str, Any] = {}
-    for name in ("email", "phone", "first_name", "last_name", "timezone"):
+    dropped: list[str] = []
+
+    def keep(name: str, read) -> None:
         text = cells.get(name)
         if not text or text.isspace():
-            continue
-        text = text.strip()
-        if name == "email":
-            core[name] = values.email(text)
-        elif name == "phone":
-            core[name] = values.phone(text)
-        elif name == "timezone":
-            core[name] = values.timezone(text)
-        else:
-            core[name] = text
-    if not core.get("email") and not core.get("phone"):
-        raise values.ValueProblem("no email or phone")
-    for flag in ("unsubscribed", "bounced"):
-        if cells.get(flag, "").strip():
-            core[flag] = values.boolean(cells[flag])
-    if cells.get("score", "").strip():
+            return
         try:
-            core["score"] = int(float(cells["score"]))
-        except ValueError:
-            raise values.ValueProblem(f"score {cells['score']!r} is not a number") from None
-    if cells.get("created_at", "").strip():
-        core["created_at"] = values.moment(cells["created_at"])
+            core[name] = read(text.strip())
+        except (values.ValueProblem, ValueError, OverflowError) as exc:
+            dropped.append(str(exc))
+
+    keep("email", values.email)
+    keep("phone", lambda t: values.phone(t, region))
+    if not core.get("email") and not core.get("phone"):
+        raise values.ValueProblem("; ".join(dropped) if dropped else "no email or phone")
+    for name in ("first_name", "last_name"):
+        keep(name, str)
+    keep("timezone", _timezone)
+    keep("created_at", values.moment)
+    keep("score", _score)
+    for flag in ("unsubscribed", "bounced"):
+        text = cells.get(flag, "")
+        if text.strip():
+            try:
+                core[flag] = _flag(text)
+            except values.ValueProblem:
+                # Never guess whether someone opted out: the row waits for a readable value.
+                problem = f"{flag} {text.strip()!r} is not yes/no or a date"
+                raise values.ValueProblem(problem) from None
+    status = cells.get("status", "").strip().lower()
+    if status in _UNSUBSCRIBED_WORDS:
+        core["unsubscribed"] = True
+    elif status in _BOUNCED_WORDS:
+        core["bounced"] = True
+    for flag, value in mapping.constants.items():
+        core[flag] = bool(value) or core.get(flag, False)
     tagged = cells.get("tags")
-    tags = [t.strip() for t in tagged.split(";") if t.strip()] if tagged else []
+    tags = tag_list(tagged) if tagged else []
     attributes = {}
     for name, kind in kinds.items():
         text = cells[name]
         if text and not text.isspace():
-            attributes[name] = values.typed(text, kind)
+            try:
+                attributes[name] = values.typed(text, kind)
+            except (values.ValueProblem, ValueError, OverflowError):
+                dropped.append(f"{name} {text.strip()!r} is not a {kind}")
+    for problem in dropped:
+        warnings.append((row.line, f"{problem}: that field is left out"))
     return _Contact(row.line, core, attributes, sorted(set(tags)))
 
 
+def _score(text: str) -> int:
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        raise values.ValueProblem(f"score {text!r} is not a number") from None
+    if number != number or abs(number) > 2**31:
+        raise values.ValueProblem(f"score {text!r} is out of range")
+    return int(number)
+
+
 def import_contacts(
-    target: Engine | Connection, csv_path: str | Path, progress: Progress | None = None
+    target: Engine | Connection,
+    csv_path: str | Path,
+    progress: Progress | None = None,
+    *,
+    preset: str | None = None,
+    columns: dict[str, str] | None = None,
+    region: str | None = None,
 ) -> ImportReport:
-    """Add or update contacts from a CSV file (email, else phone, identifies a contact)."""
-    source = _CsvFile(csv_path)
-    if "email" not in source.columns and "phone" not in source.columns:
+    """Add or update contacts from a CSV file (email, else phone, identifies a contact).
+
+    `preset` names a mapping (built-in or saved; by default one is recognised from the
+    header), `columns` maps columns to fields ({"E-Mail": "email", "Plan": "plan:text"}),
+    `region` is the country of phone numbers without one (default: the setting).
+    """
+    settings = read_settings(target)
+    source, mapping = plan_import(csv_path, "contacts", preset, columns, settings)
+    if region is None:
+        region = str(settings.get("phone_region") or "")
+    core = mapping.core()
+    if "email" not in core and "phone" not in core:
         raise ImportFileError(f"{source.path}: the header needs an email or a phone column")
-    attribute_columns = [c for c in source.columns if c not in CONTACT_CORE + IGNORED]
+    mapped = _MappedFile(source, mapping)
+    attributes = mapping.attributes()
+    forced = {c.target: c.kind for c in attributes if c.kind}
     report = ImportReport()
+    report.preset = mapping.preset
+    report.notes = list(mapping.notes)
     check, write = stages(progress, [1, 4])
-    kinds, total = _column_kinds(source.rows(), attribute_columns, check)
+    detected, total = _column_kinds(
+        mapped.rows(), [c.target for c in attributes if not c.kind], check
+    )
+    kinds = {c.target: forced.get(c.target) or detected[c.target] for c in attributes}
     report.column_kinds = dict(kinds)
     now = utcnow()
     with transaction(target) as conn:
         done = 0
         pending: dict[tuple[str, str], _Contact] = {}
-        for row in source.rows(report.rejected):
+        for row in mapped.rows(report.rejected):
             done += 1
             try:
-                contact = _read_contact(row, kinds)
+                contact = _read_contact(row, kinds, mapping, region, report.warnings)
             except values.ValueProblem as exc:
                 report.rejected.append((row.line, str(exc)))
                 continue
@@ -231,6 +315,7 @@ def import_contacts(
             _write_contacts(conn, list(pending.values()), now, report)
         write(total, total)
     report.rejected.sort()
+    report.warnings.sort()
     return report
 
 
@@ -358,31 +443,47 @@ def _add_tags(conn: Connection, tags_for: list[tuple[int, list[str]]]) -> None:
 
 
 def import_events(
-    target: Engine | Connection, csv_path: str | Path, progress: Progress | None = None
+    target: Engine | Connection,
+    csv_path: str | Path,
+    progress: Progress | None = None,
+    *,
+    preset: str | None = None,
+    columns: dict[str, str] | None = None,
+    region: str | None = None,
 ) -> ImportReport:
-    """Add events from a CSV file: email (or phone), event, occurred_at, then properties.
+    """Add events from a CSV file: email (or phone), event, occurred_at, then properties
+    (`preset` and `columns` map the columns as for contacts).
 
     An event already recorded (same contact, name and time) is skipped, so importing a file
     twice adds nothing.
     """
-    source = _CsvFile(csv_path)
-    identity = "email" if "email" in source.columns else "phone"
-    missing = [c for c in (identity, "event", "occurred_at") if c not in source.columns]
-    if identity not in source.columns or missing:
+    settings = read_settings(target)
+    source, mapping = plan_import(csv_path, "events", preset, columns, settings)
+    if region is None:
+        region = str(settings.get("phone_region") or "")
+    core = mapping.core()
+    identity = "email" if "email" in core else "phone"
+    missing = [c for c in (identity, "event", "occurred_at") if c not in core]
+    if missing:
         raise ImportFileError(
             f"{source.path}: the header needs email, event and occurred_at columns"
-            + (f" (missing {', '.join(missing)})" if missing else "")
+            + f" (missing {', '.join(missing)})"
         )
-    property_columns = [c for c in source.columns if c not in EVENT_CORE]
+    mapped = _MappedFile(source, mapping)
+    properties = mapping.attributes()
     report = ImportReport()
+    report.notes = list(mapping.notes)
     check, write = stages(progress, [1, 3])
-    kinds, total = _column_kinds(source.rows(), property_columns, check)
+    detected, total = _column_kinds(
+        mapped.rows(), [c.target for c in properties if not c.kind], check
+    )
+    kinds = {c.target: c.kind or detected[c.target] for c in properties}
     report.column_kinds = dict(kinds)
     with transaction(target) as conn:
         done = 0
-        for batch in _batches(source.rows(report.rejected)):
+        for batch in _batches(mapped.rows(report.rejected)):
             done += len(batch)
-            _write_events(conn, batch, identity, kinds, report)
+            _write_events(conn, batch, identity, kinds, report, region)
             write(done, total)
         write(total, total)
     report.rejected.sort()
@@ -390,14 +491,14 @@ def import_events(
 
 
 def _write_events(conn: Connection, batch: list[_Row], identity: str, kinds: dict[str, str],
-                  report: ImportReport) -> None:  # fmt: skip
+                  report: ImportReport, region: str = "") -> None:  # fmt: skip
     keys = set()
     parsed = []
     for row in batch:
         try:
             cells = row.cells
             key = values.email(cells["email"]) if identity == "email" else values.phone(
-                cells["phone"])  # fmt: skip
+                cells["phone"], region)  # fmt: skip
             name = cells["event"].strip()
             if not name:
                 raise values.ValueProblem("no event name")

@@ -16,6 +16,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db", dest="import_db", metavar="DB", help="a SQLite file or a SQLAlchemy URL"
     )
+    parser.add_argument(
+        "--map", dest="column_map", action="append", default=[], metavar="COLUMN=FIELD",
+        help="put COLUMN into FIELD: a core field, an attribute (plan or plan:number) or "
+        "ignore; repeat for more columns",
+    )  # fmt: skip
+    parser.add_argument(
+        "--preset", metavar="NAME",
+        help="a column mapping: mailchimp, mautic, hubspot, brevo, erpnext-lead, "
+        "erpnext-contact, or one saved with --save-preset (default: recognised from the header)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--save-preset", metavar="NAME", help="save the mapping used under NAME for next time"
+    )
     parser.epilog = "File formats: docs/data-formats.md"
 
 
@@ -42,17 +55,60 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    mapped = args.kind in ("contacts", "events")
+    if not mapped and (args.column_map or args.preset or args.save_preset):
+        print(f"error: --map and --preset are for CSV imports, not {args.kind}", file=sys.stderr)
+        return 2
     try:
+        options: dict = {}
+        if mapped:
+            from engine.import_mapping import MappingError, parse_map_options
+
+            try:
+                options = {"columns": parse_map_options(args.column_map), "preset": args.preset}
+            except MappingError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
         with terminal_progress(f"Importing {args.kind}") as progress:
-            report = function(engine, args.file, progress=progress)
+            report = function(engine, args.file, progress=progress, **options)
+        if args.save_preset:
+            _save_preset(engine, args)
     except importer.ImportFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         engine.dispose()
-    for problem in report.problems():
-        print(problem)
+    if getattr(report, "preset", None):
+        print(f"columns mapped with the {report.preset} preset", file=sys.stderr)
+    for note in getattr(report, "notes", []):
+        print(f"note: {note}", file=sys.stderr)
+    lines = [(w, text) for w, text in report.rejected] + [
+        (w, f"warning: {text}") for w, text in getattr(report, "warnings", [])
+    ]
+    for where, text in sorted(lines):
+        print(f"{report.unit} {where}: {text}")
     kinds = ", ".join(f"{k} ({v})" for k, v in report.column_kinds.items())
     print(f"{args.kind}: {report.summary()}" + (f"; columns: {kinds}" if kinds else ""),
           file=sys.stderr)  # fmt: skip
     return 0 if report.ok else 1
+
+
+def _save_preset(engine, args: argparse.Namespace) -> None:
+    """Store the mapping this import used ({column: target}) as a named preset."""
+    from engine import importer
+    from engine.settings import save_settings
+
+    settings = importer.read_settings(engine)
+    _, mapping = importer.plan_import(
+        args.file, args.kind, args.preset, dict(_pairs(args.column_map)), settings
+    )
+    presets = dict(settings.get("import_presets") or {})
+    presets[args.save_preset] = mapping.targets()
+    save_settings(engine, {"import_presets": presets})
+    print(f"preset {args.save_preset!r} saved", file=sys.stderr)
+
+
+def _pairs(options: list[str]):
+    from engine.import_mapping import parse_map_options
+
+    return parse_map_options(options).items()

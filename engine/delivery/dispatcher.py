@@ -21,6 +21,7 @@ from engine.clock import Clock, SystemClock
 from engine.db.schema import campaigns, contacts, events, messages
 from engine.delivery.channels.base import (
     Channel,
+    InDoubt,
     OutgoingMessage,
     PermanentFailure,
     TemporaryFailure,
@@ -56,6 +57,7 @@ class DispatchReport:
     suppressed: int = 0
     bounced: int = 0
     recovered: int = 0  # "sending" rows of a dead worker put back in the queue
+    in_doubt: int = 0  # sent, but the server's reply never came: retried (also in retried)
     batches: int = 0
     stopped_early: str | None = None  # why the round ended before the queue was empty
 
@@ -353,7 +355,9 @@ class Dispatcher:
         except TemporaryFailure as exc:
             if state:
                 take_back()
-            self._retry(conn, row, exc.reason, report, self.clock.now())
+            in_doubt = isinstance(exc, InDoubt)
+            report.in_doubt += in_doubt
+            self._retry(conn, row, exc.reason, report, self.clock.now(), in_doubt)
             if exc.unreachable:
                 report.stopped_early = f"unreachable: {exc.reason}"
                 return False
@@ -478,24 +482,25 @@ class Dispatcher:
         }  # fmt: skip
 
     def _retry(self, conn: Connection, row: Any, reason: str, report: DispatchReport,
-               now: dt.datetime) -> None:  # fmt: skip
+               now: dt.datetime, in_doubt: bool = False) -> None:  # fmt: skip
         attempts = row.attempts
+        doubt = {"in_doubt": messages.c.in_doubt + 1} if in_doubt else {}
         if attempts >= self.max_attempts:
-            self._fail(conn, row, f"gave up after {attempts} attempts: {reason}", report)
+            self._fail(conn, row, f"gave up after {attempts} attempts: {reason}", report, **doubt)
             return
         when = now + backoff(attempts, self.retry_base, self.retry_max)
         self._write(conn, (
             update(messages).where(messages.c.id == row.id)
-            .values(status="queued", next_attempt_at=when, error=reason), None,
+            .values(status="queued", next_attempt_at=when, error=reason, **doubt), None,
         ))  # fmt: skip
         report.retried += 1
 
     def _fail(self, conn: Connection, row: Any, reason: str, report: DispatchReport,
-              bounce: bool = False) -> None:  # fmt: skip
+              bounce: bool = False, **extra: Any) -> None:  # fmt: skip
         now = self.clock.now()
         statements: list[tuple[Any, Any]] = [(
             update(messages).where(messages.c.id == row.id)
-            .values(status="failed", error=reason, next_attempt_at=None), None,
+            .values(status="failed", error=reason, next_attempt_at=None, **extra), None,
         )]  # fmt: skip
         if bounce and row.contact_id is not None:
             statements.append((

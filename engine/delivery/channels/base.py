@@ -68,6 +68,13 @@ class TemporaryFailure(DeliveryError):
         self.unreachable = unreachable
 
 
+class InDoubt(TemporaryFailure):
+    """The whole message was sent but the server's verdict never came (the connection
+    dropped or timed out after DATA's final dot). Under RFC 5321 the server accepted
+    nothing until it answers 250, so the message is retried — a rare duplicate (with the
+    same Message-ID) rather than a silent loss — and counted as in doubt."""
+
+
 class PermanentFailure(DeliveryError):
     """Never retry (SMTP 5xx reply, HTTP 4xx). `bounce` means the recipient's address was
     refused: the contact is marked bounced and never mailed again."""

@@ -13,6 +13,7 @@ from functools import lru_cache
 from engine.delivery.channels.base import (
     Channel,
     HandedOver,
+    InDoubt,
     OutgoingMessage,
     PermanentFailure,
     TemporaryFailure,
@@ -158,9 +159,10 @@ class SmtpChannel(Channel):
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
                 self._drop()
                 if state["handed_over"]:
-                    # The server has the whole message; only its reply was lost. Resending
-                    # would risk a duplicate: count it as sent (see docs/delivery.md).
-                    return
+                    # The server has the whole message but never said 250: it accepted
+                    # nothing (RFC 5321). Retry it, counted as in doubt (docs/delivery.md).
+                    raise InDoubt(f"in doubt: connection lost after the final dot, before "
+                                  f"the server's reply ({exc}); retried") from None  # fmt: skip
                 if reused and attempt == 1:
                     continue  # a stale kept-alive connection: reconnect once
                 raise TemporaryFailure(f"SMTP connection lost: {exc}",
