@@ -35,12 +35,24 @@ from engine import csv_values as values
 from engine.csv_source import CsvSource
 from engine.db.schema import contact_tags, contacts, events
 from engine.db.schema import settings as settings_table
-from engine.import_mapping import Mapping, MappingError, build_mapping, preset_named, recognise
+from engine.import_mapping import (
+    CONTACT_FIELDS,
+    EVENT_FIELDS,
+    IGNORED_BY_DEFAULT,
+    Mapping,
+    MappingError,
+    build_mapping,
+    preset_named,
+    recognise,
+)
 from engine.import_report import ImportFileError, ImportReport, transaction, utcnow
 from engine.importer_json import import_segments, import_templates
 from engine.progress import Progress, stages
 
 BATCH = 2000
+CONTACT_CORE = CONTACT_FIELDS
+IGNORED = IGNORED_BY_DEFAULT
+EVENT_CORE = EVENT_FIELDS
 
 
 # ---- reading CSV ---------------------------------------------------------------------------------
