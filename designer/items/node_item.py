@@ -19,6 +19,7 @@ from designer.items.look import Look
 from designer.items.port_item import (
     INPUT,
     NODE_WIDTH,
+    PORT_HIT_RADIUS,
     PORT_RADIUS,
     PortLayout,
     port_layout,
@@ -63,9 +64,13 @@ def _strip_path(height: float) -> QPainterPath:
 def _card_shape(layout: PortLayout) -> QPainterPath:
     """The clickable outline: the card plus its output ports (shared by equal layouts)."""
     shape = QPainterPath()
+    # Winding fill: where a port circle overlaps the card is inside (odd-even made the card's
+    # edge under each port a hole, so a press there started a selection box).
+    shape.setFillRule(Qt.FillRule.WindingFill)
     shape.addRoundedRect(layout.card_rect(), RADIUS, RADIUS)
     for port in layout.outputs:
-        shape.addEllipse(layout.output_pos(port), PORT_RADIUS + 3, PORT_RADIUS + 3)
+        # As large as the port's hit circle: a press there is a port press, never a miss.
+        shape.addEllipse(layout.output_pos(port), PORT_HIT_RADIUS, PORT_HIT_RADIUS)
     return shape.simplified()
 
 
@@ -141,7 +146,7 @@ class NodeItem(QGraphicsRectItem):
     def _update_bounds(self) -> None:
         h = self.layout.height
         bottom = h + MARGIN + (BADGE_HEIGHT + 6 if self.stats is not None else 0)
-        right = NODE_WIDTH + (self.label_room() if self.layout.named else MARGIN)
+        right = NODE_WIDTH + (self.label_room() if self.layout.named else PORT_HIT_RADIUS + 1)
         self.setRect(QRectF(-MARGIN, -MARGIN, right + MARGIN, bottom + MARGIN))
         self._card = self.layout.card_rect()
 

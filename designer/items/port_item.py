@@ -17,7 +17,8 @@ NODE_WIDTH = 180.0
 NODE_MIN_HEIGHT = 64.0
 PORT_SPACING = 20.0
 PORT_RADIUS = 5.0
-PORT_HIT_RADIUS = 11.0
+PORT_HIT_RADIUS = 14.0  # an output: generous, so a drag from it never starts a selection box
+INPUT_HIT_RADIUS = 11.0  # the input sits on the card, where a press mostly means "move"
 INPUT = "in"  # the name used for a node's (single) input port
 
 
@@ -53,7 +54,7 @@ class PortLayout:
                 return port
         if self.has_input:
             dx, dy = pos.x(), pos.y() - self.height / 2
-            if dx * dx + dy * dy <= r2:
+            if dx * dx + dy * dy <= min(r2, INPUT_HIT_RADIUS * INPUT_HIT_RADIUS):
                 return INPUT
         return None
 
