@@ -189,7 +189,8 @@ steps = Table(
     Column("at", DateTime, nullable=False),
     Column("outcome", String(20)),  # sent | failed | suppressed | converted | None
     Column("detail", Text),
-    Index("ix_steps_campaign_node", "campaign_id", "node_id", "at"),
+    # Port and outcome in the index: the per-node figures are counted from it alone (0006).
+    Index("ix_steps_campaign_node", "campaign_id", "node_id", "port", "outcome", "at"),
     Index("ix_steps_enrollment", "enrollment_id"),
 )
 
@@ -219,6 +220,8 @@ messages = Table(
     Column("sent_at", DateTime),
     # times its fate was unknown (connection lost after the final dot): it was retried
     Column("in_doubt", Integer, nullable=False, default=0, server_default=text("0")),
+    # When the rendered subject, body and headers were dropped (retention, migration 0006).
+    Column("dropped_at", DateTime),
     Index("ix_messages_status_next", "status", "next_attempt_at"),
     Index("ix_messages_campaign_node", "campaign_id", "node_id", "status"),
     Index("ix_messages_contact", "contact_id", "created_at"),
