@@ -192,8 +192,8 @@ def test_quoted_delimiters_in_the_first_line_do_not_fool_the_dialect(db, tmp_pat
 
 def test_map_and_preset_options_choose_the_columns(db, tmp_path):
     path = tmp_path / "own.csv"
-    path.write_text("Mail,Handy,Punkte,Kunde seit,Notiz\n"
-                    "a@example.com,+49 171 1111111,12,2020-01-02,hi\n", encoding="utf-8")  # fmt: skip
+    text = "Mail,Handy,Punkte,Kunde seit,Notiz\na@example.com,+49 171 1111111,12,2020-01-02,hi\n"
+    path.write_text(text, encoding="utf-8")
     columns = parse_map_options(["Mail=email", "Handy=phone", "Punkte=score",
                                  "Kunde seit=created_at", "Notiz=ignore"])  # fmt: skip
     report = import_contacts(db, path, columns=columns)
