@@ -60,6 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=EXPORT_FORMATS, default="campaign",
                    help="campaign (the .campaign.json document; default), graphml, gexf, "
                    "dot")  # fmt: skip
+    p.add_argument("--version", type=_version_number, metavar="N",
+                   help="an earlier version (default: the current one)")  # fmt: skip
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
 
 
@@ -227,7 +229,7 @@ def _export(engine: Engine, args: argparse.Namespace) -> int:
     from engine.campaigns import load_diagram
     from engine.fileformat import dumps
 
-    diagram = load_diagram(engine, args.id)
+    diagram = load_diagram(engine, args.id, args.version)
     if args.format == "campaign":
         data: bytes | str = dumps(diagram)
     else:

@@ -119,6 +119,8 @@ def test_a_whole_campaign_life_on_the_command_line(folder):
     assert (
         subprocess.run([SCRIPT, "validate", "exported.campaign.json"], cwd=folder).returncode == 0
     )
+    first = json.loads(cli(folder, "campaigns", "export", cid, "--version", "1").stdout)
+    assert first["nodes"][1]["params"]["subject"].startswith("Hello")
     cli(folder, "campaigns", "export", cid, "--format", "graphml", "-o", "c.graphml")
     graph = networkx.read_graphml(folder / "c.graphml")  # a reader we did not write
     assert set(graph.nodes) == {"start", "hello", "later", "done"}
