@@ -69,13 +69,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "add_next",
         "Add &next node…",
-        ("Tab", "N"),
+        ("Tab",),  # not a letter: typing a name on the canvas must not open quick-add
         "add_next",
         "Edit",
         "plus",
         "canvas",
         "nodes",
         "Add a node after the selected one",
+    ),
+    ActionSpec(
+        "rename_node",
+        "&Rename node",
+        ("F2",),
+        "rename_node",
+        "Edit",
+        "edit",
+        "canvas",
+        "nodes",
+        "Type a new name for the selected node",
     ),
     ActionSpec(
         "open_inspector",

@@ -71,6 +71,7 @@ class CampaignEditor(QWidget):
         self.view = CampaignView(self.scene)
         self.palette = Palette(theme)
         self.inspector = Inspector(self.undo_stack, theme)
+        self.inspector.labelDone.connect(self.view.setFocus)
         self.problems = ProblemsList(theme)
         self.actions: dict[str, QAction] = build_actions(self, self, self.view)
         self._build_layout()
@@ -292,8 +293,16 @@ class CampaignEditor(QWidget):
         self.inspector.show_selection(list(node_ids), arrange)
 
     def _node_activated(self, node_id: str) -> None:
+        """Enter or a double-click on a node: its name, ready to type over (Tab: its fields)."""
         self.inspector.show_node(node_id)
-        self.inspector.focus_first_field()
+        self.inspector.focus_label()
+
+    def rename_node(self) -> None:
+        """F2: the selected node's name, selected, in the inspector."""
+        selected = self.scene.selected_node_ids()
+        if len(selected) == 1:
+            self.inspector.show_node(selected[0])
+            self.inspector.focus_label()
 
     def select_and_centre(self, node_id: str) -> None:
         """Select a node and bring it to the middle of the canvas."""

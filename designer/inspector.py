@@ -117,6 +117,7 @@ class Inspector(QWidget):
     """The panel on the right: a form for the selected node, or the campaign settings."""
 
     edited = Signal()  # after every command the inspector pushed
+    labelDone = Signal()  # Enter in the name field: the keyboard goes back to the canvas
 
     def __init__(
         self, undo_stack: QUndoStack, theme: Theme = LIGHT, parent: QWidget | None = None
@@ -270,6 +271,14 @@ class Inspector(QWidget):
         self.banner.setText("<br>".join(f"• {_html(p.message)}" for p in mine[:6]))
         self.banner.show()
 
+    def focus_label(self) -> None:
+        """Move the keyboard to the node's name, all of it selected (F2, Enter)."""
+        if self.label_edit is None:
+            self.focus_first_field()
+            return
+        self.label_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.label_edit.selectAll()
+
     def focus_first_field(self) -> None:
         """Move the keyboard into the form (Enter on a node)."""
         for row in self.rows.values():
@@ -387,7 +396,13 @@ class Inspector(QWidget):
         self.label_edit = QLineEdit(node.label or "")
         self.label_edit.setObjectName("nodeLabel")
         self.label_edit.setPlaceholderText(spec.title)
+        label_title.setBuddy(self.label_edit)
+        self.label_edit.setAccessibleName(label_title.text())
+        self.label_edit.setAccessibleDescription(
+            QCoreApplication.translate("Inspector", "The name shown on the canvas")
+        )
         self.label_edit.textEdited.connect(self._commit_label)
+        self.label_edit.returnPressed.connect(self.labelDone)
         box.addWidget(label_title)
         box.addWidget(self.label_edit)
         grouped = {name: i for i, group in enumerate(spec.one_of) for name in group}
