@@ -302,6 +302,7 @@ class ImportDialog(QDialog):
         """Read the first rows and show the preview; False (with a sentence) if unreadable."""
         path = path.strip()
         self.path = path or None
+        self.report = None  # a new file: the last report is over, the next click imports
         self.file_edit.setText(path)
         self.pages.setCurrentIndex(0)
         self.import_button.setText("Import")

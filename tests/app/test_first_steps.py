@@ -162,3 +162,25 @@ def test_leaving_a_changed_campaign_asks_and_discard_reopens_it_as_stored(qtbot,
     QApplication.processEvents()  # the old page's deletion runs here (used to raise)
     page = window.open_campaign(campaign_id)
     assert len(page.diagram.nodes) == 2 and not page.is_modified()
+
+
+def test_a_second_file_imports_on_its_first_click(qtbot, tmp_path):
+    from app.import_dialog import ImportDialog
+    from engine.db import open_database
+
+    engine = open_database(tmp_path / "i.db")
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("email,first_name\na@example.com,Ann\n", encoding="utf-8")
+    second.write_text("email,first_name\nb@example.com,Bo\nc@example.com,Cy\n", encoding="utf-8")
+    dialog = ImportDialog(engine, kind="contacts")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for path, added in ((first, "1 contact added"), (second, "2 contacts added")):
+        dialog.file_edit.setFocus()
+        dialog.file_edit.selectAll()
+        qtbot.keyClicks(dialog.file_edit, str(path))
+        qtbot.keyClick(dialog.file_edit, Qt.Key.Key_Return)
+        assert dialog.import_button.text() == "Import"
+        with qtbot.waitSignal(dialog.imported, timeout=20000):
+            qtbot.mouseClick(dialog.import_button, LEFT)
+        assert dialog.summary.text().startswith(added)
