@@ -31,9 +31,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
+from app.accessibility import name_view
 from app.screen_parts import BackgroundJob, CodeEditor, PageHeader, ask, error_text
 from app.settings_store import (
+    keyring_in_use,
     load_settings,
+    password_placeholder,
     password_storage_note,
     save_settings,
     smtp_password,
@@ -293,6 +296,7 @@ class SettingsScreen(QWidget):
                            "the first one is the default.")  # fmt: skip
         self.senders = QTableWidget(0, 2)
         self.senders.setObjectName("senderTable")
+        name_view(self.senders, "Sender identities")
         self.senders.setHorizontalHeaderLabels(["Name", "Email address"])
         self.senders.verticalHeader().hide()
         self.senders.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -379,7 +383,8 @@ class SettingsScreen(QWidget):
         self.smtp_user.setText(settings.get("smtp_username") or "")
         self.smtp_password.clear()
         has_password = bool(settings.get("smtp_username")) and smtp_password(settings) is not None
-        self.smtp_password.setPlaceholderText("stored in the keychain" if has_password else "")
+        where = "keyring" if keyring_in_use() else "session"
+        self.smtp_password.setPlaceholderText(password_placeholder(where) if has_password else "")
         for key, _ in GATEWAYS:
             gateway = settings.get(key)
             self.gateways[key] = dict(gateway) if isinstance(gateway, dict) else None
@@ -501,15 +506,16 @@ class SettingsScreen(QWidget):
             return False
         try:
             password = self.smtp_password.text()
+            where = "keyring" if keyring_in_use() else "session"
             if password:
-                store_smtp_password(values, password)
+                where = store_smtp_password(values, password)
             save_settings(self.engine, values)
         except Exception as exc:
             self._say(f"Not saved: {error_text(exc)}", error=True)
             return False
         self.smtp_password.clear()
         if self.smtp_user.text().strip():
-            self.smtp_password.setPlaceholderText("stored in the keychain")
+            self.smtp_password.setPlaceholderText(password_placeholder(where))
         self.stored_values = self._comparable()
         self._say("Settings saved")
         self.saved.emit()

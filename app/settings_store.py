@@ -88,6 +88,22 @@ def smtp_password(values: dict[str, Any]) -> str | None:
     return secrets.get_password(smtp_account(values))
 
 
+def keyring_in_use() -> bool:
+    """True when a password saved now goes to a real system keyring."""
+    try:
+        from engine.delivery.secrets import keyring_available
+    except ImportError:
+        return True
+    return keyring_available()
+
+
+def password_placeholder(where: str) -> str:
+    """What the password field says about a kept password: "keyring" or "session"."""
+    if where == "keyring":
+        return "stored in the keychain"
+    return "kept in memory until the program closes (no keychain)"
+
+
 def password_storage_note() -> str:
     try:
         from engine.delivery.secrets import storage_description

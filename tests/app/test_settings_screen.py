@@ -206,3 +206,32 @@ def test_switching_the_database_asks_first_and_is_remembered(qtbot, tmp_path, me
         qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
     assert asked.args == [other]
     assert QSettings("campaign-studio", "campaign-studio").value("database") == other
+
+
+def test_without_a_keyring_the_field_does_not_claim_the_keychain(qtbot, tmp_path):
+    """No keyring backend: the password is kept for this session only, and the field says so."""
+    from keyring.backends import fail
+
+    from engine.delivery import secrets
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        engine = open_database(str(tmp_path / "w.db"))
+        screen = SettingsScreen(engine)
+        qtbot.addWidget(screen)
+        screen.transport.setCurrentIndex(screen.transport.findData("smtp"))
+        screen.smtp_host.setText("mail.example.com")
+        screen.smtp_user.setText("marketer")
+        screen.smtp_password.setText("only-in-memory")
+        assert screen.save()
+        placeholder = screen.smtp_password.placeholderText()
+        again = SettingsScreen(engine)
+        qtbot.addWidget(again)
+        placeholder_again = again.smtp_password.placeholderText()
+    finally:
+        keyring.set_keyring(previous)
+        secrets._session.clear()
+    assert "keychain" not in placeholder.replace("no keychain", "")
+    assert placeholder == "kept in memory until the program closes (no keychain)"
+    assert placeholder_again == placeholder
