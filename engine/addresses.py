@@ -55,13 +55,14 @@ def phone_number(text: str, region: str = "") -> str:
         value = "+" + compact[2:]
     try:
         number = phonenumbers.parse(value, (region or "").upper() or None)
-    except phonenumbers.NumberParseException:
+    except phonenumbers.NumberParseException as exc:
         if not value.startswith("+") and not region:
             raise AddressProblem(
                 f"bad phone number {text.strip()!r} (no country code: write it with +, or "
                 "set the default region, e.g. `settings set phone_region DE`)"
             ) from None
-        raise AddressProblem(f"bad phone number {text.strip()!r}") from None
+        reason = re.sub(r"^\(\d+\)\s*", "", str(exc)).rstrip(".")
+        raise AddressProblem(f"bad phone number {text.strip()!r} ({reason.lower()})") from None
     if not phonenumbers.is_possible_number(number):
         raise AddressProblem(f"bad phone number {text.strip()!r} (wrong length)")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     update,
 )
 
+from engine import addresses
 from engine.db.schema import (
     campaigns,
     contact_tags,
@@ -202,8 +203,9 @@ def find_contact(
     return None
 
 
-def check_contact_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Clean core fields (lower-case email, trimmed text) or raise StoreError saying why."""
+def check_contact_fields(fields: dict[str, Any], region: str = "") -> dict[str, Any]:
+    """Clean core fields (email checked and lower-case, phone as E.164 — `region` for numbers
+    without a country code —, trimmed text) or raise StoreError saying why."""
     clean = {}
     for key, value in fields.items():
         if key not in EDITABLE_COLUMNS:
@@ -212,9 +214,15 @@ def check_contact_fields(fields: dict[str, Any]) -> dict[str, Any]:
             value = value.strip() or None
         clean[key] = value
     if clean.get("email") is not None:
-        clean["email"] = clean["email"].lower()
-        if not EMAIL.match(clean["email"]):
-            raise StoreError(f"{fields['email']!r} is not an email address")
+        try:
+            clean["email"] = addresses.email_address(clean["email"])
+        except addresses.AddressProblem as exc:
+            raise StoreError(f"{fields['email']!r} is not an email address ({exc})") from None
+    if clean.get("phone") is not None:
+        try:
+            clean["phone"] = addresses.phone_number(clean["phone"], region)
+        except addresses.AddressProblem as exc:
+            raise StoreError(str(exc)) from None
     if clean.get("timezone") is not None:
         check_timezone(clean["timezone"])
     if "attributes" in clean and not isinstance(clean["attributes"], dict):
