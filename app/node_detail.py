@@ -20,11 +20,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
 from app.style import style_chart
+from engine import node_detail
 from engine.catalog import CATALOG
-from engine.db.schema import contacts, enrollments, messages, steps
 
 PAGE_SIZE = 100
 
@@ -190,82 +189,32 @@ class NodeDetailDialog(QDialog):
         layout.addLayout(row)
         self.refresh()
 
-    # ---- queries (read-only) ----
-    def _here(self):
-        return (
-            (enrollments.c.campaign_id == self.campaign_id)
-            & (enrollments.c.node_id == self.node_id)
-            & (enrollments.c.status == "active")
-        )
+    # ---- queries (engine.node_detail) ----
+    def _status(self) -> str:
+        return self.status_filter.currentData() if hasattr(self, "status_filter") else ""
 
     def _count_contacts(self) -> int:
         with self.engine.connect() as conn:
-            return conn.scalar(select(func.count()).select_from(enrollments).where(self._here()))
+            return node_detail.count_waiting(conn, self.campaign_id, self.node_id)
 
     def _fetch_contacts(self, offset: int, limit: int) -> list[dict]:
-        query = (
-            select(contacts.c.email, contacts.c.first_name, contacts.c.last_name,
-                   enrollments.c.arrived_at, enrollments.c.due_at)
-            .join(contacts, contacts.c.id == enrollments.c.contact_id)
-            .where(self._here())
-            .order_by(enrollments.c.arrived_at, enrollments.c.id)
-            .offset(offset).limit(limit)
-        )  # fmt: skip
         with self.engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(query).mappings()]
-        for row in rows:
-            row["name"] = " ".join(p for p in (row["first_name"], row["last_name"]) if p)
-        return rows
-
-    def _sent_here(self):
-        where = (messages.c.campaign_id == self.campaign_id) & (messages.c.node_id == self.node_id)
-        status = self.status_filter.currentData() if hasattr(self, "status_filter") else ""
-        if status:
-            where = where & (messages.c.status == status)
-        return where
+            return node_detail.waiting_contacts(conn, self.campaign_id, self.node_id, offset, limit)
 
     def _count_messages(self) -> int:
         with self.engine.connect() as conn:
-            return conn.scalar(select(func.count()).select_from(messages).where(self._sent_here()))
+            return node_detail.count_messages(conn, self.campaign_id, self.node_id, self._status())
 
     def _fetch_messages(self, offset: int, limit: int) -> list[dict]:
-        query = (
-            select(messages.c.to_address, messages.c.status, messages.c.error,
-                   messages.c.created_at, messages.c.sent_at, messages.c.attempts)
-            .where(self._sent_here())
-            .order_by(messages.c.created_at.desc(), messages.c.id.desc())
-            .offset(offset).limit(limit)
-        )  # fmt: skip
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(query).mappings()]
+            return node_detail.node_messages(
+                conn, self.campaign_id, self.node_id, self._status(), offset, limit
+            )
 
     def daily(self) -> list[tuple[str, int, int]]:
         """(day, contacts that passed the node, messages sent) per day."""
-        day = func.date(steps.c.at)
         with self.engine.connect() as conn:
-            passed = dict(
-                conn.execute(
-                    select(day, func.count())
-                    .where(steps.c.campaign_id == self.campaign_id, steps.c.node_id == self.node_id)
-                    .group_by(day)
-                ).all()
-            )
-            sent_day = func.date(messages.c.sent_at)
-            sent = dict(
-                conn.execute(
-                    select(sent_day, func.count())
-                    .where(
-                        messages.c.campaign_id == self.campaign_id,
-                        messages.c.node_id == self.node_id,
-                        messages.c.sent_at.is_not(None),
-                    )
-                    .group_by(sent_day)
-                ).all()
-            )
-        passed = {str(k)[:10]: v for k, v in passed.items() if k is not None}
-        sent = {str(k)[:10]: v for k, v in sent.items() if k is not None}
-        days = sorted(set(passed) | set(sent))
-        return [(d, int(passed.get(d, 0)), int(sent.get(d, 0))) for d in days]
+            return node_detail.node_daily(conn, self.campaign_id, self.node_id)
 
     # ---- figures ----
     def _build_chart(self) -> QWidget:

@@ -219,7 +219,7 @@ messages = Table(
     Column("created_at", DateTime, nullable=False),
     Column("sent_at", DateTime),
     # times its fate was unknown (connection lost after the final dot): it was retried
-    Column("in_doubt", Integer, nullable=False, default=0, server_default=text("0")),
+    Column("in_doubt", Integer, nullable=False, server_default=text("0")),
     # When the rendered subject, body and headers were dropped (retention, migration 0006).
     Column("dropped_at", DateTime),
     Index("ix_messages_status_next", "status", "next_attempt_at"),

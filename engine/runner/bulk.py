@@ -58,10 +58,20 @@ def execute_many(conn: Connection, statement, rows: list[dict[str, Any]], key: A
             _converter(compiled.binds[name].type) if name in compiled.binds else None
             for name in names
         ]
-        entry = (compiled.string, names, converters)
+        # Columns the rows leave out but the statement binds (a Python-side default such
+        # as messages.in_doubt = 0) take that default.
+        fill = {}
+        if statement.is_insert:
+            for name in names:
+                column = statement.table.c.get(name)
+                if name not in keys and column is not None and column.default is not None:
+                    fill[name] = column.default.arg if column.default.is_scalar else None
+        entry = (compiled.string, names, converters, fill)
         if key is not None:
             _CACHE[cache_key] = entry
-    sql, names, converters = entry
+    sql, names, converters, fill = entry
+    if fill:
+        rows = [{**fill, **row} for row in rows]
     get = itemgetter(*names)
     converted = [(i, convert) for i, convert in enumerate(converters) if convert is not None]
     if len(names) == 1:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, String, bindparam, insert, select, type_coerce, update
 
+from engine import retention
 from engine.clock import Clock, SystemClock, to_naive_utc
 from engine.db.schema import campaigns, contacts, enrollments, events, messages, steps
 from engine.runner.bulk import execute_many
@@ -20,6 +21,7 @@ from engine.runner.plan import Plan, Plans
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
+RETENTION_EVERY = dt.timedelta(hours=1)
 MAX_HOPS = 200  # instant nodes one contact may pass in one tick (validation forbids loops)
 CONTACT_COLUMNS = (
     "email",
@@ -184,6 +186,7 @@ class Runner:
         # seen: once a minute is plenty live (simulate sets its own pace).
         self.segment_check_every = dt.timedelta(minutes=1)
         self._last_entry_check: dict[int, dt.datetime] = {}
+        self._last_retention: dt.datetime | None = None
 
     # ---- the tick -------------------------------------------------------------------
 
@@ -235,7 +238,19 @@ class Runner:
                 break
         with self.engine.begin() as conn:
             entry.finish_campaigns(conn, now)
+        self._drop_expired_bodies(now)
         return report
+
+    def _drop_expired_bodies(self, now: dt.datetime) -> None:
+        """Live, at most once an hour: delivered messages past the retention period lose
+        their rendered bodies (engine.retention). A simulation's copy is thrown away."""
+        if self.mode != "live":
+            return
+        last = self._last_retention
+        if last is not None and now - last < RETENTION_EVERY:
+            return
+        self._last_retention = now
+        retention.drop_expired_bodies(self.engine, now)
 
     def run_batch(self, campaign_ids: list[int], now: dt.datetime, size: int) -> TickReport:
         report = TickReport(now=now, batches=1)
