@@ -56,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     "frequency_cap": None,  # {"count": 3, "per": "P1D"}
     "senders": [],  # [{"name", "email"}]; the first is also written as "sender"
     "theme": "light",  # the window's canvas theme: light | dark
+    "phone_region": "",  # country of phone numbers written without +CC (e.g. "DE"); "": none
+    "import_presets": {},  # saved import column mappings: {"name": {"column": "field"}}
 }
 FORBIDDEN_WORDS = ("password", "passwd")
 
