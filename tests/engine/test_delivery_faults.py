@@ -1,0 +1,71 @@
+"""Delivery faults (issue 16): a connection dropped after DATA's final dot is in doubt and
+retried, never recorded as sent without the server's 250."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from delivery_support import T0, SmtpSink, make_database, queue_messages
+from sqlalchemy import func, select
+
+from engine.clock import VirtualClock
+from engine.db.schema import messages
+from engine.delivery.channels import SmtpChannel
+from engine.delivery.dispatcher import Dispatcher
+
+
+class DroppingSink(SmtpSink):
+    """Takes the whole message, then closes the connection before answering for every
+    `every`-th DATA: nothing was accepted (the server never said 250), so it keeps
+    nothing."""
+
+    def __init__(self, every: int) -> None:
+        super().__init__()
+        self.every, self.datas, self.dropped = every, 0, 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.datas += 1
+        if self.datas % self.every == 0:
+            self.dropped += 1
+            server.transport.abort()  # after the final dot, before the reply
+            return "451 never sent"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def dropping():
+    server = DroppingSink(every=10).start()
+    yield server
+    server.stop()
+
+
+def test_a_connection_lost_after_the_final_dot_is_retried_not_lost(tmp_path, dropping):
+    engine = make_database(tmp_path / "db.sqlite", 200)
+    queue_messages(engine, range(1, 201))
+    clock = VirtualClock(T0)
+    channel = SmtpChannel("127.0.0.1", dropping.port, timeout=5)
+    report = Dispatcher(engine, {"email": channel}, clock).dispatch()
+    assert dropping.dropped == 20
+    assert report.in_doubt == 20 and report.sent == 180
+    with engine.connect() as conn:
+        sent_not_received = conn.scalar(
+            select(func.count()).where(messages.c.status == "sent")
+        ) - len(dropping.received)
+        doubted = conn.execute(
+            select(messages.c.status, messages.c.in_doubt, messages.c.error).where(
+                messages.c.in_doubt > 0
+            )
+        ).all()
+    assert sent_not_received == 0  # before the fix: 20 recorded as sent, never received
+    assert len(doubted) == 20
+    assert all(s == "queued" and "in doubt" in e for s, _n, e in doubted)
+    dropping.every = 10**9  # the server behaves again: the retries go through
+    clock.advance(dt.timedelta(hours=1))
+    report = Dispatcher(
+        engine, {"email": SmtpChannel("127.0.0.1", dropping.port)}, clock
+    ).dispatch()
+    assert report.sent == 20
+    assert len(dropping.received) == 200 and len(set(dropping.counts("To"))) == 200
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.sum(messages.c.in_doubt))) == 20  # the figure stays
