@@ -20,6 +20,7 @@ from engine.db import open_database
 from engine.db.schema import campaigns
 from engine.delivery.channels import Channel, build_channels
 from engine.delivery.dispatcher import Dispatcher, DispatchReport
+from engine.public.tracking import unsubscribe_pattern
 from engine.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class EngineService:
         # campaign's contacts over more workers (docs/scale.md).
         runner_batch = int(self.settings.get("runner_batch_size") or BATCH_SIZE)
         self.runner = Runner(self.engine, self.clock, mode="live", batch_size=runner_batch,
-                             unsubscribe_url=self.settings.get("unsubscribe_url"))  # fmt: skip
+                             unsubscribe_url=unsubscribe_pattern(self.settings))  # fmt: skip
         self.channels = channels if channels is not None else build_channels(self.settings, outbox)
         self.dispatcher = Dispatcher(self.engine, self.channels, self.clock,
                                      settings=self.settings, batch_size=batch_size)  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from engine.db.schema import settings as settings_table
-from engine.delivery.unsubscribe import DEFAULT_URL, SECRET_KEY
+from engine.delivery.unsubscribe import SECRET_KEY
 
 DEFAULTS: dict[str, Any] = {
     "email_transport": "outbox",  # outbox (a folder of .eml files, no server) | smtp
@@ -29,7 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "retry_base_seconds": 60,  # backoff: base × 2^(attempt-1), capped below
     "retry_max_seconds": 3600,
     "batch_size": 200,
-    "unsubscribe_url": DEFAULT_URL,  # "{token}" is replaced by the signed token
+    # "{token}" is replaced by the signed token; "": public_url + "/u/{token}"
+    "unsubscribe_url": "",
     "unsubscribe_mailto": "",  # an address for mailto: List-Unsubscribe ("" for none)
     "tick_seconds": 5.0,
     # The public endpoint (`serve`; docs/public-endpoint.md). https, except on 127.0.0.1.

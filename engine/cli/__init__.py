@@ -20,6 +20,8 @@ COMMANDS = {
     "settings": ("engine.cli.settings", "list, read and change the workspace settings"),
     "contacts": ("engine.cli.contacts", "export contacts as CSV"),
     "segments": ("engine.cli.segments", "count a segment's contacts"),
+    "serve": ("engine.cli.serve", "the public endpoint: opens, clicks, unsubscribe, events API"),
+    "keys": ("engine.cli.keys", "create, list and revoke events-API keys"),
 }
 
 

@@ -1,4 +1,4 @@
-"""`campaign-studio run --db DB [--once] [--interval S]`: the headless engine worker.
+"""`campaign-studio run --db DB [--once] [--serve HOST:PORT]`: the headless engine worker.
 SIGTERM or Ctrl+C stops it cleanly; started again, it continues exactly where it stopped."""
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seconds between ticks (default: setting tick_seconds)")  # fmt: skip
     parser.add_argument("--outbox", default=None,
                         help="offline outbox folder (default: user data folder)")  # fmt: skip
-    parser.add_argument("--unsubscribe-port", type=int, default=None, metavar="PORT",
-                        help="also serve unsubscribe links on 127.0.0.1:PORT")  # fmt: skip
+    parser.add_argument("--serve", default=None, metavar="HOST:PORT",
+                        help="also run the public endpoint (as `serve --listen`)")  # fmt: skip
+    parser.add_argument("--unsubscribe-port", type=int, default=None,
+                        help=argparse.SUPPRESS)  # the old name of --serve 127.0.0.1:PORT
     parser.add_argument("--quiet", action="store_true", help="log warnings only")
 
 
@@ -40,6 +42,15 @@ def run(args: argparse.Namespace) -> int:
         print("error: --interval must be a positive number of seconds", file=sys.stderr)
         return 2
     shown = _shown(db)
+    listen = args.serve or (f"127.0.0.1:{args.unsubscribe_port}" if args.unsubscribe_port else None)
+    if listen:
+        from engine.public.server import parse_listen
+
+        try:
+            listen_at = parse_listen(listen)
+        except ValueError as exc:
+            print(f"error: --serve: {exc}", file=sys.stderr)
+            return 2
     try:
         service = EngineService(db, interval=args.interval, outbox=args.outbox)
     except (SQLAlchemyError, OSError, ValueError) as exc:
@@ -66,10 +77,16 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     endpoint = None
-    if args.unsubscribe_port:
-        from engine.delivery.unsubscribe import UnsubscribeServer
+    if listen:
+        from engine.public.server import PublicServer
 
-        endpoint = UnsubscribeServer(service.engine, port=args.unsubscribe_port).start()
+        try:
+            endpoint = PublicServer(service.engine, *listen_at).start()
+        except OSError as exc:
+            print(f"error: cannot listen on {listen}: {exc}", file=sys.stderr)
+            service.shutdown()
+            return 2
+        print(f"campaign-studio run: public endpoint on {endpoint.url}", file=sys.stderr)
     service.start()
     print(f"campaign-studio run: engine running on {shown} (tick every {service.interval:g} s); "
           "Ctrl+C or SIGTERM stops", file=sys.stderr, flush=True)  # fmt: skip

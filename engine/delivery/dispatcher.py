@@ -34,6 +34,8 @@ from engine.delivery.unsubscribe import (
     make_token,
     unsubscribe_url,
 )
+from engine.public.tokens import MessageToken
+from engine.public.tracking import Tracking, instrument, unsubscribe_pattern
 from engine.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -98,9 +100,11 @@ class Dispatcher:
         self.retry_max = float(settings.get("retry_max_seconds") or 3600)
         self.rate_limit = int(settings.get("rate_limit") or 0)
         self.batch_size = int(batch_size or settings.get("batch_size") or 200)
-        self.unsubscribe_pattern = settings.get("unsubscribe_url") or None
+        self.unsubscribe_pattern = unsubscribe_pattern(settings)  # or public_url + /u/{token}
         self.unsubscribe_mailto = settings.get("unsubscribe_mailto") or None
         self.default_sender = settings.get("sender") or None
+        self.tracking = Tracking.from_settings(settings)  # open pixel and click links
+        self._campaign_settings: dict[int, dict[str, Any]] = {}
         self.host, self.pid = socket.gethostname(), os.getpid()
         self.owner = f"{OWNER_PREFIX}{self.host}:{self.pid}:{id(self):x}"
         self._stop = threading.Event()
@@ -131,8 +135,13 @@ class Dispatcher:
             try:
                 with self.engine.connect() as conn:
                     with conn.begin():
-                        names = conn.execute(select(campaigns.c.id, campaigns.c.name)).all()
-                    self._names = dict(names)
+                        names = conn.execute(
+                            select(campaigns.c.id, campaigns.c.name, campaigns.c.definition)
+                        ).all()
+                    self._names = {row.id: row.name for row in names}
+                    self._campaign_settings = {
+                        row.id: (row.definition or {}).get("settings") or {} for row in names
+                    }
                     while not self._stop.is_set():
                         room = None if limit is None else limit - report.sent - report.failed
                         if room is not None and room <= 0:
@@ -286,7 +295,20 @@ class Dispatcher:
                 token = make_token(self._secret, row.contact_id, row.campaign_id, row.node_id)
                 url = unsubscribe_url(self.unsubscribe_pattern, token)
                 headers.update(list_unsubscribe_headers(url, self.unsubscribe_mailto, token))
+                message.html = self._tracked(row, message.html)
         return message
+
+    def _tracked(self, row: Any, html: str) -> str:
+        """The HTML with click-tracking links and an open pixel (engine/public/tracking)."""
+        if not html:
+            return html
+        campaign = {
+            "name": self._names.get(row.campaign_id),
+            "settings": self._campaign_settings.get(row.campaign_id, {}),
+        }
+        token = MessageToken(row.contact_id, row.campaign_id, row.node_id, row.key)
+        assert self._secret is not None
+        return instrument(html, self._secret, self.tracking, token, campaign)
 
     def _send_batch(self, conn: Connection, batch: list[Any], report: DispatchReport) -> bool:
         """Send a claimed batch; False when the round should end (server down, stop).

@@ -1,5 +1,6 @@
 """Unsubscribing: HMAC-signed tokens (nobody can forge another contact's), the links and
-List-Unsubscribe headers built from them, and a tiny local HTTP endpoint that honours them."""
+List-Unsubscribe headers built from them, and honouring a token. The public endpoint
+(engine/public, `serve`) serves the links."""
 
 from __future__ import annotations
 
@@ -7,21 +8,17 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import html
 import secrets as random_secrets
-import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from engine.clock import Clock, SystemClock
+from engine.clock import SystemClock
 from engine.db.schema import campaigns, contacts, events, settings
 
 SECRET_KEY = "signing_secret"  # row of `settings`: hex, generated once per database
-DEFAULT_URL = "http://127.0.0.1:8765/unsubscribe?token={token}"
+DEFAULT_URL = "http://127.0.0.1:8765/u/{token}"  # the public endpoint's default address
 _MAC_BYTES = 16
 _secret_cache: dict[str, bytes] = {}
 
@@ -148,85 +145,3 @@ def unsubscribe(engine: Engine, token: str, now: dt.datetime | None = None) -> i
             })  # fmt: skip
         exists = conn.scalar(select(contacts.c.id).where(contacts.c.id == found.contact_id))
         return found.contact_id if exists is not None else None
-
-
-_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>
-<body><h1>{title}</h1><p>{text}</p>{form}</body></html>"""
-
-
-def handle_request(engine: Engine, method: str, target: str, body: bytes = b"",
-                   clock: Clock | None = None) -> tuple[int, str]:  # fmt: skip
-    """The endpoint as a plain function: (HTTP status, HTML page) for a request.
-
-    GET shows a confirmation button (link scanners that prefetch GETs never unsubscribe
-    anyone); POST — the button, or a mail client's RFC 8058 one-click — unsubscribes."""
-    query = parse_qs(urlsplit(target).query)
-    token = (query.get("token") or [""])[0]
-    if method == "POST" and not token:
-        token = (parse_qs(body.decode("utf-8", "replace")).get("token") or [""])[0]
-    if not token:
-        return 400, _PAGE.format(title="Unsubscribe", text="This link is incomplete.", form="")
-    with engine.begin() as conn:
-        valid = read_token(database_secret(conn), token) is not None
-    if not valid:
-        return 403, _PAGE.format(title="Unsubscribe", text="This link is not valid.", form="")
-    if method == "GET":
-        form = (f'<form method="post"><input type="hidden" name="token" '
-                f'value="{html.escape(token)}"><button>Unsubscribe</button></form>')  # fmt: skip
-        return 200, _PAGE.format(title="Unsubscribe", text="Stop receiving these messages?",
-                                 form=form)  # fmt: skip
-    if method != "POST":
-        return 405, _PAGE.format(title="Unsubscribe", text="Method not allowed.", form="")
-    now = (clock or SystemClock()).now()
-    if unsubscribe(engine, token, now) is None:
-        return 404, _PAGE.format(title="Unsubscribe", text="Unknown contact.", form="")
-    return 200, _PAGE.format(title="Unsubscribed", text="You will not hear from us again.",
-                             form="")  # fmt: skip
-
-
-class UnsubscribeServer:
-    """The endpoint served on a local port (`start()`, `url`, `stop()`), e.g. behind a
-    reverse proxy that forwards the public unsubscribe URL."""
-
-    def __init__(self, engine: Engine, host: str = "127.0.0.1", port: int = 0,
-                 clock: Clock | None = None) -> None:  # fmt: skip
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self, method: str) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                status, page = handle_request(owner.engine, method, self.path, body, owner.clock)
-                data = page.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self) -> None:
-                self._answer("GET")
-
-            def do_POST(self) -> None:
-                self._answer("POST")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.engine, self.clock = engine, clock
-        self.server = ThreadingHTTPServer((host, port), Handler)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/unsubscribe"
-
-    def start(self) -> UnsubscribeServer:
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()

@@ -19,7 +19,7 @@ from engine.clock import utcnow
 from engine.db.schema import campaigns as campaign_table
 from engine.db.schema import contacts, enrollments, messages
 from engine.delivery.channels import SmtpChannel
-from engine.delivery.unsubscribe import handle_request
+from engine.delivery.unsubscribe import unsubscribe
 from engine.service import EngineService
 
 LAUNCH = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
@@ -58,8 +58,8 @@ def test_campaign_started_live_reaches_the_smtp_server(tmp_path, sink):
     assert "Hello User3" in html and mail.get_body(("plain",)).get_content().startswith("Hello")
     # The link the runner rendered into the body is signed: it unsubscribes contact 3 only.
     link = html.split("href='")[1].split("'")[0]
-    status, _ = handle_request(engine, "POST", link[link.index("/unsubscribe") :])
-    assert status == 200
+    assert link.startswith("http://127.0.0.1:8765/u/")  # public_url's default
+    assert unsubscribe(engine, link.rsplit("/u/", 1)[1]) == 3
     with engine.connect() as conn:
         unsubscribed = conn.scalars(select(contacts.c.id).where(contacts.c.unsubscribed)).all()
     assert unsubscribed == [3]
@@ -144,10 +144,10 @@ def test_run_serves_unsubscribe_links(tmp_path):
     token = make_token(engine_secret(engine), 2)
     port = free_port()
     command = [*LAUNCH, "run", "--db", str(tmp_path / "db.sqlite"), "--interval", "5",
-               "--unsubscribe-port", str(port), "--quiet"]  # fmt: skip
+               "--serve", f"127.0.0.1:{port}", "--quiet"]  # fmt: skip
     worker = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     try:
-        url = f"http://127.0.0.1:{port}/unsubscribe?token={token}"
+        url = f"http://127.0.0.1:{port}/u/{token}"
         deadline = time.monotonic() + 60
         while True:
             try:

@@ -1,5 +1,5 @@
 """Unsubscribe links: HMAC-signed tokens nobody can forge, the List-Unsubscribe headers of
-a delivered email, and the local endpoint (a real HTTP server) that honours them."""
+a delivered email, and the public endpoint (a real uvicorn server) that honours them."""
 
 from __future__ import annotations
 
@@ -15,13 +15,29 @@ from engine.db.schema import contacts, events
 from engine.delivery.channels import SmtpChannel
 from engine.delivery.dispatcher import Dispatcher
 from engine.delivery.unsubscribe import (
-    UnsubscribeServer,
     engine_secret,
-    handle_request,
     make_token,
     read_token,
     unsubscribe,
 )
+from engine.public.server import PublicServer
+
+
+def _post(url: str, data: bytes) -> int:
+    request = urllib.request.Request(url, data=data, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
 
 
 def test_token_round_trip_and_tampering():
@@ -62,26 +78,39 @@ def test_unsubscribe_marks_the_contact_and_records_one_event(tmp_path):
 def test_get_asks_first_post_unsubscribes(tmp_path):
     engine = make_database(tmp_path / "db.sqlite", 1)
     token = make_token(engine_secret(engine), 1)
-    status, page = handle_request(engine, "GET", f"/unsubscribe?token={token}")
-    assert status == 200 and "<form" in page
-    with engine.connect() as conn:
-        assert conn.scalar(select(contacts.c.unsubscribed)) is False  # a prefetch is harmless
-    assert handle_request(engine, "POST", "/unsubscribe", f"token={token}".encode())[0] == 200
-    with engine.connect() as conn:
-        assert conn.scalar(select(contacts.c.unsubscribed)) is True
-    assert handle_request(engine, "POST", "/unsubscribe?token=bad.token")[0] == 403
-    assert handle_request(engine, "GET", "/unsubscribe")[0] == 400
-    assert handle_request(engine, "GET", f"/x?token={make_token(b'x' * 32, 1)}")[0] == 403
+    server = PublicServer(engine).start()
+    try:
+        status, page = _get(f"{server.url}/u/{token}")
+        assert status == 200 and "<form" in page
+        with engine.connect() as conn:
+            assert conn.scalar(select(contacts.c.unsubscribed)) is False  # a prefetch is harmless
+        assert _post(f"{server.url}/u/{token}", b"action=unsubscribe") == 200
+        with engine.connect() as conn:
+            assert conn.scalar(select(contacts.c.unsubscribed)) is True
+        status, page = _get(f"{server.url}/u/{token}")  # the preference page offers the way back
+        assert status == 200 and "resubscribe" in page
+        assert _post(f"{server.url}/u/{token}", b"action=resubscribe") == 200
+        with engine.connect() as conn:
+            assert conn.scalar(select(contacts.c.unsubscribed)) is False
+            names = conn.scalars(select(events.c.name).order_by(events.c.id)).all()
+        assert names == ["unsubscribed", "resubscribed"]
+        # Links in messages sent before /u/ existed still work.
+        assert _get(f"{server.url}/unsubscribe?token={token}")[0] == 200
+        assert _post(f"{server.url}/u/bad.token", b"") == 404
+        assert _get(f"{server.url}/unsubscribe")[0] == 404
+        assert _get(f"{server.url}/u/{make_token(b'x' * 32, 1)}")[0] == 404
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize("one_click", [True, False])
 def test_the_link_in_a_delivered_email_works(tmp_path, one_click):
     engine = make_database(tmp_path / "db.sqlite", 2)
-    endpoint = UnsubscribeServer(engine).start()
+    endpoint = PublicServer(engine).start()
     sink = SmtpSink().start()
     try:
         queue_messages(engine, [1, 2], campaign_id=None)
-        settings = {"unsubscribe_url": endpoint.url + "?token={token}",
+        settings = {"public_url": endpoint.url,
                     "unsubscribe_mailto": "unsubscribe@example.com"}  # fmt: skip
         channel = SmtpChannel("127.0.0.1", sink.port)
         Dispatcher(engine, {"email": channel}, VirtualClock(T0), settings=settings).dispatch()
@@ -89,7 +118,7 @@ def test_the_link_in_a_delivered_email_works(tmp_path, one_click):
         links = [part.strip().strip("<>") for part in str(mail["List-Unsubscribe"]).split(",")]
         assert links[0].startswith("mailto:unsubscribe@example.com?subject=unsubscribe")
         url = links[1]
-        assert url.startswith(endpoint.url)
+        assert url.startswith(endpoint.url + "/u/")
         if one_click:  # RFC 8058: what a mail program's "Unsubscribe" button does
             assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
             request = urllib.request.Request(url, data=b"List-Unsubscribe=One-Click",
@@ -97,16 +126,14 @@ def test_the_link_in_a_delivered_email_works(tmp_path, one_click):
         else:  # a person following the link confirms on the page
             page = urllib.request.urlopen(url, timeout=10).read().decode()
             assert "<form" in page
-            token = url.split("token=")[1]
-            request = urllib.request.Request(endpoint.url, data=f"token={token}".encode(),
-                                             method="POST")  # fmt: skip
+            request = urllib.request.Request(url, data=b"action=unsubscribe", method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 200
-        forged = url.replace(url.split("token=")[1][:4], "AAAA")
+        forged = url.replace(url.split("/u/")[1][:4], "AAAA")
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(urllib.request.Request(forged, data=b"", method="POST"),
                                    timeout=10)  # fmt: skip
-        assert refused.value.code == 403
+        assert refused.value.code == 404
     finally:
         sink.stop()
         endpoint.stop()
