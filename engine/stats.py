@@ -15,6 +15,9 @@ from engine.fileformat import build
 
 SENT_STATUSES = ("sent", "simulated")
 ENGAGEMENT = {"email_opened": "opened", "email_clicked": "clicked", "unsubscribed": "unsubscribed"}
+# Bounce mail and complaints (engine/bounces): hard bounces (or soft ones past the limit) are
+# `bounced`; each soft bounce is `soft_bounced`; a spam complaint is `complained`.
+ENGAGEMENT.update(bounced="bounced", soft_bounced="soft_bounced", complained="complained")
 
 
 def _node_types(conn: Connection, campaign_id: int) -> dict[str, str]:
@@ -55,6 +58,7 @@ def node_stats(
             out[node_id].update(converted=0, exited=0, failed=0)
             if types.get(node_id) in SEND_TYPES:
                 out[node_id].update(sent=0, suppressed=0, opened=0, clicked=0, unsubscribed=0)
+                out[node_id].update(bounced=0, soft_bounced=0, complained=0)
         return out[node_id]
 
     for node_id in types:
@@ -249,3 +253,24 @@ def report(conn: Connection, campaign_id: int, now: dt.datetime | None = None) -
     }
     campaign["days"] = daily_stats(conn, campaign_id, now)
     return {"nodes": node_stats(conn, campaign_id, now), "campaign": campaign}
+
+
+def link_clicks(
+    conn: Connection, campaign_id: int, node_id: str | None = None
+) -> dict[str, dict[str, dict[str, int]]]:
+    """{node_id: {url: {"contacts": unique clickers, "clicks": all clicks}}} from tracked
+    clicks (the public endpoint's `email_clicked` events), for node detail."""
+    where = [events.c.campaign_id == campaign_id, events.c.name == "email_clicked"]
+    if node_id is not None:
+        where.append(events.c.node_id == node_id)
+    url = events.c.properties["url"].as_string()
+    rows = conn.execute(
+        select(events.c.node_id, url, func.count(func.distinct(events.c.contact_id)), func.count())
+        .where(*where)
+        .group_by(events.c.node_id, url)
+    )
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for node, link, contacts_count, clicks in rows:
+        if node is not None and link:
+            out.setdefault(node, {})[link] = {"contacts": contacts_count, "clicks": clicks}
+    return out
