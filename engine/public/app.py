@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from engine import retention
 from engine.clock import Clock, SystemClock
 from engine.db.schema import messages
 from engine.delivery.unsubscribe import engine_secret, read_token, unsubscribe
@@ -230,17 +231,24 @@ def build_app(endpoint: Endpoint) -> Starlette:
 def _stored_message(engine: Engine, found: tokens.MessageToken) -> str | None:
     with engine.connect() as conn:
         row = conn.execute(
-            select(messages.c.contact_id, messages.c.body_html, messages.c.body_text).where(
-                messages.c.key == found.key
-            )
+            select(
+                messages.c.contact_id,
+                messages.c.body_html,
+                messages.c.body_text,
+                messages.c.dropped_at,
+            ).where(messages.c.key == found.key)
         ).first()
+        days = retention.retention_days(conn) if row is not None and row.dropped_at else 0
     if row is None or row.contact_id != found.contact_id:
         return None
     if row.body_html:
         return row.body_html
     from html import escape
 
-    return f"<!doctype html><meta charset='utf-8'><pre>{escape(row.body_text or '')}</pre>"
+    text = row.body_text or ""
+    if row.dropped_at is not None:  # past the retention period (engine.retention)
+        text = retention.dropped_note(row.dropped_at, days) or ""
+    return f"<!doctype html><meta charset='utf-8'><pre>{escape(text)}</pre>"
 
 
 class Guard:

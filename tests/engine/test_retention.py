@@ -2,12 +2,17 @@
 the figures stay the same."""
 
 import datetime as dt
+import urllib.request
 
 from runner_helpers import START, add_segment, diagram, launch, make_db
 from sqlalchemy import select, update
 
 from engine import retention, stats
 from engine.db.schema import messages, settings
+from engine.delivery.unsubscribe import engine_secret
+from engine.public import tokens
+from engine.public.server import PublicServer
+from engine.public.tokens import MessageToken
 
 DAY = dt.timedelta(days=1)
 
@@ -83,3 +88,28 @@ def test_the_retention_setting(tmp_path):
         )
     assert retention.drop_expired_bodies(engine, START + 6 * DAY) == 0
     assert retention.drop_expired_bodies(engine, START + 8 * DAY) == 2
+
+
+def test_view_in_browser_says_the_text_was_dropped(tmp_path):
+    engine, _cid, _runner = _campaign(tmp_path, "simulate", n=2)
+    first, second = _rows(engine)
+    with engine.begin() as conn:  # the second one was sent later: still within retention
+        conn.execute(
+            update(messages).where(messages.c.id == second.id).values(sent_at=START + 20 * DAY)
+        )
+    assert retention.drop_expired_bodies(engine, START + 31 * DAY) == 1
+    secret = engine_secret(engine)
+
+    def link(row) -> str:
+        found = MessageToken(row.contact_id, row.campaign_id, row.node_id, row.key)
+        return f"{server.url}/v/{tokens.make(secret, 'v', found)}"
+
+    server = PublicServer(engine).start()
+    try:
+        with urllib.request.urlopen(link(first), timeout=10) as response:
+            page = response.read().decode()
+        assert "The text of this message was dropped 30 days after it was sent" in page
+        with urllib.request.urlopen(link(second), timeout=10) as response:
+            assert response.read().decode() == second.body_html
+    finally:
+        server.stop()
