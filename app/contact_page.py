@@ -31,14 +31,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
 
 from app.contacts import contact_name, format_time
 from app.journey import TimelineDelegate, TimelineRole, avatar_pixmap
 from app.screen_parts import ask, error_text, tag_colour
 from engine import store
-from engine.db.schema import campaigns, enrollments, events, messages
+from engine.contact_activity import contact_activity
+from engine.db import Engine
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -316,65 +315,27 @@ class ContactPage(QWidget):
         self.badges.addStretch(1)
 
     def _load_activity(self, conn, contact_id: int) -> None:
-        names = dict(conn.execute(select(campaigns.c.id, campaigns.c.name)).all())
-        rows = conn.execute(
-            select(enrollments)
-            .where(enrollments.c.contact_id == contact_id)
-            .order_by(enrollments.c.entered_at.desc())
-        ).all()
+        activity = contact_activity(conn, contact_id)
+        rows = activity["campaigns"]
         _fill(
             self.campaigns_table,
-            [
-                [
-                    names.get(r.campaign_id, r.campaign_id),
-                    r.status,
-                    r.node_id,
-                    r.entered_at,
-                    r.converted_at,
-                ]
-                for r in rows
-            ],
-        )
+            [[r["campaign"], r["status"], r["node_id"], r["entered_at"], r["converted_at"]]
+             for r in rows],
+        )  # fmt: skip
         self.tabs.setTabText(1, f"Campaigns ({len(rows)})")
-        rows = conn.execute(
-            select(messages)
-            .where(messages.c.contact_id == contact_id)
-            .order_by(messages.c.created_at.desc())
-            .limit(500)
-        ).all()
+        rows = activity["messages"]
         _fill(
             self.messages_table,
-            [
-                [
-                    r.sent_at or r.created_at,
-                    r.channel,
-                    r.status,
-                    r.subject,
-                    names.get(r.campaign_id, ""),
-                    r.error,
-                ]
-                for r in rows
-            ],
-        )
+            [[r["at"], r["channel"], r["status"], r["subject"], r["campaign"], r["error"]]
+             for r in rows],
+        )  # fmt: skip
         self.tabs.setTabText(2, f"Messages ({len(rows)})")
-        rows = conn.execute(
-            select(events)
-            .where(events.c.contact_id == contact_id)
-            .order_by(events.c.occurred_at.desc())
-            .limit(500)
-        ).all()
+        rows = activity["events"]
         _fill(
             self.events_table,
-            [
-                [
-                    r.occurred_at,
-                    r.name,
-                    names.get(r.campaign_id, ""),
-                    json.dumps(r.properties or {}, default=str),
-                ]
-                for r in rows
-            ],
-        )
+            [[r["occurred_at"], r["name"], r["campaign"], json.dumps(r["properties"], default=str)]
+             for r in rows],
+        )  # fmt: skip
         self.tabs.setTabText(3, f"Events ({len(rows)})")
 
     # -- editing ----------------------------------------------------------------------
@@ -454,7 +415,7 @@ class ContactPage(QWidget):
         try:
             with self.engine.begin() as conn:
                 store.update_contact(conn, self.contact_id, values)
-        except IntegrityError:
+        except store.DuplicateContact:
             self._show_error(f"Another contact already uses {values.get('email')}.")
             return False
         except Exception as exc:

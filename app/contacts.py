@@ -24,12 +24,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 
 from app.screen_parts import BackgroundJob, Debouncer, PageHeader, TagChipsDelegate
 from app.style import palette_colour
 from engine import store
+from engine.db import Engine
 
 # (header, field used for sorting or None when the column cannot sort)
 COLUMNS: list[tuple[str, str | None]] = [
@@ -512,7 +511,7 @@ class NewContactDialog(QDialog):
         try:
             with self.engine.begin() as conn:
                 contact_id = store.create_contact(conn, **values)
-        except IntegrityError:
+        except store.DuplicateContact:
             self.problem.setText(f"A contact with {values['email']} already exists.")
             return None
         except (store.StoreError, ValueError) as exc:

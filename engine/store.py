@@ -50,6 +50,18 @@ class StoreError(ValueError):
     """Data a user entered that cannot be stored, with a sentence saying why."""
 
 
+class DuplicateContact(StoreError):
+    """Another contact already has this email address."""
+
+
+def _check_email_free(conn: Connection, email: Any, contact_id: int | None = None) -> None:
+    if not email:
+        return
+    other = conn.scalar(select(contacts.c.id).where(contacts.c.email == email))
+    if other is not None and other != contact_id:
+        raise DuplicateContact(f"another contact already uses {email}")
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
@@ -250,6 +262,7 @@ def create_contact(conn: Connection, tags: list[str] | None = None, **fields: An
     clean = check_contact_fields(fields)
     if not clean.get("email") and not clean.get("phone"):
         raise StoreError("a contact needs an email address or a phone number")
+    _check_email_free(conn, clean.get("email"))
     now = utcnow()
     clean.setdefault("attributes", {})
     contact_id = conn.execute(
@@ -273,6 +286,7 @@ def update_contact(
                                                             "segments")}  # fmt: skip
     clean = check_contact_fields(values)
     if clean:
+        _check_email_free(conn, clean.get("email"), contact_id)
         clean["updated_at"] = utcnow()
         _log_cleared_flags(conn, contact_id, clean)
         result = conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**clean))
