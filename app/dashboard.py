@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
 from app.campaign_dialogs import Card, MessageBar
 from app.style import chart_colors, series_colour, status_colour, style_chart
 from engine.catalog import CATALOG
-from engine.db.schema import campaigns, messages
+from engine.dashboard import DashboardData
+from engine.dashboard import number as _num
 
 # Each series has its own marker and line style too, so colour is never the only signal.
 SERIES_MARKS = (
@@ -43,106 +43,6 @@ SERIES_MARKS = (
 SEND_KEYS = ("sent", "failed", "suppressed", "opened", "clicked", "unsubscribed")
 NODE_COLUMNS = ("entered", "waiting", "sent", "failed", "suppressed", "opened", "clicked",
                 "unsubscribed")  # fmt: skip
-
-
-def _num(value: Any) -> float:
-    try:
-        return float(value or 0)
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def _day_key(row: dict) -> str:
-    return str(row.get("day") or row.get("date") or "")
-
-
-class DashboardData:
-    """Everything the dashboard shows, read once from the database (plain data)."""
-
-    def __init__(self, engine: Any, campaign_id: int) -> None:
-        from engine.campaigns import get_campaign, list_campaigns, load_diagram
-        from engine.stats import campaign_stats, daily_stats, node_stats
-
-        self.campaign = get_campaign(engine, campaign_id)
-        with engine.connect() as conn:
-            self.children = [
-                dict(r)
-                for r in conn.execute(
-                    select(campaigns.c.id, campaigns.c.name, campaigns.c.status).where(
-                        campaigns.c.parent_id == campaign_id
-                    )
-                ).mappings()
-            ]
-            family = [campaign_id] + [c["id"] for c in self.children]
-            listed = {r["id"]: r for r in list_campaigns(conn)}
-            self.own = self._totals(conn, campaign_id, listed, campaign_stats)
-            self.child_totals = [
-                {**child, **self._totals(conn, child["id"], listed, campaign_stats)}
-                for child in self.children
-            ]
-            self.nodes = node_stats(conn, campaign_id)
-            self.daily = self._merge_daily([daily_stats(conn, cid) for cid in family])
-            self.channels = self._channels(conn, family)
-        self.diagram = load_diagram(engine, campaign_id)
-        self.totals = dict(self.own)
-        for child in self.child_totals:
-            for key, value in child.items():
-                if key in self.own and isinstance(self.own[key], (int, float)):
-                    self.totals[key] = _num(self.totals.get(key)) + _num(value)
-        enrolled = _num(self.totals.get("enrolled"))
-        self.totals["conversion_rate"] = (
-            _num(self.totals.get("converted")) / enrolled if enrolled else 0.0
-        )
-
-    @staticmethod
-    def _totals(conn: Any, campaign_id: int, listed: dict, campaign_stats: Any) -> dict:
-        totals: dict[str, Any] = {}
-        row = listed.get(campaign_id) or {}
-        for key in ("enrolled", "active", "converted"):
-            totals[key] = int(row.get(key) or 0)
-        stats = campaign_stats(conn, campaign_id) or {}
-        for key, value in stats.items():
-            if key in ("id", "version", "conversion_rate"):
-                continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                totals[key] = value
-        return totals
-
-    @staticmethod
-    def _merge_daily(series: list[list[dict]]) -> list[dict]:
-        days: dict[str, dict[str, float]] = {}
-        for rows in series:
-            for row in rows or []:
-                day = _day_key(row)
-                if not day:
-                    continue
-                target = days.setdefault(day, {})
-                for key, value in row.items():
-                    if key in ("day", "date") or isinstance(value, bool):
-                        continue
-                    if isinstance(value, (int, float)):
-                        target[key] = target.get(key, 0) + value
-        return [{"day": day, **values} for day, values in sorted(days.items())]
-
-    @staticmethod
-    def _channels(conn: Any, family: list[int]) -> dict[str, dict[str, int]]:
-        rows = conn.execute(
-            select(messages.c.channel, messages.c.status, func.count())
-            .where(messages.c.campaign_id.in_(family))
-            .group_by(messages.c.channel, messages.c.status)
-        ).all()
-        out: dict[str, dict[str, int]] = {}
-        for channel, status, count in rows:
-            out.setdefault(channel, {})[status] = int(count)
-        return out
-
-    def series_keys(self) -> list[str]:
-        keys: list[str] = []
-        for row in self.daily:
-            for key in row:
-                if key != "day" and key not in keys:
-                    keys.append(key)
-        return keys
 
 
 class DashboardPage(QWidget):
