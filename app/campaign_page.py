@@ -121,7 +121,9 @@ class CampaignPage(QWidget):
         self.forecast_text.setObjectName("forecastText")
         clear = QPushButton("Clear forecast")
         clear.setObjectName("clearForecastButton")
-        clear.clicked.connect(self.clear_forecast)
+        # Not connected directly: clicked(False) would arrive as redraw=False and leave the
+        # real figures blank until the next refresh.
+        clear.clicked.connect(lambda: self.clear_forecast())
         banner.addWidget(self.forecast_text, 1)
         banner.addWidget(clear)
         self.forecast_banner.hide()
@@ -318,22 +320,10 @@ class CampaignPage(QWidget):
 
     # ---- statistics ----
     def _reading_layout(self, on: bool) -> None:
-        """While reading figures the canvas gets the room: the editing panels fold away
-        (a node's figures open with a double-click instead of the inspector)."""
-        splitter = getattr(self.editor, "splitter", None)
-        centre = getattr(self.editor, "centre", None)
-        if splitter is None or centre is None:
-            return
-        total = max(1000, sum(splitter.sizes()))
-        height = max(400, sum(centre.sizes()))
-        if on:
-            splitter.setSizes([0, total, 0])
-            centre.setSizes([height, 0])
-        else:
-            splitter.setSizes([230, total - 570, 340])
-            centre.setSizes([height - 150, 150])
+        """Figures are an overlay on the normal editor: palette, inspector (with the selected
+        node's figures) and problems stay; turning them on fits the diagram in view."""
         view = getattr(self.editor, "view", None)
-        if view is not None and self.diagram.nodes:
+        if on and view is not None and self.diagram.nodes:
             QTimer.singleShot(0, view.zoom_to_fit_readable)
 
     def show_statistics(self, on: bool) -> None:

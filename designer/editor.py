@@ -79,6 +79,7 @@ class CampaignEditor(QWidget):
         self.quick_add = QuickAddAt(self.view, self.add_node_at, theme)
         self.scene.selectedNodesChanged.connect(self._selection_changed)
         self.scene.nodeActivated.connect(self._node_activated)
+        self.scene.statisticsChanged.connect(self._statistics_shown)
         self.scene.canvasDoubleClicked.connect(self.quick_add.show_at)
         self.palette.typeActivated.connect(self.add_node_in_view)
         self.problems.problemActivated.connect(self.select_and_centre)
@@ -296,6 +297,9 @@ class CampaignEditor(QWidget):
         """Enter or a double-click on a node: its name, ready to type over (Tab: its fields)."""
         self.inspector.show_node(node_id)
         self.inspector.focus_label()
+
+    def _statistics_shown(self, shown: bool, forecast: bool) -> None:
+        self.inspector.set_figures(self.scene.node_figures if shown else None, forecast)
 
     def rename_node(self) -> None:
         """F2: the selected node's name, selected, in the inspector."""

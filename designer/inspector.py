@@ -32,6 +32,7 @@ from designer.action_icons import action_icon
 from designer.branches_field import BranchesField
 from designer.commands import SetLabel, SetParams
 from designer.fields import FieldRow, NameField, ValueField, make_editor
+from designer.figures_panel import FiguresPanel
 from designer.palette import type_icon
 from designer.rule_editor import EXTRA_FIELDS, RuleField
 from designer.settings_form import SettingsForm
@@ -152,6 +153,9 @@ class Inspector(QWidget):
         # What validation says about the shown node, under the form's header; validation
         # only changes this label, so it never rebuilds the field being typed in.
         self.banner: QLabel | None = None
+        self.figures_panel = FiguresPanel()  # the selected node's figures, when shown
+        self.figures: tuple[dict | None, bool] = (None, False)
+        layout.addWidget(self.figures_panel)
         layout.addWidget(self.scroll)
         self.form: QWidget | None = None
         self.problems: list = []
@@ -243,6 +247,7 @@ class Inspector(QWidget):
         if old is not None:
             old.deleteLater()
         self.form = form
+        self._show_figures()
         guard_wheel(form)  # scrolling the inspector never changes a field under the mouse
         self._show_banner()
         self.scroll.verticalScrollBar().setValue(scroll)
@@ -270,6 +275,15 @@ class Inspector(QWidget):
         )
         self.banner.setText("<br>".join(f"• {_html(p.message)}" for p in mine[:6]))
         self.banner.show()
+
+    def set_figures(self, nodes: dict | None, forecast: bool = False) -> None:
+        """Figures per node id (None: none shown): the selected node's appear above its form."""
+        self.figures = (nodes or None, forecast)
+        self._show_figures()
+
+    def _show_figures(self) -> None:
+        nodes, forecast = self.figures
+        self.figures_panel.show_figures(self.diagram, self.node_id, nodes, forecast)
 
     def focus_label(self) -> None:
         """Move the keyboard to the node's name, all of it selected (F2, Enter)."""

@@ -81,6 +81,7 @@ class CampaignScene(SceneEditing, QGraphicsScene):
         self._content: QRectF | None = None
         self.paste_count = 0
         self._editor = None
+        self.node_figures: dict[str, dict] = {}
         self.statistics_shown = (False, False)
         self._grid_brush: tuple[Theme, QBrush] | None = (
             None  # repeated pastes step further from the original
@@ -364,10 +365,12 @@ class CampaignScene(SceneEditing, QGraphicsScene):
             entered = (nodes.get(edge.source) or {}).get("entered") or 0
             share = f" · {100 * count / entered:.0f}%" if entered and count else ""
             item.set_label(f"{compact_count(count)}{share}", compact_count(count))
+        self.node_figures = nodes  # read by the inspector's figures panel
         self.statistics_shown = (True, forecast)
         self.statisticsChanged.emit(True, forecast)
 
     def clear_statistics(self) -> None:
+        self.node_figures = {}
         self.statistics_shown = (False, False)
         self.statisticsChanged.emit(False, False)
         for item in self.nodes.values():

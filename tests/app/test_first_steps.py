@@ -20,6 +20,13 @@ from engine.diagram import Diagram, Edge, Node
 LEFT = Qt.MouseButton.LeftButton
 
 
+def click_node(qtbot, editor, node_id: str) -> None:
+    """A real left click on the middle of a node's card."""
+    centre = editor.scene.nodes[node_id].scene_card_rect().center()
+    point = editor.view.mapFromScene(centre)
+    qtbot.mouseClick(editor.view.viewport(), LEFT, pos=point)
+
+
 def make_window(qtbot, tmp_path):
     ws = workspace(tmp_path, clock=VirtualClock())
     window = MainWindow(ws, start_engine=False)
@@ -184,3 +191,56 @@ def test_a_second_file_imports_on_its_first_click(qtbot, tmp_path):
         with qtbot.waitSignal(dialog.imported, timeout=20000):
             qtbot.mouseClick(dialog.import_button, LEFT)
         assert dialog.summary.text().startswith(added)
+
+
+def _start_blast(window, n: int) -> int:
+    from sqlalchemy import insert
+
+    from engine import campaigns
+    from engine.db.schema import contacts
+
+    engine = window.workspace.engine
+    with engine.begin() as conn:
+        conn.execute(
+            insert(contacts),
+            [
+                {
+                    "email": f"c{i}@example.com",
+                    "first_name": f"C{i}",
+                    "attributes": {},
+                    "created_at": window.workspace.now(),
+                }
+                for i in range(n)
+            ],
+        )
+    d = Diagram("Live", {"entry": "once"})
+    d.nodes["start"] = Node("start", "trigger.manual", {"filter": {"all": []}}, (0, 0))
+    d.nodes["pause"] = Node("pause", "wait.delay", {"duration": "P2D"}, (260, 0))
+    d.nodes["bye"] = Node("bye", "exit", {}, (520, 0))
+    d.edges += [Edge("start", "pause", "out"), Edge("pause", "bye", "out")]
+    campaign_id = campaigns.save_campaign(engine, d, note="test")
+    campaigns.start(engine, campaign_id, window.workspace.now())
+    window.workspace.service.run_once()
+    return campaign_id
+
+
+def test_a_live_campaign_keeps_the_editor_and_shows_a_nodes_figures(qtbot, tmp_path):
+    _ws, window = make_window(qtbot, tmp_path)
+    window.resize(1366, 768)
+    campaign_id = _start_blast(window, 6)
+    page = window.open_campaign(campaign_id)
+    qtbot.waitUntil(lambda: page.scene.statistics_shown[0])
+    editor = page.editor
+    assert editor.palette.isVisible() and editor.palette.width() > 100
+    assert editor.inspector.isVisible() and editor.inspector.width() > 200
+    click_node(qtbot, editor, "pause")
+    panel = editor.inspector.figures_panel
+    assert panel.isVisible()
+    text = panel.text()
+    assert "Entered: <b>6</b>" in text and "Waiting here now: 6" in text
+    # A forecast replaces the figures; clearing it brings the real ones back at once.
+    page.show_forecast({"nodes": {"pause": {"entered": 99, "waiting": 99, "ports": {}}}})
+    assert "Forecast" in panel.text()
+    qtbot.mouseClick(page.findChild(QPushButton, "clearForecastButton"), LEFT)
+    assert editor.scene.nodes["pause"].stats["entered"] == 6
+    assert "Entered: <b>6</b>" in panel.text()
