@@ -67,6 +67,10 @@ class DispatchReport:
         return dict(self.__dict__)
 
 
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or getattr(exc, "strerror", None) or exc)
+
+
 def backoff(attempts: int, base: float, cap: float) -> dt.timedelta:
     """Exponential: base, 2×base, 4×base… capped."""
     return dt.timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
@@ -108,6 +112,10 @@ class Dispatcher:
         self.host, self.pid = socket.gethostname(), os.getpid()
         self.owner = f"{OWNER_PREFIX}{self.host}:{self.pid}:{id(self):x}"
         self._stop = threading.Event()
+        # Handed over while the journal could not be written (disk full): kept here, never
+        # requeued, recorded as soon as something can be written; no sending until then.
+        self.unrecorded: list[tuple[Any, dt.datetime]] = []
+        self.cannot_record: str | None = None
         self._lock = threading.Lock()
         self._secret: bytes | None = None
         self._names: dict[int, str] = {}
@@ -129,6 +137,13 @@ class Dispatcher:
         channel connections; returns what happened."""
         with self._lock:
             report = DispatchReport()
+            if self.unrecorded and not self._record_unrecorded():
+                # Sent, but neither the journal nor the database can take it (disk full):
+                # sending more would only add messages we cannot record.
+                report.stopped_early = self.cannot_record
+                log.error("not sending: %s", self.cannot_record)
+                return report
+            self.cannot_record = None
             report.recovered = self.recover()
             if self._secret is None:
                 self._secret = engine_secret(self.engine)
@@ -154,7 +169,7 @@ class Dispatcher:
                         if not batch:
                             break
                         report.batches += 1
-                        if not self._send_batch(conn, batch, report):
+                        if not self._send_batch(conn, batch, report) or self.cannot_record:
                             break
                 if self._stop.is_set() and not report.stopped_early:
                     report.stopped_early = "stopped"
@@ -164,6 +179,27 @@ class Dispatcher:
                 if self.journal is not None:
                     self.journal.close()
             return report
+
+    def _record_unrecorded(self) -> bool:
+        """Record the messages handed over while nothing could be written (kept in memory
+        meanwhile); False while that is still impossible."""
+        try:
+            with self.engine.connect() as conn:
+                self._write(conn, *self._sent_statements(self.unrecorded))
+        except (OperationalError, OSError) as exc:
+            if self.journal is None:
+                self.cannot_record = f"cannot record sent messages: {_reason(exc)}"
+                return False
+            try:  # the journal will do: a later round (or worker) records it
+                for row, when in self.unrecorded:
+                    self.journal.write(self.journal.line(row.id, when))
+            except OSError as again:
+                self.cannot_record = f"cannot record sent messages: {_reason(again)}"
+                return False
+        log.warning("%d sent messages recorded after a write failure", len(self.unrecorded))
+        self.unrecorded.clear()
+        self.cannot_record = None
+        return True
 
     def recover(self) -> int:
         """Put back in the queue the "sending" rows of workers that died (their process is
@@ -323,13 +359,25 @@ class Dispatcher:
                     rest = [r.id for r in batch[index + 1 :]]
                     when = self.clock.now() + backoff(row.attempts, self.retry_base,
                                                       self.retry_max)  # fmt: skip
-                    self._release(conn, rest, when)
+                    try:
+                        self._release(conn, rest, when)
+                    except (OperationalError, OSError):
+                        if self.cannot_record is None:
+                            raise
+                        # Disk full: they stay claimed by this worker (not sent), requeued
+                        # by the recovery once its lease ends.
                     return False
             return True
         finally:
             if self.journal is not None and done:
-                self._record_sent(conn, done)
-                self.journal.clear()
+                try:
+                    self._record_sent(conn, done)
+                    self.journal.clear()
+                except (OperationalError, OSError) as exc:
+                    # They are in the journal: a later round records them from there.
+                    self.cannot_record = f"cannot record sent messages: {_reason(exc)}"
+                    report.stopped_early = self.cannot_record
+                    log.error("sending stops: %s", self.cannot_record)
 
     def _send_one(self, conn: Connection, row: Any, report: DispatchReport,
                   done: list[tuple[Any, dt.datetime]]) -> bool:  # fmt: skip
@@ -344,7 +392,14 @@ class Dispatcher:
         line = journal.line(row.id, when) if journal is not None else b""
         staged = None
         if journal is not None:
-            journal.open()
+            try:
+                journal.open()
+            except OSError as exc:  # nothing sent yet: it stays queued for a later round
+                self.cannot_record = f"cannot write the hand-over journal: {_reason(exc)}"
+                report.stopped_early = self.cannot_record
+                with contextlib.suppress(OperationalError, OSError):
+                    self._release(conn, [row.id], self.clock.now())
+                return False
         elif conn.dialect.name != "sqlite":  # PostgreSQL: the record waits, uncommitted
             staged = self._stage_sent(conn, row, when)
 
@@ -352,7 +407,11 @@ class Dispatcher:
             if state:
                 return
             if journal is not None:
-                journal.write(line)  # first: the instant after the send is this one syscall
+                try:
+                    journal.write(line)  # first: the instant after the send is this one syscall
+                except OSError as exc:  # e.g. disk full: the message is out all the same
+                    self.unrecorded.append((row, when))
+                    self.cannot_record = f"cannot write the hand-over journal: {_reason(exc)}"
                 state.append(when)
             elif staged is not None:
                 state.append(when)
@@ -362,7 +421,9 @@ class Dispatcher:
                 self._record_sent(conn, [(row, state[0])])
 
         def take_back() -> None:
-            if self.journal is not None:
+            if self.unrecorded and self.unrecorded[-1][0] is row:
+                self.unrecorded.pop()  # never made it to the journal
+            elif self.journal is not None:
                 self.journal.taken_back(row.id)
             else:
                 self._unrecord_sent(conn, row)
@@ -395,6 +456,10 @@ class Dispatcher:
                 self._retry(conn, row, f"{type(exc).__name__}: {exc}", report, self.clock.now())
                 return True
         report.sent += 1
+        if self.unrecorded and self.unrecorded[-1][0] is row:
+            report.stopped_early = self.cannot_record  # stop sending until it can be recorded
+            log.error("sending stops: %s", self.cannot_record)
+            return False
         if self.journal is not None:
             done.append((row, state[0]))
         return True

@@ -5,6 +5,7 @@ the next one reads it and records those messages as sent instead of sending them
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import socket
 import time
@@ -31,6 +32,7 @@ class HandoverJournal:
         self.host, self.pid = socket.gethostname(), os.getpid()
         self.path = folder / f"{stem}.handover-{self.host}-{self.pid}-{tag}.log"
         self._fd: int | None = None
+        self._torn = False  # the last line was cut short (disk full)
         self.entries = 0
 
     def open(self) -> int:
@@ -47,11 +49,27 @@ class HandoverJournal:
         return f"+{message_id} {when.isoformat()}\n".encode()
 
     def write(self, line: bytes) -> None:
-        os.write(self.open(), line)
+        self._append(line)
         self.entries += 1
 
     def taken_back(self, message_id: int) -> None:
-        os.write(self.open(), f"-{message_id}\n".encode())
+        self._append(f"-{message_id}\n".encode())
+
+    def _append(self, line: bytes) -> None:
+        """All of the line or an OSError: a full disk can take part of a line (a short
+        write); the rest is tried, and a line left torn is ended before the next one."""
+        fd = self.open()
+        if self._torn:
+            os.write(fd, b"\n")
+            self._torn = False
+        written = os.write(fd, line)
+        while written < len(line):
+            self._torn = True
+            more = os.write(fd, line[written:])  # raises ENOSPC when there is no room
+            if more == 0:
+                raise OSError(errno.ENOSPC, "no space left for the hand-over journal")
+            written += more
+        self._torn = False
 
     def clear(self) -> None:
         """Everything in it is now in the database."""

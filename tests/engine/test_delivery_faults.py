@@ -69,3 +69,51 @@ def test_a_connection_lost_after_the_final_dot_is_retried_not_lost(tmp_path, dro
     assert len(dropping.received) == 200 and len(set(dropping.counts("To"))) == 200
     with engine.connect() as conn:
         assert conn.scalar(select(func.sum(messages.c.in_doubt))) == 20  # the figure stays
+
+
+def _run_on_a_full_disk(tmp_path, port: int) -> tuple[str, dict]:
+    """The scenario in a subprocess, its folder a real 1 MB tmpfs when this machine lets
+    us mount one (root, or a user namespace); else RLIMIT_FSIZE. Returns (mode, summary)."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).with_name("disk_full_scenario.py")
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    python = [sys.executable, str(script), str(folder), str(port)]
+    unshare = shutil.which("unshare")
+    flags = "-m" if os.geteuid() == 0 else "-Urm"
+    commands = []
+    if unshare:
+        mount = f"mount -t tmpfs -o size=1m tmpfs {folder} && exec " + " ".join(
+            f"'{part}'" for part in [*python, "tmpfs"]
+        )
+        commands.append(("tmpfs", [unshare, flags, "sh", "-c", mount]))
+    commands.append(("fsize", [*python, "fsize"]))
+    for mode, command in commands:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode == 0:
+            return mode, json.loads(done.stdout.strip().splitlines()[-1])
+        if mode == "fsize" or "mount" not in done.stderr:
+            raise AssertionError(done.stderr[-3000:])
+    raise AssertionError("unreachable")
+
+
+def test_a_full_disk_after_the_hand_over_never_sends_twice(tmp_path):
+    sink = SmtpSink().start()
+    try:
+        mode, summary = _run_on_a_full_disk(tmp_path, sink.port)
+    finally:
+        sink.stop()
+    print(mode, summary)
+    rounds = summary["rounds"]
+    assert rounds[0]["stopped"] and "cannot" in rounds[0]["stopped"]  # it says why
+    assert rounds[1] == {"sent": 0, "stopped": rounds[1]["stopped"]} and rounds[1]["stopped"]
+    counts = sink.counts("To")
+    assert len(counts) == 200  # every contact got it
+    assert max(counts.values()) == 1  # before the fix: the message in hand was sent again
+    assert summary["statuses"] == {"sent": 200}
