@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accessibility import announce, name_view
+
 
 def sample_campaigns() -> list[tuple[str, Path]]:
     """(name, path) of the sample campaigns shipped in resources/campaigns."""
@@ -48,6 +50,7 @@ class NewCampaignDialog(QDialog):
         self.taken = {t.lower() for t in taken}
         self.samples = sample_campaigns()
         self.choices = QListWidget()
+        name_view(self.choices, "Start from", "An empty campaign or one of the samples")
         self.choices.setObjectName("newCampaignChoices")
         self.choices.setSpacing(3)  # two-line entries: keep one choice apart from the next
         blank = QListWidgetItem("Blank campaign\nStart from an empty canvas")
@@ -194,6 +197,7 @@ class MessageBar(QLabel):
         self.style().unpolish(self)
         self.style().polish(self)
         self.show()
+        announce(self, text, assertive=kind == "error")
 
 
 class Card(QFrame):

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from app.accessibility import name_view
 from app.campaign_dialogs import Card, MessageBar, NewCampaignDialog, ScheduleDialog, ask
 from app.style import status_colour
 from engine.catalog import CATALOG
@@ -314,6 +315,7 @@ class CampaignsScreen(QWidget):
 
         self.table = QTableView()
         self.table.setObjectName("campaignsTable")
+        name_view(self.table, "Campaigns", "Return opens the selected campaign")
         self.table.setModel(self.proxy)
         self.table.setItemDelegateForColumn(1, StatusDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -332,7 +334,8 @@ class CampaignsScreen(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         header.setHighlightSections(False)
-        self.table.doubleClicked.connect(lambda _index: self._run("open"))
+        # activated: a double-click and Return (QAbstractItemView emits it for both)
+        self.table.activated.connect(lambda _index: self._run("open"))
         self.table.selectionModel().selectionChanged.connect(self.update_buttons)
 
         self.empty = QLabel(

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accessibility import name_view
 from app.contacts import contact_name, format_time
 from app.journey import TimelineDelegate, TimelineRole, avatar_pixmap
 from app.screen_parts import ask, error_text, tag_colour
@@ -191,6 +192,7 @@ class ContactPage(QWidget):
         box = QVBoxLayout(attributes)
         self.attributes_table = QTableWidget(0, 2)
         self.attributes_table.setObjectName("attributesTable")
+        name_view(self.attributes_table, "Attributes")
         self.attributes_table.setHorizontalHeaderLabels(["Attribute", "Value"])
         self.attributes_table.verticalHeader().hide()
         self.attributes_table.setShowGrid(False)
@@ -221,15 +223,19 @@ class ContactPage(QWidget):
         self.tabs = QTabWidget()
         self.timeline = QListWidget()
         self.timeline.setObjectName("journeyTimeline")
+        name_view(self.timeline, "Journey", "What happened to this contact, newest first")
         self.timeline.setItemDelegate(TimelineDelegate(self.timeline))
         self.timeline.setUniformItemSizes(True)
         self.timeline.setFrameShape(QFrame.Shape.NoFrame)
         self.tabs.addTab(self.timeline, "Journey")
         self.campaigns_table = _table(["Campaign", "Status", "Now at", "Entered", "Converted"])
+        name_view(self.campaigns_table, "Campaigns of this contact")
         self.tabs.addTab(self.campaigns_table, "Campaigns")
         self.messages_table = _table(["When", "Channel", "Status", "Subject", "Campaign", "Error"])
+        name_view(self.messages_table, "Messages to this contact")
         self.tabs.addTab(self.messages_table, "Messages")
         self.events_table = _table(["When", "Event", "Campaign", "Properties"])
+        name_view(self.events_table, "Events of this contact")
         self.tabs.addTab(self.events_table, "Events")
         return self.tabs
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accessibility import name_view
 from app.screen_parts import BackgroundJob, Debouncer, PageHeader, TagChipsDelegate
 from app.style import palette_colour
 from engine import store
@@ -317,6 +318,7 @@ class ContactsTable(QWidget):
 
         self.view = QTableView()
         self.view.setObjectName("contactsTable")
+        name_view(self.view, "Contacts", "Return opens the selected contact")
         self.view.setModel(self.model)
         self.view.setItemDelegateForColumn(TAGS, TagChipsDelegate(self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.accessibility import name_view
 from app.campaign_dialogs import Card, MessageBar
 from app.style import chart_colors, series_colour, status_colour, style_chart
 from engine.catalog import CATALOG
@@ -104,20 +106,33 @@ class DashboardPage(QWidget):
         self.chart.showGrid(x=False, y=True, alpha=0.15)
         self.chart.setTitle("Per day", color="#1f2433", size="11pt")
         self.channel_table = self._table(("Channel", "Sent", "Failed", "Suppressed", "Queued"))
+        name_view(self.channel_table, "Messages by channel")
         self.channel_table.setObjectName("channelTable")
         self.node_table = self._table(("Node", "Type", *(c.capitalize() for c in NODE_COLUMNS)))
+        name_view(self.node_table, "Figures per node", "Return opens the node's figures")
         self.node_table.setObjectName("nodeTable")
         self.node_table.setToolTip("Double-click a node for who is there now and what it sent")
-        self.node_table.cellDoubleClicked.connect(self._open_node)
+        self.node_table.cellActivated.connect(self._open_node)  # double-click and Return
         self.children_label = QLabel("Child campaigns")
         self.children_label.setObjectName("cardLabel")
         self.child_table = self._table(("Campaign", "Status", "Enrolled", "Converted", "Rate"))
+        name_view(self.child_table, "Child campaigns")
         self.child_table.setObjectName("childTable")
         self.message = MessageBar()
 
         charts = QHBoxLayout()
         charts.setSpacing(12)
-        charts.addWidget(self._boxed("Contacts and messages per day", self.chart), 3)
+        # The chart's figures as a table too: what a screen reader (or a keyboard) can read.
+        self.chart.setAccessibleName("Contacts and messages per day, chart")
+        self.chart.setAccessibleDescription("The same figures are in the Table tab")
+        self.day_table = self._table(("Day",))
+        name_view(self.day_table, "Contacts and messages per day")
+        self.day_table.setObjectName("dayTable")
+        self.chart_tabs = QTabWidget()
+        self.chart_tabs.setObjectName("chartTabs")
+        self.chart_tabs.addTab(self.chart, "Chart")
+        self.chart_tabs.addTab(self.day_table, "Table")
+        charts.addWidget(self._boxed("Contacts and messages per day", self.chart_tabs), 3)
         charts.addWidget(self._boxed("Messages by channel", self.channel_table), 2)
 
         body = QWidget()
@@ -229,6 +244,7 @@ class DashboardPage(QWidget):
         legend.clear()
         legend.setColumnCount(5)
         rows = data.daily
+        self._fill_day_table(data)
         if not rows:
             self.chart.setTitle("No activity yet", color=chart_colors()["axis"], size="11pt")
             return
@@ -249,6 +265,19 @@ class DashboardPage(QWidget):
         self.chart.getAxis("bottom").setTicks(
             [[(i, rows[i]["day"][5:]) for i in range(0, len(rows), step)]]
         )
+
+    def _fill_day_table(self, data: DashboardData) -> None:
+        keys = data.series_keys()
+        table = self.day_table
+        table.setColumnCount(1 + len(keys))
+        table.setHorizontalHeaderLabels(["Day", *(k.replace("_", " ").capitalize() for k in keys)])
+        table.setRowCount(len(data.daily))
+        for row, day in enumerate(data.daily):
+            table.setItem(row, 0, QTableWidgetItem(str(day["day"])))
+            for column, key in enumerate(keys, start=1):
+                item = QTableWidgetItem(f"{int(_num(day.get(key))):,}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(row, column, item)
 
     def _fill_channels(self, data: DashboardData) -> None:
         table = self.channel_table

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accessibility import name_view
 from app.style import style_chart
 from engine import node_detail
 from engine.catalog import CATALOG
@@ -159,6 +160,7 @@ class NodeDetailDialog(QDialog):
             "No one is waiting here now.",
         )  # fmt: skip
         self.tabs.addTab(self.contacts, "Contacts here now")
+        name_view(self.contacts.table, "Contacts here now")
         self.status_filter = QComboBox()
         self.status_filter.addItem("All statuses", "")
         for status in ("queued", "sent", "failed", "suppressed", "simulated"):
@@ -174,6 +176,7 @@ class NodeDetailDialog(QDialog):
         self.messages.controls.insertWidget(0, self.status_filter)
         self.status_filter.currentIndexChanged.connect(lambda _i: self.messages.go(0))
         self.tabs.addTab(self.messages, "Messages")
+        name_view(self.messages.table, "Messages")
         self.tabs.addTab(self._build_chart(), "Over time")
 
         close = QPushButton("Close")

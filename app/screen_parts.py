@@ -320,29 +320,6 @@ def ask(
     return box
 
 
-def campaigns_using(engine, key: str, name: str) -> list[str]:
-    """Names of campaigns whose current diagram refers to a template or segment `name`
-    (`key` is "template" or "segment"), in node parameters or inside rules."""
-    from sqlalchemy import select
-
-    from engine.db.schema import campaigns
-
-    def refers(value) -> bool:
-        if isinstance(value, dict):
-            return value.get(key) == name or any(refers(v) for v in value.values())
-        if isinstance(value, list):
-            return any(refers(v) for v in value)
-        return False
-
-    with engine.connect() as conn:
-        rows = conn.execute(select(campaigns.c.name, campaigns.c.definition)).all()
-    return sorted(
-        row.name
-        for row in rows
-        if any(refers(node.get("params")) for node in (row.definition or {}).get("nodes", []))
-    )
-
-
 def usage_sentence(users: list[str], noun: str) -> str:
     """'Used by the campaigns “A” and “B”: they will …' or '' when unused."""
     if not users:

@@ -30,24 +30,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine, func, or_, select
 
+from app.accessibility import name_view
 from app.contacts import contact_name
 from app.screen_parts import (
     BackgroundJob,
     Debouncer,
     PageHeader,
     ask,
-    campaigns_using,
     error_text,
     usage_sentence,
 )
 from designer.rule_editor import RuleEditor
-from engine import store
-from engine.db.schema import contact_tags, contacts, events, segment_members, segments
+from engine import segments, store
+from engine.campaigns import campaigns_using
+from engine.db import Engine
 from engine.rules import RuleError, describe_rule, parse_rule
-
-PREVIEW_ROWS = 50
+from engine.segments import PREVIEW_ROWS
 
 
 def utc_now() -> dt.datetime:
@@ -56,21 +55,8 @@ def utc_now() -> dt.datetime:
 
 def count_and_sample(engine: Engine, rule: dict, now: dt.datetime) -> tuple[int, int, list]:
     """(matching, all contacts, first matching contacts) for a rule, on its own connection."""
-    from engine.rule_sql import compile_rule, count_matching
-
     with engine.connect() as conn:
-        total = int(conn.scalar(select(func.count()).select_from(contacts)) or 0)
-        matching = count_matching(conn, rule, now)
-        condition = compile_rule(rule, conn, now)
-        sample = [
-            dict(row._mapping)
-            for row in conn.execute(
-                select(contacts.c.id, contacts.c.email, contacts.c.first_name,
-                       contacts.c.last_name, contacts.c.phone)
-                .where(condition).order_by(contacts.c.id).limit(PREVIEW_ROWS)
-            )
-        ]  # fmt: skip
-    return matching, total, sample
+        return segments.count_and_sample(conn, rule, now)
 
 
 class CountCard(QFrame):
@@ -132,6 +118,7 @@ class SegmentsScreen(QWidget):
         self.list = QListWidget()
         self.list.setSpacing(2)  # two-line entries (name, then rule): one apart from the next
         self.list.setObjectName("segmentList")
+        name_view(self.list, "Segments")
         self.list.setSpacing(2)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -208,6 +195,7 @@ class SegmentsScreen(QWidget):
         self.sample_title.setObjectName("mutedLabel")
         dynamic_layout.addWidget(self.sample_title)
         self.sample = self._contact_table()
+        name_view(self.sample, "Sample of matching contacts")
         dynamic_layout.addWidget(self.sample, 2)
         self.pages.addWidget(dynamic)
 
@@ -229,6 +217,7 @@ class SegmentsScreen(QWidget):
         add_row.addWidget(remove)
         static_layout.addLayout(add_row)
         self.members_table = self._contact_table()
+        name_view(self.members_table, "Members")
         self.members_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         static_layout.addWidget(self.members_table, 1)
         self.pages.addWidget(static)
@@ -310,14 +299,9 @@ class SegmentsScreen(QWidget):
 
     def _refresh_suggestions(self, segment_names: list[str]) -> None:
         with self.engine.connect() as conn:
-            tags = list(conn.scalars(select(contact_tags.c.tag).distinct().limit(500)))
-            event_names = list(conn.scalars(select(events.c.name).distinct().limit(500)))
-            fields: set[str] = set()
-            for attributes in conn.scalars(select(contacts.c.attributes).limit(500)):
-                if isinstance(attributes, dict):
-                    fields.update(attributes)
-        self.rule_editor.set_suggestions(fields=sorted(fields), segments=segment_names,
-                                         events=event_names, tags=tags)  # fmt: skip
+            found = segments.rule_suggestions(conn)
+        self.rule_editor.set_suggestions(fields=found["fields"], segments=segment_names,
+                                         events=found["events"], tags=found["tags"])  # fmt: skip
 
     def _select(self, item: QListWidgetItem | None, _previous=None) -> None:
         if not self._loading and item is not None:
@@ -341,33 +325,22 @@ class SegmentsScreen(QWidget):
 
     def open_segment(self, name: str) -> None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(segments).where(segments.c.name == name)).first()
-            members = []
-            if row is not None and row.kind == "static":
-                members = [
-                    dict(r._mapping)
-                    for r in conn.execute(
-                        select(contacts.c.id, contacts.c.email, contacts.c.first_name,
-                               contacts.c.last_name, contacts.c.phone)
-                        .join(segment_members, segment_members.c.contact_id == contacts.c.id)
-                        .where(segment_members.c.segment_id == row.id)
-                        .order_by(contacts.c.email)
-                    )
-                ]  # fmt: skip
+            row = segments.find_segment(conn, name)
         if row is None:
             return
+        members = row["members"]
         self._loading = True
         self.current_name = name
         for index in range(self.list.count()):
             if self.list.item(index).data(Qt.ItemDataRole.UserRole) == name:
                 self.list.setCurrentRow(index)
         self.name.setText(name)
-        self.description.setText(row.description or "")
-        static = row.kind == "static"
+        self.description.setText(row["description"] or "")
+        static = row["kind"] == "static"
         self.static_radio.setChecked(static)
         self.dynamic_radio.setChecked(not static)
         try:
-            self.rule_editor.set_rule(row.rule if not static else None)
+            self.rule_editor.set_rule(row["rule"] if not static else None)
             self.rule_problem.setText("")
         except RuleError as exc:
             self.rule_editor.set_rule(None)
@@ -482,14 +455,7 @@ class SegmentsScreen(QWidget):
         if not keys:
             return
         with self.engine.connect() as conn:
-            found = [
-                dict(r._mapping)
-                for r in conn.execute(
-                    select(contacts.c.id, contacts.c.email, contacts.c.first_name,
-                           contacts.c.last_name, contacts.c.phone)
-                    .where(or_(contacts.c.email.in_(keys), contacts.c.phone.in_(keys)))
-                )
-            ]  # fmt: skip
+            found = segments.contacts_by_address(conn, keys)
         known = {m["id"] for m in self.members}
         added = [row for row in found if row["id"] not in known]
         self.members.extend(added)
@@ -557,7 +523,7 @@ class SegmentsScreen(QWidget):
 
     def _exists(self, name: str) -> bool:
         with self.engine.connect() as conn:
-            return conn.scalar(select(segments.c.id).where(segments.c.name == name)) is not None
+            return segments.segment_exists(conn, name)
 
     def confirm_delete(self):
         if not self.current_name:

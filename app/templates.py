@@ -23,20 +23,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine
 
+from app.accessibility import name_view
 from app.contacts import contact_name
 from app.screen_parts import (
     CodeEditor,
     Debouncer,
     PageHeader,
     ask,
-    campaigns_using,
     error_text,
     usage_sentence,
 )
 from app.template_preview import TemplatePreview, preview_context
 from engine import store, templating
+from engine.campaigns import campaigns_using
+from engine.db import Engine
 from engine.templating import TemplateError
 
 CHANNELS = (("email", "Email"), ("sms", "SMS"), ("message", "Message (messenger / push)"))
@@ -239,6 +240,7 @@ class TemplatesScreen(QWidget):
         self.list = QListWidget()
         self.list.setSpacing(2)  # two-line entries (name, then rule): one apart from the next
         self.list.setObjectName("templateList")
+        name_view(self.list, "Templates")
         self.list.setSpacing(2)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -31,6 +31,8 @@ class BranchesField(FieldEditor):
         box.setSpacing(4)
         self.table = QTableWidget(0, 2)
         self.table.setHorizontalHeaderLabels(["Branch", "Percent"])
+        self.table.setAccessibleName("Branches")
+        self.table.setTabKeyNavigation(False)  # one Tab stop; arrows move between cells
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -457,8 +457,8 @@ class CampaignEditor(QWidget):
 
     def open_inspector(self) -> None:
         selected = self.scene.selected_node_ids()
-        if len(selected) == 1:
-            self._node_activated(selected[0])
+        if len(selected) == 1:  # as a double-click: the inspector, and figures where shown
+            self.scene.nodeActivated.emit(selected[0])
 
     def fit(self) -> None:
         self.view.zoom_to_fit()

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -579,6 +579,21 @@ class FieldRow(QWidget):
         layout.addWidget(self.message)
         self.editor.setToolTip(param.help)
         self.editor.changed.connect(self._changed)
+        self._name_for_screen_readers()
+
+    def _name_for_screen_readers(self) -> None:
+        """The label names the field (a Label relation via the buddy), the help describes it,
+        so a placeholder such as "required" is not read as the description."""
+        target = self.editor.focus_target()
+        self.label.setBuddy(target)
+        name = self.param.label + (QCoreApplication.translate("FieldRow", ", required")
+                                   if self.param.required else "")  # fmt: skip
+        no_focus = Qt.FocusPolicy.NoFocus
+        inputs = [w for w in self.editor.findChildren(QWidget) if w.focusPolicy() != no_focus]
+        for widget in {self.editor, target, *inputs}:
+            if not widget.accessibleName():
+                widget.setAccessibleName(name)
+            widget.setAccessibleDescription(self.param.help or "")
 
     def set_value(self, value: Any) -> None:
         self.editor.set_value(value)
@@ -597,6 +612,8 @@ class FieldRow(QWidget):
         self.message.setText(message or "")
         self.message.setVisible(bool(message))
         self.editor.set_invalid(bool(message))
+        target = self.editor.focus_target()
+        target.setAccessibleDescription(message or self.param.help or "")
 
     def _changed(self) -> None:
         message = self.error()
