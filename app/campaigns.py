@@ -34,13 +34,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from app.accessibility import name_view
 from app.campaign_dialogs import Card, MessageBar, NewCampaignDialog, ScheduleDialog, ask
 from app.style import status_colour
 from engine.catalog import CATALOG
-from engine.db.schema import campaigns
 
 STATUSES = ("draft", "scheduled", "live", "paused", "stopped", "completed")
 # (action name, button text, tooltip) — the lifecycle buttons, in toolbar order.
@@ -90,12 +88,11 @@ class CampaignsModel(QAbstractTableModel):
     def refresh(self) -> None:
         from engine.campaigns import list_campaigns
 
-        with self.engine.connect() as conn:
-            rows = [dict(r) for r in list_campaigns(conn)]
-            definitions = dict(conn.execute(select(campaigns.c.id, campaigns.c.definition)).all())
+        rows = list_campaigns(self.engine, definitions=True)
         for row in rows:
+            definition = row.pop("definition", None)
             if not row.get("trigger"):
-                row["trigger"] = trigger_summary(definitions.get(row.get("id")))
+                row["trigger"] = trigger_summary(definition)
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
@@ -552,12 +549,10 @@ class CampaignsScreen(QWidget):
         from engine.diagram import Diagram
         from engine.fileformat import load
 
+        from engine.campaigns import free_name
+
         with self.workspace.engine.connect() as conn:
-            taken = {n.lower() for n in conn.scalars(select(campaigns.c.name))}
-        base, i = name, 2
-        while name.lower() in taken:  # saving under a taken name would overwrite that one
-            name = f"{base} ({i})"
-            i += 1
+            name = free_name(conn, name)  # saving under a taken name would overwrite that one
         try:
             if sample is not None:
                 diagram, _problems = load(sample)

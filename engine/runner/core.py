@@ -58,11 +58,12 @@ class TickReport:
             self.by_status[key] += value
 
 
-class Item:
+class Enrollment:
     """One enrollment moving through the diagram during a batch (plain slots, no ORM)."""
 
     __slots__ = (
         "arrived_at",
+        "at",
         "campaign_id",
         "contact",
         "contact_id",
@@ -76,7 +77,6 @@ class Item:
         "node_id",
         "outcome",
         "port",
-        "t",
         "version",
     )
 
@@ -99,7 +99,7 @@ class Item:
             self.arrived_at = _parse(self.arrived_at)
             self.entered_at = _parse(self.entered_at)
             self.converted_at = _parse(self.converted_at) if self.converted_at else None
-        self.t = due_at if due_at is not None and due_at < now else now
+        self.at = due_at if due_at is not None and due_at < now else now
         self.due_at = None
         self.ended: str | None = None
         contact = dict(zip(CONTACT_COLUMNS, row[9:], strict=True))
@@ -116,7 +116,7 @@ class Item:
         self.detail: str | None = None
 
 
-class Work:
+class BatchWrites:
     """Rows a batch writes at its end, in bulk."""
 
     def __init__(self) -> None:
@@ -259,15 +259,15 @@ class Runner:
             if not items:
                 report.batches = 0
                 return report
-            work = Work()
-            self._move(conn, items, now, work, report)
-            self._write(conn, items, now, work, report)
+            writes = BatchWrites()
+            self._move(conn, items, now, writes, report)
+            self._write(conn, items, now, writes, report)
         report.moved = len(items)
         return report
 
     def _claim(
         self, conn: Connection, campaign_ids: list[int], now: dt.datetime, size: int
-    ) -> list[Item]:
+    ) -> list[Enrollment]:
         e = enrollments.c
         times = [e.due_at, e.arrived_at, e.entered_at, e.converted_at]
         if conn.dialect.name == "sqlite":
@@ -289,18 +289,23 @@ class Runner:
         )
         if self.is_postgres:
             query = query.with_for_update(skip_locked=True, of=enrollments)
-        return [Item(row, now) for row in conn.execute(query).all()]
+        return [Enrollment(row, now) for row in conn.execute(query).all()]
 
     # ---- moving ---------------------------------------------------------------------
 
     def _move(
-        self, conn: Connection, items: list[Item], now: dt.datetime, work: Work, report: TickReport
+        self,
+        conn: Connection,
+        items: list[Enrollment],
+        now: dt.datetime,
+        writes: BatchWrites,
+        report: TickReport,
     ) -> None:
         pending = items
         for _hop in range(MAX_HOPS):
             if not pending:
                 return
-            groups: dict[tuple[int, int, str], list[Item]] = defaultdict(list)
+            groups: dict[tuple[int, int, str], list[Enrollment]] = defaultdict(list)
             for item in pending:
                 groups[(item.campaign_id, item.version, item.node_id)].append(item)
             pending = []
@@ -313,7 +318,7 @@ class Runner:
                     for item in group:
                         item.ended = "exited"
                         self._step(
-                            work,
+                            writes,
                             plan,
                             item,
                             node_id,
@@ -322,13 +327,13 @@ class Runner:
                             "node no longer in the campaign",
                         )
                     continue
-                self._handle_contained(conn, plan, node, group, now, work)
+                self._handle_contained(conn, plan, node, group, now, writes)
                 for item in group:
-                    pending += self._after(plan, node_id, item, work, now)
+                    pending += self._after(plan, node_id, item, writes, now)
         for item in pending:  # a loop with no wait: stop it rather than spin
             item.ended = "failed"
             self._step(
-                work,
+                writes,
                 self.plans.get(conn, item.campaign_id, item.version),
                 item,
                 item.node_id,
@@ -338,7 +343,13 @@ class Runner:
             )
 
     def _handle_contained(
-        self, conn: Connection, plan: Plan, node, group: list[Item], now: dt.datetime, work: Work
+        self,
+        conn: Connection,
+        plan: Plan,
+        node,
+        group: list[Enrollment],
+        now: dt.datetime,
+        writes: BatchWrites,
     ) -> None:
         """Run the node's handler on the group; when it raises, undo what it did and run it
         for each contact alone: a contact whose data breaks the node fails there with the
@@ -346,81 +357,81 @@ class Runner:
         from engine.runner.nodes import handle
 
         ids = [item.contact_id for item in group]
-        mark = work.mark(ids)
+        mark = writes.mark(ids)
         copy_contact = node.type in MUTATES_CONTACT
-        saved = [(item.t, item.converted_at, dict(item.contact) if copy_contact else None)
+        saved = [(item.at, item.converted_at, dict(item.contact) if copy_contact else None)
                  for item in group]  # fmt: skip
         try:
             with _savepoint(conn):
-                handle(self, conn, plan, node, group, now, work)
+                handle(self, conn, plan, node, group, now, writes)
             return
         except Exception as exc:
             if is_environment_fault(exc):
                 raise
-        work.rewind(mark, ids)
+        writes.rewind(mark, ids)
         failed, reason = 0, ""
         for index, (item, (t, converted_at, contact)) in enumerate(zip(group, saved, strict=True)):
             item.reset()
-            item.t, item.converted_at = t, converted_at
+            item.at, item.converted_at = t, converted_at
             if contact is not None:
                 item.contact = contact
             if failed >= CONTAINED_TRIES and failed == index:
                 item.ended, item.outcome, item.detail = "failed", "failed", reason
                 failed += 1
                 continue  # the node fails for everyone: no need to try each
-            one = work.mark([item.contact_id])
+            one = writes.mark([item.contact_id])
             try:
                 with _savepoint(conn):
-                    handle(self, conn, plan, node, [item], now, work)
+                    handle(self, conn, plan, node, [item], now, writes)
             except Exception as exc:
                 if is_environment_fault(exc):
                     raise
-                work.rewind(one, [item.contact_id])
+                writes.rewind(one, [item.contact_id])
                 item.reset()
-                item.t = t
+                item.at = t
                 reason = f"node {node.id!r} failed: {fault_reason(exc)}"
                 item.ended, item.outcome, item.detail = "failed", "failed", reason
                 failed += 1
         if failed == len(group):
-            work.faults[plan.campaign_id] = reason
+            writes.faults[plan.campaign_id] = reason
 
     def _after(
-        self, plan: Plan, node_id: str, item: Item, work: Work, now: dt.datetime
-    ) -> list[Item]:
+        self, plan: Plan, node_id: str, item: Enrollment, writes: BatchWrites, now: dt.datetime
+    ) -> list[Enrollment]:
         """Record the node's outcome; return the item if it moves on to another node now."""
         if item.hold is not None:
             item.due_at = item.hold if item.hold > now else now + dt.timedelta(seconds=1)
             return []
         if item.ended:  # exit node, or a handler that ended the journey
-            self._step(work, plan, item, node_id, None, item.outcome, item.detail)
+            self._step(writes, plan, item, node_id, None, item.outcome, item.detail)
             return []
-        self._step(work, plan, item, node_id, item.port, item.outcome, item.detail)
+        self._step(writes, plan, item, node_id, item.port, item.outcome, item.detail)
         target = plan.target(node_id, item.port) if item.port else None
         if target is None:
             item.ended = "completed"
             return []
         item.node_id = target
-        item.arrived_at = item.t
+        item.arrived_at = item.at
         return [item]
 
     def _step(
         self,
-        work: Work,
+        writes: BatchWrites,
         plan: Plan,
-        item: Item,
+        item: Enrollment,
         node_id: str,
         port: str | None,
         outcome: str | None,
         detail: str | None,
     ) -> None:
-        work.steps.append(
+        writes.steps.append(
             {
                 "enrollment_id": item.id,
                 "campaign_id": plan.campaign_id,
                 "contact_id": item.contact_id,
                 "node_id": node_id,
                 "port": port,
-                "at": item.t,
+                "at": item.at,
                 "outcome": outcome,
                 "detail": detail,
             }
@@ -429,7 +440,12 @@ class Runner:
     # ---- writing --------------------------------------------------------------------
 
     def _write(
-        self, conn: Connection, items: list[Item], now: dt.datetime, work: Work, report: TickReport
+        self,
+        conn: Connection,
+        items: list[Enrollment],
+        now: dt.datetime,
+        writes: BatchWrites,
+        report: TickReport,
     ) -> None:
         from engine.runner import effects
 
@@ -445,25 +461,25 @@ class Runner:
                     "_status": ended or "active",
                     "_due": None if ended else item.due_at,
                     "_arrived": item.arrived_at,
-                    "_ended": item.t if ended else None,
+                    "_ended": item.at if ended else None,
                     "_converted": item.converted_at,
                 }
             )
         execute_many(conn, MOVE_ENROLLMENTS, rows, key="move_enrollments")
-        if work.steps:
-            execute_many(conn, INSERT_STEPS, work.steps, key="insert_steps")
-            report.steps += len(work.steps)
-        if work.messages:
-            report.messages += self._insert_messages(conn, work)
-            for message in work.messages:
+        if writes.steps:
+            execute_many(conn, INSERT_STEPS, writes.steps, key="insert_steps")
+            report.steps += len(writes.steps)
+        if writes.messages:
+            report.messages += self._insert_messages(conn, writes)
+            for message in writes.messages:
                 report.by_status[message["status"]] += 1
-        if work.events:
-            rows = work.events
+        if writes.events:
+            rows = writes.events
             if conn.dialect.name != "sqlite":  # Core wants exactly the table's keys
                 rows = [{k: v for k, v in ev.items() if k[0] != "_"} for ev in rows]
             execute_many(conn, INSERT_EVENTS, rows, key="insert_events")
-        effects.apply_contact_changes(conn, work, now)
-        for campaign_id, reason in work.faults.items():
+        effects.apply_contact_changes(conn, writes, now)
+        for campaign_id, reason in writes.faults.items():
             log.error("campaign %s paused by the engine: %s", campaign_id, reason)
             conn.execute(
                 update(campaigns)
@@ -471,24 +487,24 @@ class Runner:
                 .values(status="paused", error=f"paused by the engine: {reason}", updated_at=now)
             )
 
-    def _insert_messages(self, conn: Connection, work: Work) -> int:
+    def _insert_messages(self, conn: Connection, writes: BatchWrites) -> int:
         """INSERT … ON CONFLICT (key) DO NOTHING: a replayed batch never adds a second
         message. Events about a message get its id."""
         dialect = conn.dialect.name
         if dialect in ("sqlite", "postgresql"):
             statement = _insert_messages_statement(dialect)
         else:
-            keys = [m["key"] for m in work.messages]
+            keys = [m["key"] for m in writes.messages]
             taken = set(conn.scalars(select(messages.c.key).where(messages.c.key.in_(keys))))
-            work.messages = [m for m in work.messages if m["key"] not in taken]
+            writes.messages = [m for m in writes.messages if m["key"] not in taken]
             statement = insert(messages)
-        if not work.messages:
+        if not writes.messages:
             return 0
         before = _max_message_id(conn)
-        execute_many(conn, statement, work.messages, key=f"insert_messages_{dialect}")
-        linked = [ev for ev in work.events if ev.get("_message_key")]
+        execute_many(conn, statement, writes.messages, key=f"insert_messages_{dialect}")
+        linked = [ev for ev in writes.events if ev.get("_message_key")]
         # Another worker (PostgreSQL) may have committed messages above `before` meanwhile.
-        mine = {m["key"] for m in work.messages}
+        mine = {m["key"] for m in writes.messages}
         found = conn.execute(select(messages.c.key, messages.c.id).where(messages.c.id > before))
         ids = {key: id_ for key, id_ in found if key in mine}
         for ev in linked:

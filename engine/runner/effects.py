@@ -4,6 +4,7 @@ and written with a few bulk statements at its end."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
@@ -11,6 +12,11 @@ from engine.contact_values import ContactValueError, contact_value
 from engine.db.schema import contact_tags, contacts, segment_members, segments
 from engine.runner.messages import campaign_context, contact_context
 from engine.templating import compile_template
+
+if TYPE_CHECKING:  # the runner imports this module: types only
+    from engine.diagram import Node
+    from engine.runner.core import BatchWrites, Enrollment, Runner
+    from engine.runner.plan import Plan
 
 CORE_COLUMNS = (
     "email",
@@ -24,7 +30,15 @@ CORE_COLUMNS = (
 )
 
 
-def update_contact(runner, conn, plan, node, items, now, work) -> None:
+def update_contact(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     field, value = node.params["field"], node.params.get("value")
     template = compile_template(value) if isinstance(value, str) and "{" in value else None
     for item in items:
@@ -36,7 +50,7 @@ def update_contact(runner, conn, plan, node, items, now, work) -> None:
                     {
                         "contact": contact_context(item.contact),
                         "campaign": campaign_context(plan),
-                        "now": item.t,
+                        "now": item.at,
                     }
                 )
             except Exception as exc:
@@ -47,7 +61,7 @@ def update_contact(runner, conn, plan, node, items, now, work) -> None:
         except ContactValueError as exc:
             item.outcome, item.detail = "failed", str(exc)
             continue
-        changes = work.contact_updates.setdefault(item.contact_id, {})
+        changes = writes.contact_updates.setdefault(item.contact_id, {})
         if field in CORE_COLUMNS:
             item.contact[field] = new
             changes[field] = new
@@ -58,16 +72,32 @@ def update_contact(runner, conn, plan, node, items, now, work) -> None:
             changes["attributes"] = attributes
 
 
-def tag(runner, conn, plan, node, items, now, work) -> None:
+def tag(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     add = node.params.get("add") or []
     remove = node.params.get("remove") or []
     for item in items:
         item.port = "out"
-        work.tags_add += [{"contact_id": item.contact_id, "tag": t} for t in add]
-        work.tags_remove += [{"_cid": item.contact_id, "_tag": t} for t in remove]
+        writes.tags_add += [{"contact_id": item.contact_id, "tag": t} for t in add]
+        writes.tags_remove += [{"_cid": item.contact_id, "_tag": t} for t in remove]
 
 
-def segment(runner, conn, plan, node, items, now, work) -> None:
+def segment(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     name = node.params["segment"]
     row = conn.execute(
         select(segments.c.id, segments.c.kind).where(segments.c.name == name)
@@ -80,23 +110,31 @@ def segment(runner, conn, plan, node, items, now, work) -> None:
                 "does not exist" if row is None else "is not a static list"
             )
             continue
-        entry = {"segment_id": row.id, "contact_id": item.contact_id, "added_at": item.t}
+        entry = {"segment_id": row.id, "contact_id": item.contact_id, "added_at": item.at}
         if node.params.get("action", "add") == "add":
-            work.members_add.append(entry)
+            writes.members_add.append(entry)
         else:
-            work.members_remove.append({"_sid": row.id, "_cid": item.contact_id})
+            writes.members_remove.append({"_sid": row.id, "_cid": item.contact_id})
 
 
-def score(runner, conn, plan, node, items, now, work) -> None:
+def score(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     points = int(node.params.get("points", 0))
     for item in items:
         item.port = "out"
         item.contact["score"] = (item.contact.get("score") or 0) + points
-        changes = work.contact_updates.get(item.contact_id)
+        changes = writes.contact_updates.get(item.contact_id)
         if changes and "score" in changes:  # set earlier in this batch: keep the sum there
             changes["score"] = item.contact["score"]
         else:
-            work.score.append({"_cid": item.contact_id, "_points": points})
+            writes.score.append({"_cid": item.contact_id, "_points": points})
 
 
 def _insert_ignore(conn: Connection, table, rows: list[dict]) -> None:
@@ -116,39 +154,39 @@ def _insert_ignore(conn: Connection, table, rows: list[dict]) -> None:
     conn.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
 
 
-def apply_contact_changes(conn: Connection, work, now: dt.datetime) -> None:
+def apply_contact_changes(conn: Connection, writes, now: dt.datetime) -> None:
     """Write what the batch's actions did to contacts."""
-    if work.score:
+    if writes.score:
         conn.execute(
             update(contacts)
             .where(contacts.c.id == bindparam("_cid"))
             .values(score=contacts.c.score + bindparam("_points")),
-            work.score,
+            writes.score,
         )
-    if work.tags_add:
-        _insert_ignore(conn, contact_tags, work.tags_add)
-    if work.tags_remove:
+    if writes.tags_add:
+        _insert_ignore(conn, contact_tags, writes.tags_add)
+    if writes.tags_remove:
         conn.execute(
             delete(contact_tags).where(
                 contact_tags.c.contact_id == bindparam("_cid"),
                 contact_tags.c.tag == bindparam("_tag"),
             ),
-            work.tags_remove,
+            writes.tags_remove,
         )
-    if work.members_add:
-        _insert_ignore(conn, segment_members, work.members_add)
-    if work.members_remove:
+    if writes.members_add:
+        _insert_ignore(conn, segment_members, writes.members_add)
+    if writes.members_remove:
         conn.execute(
             delete(segment_members).where(
                 segment_members.c.segment_id == bindparam("_sid"),
                 segment_members.c.contact_id == bindparam("_cid"),
             ),
-            work.members_remove,
+            writes.members_remove,
         )
-    for contact_id in work.unsubscribe:
-        work.contact_updates.setdefault(contact_id, {})["unsubscribed"] = True
+    for contact_id in writes.unsubscribe:
+        writes.contact_updates.setdefault(contact_id, {})["unsubscribed"] = True
     by_columns: dict[tuple[str, ...], list[dict]] = {}
-    for contact_id, changes in work.contact_updates.items():
+    for contact_id, changes in writes.contact_updates.items():
         if not changes:
             continue
         key = tuple(sorted(changes))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
@@ -19,6 +19,9 @@ from engine.runner import render_pool
 from engine.runner.plan import Plan
 from engine.runner.timing import contact_zone, quiet_until
 from engine.templating import compile_template
+
+if TYPE_CHECKING:  # the runner imports this module: types only
+    from engine.runner.core import BatchWrites, Enrollment, Runner
 
 SENT_EVENT = {"email": "email_sent", "sms": "sms_sent", "message": "message_sent"}
 CAPPED_STATUSES = ("queued", "sending", "sent", "simulated")
@@ -88,7 +91,7 @@ def _address(channel: str, node: Node, contact: dict[str, Any]) -> tuple[str | N
 def _cap_history(conn: Connection, plan: Plan, items: list) -> dict[int, list[dt.datetime]]:
     """Messages already counted against the cap, per contact, in the earliest window."""
     _count, per = plan.cap
-    since = min(item.t for item in items) - per
+    since = min(item.at for item in items) - per
     ids = sorted({item.contact_id for item in items})
     rows = conn.execute(
         select(messages.c.contact_id, messages.c.created_at).where(
@@ -129,7 +132,13 @@ def _render(source: str, context: dict[str, Any], html: bool = False) -> str:
 
 
 def send(
-    runner, conn: Connection, plan: Plan, node: Node, items: list, now: dt.datetime, work
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
 ) -> None:
     """action.send_email / send_sms / send_message."""
     channel = CHANNEL_OF[node.type]
@@ -147,16 +156,16 @@ def send(
         item.port = "out"
         contact = item.contact
         if plan.quiet:
-            quiet_key = (item.t, contact.get("timezone"))
+            quiet_key = (item.at, contact.get("timezone"))
             until = quiet_memo.get(quiet_key, False)
             if until is False:  # many contacts share a moment and a zone
                 tz = contact_zone(contact.get("timezone"), plan.tz)
-                until = quiet_memo[quiet_key] = quiet_until(item.t, tz, *plan.quiet)
+                until = quiet_memo[quiet_key] = quiet_until(item.at, tz, *plan.quiet)
             if until is not None:
                 if until > now:
                     item.hold = until  # deferred, not skipped: sent when quiet hours end
                     continue
-                item.t = until
+                item.at = until
         key = f"{item.id}:{node.id}:{attempts.get(item.id, 1)}"
         row = {
             "key": key,
@@ -175,7 +184,7 @@ def send(
             "error": None,
             "attempts": 0,
             "next_attempt_at": None,
-            "created_at": item.t,
+            "created_at": item.at,
             "sent_at": None,
         }
         if channel == "message":
@@ -188,9 +197,9 @@ def send(
             status, reason = "suppressed", "bounced"
         elif plan.cap:
             count, per = plan.cap
-            since = item.t - per
-            earlier = history.get(item.contact_id, []) + work.sent_in_batch[item.contact_id]
-            if sum(1 for when in earlier if since < when <= item.t) >= count:
+            since = item.at - per
+            earlier = history.get(item.contact_id, []) + writes.sent_in_batch[item.contact_id]
+            if sum(1 for when in earlier if since < when <= item.at) >= count:
                 status, reason = "suppressed", "frequency cap"
         if status is None:
             address, missing = _address(channel, node, contact)
@@ -199,11 +208,11 @@ def send(
                 status, reason = "failed", f"template error: {setup_error}"
             elif address is None:
                 status, reason = "failed", missing
-        work.messages.append(row)  # filled in below once rendered
+        writes.messages.append(row)  # filled in below once rendered
         if status is None:
             token = make_token(secret, item.contact_id, plan.campaign_id, node.id)  # HMAC-signed
             link = unsubscribe_link(runner.unsubscribe_url, token)
-            jobs.append((contact, link, item.t))
+            jobs.append((contact, link, item.at))
             to_render.append((item, row, key, link))
         else:
             row["status"], row["error"] = status, reason
@@ -224,14 +233,16 @@ def send(
         row["body_text"] = text
         if channel == "email":
             row["subject"], row["body_html"] = subject, html
-            row["headers"] = {"List-Unsubscribe": f"<{link}>"}
-        work.sent_in_batch[item.contact_id].append(item.t)
+            name = " ".join(filter(None, (item.contact.get("first_name"),
+                                          item.contact.get("last_name"))))  # fmt: skip
+            row["headers"] = {"List-Unsubscribe": f"<{link}>", "to_name": name}  # To: Name <…>
+        writes.sent_in_batch[item.contact_id].append(item.at)
         if simulate:
-            row["status"], row["sent_at"] = "simulated", item.t
+            row["status"], row["sent_at"] = "simulated", item.at
             item.outcome = "sent"
-            _engine_events(runner, plan, node, item, key, channel, work)
+            _engine_events(runner, plan, node, item, key, channel, writes)
         else:
-            row["next_attempt_at"] = item.t
+            row["next_attempt_at"] = item.at
             item.outcome = "queued"
 
 
@@ -289,7 +300,7 @@ def stable_fractions(*parts: Any, count: int = 3) -> tuple[float, ...]:
 _PROPS: dict[tuple[str, str], dict[str, str]] = {}
 
 
-def _engine_events(runner, plan: Plan, node: Node, item, key: str, channel: str, work) -> None:
+def _engine_events(runner, plan: Plan, node: Node, item, key: str, channel: str, writes) -> None:
     """Simulate mode: the runner records the sent event, and assumed engagement later on."""
     props = _PROPS.get((plan.name, node.id))
     if props is None:  # one shared dict per node: serialised once per batch
@@ -302,29 +313,35 @@ def _engine_events(runner, plan: Plan, node: Node, item, key: str, channel: str,
         "message_id": None,  # filled in once the message row has its id
         "_message_key": key,
     }
-    work.events.append({**base, "name": SENT_EVENT[channel], "occurred_at": item.t})
+    writes.events.append({**base, "name": SENT_EVENT[channel], "occurred_at": item.at})
     assume = runner.assume
     if not assume or channel != "email":
         return
     u, v, w = stable_fractions(plan.name, node.id, item.contact_id, "engagement")
-    opened_at = item.t + dt.timedelta(hours=1 + 47 * v)
+    opened_at = item.at + dt.timedelta(hours=1 + 47 * v)
     if u < assume.get("opened", 0.0):
-        work.events.append({**base, "name": "email_opened", "occurred_at": opened_at})
+        writes.events.append({**base, "name": "email_opened", "occurred_at": opened_at})
     if u < assume.get("clicked", 0.0):
         clicked_at = opened_at + dt.timedelta(minutes=2 + 60 * v)
-        work.events.append({**base, "name": "email_clicked", "occurred_at": clicked_at})
+        writes.events.append({**base, "name": "email_clicked", "occurred_at": clicked_at})
     if w < assume.get("bounced", 0.0):
-        work.events.append(
-            {**base, "name": "bounced", "occurred_at": item.t + dt.timedelta(minutes=5)}
+        writes.events.append(
+            {**base, "name": "bounced", "occurred_at": item.at + dt.timedelta(minutes=5)}
         )
-        work.contact_updates.setdefault(item.contact_id, {})["bounced"] = True
+        writes.contact_updates.setdefault(item.contact_id, {})["bounced"] = True
     elif w < assume.get("bounced", 0.0) + assume.get("unsubscribed", 0.0):
-        work.events.append({**base, "name": "unsubscribed", "occurred_at": opened_at})
-        work.unsubscribe.add(item.contact_id)
+        writes.events.append({**base, "name": "unsubscribed", "occurred_at": opened_at})
+        writes.unsubscribe.add(item.contact_id)
 
 
 def webhook(
-    runner, conn: Connection, plan: Plan, node: Node, items: list, now: dt.datetime, work
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
 ) -> None:
     """action.webhook: a message on channel "webhook" (the dispatcher makes the call)."""
     params = node.params
@@ -334,7 +351,7 @@ def webhook(
         plan,
         node,
         items,
-        work,
+        writes,
         "webhook",
         {"to": params.get("url", ""), "text": params.get("body", "")},
         headers={"method": method},
@@ -342,7 +359,13 @@ def webhook(
 
 
 def notify(
-    runner, conn: Connection, plan: Plan, node: Node, items: list, now: dt.datetime, work
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
 ) -> None:
     """action.notify: tell the campaign owner (or `to`) about this contact."""
     params = node.params
@@ -351,7 +374,7 @@ def notify(
         plan,
         node,
         items,
-        work,
+        writes,
         "notify",
         {
             "to": params.get("to", "") or (plan.owner or ""),
@@ -366,7 +389,7 @@ def _outgoing(
     plan: Plan,
     node: Node,
     items: list,
-    work,
+    writes,
     channel: str,
     parts: dict[str, str],
     headers: dict | None = None,
@@ -380,7 +403,7 @@ def _outgoing(
             "contact": contact_context(item.contact),
             "campaign": campaign_ctx,
             "node": node_ctx,
-            "now": item.t,
+            "now": item.at,
             "unsubscribe_url": "",
         }
         row = {
@@ -399,8 +422,8 @@ def _outgoing(
             "status": "queued",
             "error": None,
             "attempts": 0,
-            "next_attempt_at": item.t,
-            "created_at": item.t,
+            "next_attempt_at": item.at,
+            "created_at": item.at,
             "sent_at": None,
         }
         try:
@@ -410,14 +433,14 @@ def _outgoing(
         except Exception as exc:
             row["status"], row["error"] = "failed", f"template error: {exc}"
             item.outcome, item.detail = "failed", row["error"]
-            work.messages.append(row)
+            writes.messages.append(row)
             continue
         if row["to_address"] is None:
             row["status"], row["error"] = "failed", "no address"
             item.outcome, item.detail = "failed", "no address"
         elif simulate:
-            row["status"], row["sent_at"], row["next_attempt_at"] = "simulated", item.t, None
+            row["status"], row["sent_at"], row["next_attempt_at"] = "simulated", item.at, None
             item.outcome = "sent"
         else:
             item.outcome = "queued"
-        work.messages.append(row)
+        writes.messages.append(row)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Connection, select
 
@@ -18,30 +19,82 @@ from engine.runner.audience import audience
 from engine.runner.plan import Plan
 from engine.runner.timing import WEEKDAY_INDEX, contact_zone, next_window
 
+if TYPE_CHECKING:  # the runner imports this module: types only
+    from engine.runner.core import BatchWrites, Enrollment, Runner
+
+
+class Handler(Protocol):
+    """What a node type does, as the runner calls it: the group of enrollments standing on
+    the node moves on together; the handler sets each one's port, hold time or end, and
+    adds to `writes` what the batch writes at its end."""
+
+    def __call__(
+        self,
+        runner: Runner,
+        conn: Connection,
+        plan: Plan,
+        node: Node,
+        items: list[Enrollment],
+        now: dt.datetime,
+        writes: BatchWrites,
+        /,
+    ) -> None: ...
+
 
 def handle(
-    runner, conn: Connection, plan: Plan, node: Node, items: list, now: dt.datetime, work
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
 ) -> None:
+    """Run the node type's handler on the group (an unknown type fails everyone)."""
     handler = HANDLERS.get(node.type)
     if handler is None:
         for item in items:
             item.ended, item.outcome = "failed", "failed"
             item.detail = f"unknown node type {node.type!r}"
         return
-    handler(runner, conn, plan, node, items, now, work)
+    handler(runner, conn, plan, node, items, now, writes)
 
 
-def _out(runner, conn, plan, node, items, now, work) -> None:
+def _out(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     for item in items:
         item.port = "out"
 
 
-def _exit(runner, conn, plan, node, items, now, work) -> None:
+def _exit(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     for item in items:
         item.ended = "exited"
 
 
-def _goal(runner, conn, plan, node, items, now, work) -> None:
+def _goal(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     for item in items:
         item.port = "out"
         if item.converted_at is not None:
@@ -53,25 +106,49 @@ def _goal(runner, conn, plan, node, items, now, work) -> None:
 
 def _leave_at(item, when: dt.datetime, now: dt.datetime, port: str = "out") -> None:
     if when <= now:
-        item.t = max(item.t, when)
+        item.at = max(item.at, when)
         item.port = port
     else:
         item.hold = when
 
 
-def _delay(runner, conn, plan, node, items, now, work) -> None:
+def _delay(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     duration = parse_duration(node.params.get("duration", "P1D"))
     for item in items:
         _leave_at(item, item.arrived_at + duration, now)
 
 
-def _until(runner, conn, plan, node, items, now, work) -> None:
+def _until(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     at = to_naive_utc(parse_datetime(node.params["at"]))
     for item in items:
         _leave_at(item, at, now)
 
 
-def _window(runner, conn, plan, node, items, now, work) -> None:
+def _window(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     params = node.params
     days = frozenset(
         WEEKDAY_INDEX[d] for d in params.get("days", ("mon", "tue", "wed", "thu", "fri"))
@@ -80,7 +157,7 @@ def _window(runner, conn, plan, node, items, now, work) -> None:
     end = parse_time_of_day(params.get("end", "17:00"))
     for item in items:
         tz = contact_zone(item.contact.get("timezone"), plan.tz)
-        _leave_at(item, next_window(item.t, tz, days, start, end), now)
+        _leave_at(item, next_window(item.at, tz, days, start, end), now)
 
 
 def event_times(
@@ -109,7 +186,15 @@ def event_times(
     return found
 
 
-def _for_event(runner, conn, plan, node, items, now, work) -> None:
+def _for_event(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     timeout = parse_duration(node.params.get("timeout", "P3D"))
     since = min(item.arrived_at for item in items)
     found = event_times(conn, plan, node.params, [i.contact_id for i in items], since, now)
@@ -117,7 +202,7 @@ def _for_event(runner, conn, plan, node, items, now, work) -> None:
         deadline = item.arrived_at + timeout
         hits = [t for t in found.get(item.contact_id, ()) if item.arrived_at <= t <= deadline]
         if hits:
-            item.t = max(item.t, min(hits))
+            item.at = max(item.at, min(hits))
             item.port = "event"
         else:
             _leave_at(item, deadline, now, "timeout")
@@ -131,7 +216,15 @@ def _matching(conn: Connection, expression, items: list) -> set[int]:
     return set(conn.scalars(select(contacts.c.id).where(contacts.c.id.in_(ids), expression)))
 
 
-def _attribute(runner, conn, plan, node, items, now, work) -> None:
+def _attribute(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     p = node.params
     rule = {"field": p["field"], "op": p.get("op", "eq")}
     if rule["op"] not in ("is_set", "not_set"):
@@ -141,22 +234,38 @@ def _attribute(runner, conn, plan, node, items, now, work) -> None:
         item.port = "yes" if item.contact_id in yes else "no"
 
 
-def _segment(runner, conn, plan, node, items, now, work) -> None:
+def _segment(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     yes = _matching(conn, audience(conn, node.params, now), items)
     for item in items:
         item.port = "yes" if item.contact_id in yes else "no"
 
 
-def _event(runner, conn, plan, node, items, now, work) -> None:
+def _event(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     within = node.params.get("within")
     window = parse_duration(within) if within else None
-    starts = {item.id: (item.t - window if window else item.entered_at) for item in items}
+    starts = {item.id: (item.at - window if window else item.entered_at) for item in items}
     found = event_times(
         conn, plan, node.params, [i.contact_id for i in items], min(starts.values()), now
     )
     for item in items:
         since = starts[item.id]
-        hit = any(since <= t <= item.t for t in found.get(item.contact_id, ()))
+        hit = any(since <= t <= item.at for t in found.get(item.contact_id, ()))
         item.port = "yes" if hit else "no"
 
 
@@ -172,13 +281,21 @@ def split_port(campaign: str, node_id: str, contact_id: int, branches: list[dict
     return branches[-1]["port"]
 
 
-def _split(runner, conn, plan, node, items, now, work) -> None:
+def _split(
+    runner: Runner,
+    conn: Connection,
+    plan: Plan,
+    node: Node,
+    items: list[Enrollment],
+    now: dt.datetime,
+    writes: BatchWrites,
+) -> None:
     branches = node.params.get("branches") or []
     for item in items:
         item.port = split_port(plan.name, node.id, item.contact_id, branches)
 
 
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     "trigger.manual": _out,
     "trigger.segment_entry": _out,
     "trigger.event": _out,
