@@ -545,11 +545,9 @@ class CampaignsScreen(QWidget):
 
     def create(self, name: str, sample: Path | None = None) -> int | None:
         """Store a new draft campaign (blank, or a copy of a sample) and open it."""
-        from engine.campaigns import save_campaign
+        from engine.campaigns import free_name, save_campaign
         from engine.diagram import Diagram
         from engine.fileformat import load
-
-        from engine.campaigns import free_name
 
         with self.workspace.engine.connect() as conn:
             name = free_name(conn, name)  # saving under a taken name would overwrite that one

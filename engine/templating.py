@@ -29,8 +29,24 @@ def make_environment(strict: bool = False) -> ImmutableSandboxedEnvironment:
         undefined=StrictUndefined if strict else _undefined_class(),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_blank_none,  # a missing value prints nothing, never "None"
     )
+    env.filters["plural"] = plural
     return env
+
+
+def _blank_none(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def plural(count: Any, singular: str, many: str | None = None) -> str:
+    """`{{ days | plural("day") }}` → "1 day", "3 days" (`many` for irregular words)."""
+    try:
+        number = float(count)
+    except (TypeError, ValueError):
+        return f"{count} {many or singular + 's'}"
+    shown = int(number) if number.is_integer() else number
+    return f"{shown} {singular if number == 1 else (many or singular + 's')}"
 
 
 def _undefined_class():

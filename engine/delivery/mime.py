@@ -22,11 +22,13 @@ OWN_HEADERS = frozenset({
     "from", "to", "subject", "date", "mime-version", "content-type",
     "content-transfer-encoding",
 })  # fmt: skip
-# Runner bookkeeping that travels in the headers JSON but is not a MIME header.
-NOT_MIME = frozenset({"method", "channel"})
-_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
-_BREAKS = re.compile(r"<\s*(br|/p|/div|/h[1-6]|/li|/tr)\b[^>]*>", re.I)
+# Runner bookkeeping that travels in the headers JSON but is not a MIME header
+# (`to_name`: the contact's name, written into To:).
+NOT_MIME = frozenset({"method", "channel", "to_name"})
 _BLANKS = re.compile(r"\n\s*\n\s*\n+")
+_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)\)")
+_SPECIALS = re.compile(r'[()<>@,;:\\".\[\]]')
+_UNSUBSCRIBE_URL = re.compile(r"<((?!mailto:)[^>]+)>")
 
 
 def clean(value: str) -> str:
@@ -46,13 +48,26 @@ def encode_header_value(value: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def encode_address(value: str) -> str:
-    """'Name <a@b>' with a non-ASCII name encoded; a bare address kept as is."""
+def encode_address(value: str, name: str = "") -> str:
+    """'Name <a@b>' with a non-ASCII name as an RFC 2047 word; `name` (the contact's) is
+    used when the value is a bare address. A non-ASCII address itself stays UTF-8 (it goes
+    only to servers that offer SMTPUTF8, RFC 6532), never a crash."""
     value = clean(value).strip()
-    if value.isascii():
-        return value
-    name, address = parseaddr(value)
-    return formataddr((name, address), charset="utf-8")
+    name = clean(name).strip()
+    if "<" in value or '"' in value:
+        display, address = parseaddr(value)
+        address = address or value
+    else:
+        display, address = "", value
+    display = display or name
+    if not display:
+        return address
+    if display.isascii() and address.isascii():
+        return formataddr((display, address))
+    if display.isascii():
+        quoted = f'"{display.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
+        return f"{quoted if _SPECIALS.search(display) else display} <{address}>"
+    return f"{Header(display, 'utf-8').encode()} <{address}>"
 
 
 def _fold(value: str, width: int = 78) -> str:
@@ -80,12 +95,43 @@ def quoted_printable(text: str) -> bytes:
 
 
 def html_to_text(source: str) -> str:
-    """A readable text alternative for an HTML-only email (tags dropped, breaks kept)."""
-    text = _BREAKS.sub("\n", source)
-    text = _TAGS.sub("", text)
-    text = html_module.unescape(text)
-    lines = [" ".join(line.split()) for line in text.splitlines()]
+    """A readable text alternative for an HTML-only email, laid out by inscriptis (tables,
+    lists, paragraphs), every link kept as "text (URL)" so no address is lost."""
+    from inscriptis import get_text
+    from inscriptis.css_profiles import CSS_PROFILES
+    from inscriptis.model.config import ParserConfig
+
+    config = ParserConfig(css=CSS_PROFILES["strict"], display_links=True)
+    text = get_text(source, config) if source.strip() else ""
+
+    def link(match: re.Match) -> str:
+        label, url = " ".join(match.group(1).split()), match.group(2)
+        return url if not label or label == url else f"{label} ({url})"
+
+    text = _LINK.sub(link, text)
+    lines = [line.rstrip() for line in text.splitlines()]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def unsubscribe_link(headers: dict[str, str]) -> str | None:
+    """The web unsubscribe link from a List-Unsubscribe header, if any."""
+    value = next((v for k, v in headers.items() if k.lower() == "list-unsubscribe"), None)
+    found = _UNSUBSCRIBE_URL.search(value or "")
+    return found.group(1) if found else None
+
+
+def with_unsubscribe(text: str, html: str, url: str | None) -> tuple[str, str]:
+    """Both parts carry the unsubscribe link: a footer is added to a part that lacks it."""
+    if not url:
+        return text, html
+    if url not in text:
+        text = text.rstrip("\n") + f"\n\n--\nUnsubscribe: {url}\n"
+    if html and url not in html and html_module.escape(url) not in html:
+        footer = (f'<p style="font-size:12px;color:#6b7280"><a href="{html_module.escape(url)}">'
+                  "Unsubscribe</a></p>")  # fmt: skip
+        at = html.lower().rfind("</body>")
+        html = html[:at] + footer + html[at:] if at >= 0 else html + footer
+    return text, html
 
 
 def message_date(when: dt.datetime | None) -> str:
@@ -103,10 +149,13 @@ def _boundary(key: str) -> str:
 def build_email(message: OutgoingMessage, date: dt.datetime | None = None) -> bytes:
     """The message as SMTP-ready bytes: headers, then multipart/alternative (text, HTML),
     or a single text part when there is no HTML. Every line ends with CRLF."""
-    text = message.text or (html_to_text(message.html) if message.html else "")
+    html = message.html
+    text = message.text or (html_to_text(html) if html else "")
+    if message.channel == "email":
+        text, html = with_unsubscribe(text, html, unsubscribe_link(message.headers))
     head = [
         f"From: {encode_address(message.sender or '')}",
-        f"To: {encode_address(message.to)}",
+        f"To: {encode_address(message.to, message.headers.get('to_name') or '')}",
         f"Subject: {encode_header_value(message.subject or '')}",
         f"Date: {message_date(date)}",
     ]
@@ -116,14 +165,14 @@ def build_email(message: OutgoingMessage, date: dt.datetime | None = None) -> by
             continue
         head.append(f"{clean(name)}: {encode_header_value(str(value))}")
     head.append("MIME-Version: 1.0")
-    if message.html:
+    if html:
         boundary = _boundary(message.key)
         head.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
         b = boundary.encode()
         parts = [
             "\r\n".join(head).encode(), CRLF, CRLF,
             b"--", b, CRLF, _PART_TEXT, quoted_printable(text), CRLF,
-            b"--", b, CRLF, _PART_HTML, quoted_printable(message.html), CRLF,
+            b"--", b, CRLF, _PART_HTML, quoted_printable(html), CRLF,
             b"--", b, b"--", CRLF,
         ]  # fmt: skip
     else:
@@ -148,16 +197,19 @@ def build_email_message(message: OutgoingMessage, date: dt.datetime | None = Non
     reference the fast builder is tested and benchmarked against."""
     mail = EmailMessage(policy=SMTP)
     mail["From"] = message.sender or ""
-    mail["To"] = message.to
+    mail["To"] = encode_address(message.to, message.headers.get("to_name") or "")
     mail["Subject"] = clean(message.subject or "")
     mail["Date"] = message_date(date)
     for name, value in message.headers.items():
         if name.lower() not in OWN_HEADERS and name.lower() not in NOT_MIME and value:
             mail[name] = clean(str(value))
-    text = message.text or (html_to_text(message.html) if message.html else "")
+    html = message.html
+    text = message.text or (html_to_text(html) if html else "")
+    if message.channel == "email":
+        text, html = with_unsubscribe(text, html, unsubscribe_link(message.headers))
     mail.set_content(text, cte="quoted-printable")
-    if message.html:
-        mail.add_alternative(message.html, subtype="html", cte="quoted-printable")
+    if html:
+        mail.add_alternative(html, subtype="html", cte="quoted-printable")
     return mail.as_bytes(policy=SMTP)
 
 

@@ -33,8 +33,9 @@ class SmtpSink:
     """An SMTP server on 127.0.0.1 keeping every message it accepted. `refuse` maps an
     address to a reply code returned at RCPT ("550 no such user", "451 try later")."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, smtputf8: bool = False) -> None:
         self.port = port or free_port()
+        self.smtputf8 = smtputf8  # offer SMTPUTF8 (internationalised addresses, RFC 6531)
         self.received: list[tuple[str, list[str], bytes]] = []
         self.refuse: dict[str, str] = {}
         self.refuse_data: dict[str, str] = {}
@@ -58,7 +59,8 @@ class SmtpSink:
         return "250 Message accepted for delivery"
 
     def start(self) -> SmtpSink:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port,
+                                     enable_SMTPUTF8=self.smtputf8)  # fmt: skip
         self.controller.start()
         return self
 

@@ -72,7 +72,7 @@ def test_rendered_data_cannot_inject_headers():
 
 def test_html_only_email_gets_a_text_alternative():
     assert html_to_text("<p>Hello&nbsp;<b>you</b></p><p>Second</p><style>p{}</style>") == (
-        "Hello you\nSecond\n"
+        "Hello you\n\nSecond\n"
     )
     parsed = parse(build_email(mail(text="", html="<p>Only <i>HTML</i></p>")))
     assert parsed.get_body(("plain",)).get_content().strip() == "Only HTML"

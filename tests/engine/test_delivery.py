@@ -68,10 +68,13 @@ def test_message_has_text_and_html_parts_and_signed_unsubscribe(tmp_path, sink):
     queue_messages(engine, [1])
     Dispatcher(engine, smtp(sink), VirtualClock(T0)).dispatch()
     (mail,) = sink.parsed()
-    assert mail.get_body(("plain",)).get_content().strip() == "Hello User1"
-    assert "<b>User1</b>" in mail.get_body(("html",)).get_content()
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    html = mail.get_body(("html",)).get_content()
+    assert text.startswith("Hello User1\n") and "<b>User1</b>" in html
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = str(mail["List-Unsubscribe"]).strip("<>")
+    # Both parts carry the unsubscribe link, though the template had none.
+    assert text.rstrip().endswith(f"Unsubscribe: {link}") and f'href="{link}"' in html
     assert link.startswith("http://127.0.0.1:8765/u/")  # public_url's default
     token = link.split("/u/")[1]
     found = read_token(engine_secret(engine), token)

@@ -10,6 +10,7 @@ import ssl
 from email.utils import parseaddr
 from functools import lru_cache
 
+from engine.addresses import ascii_email, needs_smtputf8
 from engine.delivery.channels.base import (
     Channel,
     HandedOver,
@@ -133,7 +134,6 @@ class SmtpChannel(Channel):
         sender = message.sender or self.default_sender or ""
         if not message.sender:
             message.sender = sender
-        data = build_email(message)
         from_address = bare_address(sender) if sender else ""
         to_address = bare_address(message.to)
         if "\r" in message.to or "\n" in message.to:
@@ -142,10 +142,25 @@ class SmtpChannel(Channel):
             raise PermanentFailure(f"not an email address: {message.to!r}")
         if _UNSAFE.search(from_address):
             raise PermanentFailure(f"not an email address: {sender!r}")
+        # An internationalised domain goes as IDNA (xn--); a non-ASCII name before the @
+        # needs a server that offers SMTPUTF8 (RFC 6531).
+        utf8 = needs_smtputf8(to_address) or needs_smtputf8(from_address)
+        if not utf8:
+            ascii_to, ascii_from = ascii_email(to_address), ascii_email(from_address)
+            message.to = message.to.replace(to_address, ascii_to)
+            message.sender = sender.replace(from_address, ascii_from) if sender else sender
+            to_address, from_address = ascii_to, ascii_from
+        data = build_email(message)
         for attempt in (1, 2):
             reused = self._conn is not None
             if self._conn is None:
                 self._conn = self._connect()
+            if utf8 and not self._conn.has_extn("smtputf8"):
+                raise PermanentFailure(
+                    f"{to_address if needs_smtputf8(to_address) else from_address} is an "
+                    f"internationalised address and the SMTP server {self.host} does not offer "
+                    "SMTPUTF8, which it needs: not sent"
+                )
             state = {"handed_over": False}
 
             def mark(state=state) -> None:
@@ -154,7 +169,7 @@ class SmtpChannel(Channel):
                     handed_over()
 
             try:
-                self._transaction(self._conn, from_address, to_address, data, mark)
+                self._transaction(self._conn, from_address, to_address, data, mark, utf8)
                 return
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
                 self._drop()
@@ -169,10 +184,12 @@ class SmtpChannel(Channel):
                                        unreachable=True) from None  # fmt: skip
 
     def _transaction(self, conn: smtplib.SMTP, sender: str, to: str, data: bytes,
-                     handed_over: HandedOver) -> None:  # fmt: skip
+                     handed_over: HandedOver, utf8: bool = False) -> None:  # fmt: skip
         """MAIL, RCPT, DATA by hand (as smtplib.sendmail does) so that the hand-over is
         marked between writing the final "." and reading the server's verdict."""
-        conn.putcmd("mail", f"FROM:<{sender}>")
+        conn.command_encoding = "utf-8" if utf8 else "ascii"
+        options = " SMTPUTF8" + (" BODY=8BITMIME" if conn.has_extn("8bitmime") else "")
+        conn.putcmd("mail", f"FROM:<{sender}>" + (options if utf8 else ""))
         code, reply = conn.getreply()
         if code != 250:
             self._reset(conn)
