@@ -236,11 +236,12 @@ def list_versions(conn: Connection, campaign_id: int) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def list_campaigns(conn: Connection | Engine) -> list[dict[str, Any]]:
-    """Every campaign with its enrolled, active and converted counts (one query)."""
+def list_campaigns(conn: Connection | Engine, definitions: bool = False) -> list[dict[str, Any]]:
+    """Every campaign with its enrolled, active and converted counts (one query); with
+    `definitions`, each also has its current `definition` (the file document)."""
     if isinstance(conn, Engine):
         with conn.connect() as c:
-            return list_campaigns(c)
+            return list_campaigns(c, definitions)
     counts = (
         select(
             enrollments.c.campaign_id,
@@ -268,6 +269,7 @@ def list_campaigns(conn: Connection | Engine) -> list[dict[str, Any]]:
             func.coalesce(counts.c.enrolled, 0).label("enrolled"),
             func.coalesce(counts.c.active, 0).label("active"),
             func.coalesce(counts.c.converted, 0).label("converted"),
+            *([campaigns.c.definition] if definitions else []),
         )
         .outerjoin(counts, counts.c.campaign_id == campaigns.c.id)
         .order_by(campaigns.c.name)
@@ -428,6 +430,37 @@ def copy_name(conn: Connection, name: str) -> str:
     while candidate.lower() in taken:
         candidate, i = f"{name} (copy {i})", i + 1
     return candidate
+
+
+def free_name(conn: Connection, name: str) -> str:
+    """`name` when no campaign has it (ignoring case), else "NAME (2)", "NAME (3)"…"""
+    taken = {n.lower() for n in conn.scalars(select(campaigns.c.name))}
+    candidate, i = name, 2
+    while candidate.lower() in taken:
+        candidate, i = f"{name} ({i})", i + 1
+    return candidate
+
+
+def campaigns_using(conn: Connection | Engine, key: str, name: str) -> list[str]:
+    """Names of campaigns whose current diagram refers to the template or segment `name`
+    (`key` is "template" or "segment"), in node parameters or inside rules."""
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return campaigns_using(c, key, name)
+
+    def refers(value: Any) -> bool:
+        if isinstance(value, dict):
+            return value.get(key) == name or any(refers(v) for v in value.values())
+        if isinstance(value, list):
+            return any(refers(v) for v in value)
+        return False
+
+    rows = conn.execute(select(campaigns.c.name, campaigns.c.definition)).all()
+    return sorted(
+        row.name
+        for row in rows
+        if any(refers(node.get("params")) for node in (row.definition or {}).get("nodes", []))
+    )
 
 
 def duplicate(engine: Engine, campaign_id: int | str, new_name: str | None = None) -> int:
