@@ -92,7 +92,7 @@ EDIT_MENU = (
     ("undo", "redo"),
     ("cut", "copy", "paste", "duplicate", "delete", "select_all"),
     ("add_next", "add_note", "add_group", "auto_layout", "fit"),
-    ("export_png", "export_svg"),
+    ("export_png", "export_svg", "export_graph"),
 )
 
 

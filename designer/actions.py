@@ -42,6 +42,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "export_svg", "Export as S&VG…", (), "export_svg_dialog", "File", "image", group="export"
     ),
+    ActionSpec(
+        "export_graph",
+        "Export as &graph (GraphML, GEXF, DOT)…",
+        (),
+        "export_graph_dialog",
+        "File",
+        group="export",
+        tip="The diagram for graph tools: Gephi, yEd, Graphviz",
+    ),
     # Edit
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "undo", "Edit", "undo", group="history"),
     ActionSpec(

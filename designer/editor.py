@@ -375,6 +375,37 @@ class CampaignEditor(QWidget):
         if path:
             self.export_image(path)
 
+    def export_graph_dialog(self) -> None:
+        stem = (
+            self.path.name.removesuffix(fileformat.EXTENSION)
+            if self.path
+            else _file_stem(self._diagram.name)
+        )
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export as graph", str(self._folder() / f"{stem}.graphml"),
+            "GraphML (*.graphml);;GEXF (*.gexf);;Graphviz DOT (*.dot)",
+        )  # fmt: skip
+        if path:
+            if Path(path).suffix.lower() not in (".graphml", ".gexf", ".dot"):
+                path += "." + chosen.split("*.")[-1].rstrip(")")
+            self.export_graph(path)
+
+    def export_graph(self, path: str | Path) -> Path | None:
+        """Export the diagram as GraphML, GEXF or DOT (by the file's suffix)."""
+        from engine.graph_export import export_diagram
+
+        path = Path(path)
+        fmt = path.suffix.lower().lstrip(".")
+        try:
+            path.write_bytes(export_diagram(self._diagram, fmt))
+        except ValueError as exc:
+            self.show_message("Cannot export", str(exc))
+            return None
+        except OSError as exc:
+            self.show_message("Cannot export", f"{path}: {exc.strerror or exc}")
+            return None
+        return path
+
     def export_image(self, path: str | Path) -> Path | None:
         """Export the diagram as PNG or SVG (by the file's suffix); None after a message."""
         path = Path(path)
