@@ -37,16 +37,8 @@ def build_channels(
     outbox_channel = OutboxChannel(folder, default_sender=sender)
     if settings.get("email_transport") == "smtp":
         username = settings.get("smtp_username") or None
-        email: Channel = SmtpChannel(
-            host=settings.get("smtp_host") or "localhost",
-            port=int(settings.get("smtp_port") or 25),
-            security=settings.get("smtp_security") or "none",
-            username=username,
-            password=secrets.get_password(smtp_account(settings)) if username else None,
-            timeout=float(settings.get("smtp_timeout") or 30),
-            default_sender=sender,
-            cafile=settings.get("smtp_cafile") or None,
-        )
+        password = secrets.get_password(smtp_account(settings)) if username else None
+        email: Channel = smtp_channel(settings, password)
     else:
         email = outbox_channel
     timeout = float(settings.get("http_timeout") or 10)
@@ -62,6 +54,20 @@ def build_channels(
         else:
             channels[name] = outbox_channel
     return channels
+
+
+def smtp_channel(settings: dict[str, Any], password: str | None) -> SmtpChannel:
+    """The SMTP channel the settings describe (host, port, security, login, timeout, CA)."""
+    return SmtpChannel(
+        host=settings.get("smtp_host") or "localhost",
+        port=int(settings.get("smtp_port") or 25),
+        security=settings.get("smtp_security") or "none",
+        username=settings.get("smtp_username") or None,
+        password=password,
+        timeout=float(settings.get("smtp_timeout") or 30),
+        default_sender=settings.get("sender") or None,
+        cafile=settings.get("smtp_cafile") or None,
+    )
 
 
 def smtp_account(settings: dict[str, Any]) -> str:
@@ -83,4 +89,5 @@ __all__ = [
     "WebhookChannel",
     "build_channels",
     "smtp_account",
+    "smtp_channel",
 ]
