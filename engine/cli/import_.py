@@ -7,12 +7,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-KINDS = ("contacts", "events", "segments", "templates")
+KINDS = ("contacts", "events", "segments", "templates", "bounces")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=KINDS, help="what the file holds")
-    parser.add_argument("file", help="a CSV file (contacts, events) or a JSON file")
+    parser.add_argument("file", help="a CSV file (contacts, events), a JSON file, or for "
+                        "bounces a Maildir folder, an mbox file or .eml files")  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="bounces: the report as JSON")
     parser.add_argument(
         "--db", dest="import_db", metavar="DB", help="a SQLite file or a SQLAlchemy URL"
     )
@@ -41,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     if not db:
         print("error: import needs --db DB (a SQLite file or a SQLAlchemy URL)", file=sys.stderr)
         return 2
+    if args.kind == "bounces":
+        return _bounces(db, args)
     function = {
         "contacts": importer.import_contacts,
         "events": importer.import_events,
@@ -112,3 +116,33 @@ def _pairs(options: list[str]):
     from engine.import_mapping import parse_map_options
 
     return parse_map_options(options).items()
+
+
+def _bounces(db: str, args: argparse.Namespace) -> int:
+    """`import bounces PATH [--json]`: exit 0, or 2 when PATH cannot be read."""
+    import json
+
+    from engine.bounces.record import BounceSourceError, import_bounces
+    from engine.db import open_database
+
+    try:
+        engine = open_database(db)
+    except Exception as exc:
+        print(f"error: cannot open database {db}: {getattr(exc, 'orig', None) or exc}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    try:
+        report = import_bounces(engine, args.file)
+    except (BounceSourceError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        for item in report.items:
+            results = "; ".join(f"{r['address']}: {r['result']}" for r in item["results"])
+            print(f"{item['message']}: {item['kind']}" + (f" ({results})" if results else ""))
+    print(f"bounces: {report.summary()}", file=sys.stderr)
+    return 0
