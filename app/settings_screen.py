@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine
 
 from app.accessibility import name_view
 from app.screen_parts import BackgroundJob, CodeEditor, PageHeader, ask, error_text
@@ -43,6 +42,8 @@ from app.settings_store import (
     store_smtp_password,
 )
 from designer.wheel_guard import guard_wheel
+from engine.db import Engine
+from engine.delivery.test_email import send_test_email
 
 TRANSPORTS = (("outbox", "Outbox folder (no server; .eml files)"), ("smtp", "SMTP server"))
 GATEWAYS = (("sms_gateway", "SMS"), ("message_gateway", "Messenger / push"))
@@ -55,37 +56,6 @@ QT_SETTINGS = ("campaign-studio", "campaign-studio")
 def user_preferences() -> QSettings:
     """Per-user preferences that are not in the database (the database location, the theme)."""
     return QSettings(*QT_SETTINGS)
-
-
-def send_test_email(values: dict[str, Any], password: str | None, to: str) -> str:
-    """Send one short email through the engine's SMTP channel with these settings."""
-    from engine.delivery.channels import OutgoingMessage, SmtpChannel
-
-    channel = SmtpChannel(
-        host=values.get("smtp_host") or "localhost",
-        port=int(values.get("smtp_port") or 25),
-        security=values.get("smtp_security") or "none",
-        username=values.get("smtp_username") or None,
-        password=password,
-        timeout=20,
-        default_sender=values.get("sender") or None,
-    )
-    try:
-        channel.send(
-            OutgoingMessage(
-                key=f"settings-test:{to}",
-                channel="email",
-                to=to,
-                sender=values.get("sender") or None,
-                subject="Campaign Studio test email",
-                text="This is a test email from Campaign Studio. Your SMTP settings work.",
-            )
-        )
-    finally:
-        close = getattr(channel, "close", None)
-        if callable(close):
-            close()
-    return f"Sent to {to} through {values.get('smtp_host')}:{values.get('smtp_port')}"
 
 
 def restart_program(widget: QWidget, database: str) -> bool:
@@ -653,7 +623,7 @@ class SettingsScreen(QWidget):
         self.test_result.setText(f"Sending to {to}…")
 
         def work(_progress):
-            return send_test_email(values, password if values["smtp_username"] else None, to)
+            return send_test_email(values, to, password or None)
 
         job = BackgroundJob(work)
         job.signals.finished.connect(lambda text: self._test_done(str(text), False))
