@@ -3,6 +3,7 @@ Passwords are never stored here: they live in the OS keyring (engine.delivery.se
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
@@ -33,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "unsubscribe_url": "",
     "unsubscribe_mailto": "",  # an address for mailto: List-Unsubscribe ("" for none)
     "tick_seconds": 5.0,
+    # Days a delivered message keeps its rendered text (engine.retention); 0: forever.
+    "message_retention_days": 30,
     # The public endpoint (`serve`; docs/public-endpoint.md). https, except on 127.0.0.1.
     "public_url": "http://127.0.0.1:8765",
     "track_opens": True,  # an open pixel in HTML email (a campaign's settings may say false)
@@ -85,6 +88,8 @@ def save_settings(engine: Engine, values: dict[str, Any]) -> None:
                 f"setting {key!r} may not be stored in the database; "
                 "passwords go to the keyring (engine.delivery.secrets.set_password)"
             )
+        if _not_finite(value):
+            raise SettingsError(f"setting {key!r}: {value!r} is not a finite number")
         default = DEFAULTS.get(key)
         if default is not None and value is not None and not _same_kind(default, value):
             raise SettingsError(f"setting {key!r} must be {type(default).__name__}, got {value!r}")
@@ -94,6 +99,14 @@ def save_settings(engine: Engine, values: dict[str, Any]) -> None:
             conn.execute(delete(settings_table).where(settings_table.c.key.in_(keys)))
             rows = [{"key": k, "value": v} for k, v in values.items()]
             conn.execute(insert(settings_table), rows)
+
+
+def _not_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        value = list(value.values())
+    return isinstance(value, list) and any(_not_finite(v) for v in value)
 
 
 def _same_kind(default: Any, value: Any) -> bool:
