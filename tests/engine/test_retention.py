@@ -13,6 +13,7 @@ from engine.delivery.unsubscribe import engine_secret
 from engine.public import tokens
 from engine.public.server import PublicServer
 from engine.public.tokens import MessageToken
+from engine.settings import DEFAULTS
 
 DAY = dt.timedelta(days=1)
 
@@ -78,6 +79,7 @@ def test_a_message_not_yet_delivered_keeps_its_body(tmp_path):
 
 
 def test_the_retention_setting(tmp_path):
+    assert DEFAULTS[retention.RETENTION_KEY] == retention.DEFAULT_DAYS == 30
     engine, _cid, _runner = _campaign(tmp_path, "simulate", n=2)
     with engine.begin() as conn:
         conn.execute(settings.insert().values(key=retention.RETENTION_KEY, value=0))
