@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from engine.db.schema import campaigns, enrollments, events, messages
 
@@ -65,3 +65,14 @@ def contact_activity(conn: Connection, contact_id: int, limit: int = 500) -> dic
         )
     ]
     return {"campaigns": entered, "messages": sent, "events": done}
+
+
+def most_travelled_contact(conn: Connection) -> int | None:
+    """The contact that messages of the most campaigns reached (a page with a story)."""
+    m = messages.c
+    return conn.scalar(
+        select(m.contact_id)
+        .group_by(m.contact_id)
+        .order_by(func.count(func.distinct(m.campaign_id)).desc(), func.count().desc())
+        .limit(1)
+    )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from engine.db import open_database
-from engine.db.schema import segments, templates
+from engine.db.schema import campaigns, contacts, segments, templates
 from engine.validation import ValidationContext
 
 
@@ -31,3 +31,12 @@ def validation_context(db: str | Path | Engine, sample: int = 2000) -> Validatio
     return ValidationContext(
         templates=template_sources, segments=segment_names, contact_fields=fields
     )
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when the database has neither contacts nor campaigns (a first start)."""
+    with engine.connect() as conn:
+        for table in (contacts, campaigns):
+            if conn.scalar(select(func.count()).select_from(table)):
+                return False
+    return True
