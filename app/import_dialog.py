@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Engine
 
 from app.screen_parts import BackgroundJob, PageHeader
 from engine import csv_values as values
+from engine.db import Engine
 from engine.importer import IGNORED
 
 PREVIEW_ROWS = 8

@@ -520,28 +520,17 @@ class MainWindow(QMainWindow):
 
 
 def default_database() -> Path:
-    try:
-        from engine.paths import default_database_path
+    """The user's database, the one the command line uses without --db (engine.paths)."""
+    from engine.paths import default_database_path
 
-        return default_database_path()
-    except ImportError:
-        from platformdirs import user_data_path
-
-        folder = user_data_path("campaign-studio")
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder / "campaign-studio.db"
+    return default_database_path()
 
 
 def is_empty(engine: Any) -> bool:
     """True when the database has neither contacts nor campaigns."""
-    from sqlalchemy import func, select
+    from engine.workspace import is_empty as workspace_is_empty
 
-    from engine.db.schema import campaigns, contacts
-
-    with engine.connect() as conn:
-        count = conn.scalar(select(func.count()).select_from(contacts)) or 0
-        count += conn.scalar(select(func.count()).select_from(campaigns)) or 0
-    return count == 0
+    return workspace_is_empty(engine)
 
 
 def open_workspace(db: str | None, clock: Any = None) -> Workspace:

@@ -141,18 +141,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _contact_with_a_journey(engine) -> int:
     """A contact that several campaigns' messages reached (a page with a story to tell)."""
-    from sqlalchemy import func, select
-
-    from engine.db.schema import messages
+    from engine.contact_activity import most_travelled_contact
 
     with engine.connect() as conn:
-        row = conn.execute(
-            select(messages.c.contact_id)
-            .group_by(messages.c.contact_id)
-            .order_by(func.count(func.distinct(messages.c.campaign_id)).desc(), func.count().desc())
-            .limit(1)
-        ).first()
-    return int(row[0]) if row else 1
+        found = most_travelled_contact(conn)
+    return int(found) if found is not None else 1
 
 
 def _campaign_id(screen, name: str) -> int:

@@ -203,14 +203,13 @@ def run(args: argparse.Namespace) -> int:
     def contact_page() -> str:
         close_dialog()
         screen = window.show_screen("contacts")
-        from sqlalchemy import select
-
-        from engine.db.schema import contacts
+        from engine import store
 
         with workspace.engine.connect() as conn:
-            contact_id = conn.scalar(select(contacts.c.id).limit(1))
-        if contact_id is None:
+            first = store.list_contacts(conn, limit=1)
+        if not first:
             raise RuntimeError("no contacts")
+        contact_id = first[0]["id"]
         screen.open_contact(int(contact_id))
         return f"contact {contact_id}"
 
