@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,32 @@ def test_designer_does_not_import_app():
         or "import app" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+SQL_IMPORT = re.compile(r"^\s*(from|import)\s+(sqlalchemy|engine\.db\.schema)\b", re.MULTILINE)
+# A query built in a screen: select(...) / text(...) called bare (not a method such as .select).
+SQL_CALL = re.compile(r"(?<![\w.])(select|text)\((?!self)")
+
+
+def test_app_and_designer_hold_no_sql():
+    """Screens arrange widgets around engine functions: no sqlalchemy, no table objects, no
+    query (the command line and the engine tests reach everything a screen shows)."""
+    offenders = []
+    for folder in ("app", "designer"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            source = path.read_text(encoding="utf-8")
+            for pattern in (SQL_IMPORT, SQL_CALL):
+                for match in pattern.finditer(source):
+                    line = source.count("\n", 0, match.start()) + 1
+                    offenders.append(f"{path.relative_to(ROOT)}:{line}: {match.group(0).strip()}")
+    assert offenders == []
+
+
+def test_the_sql_check_finds_what_it_is_for():
+    samples = ["from sqlalchemy import select\n", "    import sqlalchemy\n",
+               "from engine.db.schema import contacts\n", "rows = conn.execute(select(t))\n",
+               "conn.execute(text('DELETE'))\n"]  # fmt: skip
+    assert all(SQL_IMPORT.search(s) or SQL_CALL.search(s) for s in samples)
+    harmless = ["def select(self, campaign_id):\n", "label.setText(x)\n", "item.text()\n",
+                "from engine.db import Engine\n", "self._select(item)\n"]  # fmt: skip
+    assert not any(SQL_IMPORT.search(s) or SQL_CALL.search(s) for s in harmless)
