@@ -38,6 +38,7 @@ from app.template_preview import TemplatePreview, preview_context
 from engine import store, templating
 from engine.campaigns import campaigns_using
 from engine.db import Engine
+from engine.paths import resource
 from engine.templating import TemplateError
 
 CHANNELS = (("email", "Email"), ("sms", "SMS"), ("message", "Message (messenger / push)"))
@@ -382,13 +383,15 @@ class TemplatesScreen(QWidget):
         self.current_name = None
         self.list.clearSelection()
         self._loading = True
+        hello = "{{ ', ' ~ contact.first_name if contact.first_name }}"  # never "Hello None"
         samples = {
-            "email": {"subject": "Hello {{ contact.first_name }}",
-                      "html": "<h1>Hello {{ contact.first_name }}!</h1>\n<p>…</p>\n"
-                              '<p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>\n',
-                      "text": "Hello {{ contact.first_name }}!\n"},
-            "sms": {"text": "Hi {{ contact.first_name }}, …"},
-            "message": {"text": "Hi {{ contact.first_name }}, …"},
+            # A responsive starter (readable at 375 px and 600 px, resources/templates)
+            "email": {"subject": f"Hello{hello}",
+                      "html": resource("templates", "starter.html").read_text(encoding="utf-8"),
+                      "text": f"Hello{hello}!\n\nWrite your message here.\n\n"
+                              "Unsubscribe: {{ unsubscribe_url }}\n"},
+            "sms": {"text": f"Hi{hello}, …"},
+            "message": {"text": f"Hi{hello}, …"},
         }  # fmt: skip
         self.editor.set_template({"name": "", "channel": channel, **samples[channel]})
         self._loading = False
