@@ -16,6 +16,7 @@ from sqlalchemy import (
     insert,
     literal,
     not_,
+    or_,
     select,
     update,
 )
@@ -85,7 +86,9 @@ def go_live(
     plan = _plan(conn, campaign_id)
     enrolled = 0
     for node in plan.nodes.values():
-        if node.type in ("trigger.event", "trigger.date_field", "goal"):
+        if node.type in ("trigger.event", "goal"):
+            _set_cursor(conn, plan, node.id, now, newest_event_id(conn))
+        elif node.type == "trigger.date_field":
             _set_cursor(conn, plan, node.id, now)
         elif node.type == "trigger.manual":
             enrolled += enroll_matching(conn, plan, node.id, audience(conn, node.params, now), now)
@@ -211,21 +214,68 @@ def _cursor(conn: Connection, plan: Plan, node_id: str) -> dt.datetime | None:
     )
 
 
-def _set_cursor(conn: Connection, plan: Plan, node_id: str, when: dt.datetime) -> None:
+def _set_cursor(
+    conn: Connection, plan: Plan, node_id: str, when: dt.datetime, event_id: int | None = None
+) -> None:
+    values: dict[str, Any] = {"checked_until": when}
+    if event_id is not None:
+        values["checked_event_id"] = event_id
     updated = conn.execute(
         update(trigger_state)
         .where(
             trigger_state.c.campaign_id == plan.campaign_id,
             trigger_state.c.node_id == node_id,
         )
-        .values(checked_until=when)
+        .values(**values)
     ).rowcount
     if not updated:
         conn.execute(
-            insert(trigger_state).values(
-                campaign_id=plan.campaign_id, node_id=node_id, checked_until=when
-            )
+            insert(trigger_state).values(campaign_id=plan.campaign_id, node_id=node_id, **values)
         )
+
+
+# ---- events by arrival ----------------------------------------------------------------
+# Triggers and goals read events in the order they arrived (by id), not by occurred_at: an
+# event imported or posted late still counts, unless it is older than `late_event_days`.
+# An event whose time has not come yet (a simulation's future) counts when it comes.
+
+
+def _event_cursor(conn: Connection, plan: Plan, node_id: str) -> tuple[Any, int | None]:
+    row = conn.execute(
+        select(trigger_state.c.checked_until, trigger_state.c.checked_event_id).where(
+            trigger_state.c.campaign_id == plan.campaign_id, trigger_state.c.node_id == node_id
+        )
+    ).first()
+    return (row.checked_until, row.checked_event_id) if row is not None else (None, None)
+
+
+def newest_event_id(conn: Connection) -> int:
+    return int(conn.scalar(select(func.max(events.c.id))) or 0)
+
+
+def _late_cutoff(conn: Connection, now: dt.datetime) -> dt.datetime | None:
+    from engine.settings import load_settings
+
+    days = load_settings(conn).get("late_event_days")
+    try:
+        return now - dt.timedelta(days=float(days)) if days else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def events_to_read(
+    since: dt.datetime, seen_id: int | None, top_id: int, now: dt.datetime, cutoff
+) -> Any:
+    """The events a trigger or goal reads now: those that arrived since its last look (id
+    above `seen_id`, up to `top_id`) and whose time has come, and those already there whose
+    time came since `since`."""
+    came_due = and_(events.c.occurred_at > since, events.c.occurred_at <= now)
+    if seen_id is None:  # read by time only until the first look records an id
+        return and_(came_due, events.c.id <= top_id)
+    arrived = and_(events.c.id > seen_id, events.c.id <= top_id, events.c.occurred_at <= now)
+    if cutoff is not None:
+        arrived = and_(arrived, events.c.occurred_at >= cutoff)
+    return or_(arrived, and_(events.c.id <= seen_id, came_due))
 
 
 def run_triggers(runner, conn: Connection, plan: Plan, now: dt.datetime) -> int:
@@ -257,13 +307,14 @@ def run_triggers(runner, conn: Connection, plan: Plan, now: dt.datetime) -> int:
 
 
 def _event_trigger(conn: Connection, plan: Plan, node, now: dt.datetime) -> int:
-    since = _cursor(conn, plan, node.id) or now
+    since, seen_id = _event_cursor(conn, plan, node.id)
+    since = since or now
+    top_id = newest_event_id(conn)
     rows = conn.execute(
         select(events.c.contact_id, events.c.occurred_at, events.c.properties)
         .where(
             events.c.name == node.params["event"],
-            events.c.occurred_at > since,
-            events.c.occurred_at <= now,
+            events_to_read(since, seen_id, top_id, now, _late_cutoff(conn, now)),
         )
         .order_by(events.c.occurred_at)
     )
@@ -271,8 +322,9 @@ def _event_trigger(conn: Connection, plan: Plan, node, now: dt.datetime) -> int:
     rule = node.params.get("filter")
     for contact_id, occurred_at, properties in rows:
         if contact_id not in first and matches_properties(rule, properties):
-            first[contact_id] = occurred_at
-    _set_cursor(conn, plan, node.id, now)
+            # A late event enrolls when it is learnt of, not in the past.
+            first[contact_id] = max(occurred_at, since)
+    _set_cursor(conn, plan, node.id, now, top_id)
     return enroll_at(conn, plan, node.id, first, now)
 
 
@@ -306,8 +358,11 @@ def run_goals(conn: Connection, plan: Plan, now: dt.datetime) -> int:
     """Contacts inside who did a goal's event since the last look jump to that goal."""
     converted = 0
     e = enrollments.c
+    cutoff = _late_cutoff(conn, now)
+    top_id = newest_event_id(conn)
     for node in plan.of_type("goal"):
-        since = _cursor(conn, plan, node.id) or now
+        since, seen_id = _event_cursor(conn, plan, node.id)
+        since = since or now
         rows = conn.execute(
             select(e.id, e.contact_id, e.node_id, events.c.occurred_at, events.c.properties)
             .join(events, events.c.contact_id == e.contact_id)
@@ -316,8 +371,7 @@ def run_goals(conn: Connection, plan: Plan, now: dt.datetime) -> int:
                 e.status == "active",
                 e.converted_at.is_(None),
                 events.c.name == node.params["event"],
-                events.c.occurred_at > since,
-                events.c.occurred_at <= now,
+                events_to_read(since, seen_id, top_id, now, cutoff),
                 events.c.occurred_at >= e.entered_at,
             )
             .order_by(events.c.occurred_at)
@@ -328,7 +382,7 @@ def run_goals(conn: Connection, plan: Plan, now: dt.datetime) -> int:
                 node.params.get("filter"), row.properties
             ):
                 jumps[row.id] = row
-        _set_cursor(conn, plan, node.id, now)
+        _set_cursor(conn, plan, node.id, now, top_id)
         if not jumps:
             continue
         conn.execute(
