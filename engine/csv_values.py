@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from functools import lru_cache
 from typing import Any
@@ -114,8 +115,8 @@ def possible_kinds(text: str) -> frozenset[str]:
     kinds = {"text"}
     if lowered in TRUE_WORDS or lowered in FALSE_WORDS:
         kinds.add("boolean")
-    elif NUMBER.match(value):
-        kinds.add("number")
+    elif NUMBER.match(value) and len(value) <= 100 and math.isfinite(float(value)):
+        kinds.add("number")  # 1e999 is not a number here: Infinity never enters the database
     elif DATE.match(value) or DATETIME.match(value):
         try:
             moment(value)

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from engine import strict_json
 from engine.catalog import CATALOG
 from engine.diagram import ID_PATTERN, Annotation, Diagram, Edge, Node
 from engine.problems import Problem
@@ -47,12 +48,10 @@ class LoadError(ValueError):
 
 def parse_text(text: str, source: str = "") -> dict[str, Any]:
     """Step 1: JSON text to plain data, checked for the top-level shape and version."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"not valid JSON: {exc.msg}", source, exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise FormatError("not valid JSON: nested too deeply", source) from None
+    try:  # duplicate keys, NaN/Infinity, huge numbers, lone surrogates: refused with the line
+        data = strict_json.loads(text)
+    except strict_json.JsonProblem as exc:
+        raise FormatError(exc.message, source, exc.line, exc.column) from None
     return migrate(data, source)
 
 

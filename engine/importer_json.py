@@ -3,13 +3,12 @@ by name (formats in docs/data-formats.md). Each bad item is reported; the others
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from engine import store
+from engine import store, strict_json
 from engine.db.schema import contacts, segments, templates
 from engine.import_report import ImportFileError, ImportReport, transaction
 from engine.progress import Progress
@@ -30,11 +29,12 @@ def _items(path: str | Path, what: str) -> tuple[Path, list[tuple[int, dict[str,
             f"{path}: " + ("a folder, not a file" if path.is_dir() else "no such file")
         )
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = strict_json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ImportFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(f"{path} line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except strict_json.JsonProblem as exc:
+        where = f" line {exc.line}" if exc.line else ""
+        raise ImportFileError(f"{path}{where}: {exc.message}") from None
     if isinstance(data, dict) and isinstance(data.get(what), (list, dict)):
         data = data[what]  # {"segments": [...]} also reads
     if isinstance(data, dict) and isinstance(data.get("name"), str):

@@ -90,6 +90,8 @@ def save_settings(engine: Engine, values: dict[str, Any]) -> None:
             )
         if _not_finite(value):
             raise SettingsError(f"setting {key!r}: {value!r} is not a finite number")
+        if _not_finite(value):
+            raise SettingsError(f"setting {key!r}: {value!r} is not a finite number")
         default = DEFAULTS.get(key)
         if default is not None and value is not None and not _same_kind(default, value):
             raise SettingsError(f"setting {key!r} must be {type(default).__name__}, got {value!r}")
@@ -99,6 +101,14 @@ def save_settings(engine: Engine, values: dict[str, Any]) -> None:
             conn.execute(delete(settings_table).where(settings_table.c.key.in_(keys)))
             rows = [{"key": k, "value": v} for k, v in values.items()]
             conn.execute(insert(settings_table), rows)
+
+
+def _not_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        value = list(value.values())
+    return isinstance(value, list) and any(_not_finite(v) for v in value)
 
 
 def _not_finite(value: Any) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from engine import strict_json
 from engine.cli.common import UsageError, add_db_option, run_with_db
 
 PASSWORD_POINTER = (
@@ -88,9 +89,11 @@ def parse_value(text: str, current: Any) -> Any:
     """VALUE as JSON when it parses, else as text; a setting that holds text keeps text
     (`smtp_username 1234` is the name "1234", not a number)."""
     try:
-        value = json.loads(text)
-    except ValueError:
-        return text
+        value = strict_json.loads(text)
+    except strict_json.JsonProblem as exc:
+        if exc.message.startswith("not valid JSON"):
+            return text
+        raise UsageError(f"value {text[:40]!r}: {exc.message}") from None
     if isinstance(current, str) and not isinstance(value, str) and value is not None:
         return text
     return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -29,8 +31,11 @@ def missing_sqlite_file(db: str | Path) -> bool:
 def open_database(db: str | Path, create: bool = True) -> Engine:
     """An Engine for `db`, with SQLite tuned for a desktop (WAL, busy timeout, FKs)."""
     url = database_url(db)
+    # Non-finite numbers never enter the database (SQLite's JSON functions reject Infinity
+    # and NaN, and PostgreSQL's json does too): every entry point refuses them; this is the net.
+    strict = {"json_serializer": functools.partial(json.dumps, allow_nan=False)}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, **strict)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -41,7 +46,7 @@ def open_database(db: str | Path, create: bool = True) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, **strict)
     if create:
         upgrade(engine)
     return engine
