@@ -245,14 +245,17 @@ class CampaignPage(QWidget):
 
     # ---- saving ----
     def save(self) -> bool:
-        """Store the diagram as a new version of this campaign."""
+        """Store the diagram as a new version of this campaign (found by id: a name changed
+        in the inspector is an edit like any other, and is kept)."""
         from engine.campaigns import save_campaign
 
-        diagram = self.diagram
-        if diagram.name != self.record["name"]:
-            diagram.set_name(self.record["name"])
         try:
-            save_campaign(self.workspace.engine, diagram, note="saved from the canvas")
+            save_campaign(
+                self.workspace.engine,
+                self.diagram,
+                note="saved from the canvas",
+                campaign_id=self.campaign_id,
+            )
         except Exception as exc:
             self.message.show_message(f"Could not save: {exc}", "error")
             return False

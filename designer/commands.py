@@ -8,6 +8,7 @@ items, so they survive the scene being rebuilt. `redo()` calls the Diagram metho
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,9 +20,14 @@ Point = tuple[float, float]
 Rect = tuple[float, float, float, float]
 
 # Ids for QUndoCommand.mergeWith: consecutive commands with the same id may merge.
+# The inspector's typed edits merge only within one field's typing session (their `key`).
 MERGE_MOVE = 1
 MERGE_PARAMS = 2
 MERGE_ANNOTATION = 3
+MERGE_FIELD_EDIT = 4  # EditParams
+MERGE_LABEL_EDIT = 5  # EditLabel
+MERGE_SETTINGS_EDIT = 6  # EditSettings
+MERGE_NAME_EDIT = 7  # EditName
 
 
 class DiagramCommand(QUndoCommand):
@@ -440,3 +446,91 @@ def _delete_text(node_ids: list[str], edges: Iterable[Edge], annotation_ids: Ite
     if list(annotation_ids):
         return "Delete note"
     return "Delete connection"
+
+
+# ---- the inspector's typed edits (one undo step per field per typing session) ----------
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as JSON (1 and 1.0, key order): an edit that changes nothing is no step."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+class EditParams(SetParams):
+    """SetParams that merges only with edits of the same field in the same typing session."""
+
+    def __init__(
+        self,
+        diagram: Diagram,
+        node_id: str,
+        params: dict[str, Any],
+        key: tuple,
+        text: str | None = None,
+    ) -> None:
+        super().__init__(diagram, node_id, params, merge=True, text=text)
+        self.key = key
+
+    def id(self) -> int:
+        return MERGE_FIELD_EDIT
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditParams) or other.key != self.key:
+            return False
+        if not super().mergeWith(other):
+            return False
+        self.setObsolete(same_value(self.new, self.old) and not self._lost_edges)
+        return True
+
+
+class EditLabel(SetLabel):
+    """SetLabel that merges while the user types the label."""
+
+    def __init__(self, diagram: Diagram, node_id: str, label: str | None, key: tuple) -> None:
+        super().__init__(diagram, node_id, label)
+        self.key = key
+
+    def id(self) -> int:
+        return MERGE_LABEL_EDIT
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditLabel) or other.key != self.key:
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)
+        return True
+
+
+class EditSettings(SetSettings):
+    """SetSettings that merges consecutive edits of one settings field (typing)."""
+
+    def __init__(self, diagram: Diagram, settings: dict[str, Any], key: tuple) -> None:
+        super().__init__(diagram, settings)
+        self.key = key
+
+    def id(self) -> int:
+        return MERGE_SETTINGS_EDIT
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditSettings) or other.key != self.key:
+            return False
+        self.new = copy.deepcopy(other.new)
+        self.setObsolete(self.new == self.old)
+        return True
+
+
+class EditName(SetName):
+    """SetName that merges while the user types the name."""
+
+    def __init__(self, diagram: Diagram, name: str, key: tuple) -> None:
+        super().__init__(diagram, name)
+        self.key = key
+
+    def id(self) -> int:
+        return MERGE_NAME_EDIT
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditName) or other.key != self.key:
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)
+        return True

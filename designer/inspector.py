@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from designer.action_icons import action_icon
 from designer.branches_field import BranchesField
-from designer.commands import SetLabel, SetParams
+from designer.commands import EditLabel, EditParams, same_value
 from designer.fields import FieldRow, NameField, ValueField, make_editor
 from designer.figures_panel import FiguresPanel
 from designer.palette import type_icon
@@ -42,57 +41,6 @@ from engine.catalog import CATALOG, ENGINE_EVENTS, NodeType, Param
 from engine.diagram import Diagram, Node
 from engine.rules import CORE_FIELDS, LIST_OPERATORS, UNARY_OPERATORS
 from engine.validation import ValidationContext
-
-MERGE_EDIT = 0x1A5
-
-
-class EditParams(SetParams):
-    """SetParams that merges only with edits of the same field in the same typing session."""
-
-    def __init__(
-        self,
-        diagram: Diagram,
-        node_id: str,
-        params: dict[str, Any],
-        key: tuple,
-        text: str | None = None,
-    ) -> None:
-        super().__init__(diagram, node_id, params, merge=True, text=text)
-        self.key = key
-
-    def id(self) -> int:
-        return MERGE_EDIT
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, EditParams) or other.key != self.key:
-            return False
-        if not super().mergeWith(other):
-            return False
-        self.setObsolete(_same(self.new, self.old) and not self._lost_edges)
-        return True
-
-
-class EditLabel(SetLabel):
-    """SetLabel that merges while the user types the label."""
-
-    def __init__(self, diagram: Diagram, node_id: str, label: str | None, key: tuple) -> None:
-        super().__init__(diagram, node_id, label)
-        self.key = key
-
-    def id(self) -> int:
-        return MERGE_EDIT + 1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, EditLabel) or other.key != self.key:
-            return False
-        self.new = other.new
-        self.setObsolete(self.new == self.old)
-        return True
-
-
-def _same(a: Any, b: Any) -> bool:
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-
 
 ONE_OF_LABELS = {
     ("segment",): "Saved segment",
@@ -528,7 +476,7 @@ class Inspector(QWidget):
                 current, error = self.rows["value"].editor.read()
                 if not error and current is not None:
                     params["value"] = current
-        if _same(params, node.params):
+        if same_value(params, node.params):
             return
         spec = CATALOG[node.type]
         param = spec.param(name)
@@ -569,7 +517,7 @@ class Inspector(QWidget):
             elif spec.param(name) and spec.param(name).kind == "rule":
                 params[name] = {"all": []}
         self._session += 1
-        if not _same(params, node.params):
+        if not same_value(params, node.params):
             label = group_label(spec.one_of[index]).lower()
             self._push(
                 EditParams(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from designer.commands import SetName, SetSettings
+from designer.commands import EditName, EditSettings
 from designer.fields import (
     DateTimeField,
     DurationField,
@@ -35,42 +35,6 @@ def time_zone_names() -> list[str]:
 @lru_cache(maxsize=1)
 def time_zone_names_set() -> frozenset[str]:
     return frozenset(time_zone_names())
-
-
-class EditSettings(SetSettings):
-    """SetSettings that merges consecutive edits of one settings field (typing)."""
-
-    def __init__(self, diagram: Diagram, settings: dict[str, Any], key: tuple) -> None:
-        super().__init__(diagram, settings)
-        self.key = key
-
-    def id(self) -> int:
-        return 0x5E77
-
-    def mergeWith(self, other) -> bool:
-        if not isinstance(other, EditSettings) or other.key != self.key:
-            return False
-        self.new = copy.deepcopy(other.new)
-        self.setObsolete(self.new == self.old)
-        return True
-
-
-class EditName(SetName):
-    """SetName that merges while the user types the name."""
-
-    def __init__(self, diagram: Diagram, name: str, key: tuple) -> None:
-        super().__init__(diagram, name)
-        self.key = key
-
-    def id(self) -> int:
-        return 0x5E78
-
-    def mergeWith(self, other) -> bool:
-        if not isinstance(other, EditName) or other.key != self.key:
-            return False
-        self.new = other.new
-        self.setObsolete(self.new == self.old)
-        return True
 
 
 class EntryField(FieldEditor):

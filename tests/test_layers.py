@@ -85,3 +85,16 @@ def test_the_sql_check_finds_what_it_is_for():
     harmless = ["def select(self, campaign_id):\n", "label.setText(x)\n", "item.text()\n",
                 "from engine.db import Engine\n", "self._select(item)\n"]  # fmt: skip
     assert not any(SQL_IMPORT.search(s) or SQL_CALL.search(s) for s in harmless)
+
+
+def test_every_undo_command_lives_in_designer_commands():
+    """One place for undo commands and their merge ids (STYLE.md: one table per concern)."""
+    bases = r"QUndoCommand|DiagramCommand|Set\w+|Edit\w+|Move\w+|Add\w+|Remove\w+|Connect|Paste"
+    pattern = re.compile(rf"^class \w+\(({bases})\)", re.MULTILINE)
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("app", "designer")
+        for path in (ROOT / folder).rglob("*.py")
+        if path.name != "commands.py" and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

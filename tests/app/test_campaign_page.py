@@ -146,6 +146,29 @@ def test_saving_stores_a_new_version(qtbot, tmp_path, demo_db):
     assert not page.is_modified()
 
 
+def test_a_rename_in_the_inspector_is_an_undoable_edit_kept_on_save(qtbot, tmp_path, demo_db):
+    clock = VirtualClock(START)
+    ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), clock)
+    campaign_id = create_from_sample(qtbot, window, "Welcome series")
+    page = window.campaign_page
+    page.editor.scene.select_nodes([])  # nothing selected: the inspector shows the settings
+    name = page.editor.inspector.rows["name"].editor.edit
+    old_name = page.diagram.name
+    name.selectAll()
+    qtbot.keyClicks(name, "Welcome, renamed")
+    assert page.diagram.name == "Welcome, renamed"
+    assert page.is_modified()
+    page.editor.undo_stack.undo()  # the whole typing session is one step
+    assert page.diagram.name == old_name
+    page.editor.undo_stack.redo()
+    qtbot.mouseClick(page.save_button, LEFT)
+    stored = get_campaign(ws.engine, campaign_id)  # found by id: the same campaign
+    assert stored["name"] == "Welcome, renamed" and stored["version"] == 2
+    assert stored["definition"]["name"] == "Welcome, renamed"
+    assert not page.is_modified()
+    assert any(r["name"] == "Welcome, renamed" for r in window.campaigns.model.rows)
+
+
 def test_a_blank_campaign_with_problems_does_not_start_and_says_why(qtbot, tmp_path, demo_db):
     clock = VirtualClock(START)
     ws, window = main_window(qtbot, copy_db(demo_db, tmp_path), clock)
