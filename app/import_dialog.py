@@ -1,5 +1,7 @@
-"""Import contacts or events from CSV: a preview of the first rows and of what each column
-becomes, the import on a worker thread with progress and Cancel, then the rejected rows."""
+"""Import contacts or events from CSV: a preview of the first rows, the mapping step (each
+column → a core field, an attribute with its type, or ignored; presets recognised from the
+header, chosen, or saved), conflicts shown before Import, the import on a worker thread with
+progress and Cancel, then the rejected rows and the fields left out."""
 
 from __future__ import annotations
 
@@ -29,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from app.screen_parts import BackgroundJob, PageHeader
 from engine import csv_values as values
+from engine import import_mapping as mapping_rules
 from engine.db import Engine
-from engine.importer import IGNORED
 
 PREVIEW_ROWS = 8
 SAMPLE_ROWS = 500
@@ -65,62 +67,53 @@ def value_type(cells: list[str]) -> str:
     return values.column_kind(seen)
 
 
-def read_preview(path: str | Path, limit: int = SAMPLE_ROWS) -> tuple[list[str], list[list[str]]]:
-    """The header and up to `limit` rows (the delimiter sniffed among , ; tab)."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        head = handle.readline()  # the importer sniffs the header line too
-        handle.seek(0)
-        try:
-            dialect: Any = csv.Sniffer().sniff(head, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(handle, dialect)
-        header = next(reader, None)
-        if not header:
-            raise ValueError(f"{Path(path).name} is empty: it needs a header row")
-        rows = []
-        for row in reader:
-            rows.append(row)
-            if len(rows) >= limit:
-                break
-    return [h.strip() for h in header], rows
+def read_preview(
+    path: str | Path,
+    kind: str = "contacts",
+    preset: str | None = None,
+    columns: dict[str, str] | None = None,
+    settings: dict | None = None,
+    limit: int = SAMPLE_ROWS,
+) -> tuple[list[str], list[list[str]], mapping_rules.Mapping]:
+    """The header, up to `limit` rows and the column mapping, read as the importer reads
+    them (engine.importer.plan_import: encoding, dialect, presets)."""
+    from engine.importer import plan_import
+
+    source, mapping = plan_import(path, kind, preset, columns, settings)
+    rows = source.preview(limit)
+    if not source.header:
+        raise ValueError(f"{Path(path).name} is empty: it needs a header row")
+    return source.header, rows, mapping
 
 
-def column_plan(kind: str, header: list[str], rows: list[list[str]]) -> list[tuple[str, str, str]]:
-    """(column, what it becomes, type) for each column, as the importer will read it:
-    header spellings like "E-mail" or "First Name" are understood the same way."""
+def targets_of(kind: str) -> list[tuple[str, str]]:
+    """(target, label) choices for a column, core fields first."""
     known = CONTACT_COLUMNS if kind == "contacts" else EVENT_COLUMNS
-    plan = []
-    for index, column in enumerate(header):
-        key = values.column_name(column)
-        if key in known:
-            plan.append((column, known[key], "core"))
-            continue
-        if kind == "contacts" and key in IGNORED:
-            plan.append((column, "ignored (kept by the program itself)", ""))
-            continue
-        cells = [row[index] for row in rows if index < len(row)]
-        what = "attribute" if kind == "contacts" else "event property"
-        plan.append((column, f"{what} “{key}”", value_type(cells)))
-    return plan
+    choices = list(known.items())
+    if kind == "contacts":
+        choices.append(("status", "Status — unsubscribed, cleaned, do not contact… set the flags"))
+    choices.append(("attribute", "attribute" if kind == "contacts" else "event property"))
+    choices.append(("ignore", "ignored"))
+    return choices
 
 
-def plan_problems(kind: str, header: list[str]) -> list[str]:
-    keys = {values.column_name(h) for h in header}
+def plan_problems(kind: str, mapping: mapping_rules.Mapping) -> list[str]:
+    core = mapping.core()
     problems = []
-    if not keys & {"email", "phone"}:
+    if not set(core) & {"email", "phone"}:
         problems.append("The file needs an email or a phone column to know who each row is.")
     if kind == "events":
         problems.extend(f"The file needs an “{c}” column." for c in ("event", "occurred_at")
-                        if c not in keys)  # fmt: skip
+                        if c not in core)  # fmt: skip
     return problems
 
 
-def run_import(engine: Engine, kind: str, path: str, progress) -> Any:
+def run_import(engine: Engine, kind: str, path: str, progress, preset: str | None = None,
+               columns: dict[str, str] | None = None) -> Any:  # fmt: skip
     from engine import importer
 
     function = importer.import_contacts if kind == "contacts" else importer.import_events
-    return function(engine, path, progress=progress)
+    return function(engine, path, progress=progress, preset=preset, columns=columns)
 
 
 def report_parts(report: Any) -> tuple[int, int, list[tuple[int, str]]]:
@@ -165,6 +158,8 @@ class ImportDialog(QDialog):
         self.path: str | None = None
         self.job: BackgroundJob | None = None
         self.report: Any = None
+        self.header_row: list[str] = []
+        self.sample_rows: list[list[str]] = []
         self.setWindowTitle("Import CSV")
         self.resize(960, 640)
         layout = QVBoxLayout(self)
@@ -215,15 +210,31 @@ class ImportDialog(QDialog):
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
-        mapping_title = QLabel("How each column is read")
+        mapping_bar = QHBoxLayout()
+        mapping_title = QLabel("What each column becomes")
         mapping_title.setObjectName("mutedLabel")
-        bottom_layout.addWidget(mapping_title)
-        self.mapping_table = _table(["Column", "Becomes", "Type"])
+        mapping_bar.addWidget(mapping_title, 1)
+        mapping_bar.addWidget(QLabel("Preset:"))
+        self.preset = QComboBox()
+        self.preset.setObjectName("importPreset")
+        self.preset.setToolTip("Column mappings for the exports of other tools, and your own")
+        self.preset.activated.connect(lambda _i: self._preset_chosen())
+        mapping_bar.addWidget(self.preset)
+        self.save_preset_button = QPushButton("Save as preset…")
+        self.save_preset_button.setAutoDefault(False)
+        self.save_preset_button.clicked.connect(self._ask_preset_name)
+        mapping_bar.addWidget(self.save_preset_button)
+        bottom_layout.addLayout(mapping_bar)
+        self.mapping_table = _table(["Column", "Becomes", "Attribute", "Type", "Note"])
         self.mapping_table.setObjectName("importMapping")
         self.mapping_table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.Stretch
+            4, QHeaderView.ResizeMode.Stretch
         )
         bottom_layout.addWidget(self.mapping_table)
+        self.notes = QLabel()
+        self.notes.setObjectName("mutedLabel")
+        self.notes.setWordWrap(True)
+        bottom_layout.addWidget(self.notes)
         splitter.addWidget(bottom)
         preview_layout.addWidget(splitter, 1)
         self.pages.addWidget(preview)
@@ -309,12 +320,15 @@ class ImportDialog(QDialog):
         if not path:
             self.import_button.setEnabled(False)
             return False
-        try:
-            header, rows = read_preview(path)
-        except FileNotFoundError:
+        if not Path(path).exists():
             return self._refuse(f"There is no file {path}.")
+        try:
+            header, rows, mapping = read_preview(
+                path, self.current_kind(), self._chosen_preset(), None, self._settings()
+            )
         except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
             return self._refuse(f"Cannot read {Path(path).name}: {exc}")
+        self.header_row, self.sample_rows = header, rows
         self.preview_table.clear()
         self.preview_table.setColumnCount(len(header))
         self.preview_table.setHorizontalHeaderLabels(header)
@@ -328,18 +342,149 @@ class ImportDialog(QDialog):
         self.preview_title.setText(
             f"First {len(shown)} of {len(rows):,}{more} rows in {Path(path).name}"
         )
-        plan = column_plan(self.current_kind(), header, rows)
-        self.mapping_table.setRowCount(len(plan))
-        for r, (column, becomes, kind) in enumerate(plan):
-            for c, text in enumerate((column, becomes, "" if kind == "core" else kind)):
-                self.mapping_table.setItem(r, c, QTableWidgetItem(text))
-        self.mapping_table.resizeColumnToContents(0)
-        problems = plan_problems(self.current_kind(), header)
+        self._fill_presets(mapping.preset)
+        self._show_mapping(mapping)
+        return self._check_mapping()
+
+    # -- the mapping step ---------------------------------------------------------------
+    def _settings(self) -> dict:
+        from engine.importer import read_settings
+
+        try:
+            return read_settings(self.engine)
+        except Exception:  # a database that cannot be read: the built-in presets still work
+            return {}
+
+    def _chosen_preset(self) -> str | None:
+        data = self.preset.currentData() if self.preset.count() else None
+        return None if data in (None, "") else str(data)
+
+    def _fill_presets(self, current: str | None) -> None:
+        self.preset.blockSignals(True)
+        self.preset.clear()
+        self.preset.addItem("None — by column names", "")
+        for name, preset in mapping_rules.PRESETS.items():
+            self.preset.addItem(preset.title, name)
+        for name in sorted(mapping_rules.saved_presets(self._settings())):
+            self.preset.addItem(f"Saved: {name}", name)
+        self.preset.setCurrentIndex(max(0, self.preset.findData(current or "")))
+        self.preset.blockSignals(False)
+
+    def _preset_chosen(self) -> None:
+        if self.path:
+            self.set_file(self.path)
+
+    def _show_mapping(self, mapping: mapping_rules.Mapping) -> None:
+        """One row per column: a choice of target, the attribute's name and its type."""
+        kind = self.current_kind()
+        choices = targets_of(kind)
+        core = {t for t, _ in choices} - {"attribute", "ignore"}
+        self.mapping_table.setRowCount(len(mapping.columns))
+        for r, column in enumerate(mapping.columns):
+            self.mapping_table.setItem(r, 0, QTableWidgetItem(column.header))
+            becomes = QComboBox()
+            for target, label in choices:
+                becomes.addItem(label, target)
+            target = column.target if column.target in core | {"ignore"} else "attribute"
+            becomes.setCurrentIndex(becomes.findData(target))
+            name = QLineEdit("" if target != "attribute" else column.target)
+            name.setPlaceholderText("name")
+            type_box = QComboBox()
+            cells = [row[column.position] for row in self.sample_rows
+                     if column.position < len(row)]  # fmt: skip
+            detected = value_type(cells)
+            type_box.addItem(f"{detected} (from the values)", "")
+            for option in values.KINDS:
+                type_box.addItem(option, option)
+            type_box.setCurrentIndex(max(0, type_box.findData(column.kind or "")))
+            for widget in (becomes, type_box):
+                widget.currentIndexChanged.connect(lambda _i: self._check_mapping())
+            name.textEdited.connect(lambda _t: self._check_mapping())
+            self.mapping_table.setCellWidget(r, 1, becomes)
+            self.mapping_table.setCellWidget(r, 2, name)
+            self.mapping_table.setCellWidget(r, 3, type_box)
+            self.mapping_table.setItem(r, 4, QTableWidgetItem(column.note))
+        for c in range(4):
+            self.mapping_table.resizeColumnToContents(c)
+
+    def chosen_columns(self) -> dict[str, str]:
+        """{column: target} as the rows of the mapping step say (the --map form)."""
+        out: dict[str, str] = {}
+        for r in range(self.mapping_table.rowCount()):
+            header = self.mapping_table.item(r, 0).text()
+            target = self.mapping_table.cellWidget(r, 1).currentData()
+            if target == "attribute":
+                name = self.mapping_table.cellWidget(r, 2).text().strip()
+                name = name or mapping_rules.slug(header) or f"column_{r + 1}"
+                forced = self.mapping_table.cellWidget(r, 3).currentData()
+                target = f"{name}:{forced}" if forced else name
+            out.setdefault(header, target)  # a repeated header follows its first column
+        return out
+
+    def set_column(self, header: str, target: str) -> None:
+        """Choose what a column becomes (a core field, "ignore", or an attribute name)."""
+        for r in range(self.mapping_table.rowCount()):
+            if self.mapping_table.item(r, 0).text() == header:
+                becomes = self.mapping_table.cellWidget(r, 1)
+                index = becomes.findData(target)
+                if index < 0:
+                    becomes.setCurrentIndex(becomes.findData("attribute"))
+                    self.mapping_table.cellWidget(r, 2).setText(target)
+                    self._check_mapping()
+                else:
+                    becomes.setCurrentIndex(index)
+                return
+        raise KeyError(header)
+
+    def _check_mapping(self) -> bool:
+        """Build the mapping the rows describe; a conflict is shown now, not after Import."""
+        for r in range(self.mapping_table.rowCount()):
+            is_attribute = self.mapping_table.cellWidget(r, 1).currentData() == "attribute"
+            self.mapping_table.cellWidget(r, 2).setEnabled(is_attribute)
+            self.mapping_table.cellWidget(r, 3).setEnabled(is_attribute)
+        kind = self.current_kind()
+        try:
+            chosen = mapping_rules.preset_named(self._chosen_preset(), self._settings()) \
+                if self._chosen_preset() else None  # fmt: skip
+            mapping = mapping_rules.build_mapping(
+                self.header_row, kind, chosen, self.chosen_columns()
+            )
+        except mapping_rules.MappingError as exc:
+            return self._refuse(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+        self.notes.setText("\n".join(mapping.notes))
+        self.notes.setVisible(bool(mapping.notes))
+        problems = plan_problems(kind, mapping)
         if problems:
             return self._refuse(" ".join(problems))
         self.problem.hide()
         self.import_button.setEnabled(True)
         return True
+
+    def _ask_preset_name(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, "Save preset", "Name of this column mapping:")
+        if ok and name.strip():
+            self.save_preset(name.strip())
+
+    def save_preset(self, name: str) -> None:
+        """Store the columns' targets as a named preset (the `import_presets` setting), for
+        this dialog and `import contacts FILE --preset NAME`."""
+        from engine.settings import save_settings
+
+        settings = self._settings()
+        base = self._chosen_preset()
+        chosen = mapping_rules.preset_named(base, settings) if base else None
+        mapping = mapping_rules.build_mapping(
+            self.header_row, self.current_kind(), chosen, self.chosen_columns()
+        )
+        if base and base not in mapping_rules.PRESETS:  # re-saving a saved one: keep its base
+            stored = mapping_rules.saved_presets(settings).get(base) or {}
+            mapping.preset = stored.get("base") if isinstance(stored, dict) else None
+        presets = dict(mapping_rules.saved_presets(settings))
+        presets[name] = mapping_rules.saved_form(mapping)
+        save_settings(self.engine, {"import_presets": presets})
+        self._fill_presets(name)
 
     def _refuse(self, text: str) -> bool:
         self.problem.setText(text)
@@ -355,14 +500,19 @@ class ImportDialog(QDialog):
             self.report = None
             self.set_file(self.path)
             return None
+        if not self._check_mapping():
+            return None
         engine, kind, path = self.engine, self.current_kind(), self.path
+        preset, columns = self._chosen_preset(), self.chosen_columns()
         self.pages.setCurrentIndex(1)
         self.progress.setRange(0, 0)
         self.progress_label.setText(f"Importing {Path(path).name}…")
         self.import_button.setEnabled(False)
         self.kind.setEnabled(False)
         self.cancel_button.setText("Cancel import")
-        job = BackgroundJob(lambda progress: run_import(engine, kind, path, progress))
+        job = BackgroundJob(
+            lambda progress: run_import(engine, kind, path, progress, preset, columns)
+        )
         job.signals.progress.connect(self._progress)
         job.signals.finished.connect(self._finished)
         job.signals.failed.connect(self._failed)
@@ -396,15 +546,23 @@ class ImportDialog(QDialog):
         if self.current_kind() == "contacts":
             parts.append(f"{updated:,} updated")
         parts.append(f"{len(rejected):,} row{'' if len(rejected) == 1 else 's'} rejected")
+        warnings = [(int(w), str(t)) for w, t in getattr(report, "warnings", None) or []]
+        if warnings:
+            parts.append(f"{len(warnings):,} field{'' if len(warnings) == 1 else 's'} left out")
         self.summary.setText(" · ".join(parts))
-        self.rejected_table.setRowCount(len(rejected))
-        for r, (line, reason) in enumerate(rejected):
+        shown = rejected + [(line, f"kept; {reason}") for line, reason in warnings]
+        self.rejected_title.setText(
+            "Rejected rows"
+            + (", and fields left out of contacts that were kept" if warnings else "")
+        )
+        self.rejected_table.setRowCount(len(shown))
+        for r, (line, reason) in enumerate(shown):
             line_item = QTableWidgetItem(str(line))
             line_item.setData(Qt.ItemDataRole.UserRole, line)
             self.rejected_table.setItem(r, 0, line_item)
             self.rejected_table.setItem(r, 1, QTableWidgetItem(reason))
-        self.rejected_title.setVisible(bool(rejected))
-        self.rejected_table.setVisible(bool(rejected))
+        self.rejected_title.setVisible(bool(shown))
+        self.rejected_table.setVisible(bool(shown))
         self.save_report_button.setVisible(bool(rejected))
         self.pages.setCurrentIndex(2)
         self.import_button.setText("Import another file")
@@ -441,21 +599,22 @@ class ImportDialog(QDialog):
 
     def save_report(self, path: str | Path) -> None:
         """The rejected rows as CSV: line, reason and the row itself, to fix and import again."""
+        from engine.csv_safe import safe_writer
+        from engine.csv_source import CsvSource
+
         lines = dict(self.rejected_rows())
         originals: dict[int, list[str]] = {}
         if self.path:
-            with open(self.path, newline="", encoding="utf-8-sig") as handle:
-                try:
-                    dialect: Any = csv.Sniffer().sniff(handle.readline(), delimiters=",;\t")
-                except csv.Error:
-                    dialect = csv.excel
-                handle.seek(0)
-                reader = csv.reader(handle, dialect)
+            source = CsvSource(self.path)  # the file's own encoding and delimiter
+            with open(self.path, newline="", encoding=source.encoding) as handle:
+                reader = csv.reader(handle, source.dialect)
+                start = 1
                 for row in reader:
-                    if reader.line_num in lines:
-                        originals[reader.line_num] = row
+                    if start in lines:
+                        originals[start] = row
+                    start = reader.line_num + 1
         with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = safe_writer(handle)
             writer.writerow(["line", "reason", "row"])
             for line, reason in sorted(lines.items()):
                 writer.writerow([line, reason, ",".join(originals.get(line, []))])

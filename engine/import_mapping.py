@@ -276,12 +276,22 @@ def saved_presets(settings: dict[str, Any]) -> dict[str, dict[str, str]]:
     return presets if isinstance(presets, dict) else {}
 
 
+def saved_form(mapping: Mapping) -> dict[str, Any]:
+    """A mapping as stored in the `import_presets` setting: its columns and the built-in
+    preset it started from (whose flags, e.g. "every row unsubscribed", it keeps)."""
+    return {"base": mapping.preset, "columns": mapping.targets()}
+
+
 def preset_named(name: str, settings: dict[str, Any] | None = None) -> Preset:
-    """A built-in preset, or one the user saved ({header: target})."""
+    """A built-in preset, or one the user saved ({"base", "columns"}, or {header: target})."""
     if name in PRESETS:
         return PRESETS[name]
     saved = saved_presets(settings or {})
     if name in saved and isinstance(saved[name], dict):
-        return Preset(name, name, {slug(k): str(v) for k, v in saved[name].items()})
+        stored = saved[name]
+        columns = stored.get("columns") if isinstance(stored.get("columns"), dict) else stored
+        base = PRESETS.get(str(stored.get("base") or ""))
+        return Preset(name, name, {slug(k): str(v) for k, v in columns.items()},
+                      constants=dict(base.constants) if base else {})  # fmt: skip
     names = sorted(PRESETS) + sorted(saved)
     raise MappingError(f"no import preset {name!r} (there are: {', '.join(names)})")

@@ -106,8 +106,10 @@ def _save_preset(engine, args: argparse.Namespace) -> None:
     _, mapping = importer.plan_import(
         args.file, args.kind, args.preset, dict(_pairs(args.column_map)), settings
     )
+    from engine.import_mapping import saved_form
+
     presets = dict(settings.get("import_presets") or {})
-    presets[args.save_preset] = mapping.targets()
+    presets[args.save_preset] = saved_form(mapping)
     save_settings(engine, {"import_presets": presets})
     print(f"preset {args.save_preset!r} saved", file=sys.stderr)
 

@@ -19,6 +19,17 @@ dee@example.com,Dee,Okafor,Africa/Lagos,trial,free,23,2025-01-20
 """
 
 
+def choices(dialog: ImportDialog) -> dict[str, tuple[str, str, str]]:
+    """What the mapping step shows per column: target, attribute name, type."""
+    table = dialog.mapping_table
+    return {
+        table.item(r, 0).text(): (table.cellWidget(r, 1).currentText(),
+                                  table.cellWidget(r, 2).text(),
+                                  table.cellWidget(r, 3).currentText())
+        for r in range(table.rowCount())
+    }  # fmt: skip
+
+
 def test_types_are_inferred_when_every_value_parses():
     assert value_type(["1", "2.5", ""]) == "number"
     assert value_type(["yes", "No"]) == "boolean"
@@ -45,18 +56,12 @@ def test_import_contacts_with_a_bad_row_reports_its_line(qtbot, tmp_path):
     # The preview shows the first rows and how each column will be read.
     assert dialog.preview_table.rowCount() == 4
     assert dialog.preview_table.item(2, 0).text() == "not-an-email"
-    mapping = {
-        dialog.mapping_table.item(r, 0).text(): (
-            dialog.mapping_table.item(r, 1).text(),
-            dialog.mapping_table.item(r, 2).text(),
-        )
-        for r in range(dialog.mapping_table.rowCount())
-    }
+    mapping = choices(dialog)
     assert mapping["email"][0].startswith("Email")
     assert mapping["tags"][0] == "Tags, separated by ;"
-    assert mapping["age"] == ("attribute “age”", "number")
-    assert mapping["vip_since"] == ("attribute “vip_since”", "date")
-    assert mapping["plan"] == ("attribute “plan”", "text")
+    assert mapping["age"] == ("attribute", "age", "number (from the values)")
+    assert mapping["vip_since"] == ("attribute", "vip_since", "date (from the values)")
+    assert mapping["plan"] == ("attribute", "plan", "text (from the values)")
     assert dialog.import_button.isEnabled()
 
     with qtbot.waitSignal(dialog.imported, timeout=20000):
@@ -138,10 +143,9 @@ def test_import_events_reports_unknown_contacts_by_line(qtbot, tmp_path):
     dialog.show()
     assert dialog.header.title.text() == "Import events"
     assert dialog.set_file(str(path))
-    becomes = [dialog.mapping_table.item(r, 1).text() for r in range(4)]
-    assert becomes[1] == "Event name"
-    assert becomes[3] == "event property “amount”"
-    assert dialog.mapping_table.item(3, 2).text() == "number"
+    becomes = list(choices(dialog).values())
+    assert becomes[1][0] == "Event name"
+    assert becomes[3] == ("event property", "amount", "number (from the values)")
     with qtbot.waitSignal(dialog.imported, timeout=20000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert dialog.summary.text().startswith("2 events added")
@@ -164,11 +168,53 @@ def test_the_preview_reads_headers_as_the_importer_does(qtbot, tmp_path):
     path.write_text(text, encoding="utf-8")
     dialog = ImportDialog(engine, path=str(path))
     qtbot.addWidget(dialog)
-    plan = [tuple(dialog.mapping_table.item(r, c).text() for c in range(3)) for r in range(6)]
-    assert plan[0][1].startswith("Email")
-    assert plan[1][1] == "First name"
-    assert plan[2][1].startswith("Phone")
-    assert plan[3][1] == "Unsubscribed (yes/no)"
-    assert plan[4][1].startswith("ignored")
-    assert plan[5][1:] == ("attribute “signed_up”", "date")
+    plan = list(choices(dialog).values())
+    assert plan[0][0].startswith("Email")
+    assert plan[1][0] == "First name"
+    assert plan[2][0].startswith("Phone")
+    assert plan[3][0] == "Unsubscribed (yes/no)"
+    assert plan[4][0].startswith("ignored")
+    assert plan[5] == ("attribute", "signed_up", "date (from the values)")
     assert dialog.import_button.isEnabled()
+
+
+def test_the_mapping_step_recognises_exports_shows_conflicts_and_saves_presets(qtbot, tmp_path):
+    engine = make_database(tmp_path / "i.db", n=1)
+    path = tmp_path / "subscribed_members_export.csv"
+    path.write_text(
+        '"Email Address","First Name","Last Name",MEMBER_RATING,OPTIN_TIME,OPTIN_IP,'
+        "CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,"
+        "UNSUB_TIME,UNSUB_CAMPAIGN_TITLE,UNSUB_CAMPAIGN_ID,UNSUB_REASON,UNSUB_REASON_OTHER,"
+        "LEID,EUID,NOTES,TAGS\n"
+        'gone@example.com,Greta,Olsen,1,,,,,,,,,,SE,,"2024-03-01 18:30:00",Sale,a1,'
+        'Too many,,1,e1,+49 171 1234567,"""Customers"""\n',
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(engine, path=str(path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.preset.currentData() == "mailchimp-unsubscribed"
+    assert dialog.preset.currentText() == "Mailchimp (unsubscribed members)"
+    mapping = choices(dialog)
+    assert mapping["Email Address"][0].startswith("Email")
+    assert mapping["LEID"][0] == "ignored" and mapping["TAGS"][0].startswith("Tags")
+    assert mapping["UNSUB_TIME"] == ("attribute", "unsubscribed_at", "date")
+    # Two columns on one field: said before Import, and Import waits.
+    dialog.set_column("NOTES", "email")
+    assert not dialog.import_button.isEnabled()
+    assert "both map to email" in dialog.problem.text()
+    dialog.set_column("NOTES", "phone")
+    assert dialog.import_button.isEnabled() and dialog.problem.isHidden()
+    dialog.set_column("REGION", "ignore")
+    dialog.grab().save(str(tmp_path / "mapping.png"))
+    dialog.save_preset("my mailchimp")
+    assert dialog.preset.currentText() == "Saved: my mailchimp"
+
+    with qtbot.waitSignal(dialog.imported, timeout=20000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert "1 contact added" in dialog.summary.text()
+    with engine.connect() as conn:
+        greta = conn.execute(select(contacts).where(contacts.c.email == "gone@example.com")).one()
+    assert greta.phone == "+491711234567" and greta.unsubscribed
+    assert greta.attributes["unsubscribed_at"] == "2024-03-01T18:30:00"
+    assert "region" not in greta.attributes
