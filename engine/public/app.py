@@ -7,7 +7,7 @@ import base64
 import datetime as dt
 import logging
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from sqlalchemy import Engine, select
 from starlette.applications import Starlette
@@ -86,21 +86,6 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 def build_app(endpoint: Endpoint) -> Starlette:
     e = endpoint
-
-    async def opened(request: Request) -> Response:
-        found = tokens.read(e.secret, "o", request.path_params["token"])
-        if found is None:
-            return e.refuse("bad token", 404, "unknown link")
-        e.recorder.record("email_opened", found, e.now())
-        return Response(PIXEL, media_type="image/gif", headers=NO_CACHE)
-
-    async def clicked(request: Request) -> Response:
-        found = tokens.read(e.secret, "c", request.path_params["token"])
-        url = found.url if found is not None else None
-        if url is None or not url.lower().startswith(("http://", "https://")):
-            return e.refuse("bad token", 404, "unknown link")
-        e.recorder.record("email_clicked", found, e.now(), url=url)
-        return RedirectResponse(url, status_code=302, headers=NO_CACHE)
 
     async def unsubscribe_page(request: Request) -> Response:
         token = request.path_params.get("token") or request.query_params.get("token", "")
@@ -212,18 +197,12 @@ def build_app(endpoint: Endpoint) -> Starlette:
             return RedirectResponse(redirect, status_code=303)
         return HTMLResponse(page("Thank you", "We have your details."), headers=PAGE_HEADERS)
 
-    async def health(_request: Request) -> Response:
-        return Response(status_code=204)
-
     routes = [
-        Route("/o/{token}", opened, methods=["GET"]),
-        Route("/c/{token}", clicked, methods=["GET"]),
         Route("/u/{token}", unsubscribe_page, methods=["GET", "POST"]),
         Route("/unsubscribe", unsubscribe_page, methods=["GET", "POST"]),  # links sent before
         Route("/v/{token}", view, methods=["GET"]),
         Route("/api/events", api_events, methods=["POST"]),
         Route("/f/{form}", form_post, methods=["POST"]),
-        Route("/healthz", health, methods=["GET"]),
     ]
     return Starlette(routes=routes)
 
@@ -262,6 +241,10 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope["path"]
+        fast = scope["method"] in ("GET", "HEAD") and path[:3] in ("/o/", "/c/", "/he")
+        if fast and await self._fast(path, send):
+            return
         for name, value in scope.get("headers") or ():
             if name == b"content-length" and (
                 not value.isdigit() or int(value) > self.endpoint.max_body
@@ -290,8 +273,49 @@ class Guard:
             if not started:
                 await _plain(send, 500, b"internal error")
 
+    async def _fast(self, path: str, send: Any) -> bool:
+        """The hot paths answered without the framework (a pixel load or a click is most of
+        the traffic): /o/TOKEN, /c/TOKEN and the health check. False: not one of them."""
+        e = self.endpoint
+        if path == "/healthz":
+            await send({"type": "http.response.start", "status": 204, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return True
+        kind, token = path[1], path[3:]
+        if path[:3] not in ("/o/", "/c/") or "/" in token:
+            return False
+        found = tokens.read(e.secret, kind, token)
+        url = found.url if found is not None else None
+        if found is None or (kind == "c" and (url is None or not _web(url))):
+            e.refused["bad token"] = e.refused.get("bad token", 0) + 1
+            await _plain(send, 404, b"unknown link", close=False)
+            return True
+        if kind == "o":
+            e.recorder.record("email_opened", found, e.now())
+            await send({"type": "http.response.start", "status": 200, "headers": _PIXEL_HEADERS})
+            await send({"type": "http.response.body", "body": PIXEL})
+            return True
+        e.recorder.record("email_clicked", found, e.now(), url=url)
+        location = quote(url, safe=":/%#?=@[]!$&'()*+,;~").encode("latin-1")
+        headers = [(b"location", location), (b"content-length", b"0"), *_NO_CACHE_RAW]
+        await send({"type": "http.response.start", "status": 302, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return True
 
-async def _plain(send: Any, status: int, text: bytes) -> None:
+
+def _web(url: str) -> bool:
+    return url[:8].lower().startswith(("http://", "https://"))
+
+
+_NO_CACHE_RAW = [(k.lower().encode(), v.encode()) for k, v in NO_CACHE.items()]
+_PIXEL_HEADERS = [
+    (b"content-type", b"image/gif"),
+    (b"content-length", str(len(PIXEL)).encode()),
+    *_NO_CACHE_RAW,
+]
+
+
+async def _plain(send: Any, status: int, text: bytes, close: bool = True) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -299,7 +323,7 @@ async def _plain(send: Any, status: int, text: bytes) -> None:
             "headers": [
                 (b"content-type", b"text/plain; charset=utf-8"),
                 (b"content-length", str(len(text)).encode()),
-                (b"connection", b"close"),
+                *([(b"connection", b"close")] if close else []),
             ],
         }
     )
