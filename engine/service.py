@@ -22,6 +22,7 @@ from engine.delivery.channels import Channel, build_channels
 from engine.delivery.dispatcher import Dispatcher, DispatchReport
 from engine.public.tracking import unsubscribe_pattern
 from engine.settings import load_settings
+from engine.worker_lock import WorkerLock
 
 log = logging.getLogger(__name__)
 TICK_JOB = "tick"
@@ -69,6 +70,7 @@ class EngineService:
         self.channels = channels if channels is not None else build_channels(self.settings, outbox)
         self.dispatcher = Dispatcher(self.engine, self.channels, self.clock,
                                      settings=self.settings, batch_size=batch_size)  # fmt: skip
+        self.worker_lock = WorkerLock(self.engine)
         self.scheduler: BackgroundScheduler | None = None
         self.listeners: list[Callable[[dict[str, Any]], None]] = []  # told after each tick
         self.last_error: str | None = None
@@ -82,6 +84,7 @@ class EngineService:
     def run_once(self) -> dict[str, Any]:
         """Process all due work now: enroll and move contacts, then deliver what is due.
         Returns {"tick": TickReport, "delivery": DispatchReport}."""
+        self.worker_lock.acquire()  # one worker per SQLite file (engine.worker_lock)
         with self._lock:
             try:
                 tick = retry_on_conflict(self.runner.tick)
@@ -125,6 +128,7 @@ class EngineService:
         """Tick now and then every `interval` seconds, in a background thread."""
         if self.scheduler is not None:
             return self
+        self.worker_lock.acquire()  # refuse to start beside another worker on this file
         self._stopping.clear()
         self.dispatcher.reset()
         scheduler = BackgroundScheduler(timezone=dt.UTC)
@@ -185,6 +189,7 @@ class EngineService:
         with self._lock:
             for channel in {id(c): c for c in self.channels.values()}.values():
                 channel.close()
+            self.worker_lock.release()
 
     @property
     def running(self) -> bool:

@@ -59,6 +59,13 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from engine.worker_lock import WorkerLockError
+
+    try:
+        service.worker_lock.acquire()
+    except WorkerLockError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.once:
         result = service.run_once()
         tick, delivery = result["tick"], result["delivery"]
