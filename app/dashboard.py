@@ -3,7 +3,6 @@ figures of each node and of child campaigns rolled up into the parent; CSV and P
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -360,13 +359,16 @@ class DashboardPage(QWidget):
         """Write the figures per day (or per node) as CSV; returns the path."""
         assert self.data is not None
         path = Path(path)
+        from engine.csv_safe import safe_writer
+        from engine.stats_csv import node_label
+
         with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = safe_writer(handle)  # formula-safe cells
             if what == "nodes":
-                writer.writerow(["node", "type", *NODE_COLUMNS])
+                writer.writerow(["node", "node id", "type", *NODE_COLUMNS])
                 for node in self.data.diagram.nodes.values():
                     figures = self.data.nodes.get(node.id) or {}
-                    writer.writerow([node.id, node.type,
+                    writer.writerow([node_label(node), node.id, node.type,
                                      *[figures.get(k, "") for k in NODE_COLUMNS]])  # fmt: skip
             else:
                 keys = self.data.series_keys()

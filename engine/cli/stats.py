@@ -4,7 +4,6 @@ and per-day figures of a campaign in a database."""
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 
@@ -21,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from engine import stats
-    from engine.campaigns import CampaignError, get_campaign
+    from engine.campaigns import CampaignError, get_campaign, load_diagram
 
     try:
         engine = open_db(args)
@@ -35,12 +34,13 @@ def run(args: argparse.Namespace) -> int:
                 print(f"error: {exc}", file=sys.stderr)
                 return 2
             document = stats.report(conn, campaign["id"])
+            diagram = load_diagram(conn, campaign["id"]) if args.csv else None
     finally:
         engine.dispose()
     if args.json:
         print(json.dumps(document, indent=2, sort_keys=True, default=str))
     elif args.csv:
-        write_csv(document, sys.stdout)
+        write_csv(document, sys.stdout, diagram)
     else:
         from engine.cli.simulate import format_table
 
@@ -60,21 +60,9 @@ NODE_COLUMNS = (
 )
 
 
-def write_csv(document: dict, out) -> None:
-    """Three CSV tables one after another, each with its header: nodes, edges, days."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["node", *NODE_COLUMNS, "ports"])
-    for node_id, f in document["nodes"].items():
-        ports = ";".join(f"{p}={n}" for p, n in f["ports"].items())
-        writer.writerow([node_id, *(f.get(k, "") for k in NODE_COLUMNS), ports])
-    writer.writerow([])
-    writer.writerow(["from", "port", "contacts"])
-    for key, n in document["campaign"]["edges"].items():
-        source, _, port = key.rpartition(".")
-        writer.writerow([source, port, n])
-    writer.writerow([])
-    days = document["campaign"]["days"]
-    columns = ["date", "entered", "sent", "opened", "clicked", "converted"]
-    writer.writerow(columns)
-    for day in days:
-        writer.writerow([day[c] for c in columns])
+def write_csv(document: dict, out, diagram=None) -> None:
+    """Three CSV tables one after another (nodes, edges, days): formula-safe, nodes named
+    by their labels with the id beside (engine.stats_csv)."""
+    from engine.stats_csv import write_stats_csv
+
+    write_stats_csv(document, diagram, out, NODE_COLUMNS)

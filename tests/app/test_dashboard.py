@@ -79,7 +79,8 @@ def test_dashboard_totals_chart_and_exports(qtbot, tmp_path, demo_db):
     assert len(rows) == len(dashboard.data.daily) + 1
     nodes = dashboard.export_csv(tmp_path / "nodes.csv", "nodes")
     node_rows = list(csv.DictReader(nodes.open(encoding="utf-8")))
-    hello = next(r for r in node_rows if r["node"] == "hello")
+    hello = next(r for r in node_rows if r["node id"] == "hello")
+    assert hello["node"] == "Email: welcome"  # the label a marketer reads, not the id
     assert int(hello["entered"]) == dashboard.data.nodes["hello"]["entered"] > 0
     png = dashboard.export_png(tmp_path / "dashboard.png")
     image = QImage(str(png))

@@ -59,7 +59,7 @@ def test_stats_after_a_run(tmp_path, capsys):
     buffer = io.StringIO()
     write_csv(document, buffer)
     rows = list(csv.reader(io.StringIO(buffer.getvalue())))
-    assert rows[0][:3] == ["node", "entered", "waiting"]
+    assert rows[0][:4] == ["node", "node id", "entered", "waiting"]
     # The command line: JSON with nodes and campaign.
     from argparse import Namespace
 
