@@ -56,12 +56,13 @@ class CampaignPage(QWidget):
         from app.style import current_theme
         from designer.theme import theme_named
 
-        self.editor = CampaignEditor(theme=theme_named(current_theme()))
+        # The campaign lives in the database: the window's Save and theme, not the editor's
+        # file actions (designer.actions, owner "document").
+        self.editor = CampaignEditor(theme=theme_named(current_theme()), documents=False)
         self.editor.setObjectName("campaignEditor")
         with self.editor.held():  # the inspector's form is built once, not three times
             self.editor.set_diagram(load_diagram(engine, campaign_id))
             self._set_context()
-        self._adopt_editor_actions()
 
         back = QPushButton("‹ Campaigns")
         back.setObjectName("backButton")
@@ -176,22 +177,6 @@ class CampaignPage(QWidget):
     @property
     def diagram(self) -> Any:
         return self.editor.diagram
-
-    def _adopt_editor_actions(self) -> None:
-        """The campaign lives in the database: the editor's file actions give way to Save."""
-        actions = getattr(self.editor, "actions", {})
-        # The window's View ▸ Dark theme themes everything; a canvas-only switch would not.
-        for name in ("new", "open", "save_as", "theme"):
-            if name in actions:
-                actions[name].setShortcuts([])
-                actions[name].setEnabled(False)
-                actions[name].setVisible(False)
-        save = actions.get("save")
-        if save is not None:
-            save.setShortcuts([])  # the window's Ctrl+S saves the page
-            with contextlib.suppress(RuntimeError, TypeError):
-                save.triggered.disconnect()
-            save.triggered.connect(self.save)
 
     def _set_context(self) -> None:
         from engine.workspace import validation_context

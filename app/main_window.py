@@ -54,39 +54,6 @@ SCREENS = (
 )
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    menu: str
-    key: str
-    text: str
-    shortcut: str
-    handler: str  # a MainWindow method name
-    tip: str = ""
-    checkable: bool = False
-
-
-# Every menu entry and shortcut, declared once.
-ACTIONS = (
-    ActionSpec("&File", "new_campaign", "&New campaign…", "Ctrl+N", "new_campaign",
-               "Create a campaign, blank or from a sample"),
-    ActionSpec("&File", "import_campaign", "&Import campaign file…", "Ctrl+O", "import_campaign",
-               "Add a .campaign.json file to the workspace"),
-    ActionSpec("&File", "build_demo", "Build &demo workspace…", "", "build_demo",
-               "Fill this database with demo contacts, segments, templates and campaigns"),
-    ActionSpec("&File", "quit", "&Quit", "Ctrl+Q", "close"),
-    ActionSpec("&Campaign", "save", "&Save", "Ctrl+S", "save_campaign",
-               "Store the open campaign as a new version"),
-    ActionSpec("&Campaign", "simulate", "Si&mulate…", "Ctrl+R", "simulate_campaign",
-               "Forecast the open campaign on a copy of the data"),
-    ActionSpec("&Campaign", "dashboard", "&Dashboard", "Ctrl+Shift+D", "show_dashboard",
-               "Figures and charts of the open or selected campaign"),
-    ActionSpec("&Campaign", "engine_pass", "Run engine &now", "F5", "engine_pass",
-               "Process everything that is due now"),
-    ActionSpec("&View", "dark_theme", "&Dark theme", "", "toggle_theme", checkable=True),
-    ActionSpec("&Help", "about", "&About Campaign Studio", "", "about"),
-)  # fmt: skip
-
-
 # The campaign editor's actions (designer.actions names) the window's Edit menu shows.
 EDIT_MENU = (
     ("undo", "redo"),
@@ -170,20 +137,22 @@ class MainWindow(QMainWindow):
 
     # ---- building ----
     def _build_menus(self) -> None:
+        from designer.actions import specs_of  # the one action table (owner "window")
+
         menus: dict[str, Any] = {}
-        for spec in ACTIONS:
-            if spec.menu not in menus:
-                menus[spec.menu] = self.menuBar().addMenu(spec.menu)
+        for spec in specs_of("window"):
+            title = f"&{spec.menu}"
+            if title not in menus:
+                menus[title] = self.menuBar().addMenu(title)
             action = QAction(spec.text, self)
-            action.setObjectName(f"action_{spec.key}")
-            if spec.shortcut:
-                action.setShortcut(QKeySequence(spec.shortcut))
+            action.setObjectName(f"action_{spec.name}")
+            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
             if spec.tip:
                 action.setStatusTip(spec.tip)
             action.setCheckable(spec.checkable)
             action.triggered.connect(getattr(self, spec.handler))
-            menus[spec.menu].addAction(action)
-            self.actions[spec.key] = action
+            menus[title].addAction(action)
+            self.actions[spec.name] = action
         self.actions["dark_theme"].setChecked(current_theme() == "dark")
         # Edit: the open canvas's own actions (undo, clipboard, arrange), not copies of them —
         # a second Ctrl+Z on the window would make both shortcuts ambiguous, hence dead.
@@ -369,7 +338,7 @@ class MainWindow(QMainWindow):
         on_page = (
             self.campaign_page is not None and self.stack.currentWidget() is self.campaign_page
         )
-        self.actions["save"].setEnabled(on_page)
+        self.actions["save_campaign"].setEnabled(on_page)
         self.actions["simulate"].setEnabled(on_page)
 
     # ---- action handlers (named in ACTIONS) ----

@@ -1,7 +1,10 @@
-"""The one table of editor actions: name, text, shortcuts, icon, handler, menu and scope.
+"""The one table of actions: name, text, shortcuts, icon, handler, menu, scope and owner.
 
-Menus, toolbars and shortcuts are all built from ACTIONS; a handler is the name of a
-method on the object the actions drive (the CampaignEditor).
+Menus, toolbars and shortcuts are all built from ACTIONS; a handler is the name of a method
+on the object the actions drive. The owner says which: "editor" (the CampaignEditor, always),
+"document" (the editor's file actions, only when it edits a file on its own: python -m
+designer) and "window" (app.main_window's shell, whose campaigns live in the database).
+No shortcut is claimed twice by actions that live together (tests/designer/test_actions.py).
 """
 
 from __future__ import annotations
@@ -26,16 +29,20 @@ class ActionSpec:
     scope: str = "window"
     group: str = ""  # actions of one group are separated from the next group in menus
     tip: str = ""
+    owner: str = "editor"  # "editor" | "document" | "window" (see the module's docstring)
+    checkable: bool = False
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
     # File
-    ActionSpec("new", "&New campaign", ("Ctrl+N",), "new_campaign", "File", "file", group="doc"),
-    ActionSpec("open", "&Open…", ("Ctrl+O",), "open_dialog", "File", "folder", group="doc"),
-    ActionSpec("save", "&Save", ("Ctrl+S",), "save", "File", "save", group="save"),
-    ActionSpec(
-        "save_as", "Save &as…", ("Ctrl+Shift+S",), "save_as_dialog", "File", "", group="save"
-    ),
+    ActionSpec("new", "&New campaign", ("Ctrl+N",), "new_campaign", "File", "file", group="doc",
+               owner="document"),
+    ActionSpec("open", "&Open…", ("Ctrl+O",), "open_dialog", "File", "folder", group="doc",
+               owner="document"),
+    ActionSpec("save", "&Save", ("Ctrl+S",), "save", "File", "save", group="save",
+               owner="document"),
+    ActionSpec("save_as", "Save &as…", ("Ctrl+Shift+S",), "save_as_dialog", "File", "",
+               group="save", owner="document"),
     ActionSpec(
         "export_png", "Export as &PNG…", (), "export_png_dialog", "File", "image", group="export"
     ),
@@ -143,9 +150,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "zoom_out", "Zoom &out", ("-", "Ctrl+-"), "zoom_out", "View", "zoom-out", "canvas", "zoom"
     ),
-    ActionSpec(
-        "theme", "&Dark theme", ("Ctrl+Shift+T",), "toggle_theme", "View", "moon", group="look"
-    ),
+    # The canvas's own theme switch: the window's View ▸ Dark theme themes everything there.
+    ActionSpec("theme", "&Dark theme", ("Ctrl+Shift+T",), "toggle_theme", "View", "moon",
+               group="look", owner="document", checkable=True),
     # Arrange
     ActionSpec(
         "auto_layout",
@@ -180,21 +187,50 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "",
         group="distribute",
     ),
-)
+    # The window (app.main_window.MainWindow methods). Its Edit menu shows the open canvas's
+    # own editor actions; these are the shell's.
+    ActionSpec("new_campaign", "&New campaign…", ("Ctrl+N",), "new_campaign", "File",
+               tip="Create a campaign, blank or from a sample", owner="window"),
+    ActionSpec("import_campaign", "&Import campaign file…", ("Ctrl+O",), "import_campaign",
+               "File", tip="Add a .campaign.json file to the workspace", owner="window"),
+    ActionSpec("build_demo", "Build &demo workspace…", (), "build_demo", "File",
+               tip="Fill this database with demo contacts, segments, templates and campaigns",
+               owner="window"),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "close", "File", owner="window"),
+    ActionSpec("save_campaign", "&Save", ("Ctrl+S",), "save_campaign", "Campaign",
+               tip="Store the open campaign as a new version", owner="window"),
+    ActionSpec("simulate", "Si&mulate…", ("Ctrl+R",), "simulate_campaign", "Campaign",
+               tip="Forecast the open campaign on a copy of the data", owner="window"),
+    ActionSpec("dashboard", "&Dashboard", ("Ctrl+Shift+D",), "show_dashboard", "Campaign",
+               tip="Figures and charts of the open or selected campaign", owner="window"),
+    ActionSpec("engine_pass", "Run engine &now", ("F5",), "engine_pass", "Campaign",
+               tip="Process everything that is due now", owner="window"),
+    ActionSpec("dark_theme", "&Dark theme", (), "toggle_theme", "View", owner="window",
+               checkable=True),
+    ActionSpec("about", "&About Campaign Studio", (), "about", "Help", owner="window"),
+)  # fmt: skip
 MENUS = ("File", "Edit", "View", "Arrange")
 SPECS = {spec.name: spec for spec in ACTIONS}
 
 
+def specs_of(*owners: str) -> tuple[ActionSpec, ...]:
+    return tuple(spec for spec in ACTIONS if spec.owner in owners)
+
+
 def build_actions(
-    target: QObject, window_widget: QWidget, canvas_widget: QWidget, parent: QObject | None = None
+    target: QObject,
+    window_widget: QWidget,
+    canvas_widget: QWidget,
+    parent: QObject | None = None,
+    owners: tuple[str, ...] = ("editor", "document"),
 ) -> dict[str, QAction]:
-    """Create one QAction per spec, wired to `getattr(target, spec.handler)`.
+    """Create one QAction per spec of these owners, wired to `getattr(target, spec.handler)`.
 
     Window-scope actions live on `window_widget` (active while focus is inside it),
     canvas-scope actions on `canvas_widget` (active only while it has focus).
     """
     actions: dict[str, QAction] = {}
-    for spec in ACTIONS:
+    for spec in specs_of(*owners):
         action = QAction(spec.text, parent or window_widget)
         action.setObjectName(f"action_{spec.name}")
         action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
@@ -213,8 +249,8 @@ def build_actions(
             action.setEnabled(False)
         else:
             action.triggered.connect(lambda _checked=False, h=handler: h())
+        action.setCheckable(spec.checkable)
         actions[spec.name] = action
-    actions["theme"].setCheckable(True)
     return actions
 
 
@@ -226,7 +262,7 @@ def fill_menus(menu_bar: QMenuBar, actions: dict[str, QAction]) -> dict[str, QMe
         menus[title] = menu
         last_group = None
         for spec in ACTIONS:
-            if spec.menu != title:
+            if spec.menu != title or spec.name not in actions:
                 continue
             if last_group is not None and spec.group != last_group:
                 menu.addSeparator()

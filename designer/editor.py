@@ -57,7 +57,11 @@ class CampaignEditor(QWidget):
     titleChanged = Signal(str)
     fileChanged = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, theme: Theme = LIGHT) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, theme: Theme = LIGHT, documents: bool = True
+    ) -> None:
+        """`documents`: the editor has its own file actions (New, Open, Save, Save as) and
+        theme switch, as when it runs alone; in the window, the shell has those."""
         super().__init__(parent)
         self.setObjectName("campaignEditor")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -73,7 +77,8 @@ class CampaignEditor(QWidget):
         self.inspector = Inspector(self.undo_stack, theme)
         self.inspector.labelDone.connect(self.view.setFocus)
         self.problems = ProblemsList(theme)
-        self.actions: dict[str, QAction] = build_actions(self, self, self.view)
+        owners = ("editor", "document") if documents else ("editor",)
+        self.actions: dict[str, QAction] = build_actions(self, self, self.view, owners=owners)
         self._build_layout()
         self.drop = PaletteDrop(self.view, self.add_node_at)
         self.quick_add = QuickAddAt(self.view, self.add_node_at, theme)
@@ -510,7 +515,8 @@ class CampaignEditor(QWidget):
         self.inspector.set_theme(theme)
         self.problems.set_theme(theme)
         self.quick_add.popup.theme = theme
-        self.actions["theme"].setChecked(theme is DARK)
+        if "theme" in self.actions:
+            self.actions["theme"].setChecked(theme is DARK)
         self.setPalette(panel_palette(theme, QApplication.palette()))
         self.setStyleSheet(panel_style(theme))
         self._apply_icons()
