@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from engine.progress import Cancelled
 
@@ -21,7 +21,10 @@ Progress = Callable[[int, "int | None"], None]
 
 
 class Task(QObject):
-    """One piece of background work; its signals arrive on the GUI thread."""
+    """One piece of background work (the program's one job class): `work(progress)` runs on a
+    worker thread, `progress(done, total)` raises Cancelled once `cancel()` was called, and
+    the outcome arrives as a signal on the GUI thread. `start()` runs it on the global pool;
+    TaskRunner runs several on its own."""
 
     progressed = Signal(int, object)  # done, total (None: unknown)
     succeeded = Signal(object)
@@ -42,10 +45,6 @@ class Task(QObject):
     def cancel(self) -> None:
         """Ask the work to stop at its next progress report."""
         self._cancel.set()
-
-    @property
-    def is_cancelling(self) -> bool:
-        return self._cancel.is_set()
 
     @property
     def done(self) -> bool:
@@ -72,11 +71,26 @@ class Task(QObject):
             self._done.set()
             self.failed.emit(self.error)
         else:
-            self.result = result
-            self.outcome = "succeeded"
-            self._done.set()
-            self.succeeded.emit(result)
+            if self._cancel.is_set():  # cancelled after its last progress report
+                self.outcome = "cancelled"
+                self._done.set()
+                self.cancelled.emit()
+            else:
+                self.result = result
+                self.outcome = "succeeded"
+                self._done.set()
+                self.succeeded.emit(result)
         self.ended.emit()
+
+    def start(self, pool: QThreadPool | None = None) -> Task:
+        """Run on `pool` (default: Qt's global one); kept alive until it has ended."""
+        _started.add(self)
+        self.ended.connect(lambda: _started.discard(self), Qt.ConnectionType.QueuedConnection)
+        (pool or QThreadPool.globalInstance()).start(_Runnable(self))
+        return self
+
+
+_started: set[Task] = set()  # tasks started on their own, alive until they end
 
 
 class _Runnable(QRunnable):
@@ -251,21 +265,6 @@ class EngineBridge(QObject):
     def _set_state(self, state: str) -> None:
         self.state = state
         self.stateChanged.emit(state)
-
-
-def process_events_until(predicate: Callable[[], bool], timeout_ms: int = 30000) -> bool:
-    """Pump Qt events until `predicate()` holds (for scripts; tests use qtbot.waitUntil)."""
-    import time
-
-    deadline = time.monotonic() + timeout_ms / 1000
-    app = QApplication.instance()
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        if app is not None:
-            app.processEvents()
-        time.sleep(0.01)
-    return True
 
 
 class Workspace(QObject):

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.accessibility import name_view
-from app.screen_parts import BackgroundJob, Debouncer, PageHeader, TagChipsDelegate
+from app.bridge import Task
+from app.screen_parts import Debouncer, PageHeader, TagChipsDelegate
 from app.style import palette_colour
 from engine import store
 from engine.db import Engine
@@ -91,8 +92,8 @@ class ContactsModel(QAbstractTableModel):
         self.order_by = "id"
         self._count: int | None = None
         self._blocks: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
-        self._loading: dict[int, BackgroundJob] = {}
-        self._running: set[BackgroundJob] = set()  # alive until the worker is done
+        self._loading: dict[int, Task] = {}
+        self._running: set[Task] = set()  # alive until the worker is done
         self._wanted: list[int] = []  # the most recently asked-for blocks, newest last
         self._generation = 0
         self.queries = 0
@@ -167,10 +168,10 @@ class ContactsModel(QAbstractTableModel):
                 return None
             return self._read_block(number, search, order_by)
 
-        job = BackgroundJob(work)
-        job.signals.finished.connect(lambda block: self._arrived(generation, number, block))
-        job.signals.failed.connect(lambda _text: self._loading.pop(number, None))
-        for signal in (job.signals.finished, job.signals.failed, job.signals.cancelled):
+        job = Task(work)
+        job.succeeded.connect(lambda block: self._arrived(generation, number, block))
+        job.failed.connect(lambda _text: self._loading.pop(number, None))
+        for signal in (job.succeeded, job.failed, job.cancelled):
             signal.connect(lambda *_args, job=job: self._running.discard(job))
         self._loading[number] = job
         self._running.add(job)

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.screen_parts import BackgroundJob, PageHeader
+from app.bridge import Task
+from app.screen_parts import PageHeader
 from engine import csv_values as values
 from engine import import_mapping as mapping_rules
 from engine.db import Engine
@@ -156,7 +157,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.engine = engine
         self.path: str | None = None
-        self.job: BackgroundJob | None = None
+        self.job: Task | None = None
         self.report: Any = None
         self.header_row: list[str] = []
         self.sample_rows: list[list[str]] = []
@@ -493,7 +494,7 @@ class ImportDialog(QDialog):
         return False
 
     # -- running ----------------------------------------------------------------------
-    def start_import(self) -> BackgroundJob | None:
+    def start_import(self) -> Task | None:
         if not self.path or self.job is not None:
             return None
         if self.report is not None:  # "Import another file" after a report
@@ -510,18 +511,16 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.kind.setEnabled(False)
         self.cancel_button.setText("Cancel import")
-        job = BackgroundJob(
-            lambda progress: run_import(engine, kind, path, progress, preset, columns)
-        )
-        job.signals.progress.connect(self._progress)
-        job.signals.finished.connect(self._finished)
-        job.signals.failed.connect(self._failed)
-        job.signals.cancelled.connect(self._cancelled)
+        job = Task(lambda progress: run_import(engine, kind, path, progress, preset, columns))
+        job.progressed.connect(self._progress)
+        job.succeeded.connect(self._finished)
+        job.failed.connect(self._failed)
+        job.cancelled.connect(self._cancelled)
         self.job = job.start()
         return job
 
-    def _progress(self, done: int, total: int) -> None:
-        if total > 0:
+    def _progress(self, done: int, total: int | None) -> None:
+        if total is not None and total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
             self.progress_label.setText(f"Imported {done:,} of {total:,} rows…")
@@ -586,8 +585,8 @@ class ImportDialog(QDialog):
             self.job.cancel()
             self.progress_label.setText("Cancelling…")
             self.cancel_button.setEnabled(False)
-            self.job.signals.cancelled.connect(lambda: self.cancel_button.setEnabled(True))
-            self.job.signals.finished.connect(lambda _r: self.cancel_button.setEnabled(True))
+            self.job.cancelled.connect(lambda: self.cancel_button.setEnabled(True))
+            self.job.succeeded.connect(lambda _r: self.cancel_button.setEnabled(True))
             return
         self.reject()
 

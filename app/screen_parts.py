@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import traceback
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -13,12 +12,9 @@ from PySide6.QtCore import (
     QObject,
     QRect,
     QRectF,
-    QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     QTimer,
-    Signal,
 )
 from PySide6.QtGui import (
     QColor,
@@ -42,14 +38,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-try:  # the engine's cancellation exception (engine.progress); same shape if missing
-    from engine.progress import Cancelled
-except ImportError:  # pragma: no cover - until engine.progress lands
-
-    class Cancelled(Exception):  # type: ignore[no-redef]
-        """Raised by a progress callback to stop long work."""
-
 
 ACCENT = "#4f46e5"
 MUTED = "#6b7280"
@@ -112,55 +100,6 @@ class Debouncer(QObject):
         if self.timer.isActive():
             self.timer.stop()
             self.timer.timeout.emit()
-
-
-class _JobSignals(QObject):
-    progress = Signal(int, int)  # done, total (-1: unknown)
-    finished = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-
-class BackgroundJob(QRunnable):
-    """Runs `work(progress)` on the global thread pool; `progress(done, total)` raises
-    Cancelled once `cancel()` was called. Results come back as signals on the GUI thread."""
-
-    def __init__(self, work: Callable[[Callable[[int, int | None], None]], Any]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.work = work
-        self.signals = _JobSignals()
-        self._cancel = False
-
-    def cancel(self) -> None:
-        self._cancel = True
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self._cancel
-
-    def _progress(self, done: int, total: int | None = None) -> None:
-        if self._cancel:
-            raise Cancelled()
-        self.signals.progress.emit(int(done), -1 if total is None else int(total))
-
-    def run(self) -> None:
-        try:
-            result = self.work(self._progress)
-        except Cancelled:
-            self.signals.cancelled.emit()
-        except Exception as exc:  # shown to the user as a sentence, logged in full
-            traceback.print_exc()
-            self.signals.failed.emit(str(exc) or type(exc).__name__)
-        else:
-            if self._cancel:
-                self.signals.cancelled.emit()
-            else:
-                self.signals.finished.emit(result)
-
-    def start(self, pool: QThreadPool | None = None) -> BackgroundJob:
-        (pool or QThreadPool.globalInstance()).start(self)
-        return self
 
 
 class TagChipsDelegate(QStyledItemDelegate):

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.accessibility import name_view
+from app.bridge import Task
 from app.contacts import contact_name
 from app.screen_parts import (
-    BackgroundJob,
     Debouncer,
     PageHeader,
     ask,
@@ -97,7 +97,7 @@ class SegmentsScreen(QWidget):
         self.count_error: str | None = None
         self.counting = False
         self._generation = 0
-        self._jobs: list[BackgroundJob] = []
+        self._jobs: list[Task] = []
         self._loading = False
         self.members: list[dict[str, Any]] = []
         self.dirty = False
@@ -414,9 +414,9 @@ class SegmentsScreen(QWidget):
         self.counting = True
         self.count_card.note.setText("Counting…")
         engine, now = self.engine, utc_now()
-        job = BackgroundJob(lambda _progress: count_and_sample(engine, rule, now))
-        job.signals.finished.connect(lambda result: self._counted(generation, result))
-        job.signals.failed.connect(lambda text: self._count_failed(generation, text))
+        job = Task(lambda _progress: count_and_sample(engine, rule, now))
+        job.succeeded.connect(lambda result: self._counted(generation, result))
+        job.failed.connect(lambda text: self._count_failed(generation, text))
         self._jobs = [*self._jobs[-4:], job]  # keep running jobs alive
         job.start()
 

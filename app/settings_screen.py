@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.accessibility import name_view
-from app.screen_parts import BackgroundJob, CodeEditor, PageHeader, ask, error_text
+from app.bridge import Task
+from app.screen_parts import CodeEditor, PageHeader, ask, error_text
 from app.settings_store import (
     keyring_in_use,
     load_settings,
@@ -121,7 +122,7 @@ class SettingsScreen(QWidget):
         super().__init__(parent)
         self.engine = engine
         self.restart_on_switch = True
-        self._job: BackgroundJob | None = None
+        self._job: Task | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
         self.header = PageHeader("Settings", "How this workspace stores data and sends messages")
@@ -609,7 +610,7 @@ class SettingsScreen(QWidget):
                 apply_style(app, theme)
         self.themeChanged.emit(theme)
 
-    def send_test(self) -> BackgroundJob | None:
+    def send_test(self) -> Task | None:
         to = self.test_to.text().strip()
         if "@" not in to:
             self.test_result.setText("Enter the address to send the test email to.")
@@ -625,9 +626,9 @@ class SettingsScreen(QWidget):
         def work(_progress):
             return send_test_email(values, to, password or None)
 
-        job = BackgroundJob(work)
-        job.signals.finished.connect(lambda text: self._test_done(str(text), False))
-        job.signals.failed.connect(lambda text: self._test_done(f"Failed: {text}", True))
+        job = Task(work)
+        job.succeeded.connect(lambda text: self._test_done(str(text), False))
+        job.failed.connect(lambda text: self._test_done(f"Failed: {text}", True))
         self._job = job.start()
         return job
 
