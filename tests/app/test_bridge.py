@@ -125,3 +125,28 @@ def qtbot_button():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_a_task_started_on_its_own_delivers_on_the_gui_thread_and_a_late_cancel_wins(qtbot):
+    from PySide6.QtCore import QThread
+
+    from app.bridge import Task
+
+    threads: list[object] = []
+    task = Task(lambda progress: progress(1) or "result")
+    task.succeeded.connect(lambda _r: threads.append(QThread.currentThread()))
+    with qtbot.waitSignal(task.succeeded, timeout=5000) as done:
+        task.start()
+    assert done.args == ["result"] and task.outcome == "succeeded"
+    qtbot.waitUntil(lambda: bool(threads), timeout=2000)
+    assert threads == [QThread.currentThread()]  # the slot ran on the GUI thread
+
+    reported, release = threading.Event(), threading.Event()
+    # The work's last report comes before the cancel: it finishes, yet ends as cancelled.
+    late = Task(lambda progress: (progress(1), reported.set(), release.wait(10)))
+    with qtbot.waitSignal(late.cancelled, timeout=5000):
+        late.start()
+        assert reported.wait(5)
+        late.cancel()
+        release.set()
+    assert late.outcome == "cancelled" and late.result is None
