@@ -3,6 +3,10 @@ list of contact variables a template reads (for validation against the contact s
 
 from __future__ import annotations
 
+import contextvars
+import functools
+import re
+import time
 from functools import lru_cache
 from typing import Any
 
@@ -22,9 +26,154 @@ class TemplateError(ValueError):
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
 
+# Bounds per render (issue 16): one message's template may fail, never the whole tick.
+MAX_OUTPUT = 2_000_000  # characters one part (subject, HTML, text) may produce
+MAX_SECONDS = 2.0  # time one render may take
+MAX_STEPS = 200_000  # loop steps over range() and calls, per render
+MAX_NUMBER = 100_000  # the largest width, count or repeat a filter or call may be given
+
+
+class TemplateLimit(TemplateError):
+    """A render stopped at one of the bounds above."""
+
+
+class _Budget:
+    __slots__ = ("deadline", "steps")
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + MAX_SECONDS
+        self.steps = 0
+
+
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("budget", default=None)
+
+
+def _step(count: int = 1) -> None:
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    budget.steps += count
+    if budget.steps > MAX_STEPS:
+        raise TemplateLimit(f"the template loops or calls more than {MAX_STEPS:,} times")
+    if budget.steps & 1023 == 0 and time.monotonic() > budget.deadline:
+        raise TemplateLimit(f"the template took longer than {MAX_SECONDS:g} s")
+
+
+def _check_numbers(args: tuple, kwargs: dict) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+            raise TemplateLimit(f"the number {value} is too large for a template (at most "
+                                f"{MAX_NUMBER:,})")  # fmt: skip
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, tuple, bytes)) else 0
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox with bounds: repeats and powers, calls and range() loops are counted
+    against the render's budget, so a template cannot take the tick's time or memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            count = right if _size(left) else left
+            size = max(_size(left), _size(right))
+            if size and isinstance(count, int) and size * max(count, 0) > MAX_OUTPUT:
+                raise TemplateLimit(f"a repeat makes more than {MAX_OUTPUT:,} characters")
+        elif operator == "**" and isinstance(right, (int, float)) and abs(right) > 1000:
+            raise TemplateLimit("a power above 1000 is too large for a template")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):  # "x".center(10**9), "{:>999999999}".format(1)
+            _check_numbers(args, kwargs)
+            if getattr(__obj, "__name__", "") in ("format", "format_map"):
+                _check_format(owner)
+        _step()
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(result, range):
+            return _counted(result)
+        return result
+
+
+def _counted(values):
+    for value in values:
+        _step()
+        yield value
+
+
+# Filters whose numbers set the size of what they make (a width, a count, a repeat).
+SIZING_FILTERS = frozenset({"center", "indent", "wordwrap", "batch", "slice", "format",
+                            "replace", "truncate", "lipsum"})  # fmt: skip
+_BIG_WIDTH = re.compile(r"\d{7,}")
+
+
+def _check_format(text: Any) -> None:
+    if isinstance(text, str) and _BIG_WIDTH.search(text):
+        raise TemplateLimit("a format width that large is not allowed in a template")
+
+
+def _bounded_filter(function, name: str):
+    sizing = name in SIZING_FILTERS
+
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        if sizing:
+            _check_numbers(args, kwargs)
+            if name == "format" and args:
+                _check_format(args[-1] if not isinstance(args[0], str) else args[0])
+        _step()
+        return function(*args, **kwargs)
+
+    return bounded
+
+
+def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
+    from jinja2.utils import generate_lorem_ipsum
+
+    if not all(isinstance(v, int) for v in (n, min, max)) or n > 100 or max > 1000:
+        raise TemplateLimit("lipsum() makes at most 100 paragraphs of at most 1000 words")
+    return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
+
+
+def bounded_output(chunks) -> str:
+    """Join a template's output, stopping at MAX_OUTPUT characters and at the deadline."""
+    total, parts = 0, []
+    for chunk in chunks:
+        total += len(chunk)
+        if total > MAX_OUTPUT:
+            raise TemplateLimit(f"the template makes more than {MAX_OUTPUT:,} characters")
+        parts.append(chunk)
+        if len(parts) & 255 == 0:
+            budget = _BUDGET.get()
+            if budget is not None and time.monotonic() > budget.deadline:
+                raise TemplateLimit(f"the template took longer than {MAX_SECONDS:g} s")
+    return "".join(parts)
+
+
+def render_template(template, context: dict[str, Any]) -> str:
+    """A compiled template rendered within the bounds (Template.render has none)."""
+    with budget():
+        return bounded_output(template.generate(context))
+
+
+class budget:
+    """`with budget():` — one render's bounds (time from now, a step count)."""
+
+    def __enter__(self) -> None:
+        self._token = _BUDGET.set(_Budget())
+
+    def __exit__(self, *exc: object) -> None:
+        _BUDGET.reset(self._token)
+
+
 def make_environment(strict: bool = False) -> ImmutableSandboxedEnvironment:
-    """A sandboxed environment: templates can read data but never run code or mutate it."""
-    env = ImmutableSandboxedEnvironment(
+    """A sandboxed environment: templates can read data but never run code or mutate it,
+    and stay within the bounds above."""
+    env = _BoundedSandbox(
         autoescape=False,
         undefined=StrictUndefined if strict else _undefined_class(),
         trim_blocks=True,
@@ -32,6 +181,8 @@ def make_environment(strict: bool = False) -> ImmutableSandboxedEnvironment:
         finalize=_blank_none,  # a missing value prints nothing, never "None"
     )
     env.filters["plural"] = plural
+    env.filters = {name: _bounded_filter(f, name) for name, f in env.filters.items()}
+    env.globals["lipsum"] = _lipsum
     return env
 
 
@@ -81,7 +232,9 @@ def check_syntax(source: str) -> TemplateError | None:
 def render(source: str, context: dict[str, Any], html: bool = False, where: str = "") -> str:
     """Render in the sandbox; any failure becomes a TemplateError (never escapes raw)."""
     try:
-        return compile_template(source, html).render(context)
+        template = compile_template(source, html)
+        with budget():
+            return bounded_output(template.generate(context))
     except TemplateError as exc:
         raise TemplateError(str(exc).split(": ", 1)[-1], exc.line, where) from None
     except Exception as exc:  # SecurityError, TypeError in a filter, ...

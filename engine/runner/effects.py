@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from engine.contact_values import ContactValueError, contact_value
 from engine.db.schema import contact_tags, contacts, segment_members, segments
 from engine.runner.messages import campaign_context, contact_context
-from engine.templating import compile_template
+from engine.templating import compile_template, render_template
 
 if TYPE_CHECKING:  # the runner imports this module: types only
     from engine.diagram import Node
@@ -46,12 +46,13 @@ def update_contact(
         new = value
         if template is not None:
             try:
-                new = template.render(
+                new = render_template(
+                    template,
                     {
                         "contact": contact_context(item.contact),
                         "campaign": campaign_context(plan),
                         "now": item.at,
-                    }
+                    },
                 )
             except Exception as exc:
                 item.outcome, item.detail = "failed", f"template error: {exc}"

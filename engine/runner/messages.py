@@ -18,7 +18,7 @@ from engine.diagram import Node
 from engine.runner import render_pool
 from engine.runner.plan import Plan
 from engine.runner.timing import contact_zone, quiet_until
-from engine.templating import compile_template
+from engine.templating import TemplateError, bounded_output, budget, compile_template
 
 if TYPE_CHECKING:  # the runner imports this module: types only
     from engine.runner.core import BatchWrites, Enrollment, Runner
@@ -125,8 +125,11 @@ def _render(source: str, context: dict[str, Any], html: bool = False) -> str:
     jinja_context = environment.context_class(
         environment, parent, template.name, template.blocks, globals=base
     )
-    try:
-        return environment.concat(template.root_render_func(jinja_context))
+    try:  # bounded in time and size: a runaway template fails its message only
+        with budget():
+            return bounded_output(template.root_render_func(jinja_context))
+    except TemplateError:
+        raise
     except Exception:
         return environment.handle_exception()
 
