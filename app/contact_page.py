@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.accessibility import name_view
-from app.contacts import contact_name, format_time
+from app.contact_text import contact_name, format_time
 from app.journey import TimelineDelegate, TimelineRole, avatar_pixmap
 from app.screen_parts import ask, error_text, tag_colour
 from engine import store

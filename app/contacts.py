@@ -4,7 +4,6 @@ a debounced search, CSV import, and a contact's page on double-click."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.accessibility import name_view
 from app.bridge import Task
+from app.contact_text import contact_name, contact_place, format_time
 from app.screen_parts import Debouncer, PageHeader, TagChipsDelegate
 from app.style import palette_colour
 from engine import store
@@ -47,24 +47,6 @@ EMAIL, NAME, PHONE, PLACE, TAGS, SCORE, UNSUBSCRIBED, CREATED = range(len(COLUMN
 
 ContactIdRole = Qt.ItemDataRole.UserRole
 TagsRole = TagChipsDelegate.TAGS_ROLE
-
-
-def contact_name(contact: dict[str, Any]) -> str:
-    return " ".join(filter(None, [contact.get("first_name"), contact.get("last_name")]))
-
-
-def contact_place(contact: dict[str, Any]) -> str:
-    attributes = contact.get("attributes") or {}
-    country = attributes.get("country") if isinstance(attributes, dict) else None
-    return " · ".join(str(part) for part in (country, contact.get("timezone")) if part)
-
-
-def format_time(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str):
-        return value[:16].replace("T", " ")
-    return ""
 
 
 class ContactsModel(QAbstractTableModel):

@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.contacts import format_time
+from app.contact_text import format_time
 from app.screen_parts import ACCENT, MUTED, tag_colour
 
 KIND_COLOURS = {"event": "#0ea5e9", "step": "#8b5cf6", "message": "#10b981", "enrolled": ACCENT}

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.accessibility import name_view
 from app.bridge import Task
-from app.contacts import contact_name
+from app.contact_text import contact_name
 from app.screen_parts import (
     Debouncer,
     PageHeader,

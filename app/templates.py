@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.accessibility import name_view
-from app.contacts import contact_name
+from app.contact_text import contact_name
 from app.screen_parts import (
     CodeEditor,
     Debouncer,

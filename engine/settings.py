@@ -53,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "bounce_imap_security": "ssl",  # ssl | starttls | none
     "bounce_imap_username": "",
     "bounce_imap_folder": "INBOX",
+    "bounce_poll_seconds": 300,  # how often `run` reads the bounce mailbox
     "soft_bounce_limit": 3,  # soft bounces within soft_bounce_days make a contact bounced
     "soft_bounce_days": 30,
     # Workspace defaults for campaigns that set none of their own (the Settings screen)
@@ -90,8 +91,6 @@ def save_settings(engine: Engine, values: dict[str, Any]) -> None:
             )
         if _not_finite(value):
             raise SettingsError(f"setting {key!r}: {value!r} is not a finite number")
-        if _not_finite(value):
-            raise SettingsError(f"setting {key!r}: {value!r} is not a finite number")
         default = DEFAULTS.get(key)
         if default is not None and value is not None and not _same_kind(default, value):
             raise SettingsError(f"setting {key!r} must be {type(default).__name__}, got {value!r}")
@@ -101,14 +100,6 @@ def save_settings(engine: Engine, values: dict[str, Any]) -> None:
             conn.execute(delete(settings_table).where(settings_table.c.key.in_(keys)))
             rows = [{"key": k, "value": v} for k, v in values.items()]
             conn.execute(insert(settings_table), rows)
-
-
-def _not_finite(value: Any) -> bool:
-    if isinstance(value, float):
-        return not math.isfinite(value)
-    if isinstance(value, dict):
-        value = list(value.values())
-    return isinstance(value, list) and any(_not_finite(v) for v in value)
 
 
 def _not_finite(value: Any) -> bool:

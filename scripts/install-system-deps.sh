@@ -17,6 +17,8 @@ APT_PACKAGES=(
   make postgresql
   # Graphviz's dot reads the DOT export back in tests; Chromium checks message templates
   graphviz chromium
+  # a real IMAP server for the bounce-mailbox test (started by the test in a temp folder)
+  dovecot-imapd
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

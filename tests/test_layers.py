@@ -98,3 +98,42 @@ def test_every_undo_command_lives_in_designer_commands():
         if path.name != "commands.py" and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def _imports(path: Path, package: str) -> set[str]:
+    """The `package.*` modules a file imports, at module level or inside functions."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.split(".")[0] == package}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_import_circle_among_app_modules():
+    """A circle (even through an import tucked inside a function) is what makes imports land
+    at the bottom of a file or inside functions; app/contacts, contact_page and journey had
+    one. The window's modules form none."""
+    graph = {_module_name(path): _imports(path, "app") for path in (ROOT / "app").rglob("*.py")}
+    seen: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(module: str, trail: list[str]) -> None:
+        seen[module] = 1
+        for target in sorted(graph.get(module, ())):
+            if seen.get(target) == 1:
+                raise AssertionError(" -> ".join([*trail, module, target]))
+            if target in graph and target not in seen:
+                visit(target, [*trail, module])
+        seen[module] = 2
+
+    for module in sorted(graph):
+        if module not in seen:
+            visit(module, [])

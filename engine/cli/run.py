@@ -95,10 +95,17 @@ def run(args: argparse.Namespace) -> int:
             return 2
         print(f"campaign-studio run: public endpoint on {endpoint.url}", file=sys.stderr)
     service.start()
+    from engine.bounces.imap import MailboxWatcher, configured
+
+    mailbox = None
+    if configured(service.settings):  # the bounce mailbox (Settings): read every few minutes
+        every = float(service.settings.get("bounce_poll_seconds") or 300)
+        mailbox = MailboxWatcher(service.engine, service.settings, every)
     print(f"campaign-studio run: engine running on {shown} (tick every {service.interval:g} s); "
           "Ctrl+C or SIGTERM stops", file=sys.stderr, flush=True)  # fmt: skip
     while not stop.wait(0.5):
-        pass
+        if mailbox is not None:
+            mailbox.tick()
     service.shutdown(wait=True)
     if endpoint is not None:
         endpoint.stop()
