@@ -282,3 +282,46 @@ def unknown_names(source: str) -> set[str]:
 
 def _const(node: Any) -> str | None:
     return node.value if isinstance(node, nodes.Const) and isinstance(node.value, str) else None
+
+
+@lru_cache(maxsize=4096)
+def unguarded_contact_variables(source: str) -> frozenset[str]:
+    """Contact fields a template prints with no fallback (`or`, `if`, `| default`, a test):
+    a contact without the field gets a gap in the sentence ("Hello ,")."""
+    try:
+        tree = ENVIRONMENT.parse(source)
+    except TemplateSyntaxError:
+        return frozenset()
+    guarded: set[str] = set()
+    for node in tree.find_all((nodes.Or, nodes.CondExpr, nodes.If, nodes.Filter, nodes.Test)):
+        if isinstance(node, nodes.Or):
+            part = node.left
+        elif isinstance(node, (nodes.CondExpr, nodes.If)):
+            part = node.test
+        elif isinstance(node, nodes.Test) or node.name in ("default", "d"):
+            part = node.node
+        else:
+            continue
+        for found in [part, *part.find_all((nodes.Getattr, nodes.Getitem))]:
+            name = _contact_field(found)
+            if name:
+                guarded.add(name)
+    return contact_variables(source) - guarded
+
+
+def _contact_field(node: Any) -> str | None:
+    """'first_name' for contact.first_name, contact['x'] or contact.attributes.x."""
+    if not isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        return None
+    name = node.attr if isinstance(node, nodes.Getattr) else _const(node.arg)
+    target = node.node
+    if isinstance(target, nodes.Name) and target.name == "contact":
+        return None if name == "attributes" else name
+    if (
+        isinstance(target, (nodes.Getattr, nodes.Getitem))
+        and _contact_field(target) is None
+        and isinstance(target.node, nodes.Name)
+        and target.node.name == "contact"
+    ):
+        return name  # contact.attributes.<name>
+    return None

@@ -18,7 +18,7 @@ from engine.diagram import Diagram, Node
 from engine.durations import DurationError, parse_duration
 from engine.problems import Problem
 from engine.rules import CORE_FIELDS, RuleError, parse_rule, referenced_fields
-from engine.templating import check_syntax, contact_variables
+from engine.templating import check_syntax, contact_variables, unguarded_contact_variables
 
 ENTRY_CHOICES = ("once", "every_time")
 CONTACT_BUILTINS = frozenset(CORE_FIELDS) | {"id", "score", "tags", "unsubscribed", "name"}
@@ -32,6 +32,8 @@ class ValidationContext:
     segments: set[str] | None = None
     contact_fields: set[str] | None = None  # attribute names seen on contacts
     known_events: set[str] | None = None
+    # The share (0..1) of contacts without a field, or None when unknown (no contacts).
+    missing_share: Callable[[str], float | None] | None = None
     # A hook for extra checks (e.g. the engine's template compiler), called per node.
     extra: list[Callable[[Diagram, Node], list[Problem]]] = field(default_factory=list)
 
@@ -255,6 +257,18 @@ def _check_references(diagram: Diagram, node: Node, context: ValidationContext) 
         for name in sorted(missing):
             out.append(Problem(node.id, f"template uses contact.{name}, which no contact has",
                                code="unknown_variable"))  # fmt: skip
+        if context.missing_share is not None:
+            gaps: set[str] = set()
+            for source in sources:
+                gaps |= unguarded_contact_variables(source)
+            for name in sorted(gaps - missing - {"email", "id", "name"}):
+                share = context.missing_share(name)
+                if share:
+                    out.append(Problem(
+                        node.id, f"template prints contact.{name}, which {_percent(share)} of "
+                        "contacts lack: they read a gap there. Add a fallback, e.g. "
+                        f"{{{{ contact.{name} or '…' }}}}", "warning", code="sometimes_missing",
+                    ))  # fmt: skip
         for name in sorted(rule_fields - known):
             out.append(Problem(node.id, f"field {name!r} is not a contact field or attribute",
                                "warning"))  # fmt: skip
@@ -332,3 +346,8 @@ def _check_graph(diagram: Diagram) -> list[Problem]:
                                             f"campaign sends the message that emits it",
                                    code="unreachable_event"))  # fmt: skip
     return out
+
+
+def _percent(share: float) -> str:
+    """0.004 → "under 1 %", 0.37 → "37 %"."""
+    return "under 1 %" if share < 0.01 else f"{round(share * 100)} %"

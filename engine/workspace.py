@@ -29,8 +29,33 @@ def validation_context(db: str | Path | Engine, sample: int = 2000) -> Validatio
 
         fields = contact_fields(conn)
     return ValidationContext(
-        templates=template_sources, segments=segment_names, contact_fields=fields
-    )
+        templates=template_sources, segments=segment_names, contact_fields=fields,
+        missing_share=_missing_share(engine),
+    )  # fmt: skip
+
+
+def _missing_share(engine: Engine):
+    """share(field) → the part of all contacts without it (rule `not_set`), or None with
+    no contacts; asked only for the fields templates print without a fallback."""
+    import datetime as dt
+    from functools import lru_cache
+
+    from engine.rule_sql import count_matching
+
+    @lru_cache(maxsize=256)
+    def share(name: str) -> float | None:
+        with engine.connect() as conn:
+            total = conn.scalar(select(func.count()).select_from(contacts)) or 0
+            if not total:
+                return None
+            now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            try:
+                lacking = count_matching(conn, {"field": name, "op": "not_set"}, now)
+            except Exception:  # a name the rule language refuses: no warning
+                return None
+        return lacking / total
+
+    return share
 
 
 def is_empty(engine: Engine) -> bool:
