@@ -131,3 +131,33 @@ def diff_lines(diff: dict[str, Any]) -> list[str]:
     for edge in diff["edges"]["removed"]:
         lines.append(f"- edge {edge['from']}.{edge['port']} -> {edge['to']}")
     return lines
+
+
+def merged_definition(
+    old: dict[str, Any], new: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str], dict[tuple[str, str, str], str]]:
+    """One document to draw a comparison on: the new version plus what the old one had and
+    the new one lost, with marks — {node id: "added" | "removed" | "changed"} and
+    {(from, port, to): "added" | "removed"}. Removed nodes keep their old place. A removed edge
+    may leave the port an added one now uses: a model (one edge per port) keeps the added one,
+    a drawing may show both."""
+    diff = diff_definitions(old, new)
+    merged = dict(new)
+    merged["nodes"] = [*new.get("nodes", []), *diff["nodes"]["removed"]]
+    removed_edges = [
+        {"from": e["from"], "to": e["to"], **({"port": e["port"]} if e["port"] != "out" else {})}
+        for e in diff["edges"]["removed"]
+    ]
+    merged["edges"] = [*new.get("edges", []), *removed_edges]
+    node_marks = {n["id"]: "added" for n in diff["nodes"]["added"]}
+    node_marks.update({n["id"]: "removed" for n in diff["nodes"]["removed"]})
+    node_marks.update({
+        n["id"]: "changed"
+        for n in diff["nodes"]["changed"]
+        if n["params"] or n["type_change"] or n["label"]
+    })  # fmt: skip
+    edge_marks = {(e["from"], e["port"], e["to"]): "added" for e in diff["edges"]["added"]}
+    edge_marks.update(
+        {(e["from"], e["port"], e["to"]): "removed" for e in diff["edges"]["removed"]}
+    )
+    return merged, node_marks, edge_marks

@@ -135,3 +135,29 @@ def test_diff_versions_reads_stored_versions(tmp_path):
         assert diff["nodes"]["changed"][0]["params"] == {"template": ["welcome", "other"]}
         with pytest.raises(CampaignError, match="no version 3"):
             diff_versions(conn, cid, 1, 3)
+
+
+def test_merged_definition_draws_both_versions_with_marks():
+    from engine.campaign_diff import merged_definition
+    from engine.fileformat import build
+
+    old = _simple()
+    new = _simple()
+    new.nodes["pause"].params["duration"] = "P2D"
+    new.remove_node("hello")
+    new.add_node(Node("sms", "action.send_sms", {"body": "Hi"}, (300.0, 80.0)))
+    new.add_edge(Edge("start", "sms"))
+    new.add_edge(Edge("sms", "pause"))
+    merged, nodes, edges = merged_definition(to_data(old), to_data(new))
+    assert nodes == {"sms": "added", "hello": "removed", "pause": "changed"}
+    assert edges == {
+        ("start", "out", "sms"): "added",
+        ("sms", "out", "pause"): "added",
+        ("start", "out", "hello"): "removed",
+        ("hello", "out", "pause"): "removed",
+    }
+    drawn, _problems = build(merged)
+    assert set(drawn.nodes) == {"start", "hello", "pause", "sms"}
+    # start.out now leads to sms: the model keeps that one; hello -> pause is drawn too.
+    drawn_edges = {(e.source, e.target) for e in drawn.edges}
+    assert drawn_edges == {("start", "sms"), ("sms", "pause"), ("hello", "pause")}
