@@ -1,25 +1,37 @@
 """The offline default: every message written to a folder (emails as .eml files, other
-channels as JSON), one file per message key, written atomically (temporary file, then
-rename), so a re-delivery overwrites instead of duplicating."""
+channels as JSON), one file per message key (`file_name`: readable and unique), written
+atomically (temporary file, then rename), so a re-delivery of the same message replaces
+its own file and never another's."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from engine.delivery.channels.base import Channel, HandedOver, OutgoingMessage, TemporaryFailure
 from engine.delivery.mime import build_email
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_UNSAFE = re.compile(r"[^\w.-]")  # letters and digits of any script stay readable
 
 
 def file_name(key: str, suffix: str) -> str:
-    """A portable file name for a message key ("12:hello:1" → "12_hello_1.eml")."""
-    return _UNSAFE.sub("_", key)[:180] + suffix
+    """A portable, readable file name, unique per message key: "12:hello:1" →
+    "12_hello_1.eml". When that form could stand for another key too (an "_" or a
+    character replaced, capitals on a case-blind disk, a non-NFC spelling, a cut) a short
+    hash of the exact key follows: "12_Grüße_1~3f2a9c1d0b.eml" — never overwritten by a
+    different message."""
+    spelled = unicodedata.normalize("NFC", key)
+    readable = _UNSAFE.sub("_", spelled.replace(":", "_"))[:150]
+    if readable.replace("_", ":") == key and key == key.lower():
+        return readable + suffix
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=5).hexdigest()
+    return f"{readable}~{digest}{suffix}"
 
 
 def write_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
