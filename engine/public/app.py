@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -265,6 +265,8 @@ class Guard:
 
         try:
             await self.app(scope, receive, watched_send)
+        except ClientDisconnect:  # the client went away mid-request: nobody to answer
+            self.endpoint.refused["aborted"] = self.endpoint.refused.get("aborted", 0) + 1
         except Exception as exc:
             route = scope.get("path", "/").split("/")[1][:20]
             log.warning(
