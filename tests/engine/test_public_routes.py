@@ -143,8 +143,10 @@ def test_a_client_that_goes_away_leaves_no_traceback(served, caplog):
                        + auth + b"\r\n\r\n{\"events\"")  # fmt: skip
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as client:
         client.sendall(b"GET /o/abc HTTP/1.1\r\n")  # never finishes its headers
-        assert client.recv(100) in (b"", b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n"
-                                    b"Connection: close\r\n\r\n")  # after public_timeout (1 s)
+        assert client.recv(100) in (
+            b"",
+            b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )  # after public_timeout (1 s)
     deadline = time.monotonic() + 10
     refused = server.endpoint.refused
     while refused.get("aborted", 0) < 1 or refused.get("too slow", 0) < 1:
