@@ -88,6 +88,10 @@ class CampaignPage(QWidget):
         dashboard = QPushButton("Dashboard")
         dashboard.setObjectName("dashboardButton")
         dashboard.clicked.connect(lambda: self.dashboardRequested.emit(self.campaign_id))
+        self.history_button = QPushButton("History…")
+        self.history_button.setObjectName("historyButton")
+        self.history_button.setToolTip("Earlier versions, compared on the canvas; restore one")
+        self.history_button.clicked.connect(self.show_history)
 
         heading = QHBoxLayout()
         heading.setSpacing(10)
@@ -100,6 +104,7 @@ class CampaignPage(QWidget):
         heading.addWidget(self.stats_toggle)
         heading.addWidget(self.simulate_button)
         heading.addWidget(dashboard)
+        heading.addWidget(self.history_button)
         heading.addSpacing(10)
         self.lifecycle_buttons: dict[str, QPushButton] = {}
         for name, text, tip in LIFECYCLE:
@@ -387,6 +392,26 @@ class CampaignPage(QWidget):
         dialog.show()
         self.simulate_dialog = dialog
         return dialog
+
+    def show_history(self) -> Any:
+        """The version history beside the canvas; a restored version is loaded at once."""
+        from app.version_history import VersionHistoryDialog
+
+        dialog = VersionHistoryDialog(
+            self.workspace.engine, self.campaign_id, self, unsaved=self.is_modified()
+        )
+        dialog.restored.connect(self._version_restored)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.history_dialog = dialog
+        return dialog
+
+    def _version_restored(self, version: int) -> None:
+        from engine.campaigns import load_diagram
+
+        self.editor.set_diagram(load_diagram(self.workspace.engine, self.campaign_id))
+        self.workspace.campaignsChanged.emit()
+        self.message.show_message(f"Restored as version {version}.", "success")
 
     def show_forecast(self, result: dict, description: str = "") -> None:
         """Draw a forecast on the canvas, marked as a forecast until cleared."""

@@ -369,6 +369,11 @@ class MainWindow(QMainWindow):
         if self.campaign_page is not None:
             self.campaign_page.save()
 
+    def export_campaign(self) -> None:
+        from app.export_campaign import export_campaign
+
+        export_campaign(self)
+
     def simulate_campaign(self) -> None:
         if self.campaign_page is not None:
             self.campaign_page.simulate()
