@@ -257,3 +257,18 @@ def test_cli_map_preset_and_saved_preset(tmp_path):
     result = subprocess.run([*cli, "--preset", "nope"], capture_output=True, text=True,
                             timeout=60, check=False)  # fmt: skip
     assert result.returncode == 2 and "no import preset 'nope'" in result.stderr
+
+
+def test_events_columns_mapped_with_map(db, tmp_path):
+    from engine.importer import import_events
+
+    import_contacts(db, DATA / "mautic_contacts.csv")
+    path = tmp_path / "orders.csv"
+    path.write_text("Kunde;Was;Wann;Betrag\nmarco@example.it;purchase;2026-03-01 10:00:00;"
+                    "12,5\n", encoding="utf-8")  # fmt: skip
+    columns = {"Kunde": "email", "Was": "event", "Wann": "occurred_at", "Betrag": "amount:text"}
+    report = import_events(db, path, columns=columns)
+    assert (report.inserted, report.rejected) == (1, [])
+    assert report.column_kinds == {"amount": "text"}
+    with pytest.raises(ImportFileError, match="missing occurred_at"):
+        import_events(db, path, columns={"Kunde": "email", "Was": "event"})
