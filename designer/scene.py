@@ -354,6 +354,17 @@ class CampaignScene(SceneEditing, QGraphicsScene):
         for edge, item in self.edges.items():
             item.set_problem(edge in bad_edges)
 
+    def set_diff_marks(
+        self, nodes: dict[str, str], edges: dict[tuple[str, str, str], str] | None = None
+    ) -> None:
+        """Mark a version comparison: {node id: "added" | "removed" | "changed"} and
+        {(from, port, to): "added" | "removed"}; unnamed items are cleared (data items read,
+        never saved, like problems and statistics)."""
+        for node_id, item in self.nodes.items():
+            item.set_diff(nodes.get(node_id))
+        for edge, item in self.edges.items():
+            item.set_diff((edges or {}).get((edge.source, edge.port, edge.target)))
+
     def set_statistics(
         self, nodes: dict[str, dict], edges: dict[tuple[str, str], int], forecast: bool = False
     ) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
-from designer.items.look import Look
+from designer.items.look import Look, diff_colour
 from engine.diagram import Edge
 
 ARROW = 6.0
@@ -81,6 +81,7 @@ class EdgeItem(QGraphicsPathItem):
         self.selected = False
         self.hovered = False
         self.problem = False  # a validation problem names this edge
+        self.diff: str | None = None  # "added" | "removed" (a version comparison)
         self.label_item: EdgeLabel | None = None
         self.setZValue(5)
         self.refresh_pen()
@@ -108,10 +109,19 @@ class EdgeItem(QGraphicsPathItem):
             else theme.edge
         )
         pen = QPen(colour, 2.4 if self.selected else 1.6)
+        if self.diff and not self.selected:
+            pen = QPen(diff_colour(self.diff, theme), 2.6)
+            if self.diff == "removed":
+                pen.setStyle(Qt.PenStyle.DashLine)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         self.setPen(pen)
         self.setZValue(6 if self.selected else 5)
+
+    def set_diff(self, mark: str | None) -> None:
+        if mark != self.diff:
+            self.diff = mark
+            self.refresh_pen()
 
     def set_problem(self, problem: bool) -> None:
         if problem != self.problem:

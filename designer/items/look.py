@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem
 
 from designer.theme import LIGHT, Theme
@@ -17,6 +17,14 @@ FONT_FAMILIES = [
     "DejaVu Sans",
     "Arial",
 ]
+
+
+ADDED = QColor("#15803d")  # green enough on both themes' cards
+
+
+def diff_colour(mark: str, theme: Theme) -> QColor:
+    """The colour of a version comparison's mark: added green, removed red, changed amber."""
+    return {"added": ADDED, "removed": theme.error}.get(mark, theme.warning)
 
 
 def ui_font(pixel_size: int, weight: QFont.Weight = QFont.Weight.Normal) -> QFont:

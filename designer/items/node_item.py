@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPaintEngine, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from designer import icons
-from designer.items.look import Look
+from designer.items.look import Look, diff_colour
 from designer.items.port_item import (
     INPUT,
     NODE_WIDTH,
@@ -88,6 +88,7 @@ class NodeItem(QGraphicsRectItem):
         self.problems: list = []
         self.stats: dict[str, Any] | None = None
         self.forecast = False
+        self.diff: str | None = None  # "added" | "removed" | "changed" (a version comparison)
         self.hover_port: str | None = None
         self.setFlag(_SELECTABLE)
         self.setAcceptHoverEvents(True)
@@ -114,6 +115,11 @@ class NodeItem(QGraphicsRectItem):
         self._update_bounds()
         if self.problems:
             self.setToolTip(self.tooltip_text())
+
+    def set_diff(self, mark: str | None) -> None:
+        if mark != self.diff:
+            self.diff = mark
+            self.update()
 
     def set_connected_ports(self, ports: set[str]) -> None:
         if ports != self.connected:
@@ -233,6 +239,8 @@ class NodeItem(QGraphicsRectItem):
             self._paint_ports(painter, theme, lod)
         if self.problems:
             self._paint_problem_marker(painter, theme)
+        if self.diff:
+            self._paint_diff(painter, theme, card)
         if self.stats is not None and readable:
             self._paint_stats(painter, theme, card)
 
@@ -327,6 +335,37 @@ class NodeItem(QGraphicsRectItem):
         filled = port in self.connected
         painter.setBrush(border if filled else theme.port)
         painter.drawEllipse(pos, radius, radius)
+
+    def _paint_diff(self, painter: QPainter, theme, card: QRectF) -> None:
+        """A version comparison's mark: a coloured outline (dashed when removed) and a tag
+        naming the change on the card's top edge, so colour is never the only signal."""
+        colour = diff_colour(self.diff or "", theme)
+        if self.diff == "removed":  # faded: it is not in the newer version
+            painter.setPen(_NO_PEN)
+            veil = QColor(theme.card)
+            veil.setAlpha(150)
+            painter.setBrush(veil)
+            painter.drawRoundedRect(card, RADIUS, RADIUS)
+        pen = QPen(
+            colour, 2.5, Qt.PenStyle.DashLine if self.diff == "removed" else Qt.PenStyle.SolidLine
+        )
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(card.adjusted(-3, -3, 3, 3), RADIUS + 2, RADIUS + 2)
+        text = {"added": "+ added", "removed": "− removed", "changed": "~ changed"}.get(
+            self.diff or "", self.diff or ""
+        )
+        font = painter.font()
+        font.setPointSizeF(7.5)
+        font.setBold(True)
+        painter.setFont(font)
+        width = painter.fontMetrics().horizontalAdvance(text) + 10
+        tag = QRectF(10, -8, width, 15)
+        painter.setPen(_NO_PEN)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(tag, 7, 7)
+        painter.setPen(QColor("white"))
+        painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_problem_marker(self, painter: QPainter, theme) -> None:
         error = any(p.severity == "error" for p in self.problems)
