@@ -55,8 +55,3 @@ def resources_path() -> Path:
 def resource(*parts: str) -> Path:
     """A path inside resources/, e.g. resource("campaigns", "welcome_series.campaign.json")."""
     return resources_path().joinpath(*parts)
-
-
-def is_bundled() -> bool:
-    """True when running from a frozen (PyInstaller) build."""
-    return bool(getattr(sys, "frozen", False))

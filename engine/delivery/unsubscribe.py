@@ -91,12 +91,6 @@ def read_token(secret: bytes, token: str) -> UnsubscribeToken | None:
         return None
 
 
-def token_for(conn: Connection, contact_id: int, campaign_id: int | None = None,
-              node_id: str | None = None) -> str:  # fmt: skip
-    """make_token with this database's secret (the runner calls it while rendering)."""
-    return make_token(database_secret(conn), contact_id, campaign_id, node_id)
-
-
 def unsubscribe_url(pattern: str | None, token: str) -> str:
     """The link for a token: `pattern` holds "{token}", or gets "?token=" appended."""
     pattern = pattern or DEFAULT_URL

@@ -625,7 +625,3 @@ MOVE_ENROLLMENTS = (
 )
 INSERT_STEPS = insert(steps)
 INSERT_EVENTS = insert(events)
-
-
-def campaign_names(conn: Connection) -> dict[int, str]:
-    return dict(conn.execute(select(campaigns.c.id, campaigns.c.name)).all())
