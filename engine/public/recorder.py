@@ -5,6 +5,7 @@ pixel loads costs one commit per few hundred opens instead of one each."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import queue
 import threading
@@ -31,6 +32,7 @@ class EventRecorder:
         self.engine = engine
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._names: dict[int, str | None] = {}
+        self._message_ids: dict[str, int] = {}
         self._pending = 0
         self._done = threading.Condition()
         self._written = 0
@@ -97,7 +99,9 @@ class EventRecorder:
             try:
                 with self.engine.begin() as conn:
                     rows = self._rows(conn, batch)
-                    if rows:
+                    if rows and conn.dialect.name == "sqlite":
+                        _insert_sqlite(conn, rows)
+                    elif rows:
                         conn.execute(insert(events), rows)
                 break
             except SQLAlchemyError as exc:  # busy database: wait and try again
@@ -114,8 +118,10 @@ class EventRecorder:
             self._done.notify_all()
 
     def _rows(self, conn: Any, batch: list[tuple]) -> list[dict[str, Any]]:
-        keys = sorted({token.key for _, token, _, _ in batch})
-        ids: dict[str, int] = {}
+        ids = self._message_ids  # a delivery key names one message for good: kept
+        if len(ids) > 200_000:
+            ids.clear()
+        keys = sorted({token.key for _, token, _, _ in batch} - ids.keys())
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             ids.update(conn.execute(
@@ -150,3 +156,34 @@ class EventRecorder:
                 "node_id": token.node_id, "message_id": ids.get(token.key),
             })  # fmt: skip
         return rows
+
+
+_SQLITE_INSERT = (
+    "INSERT INTO events (contact_id, name, occurred_at, properties, campaign_id, node_id, "
+    "message_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _insert_sqlite(conn: Any, rows: list[dict[str, Any]]) -> None:
+    """The same rows as `insert(events)` writes on SQLite (its DateTime text format, JSON
+    text), without SQLAlchemy's per-row processing: half the cost of a pixel load's write.
+    Properties repeat (campaign, node, url): each distinct one is serialised once."""
+    texts: dict[tuple, str] = {}
+    params = []
+    for row in rows:
+        props = row["properties"]
+        key = (props["campaign"], props["node"], props.get("url"))
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = json.dumps(props, allow_nan=False)
+        at = _naive(row["occurred_at"]).isoformat(" ", "microseconds")
+        params.append((
+            row["contact_id"], row["name"], at, text, row["campaign_id"], row["node_id"],
+            row["message_id"],
+        ))  # fmt: skip
+    conn.exec_driver_sql(_SQLITE_INSERT, params)
+
+
+def _naive(when: dt.datetime) -> dt.datetime:
+    """Stored times are naive UTC."""
+    return when if when.tzinfo is None else when.astimezone(dt.UTC).replace(tzinfo=None)
