@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -37,6 +39,9 @@ def test_navigation_shows_each_screen(qtbot, tmp_path):
         qtbot.mouseClick(window.nav_buttons[spec.key], LEFT)
         assert window.stack.currentWidget() is window.screens[spec.key]
         assert window.nav_buttons[spec.key].isChecked()
+        # The screen itself, not the "not available" label a failed build falls back to.
+        built = getattr(importlib.import_module(spec.module), spec.cls)
+        assert isinstance(window.screens[spec.key], built), window.screens[spec.key]
     # Every screen was built once and is kept.
     assert set(window.screens) == {s.key for s in SCREENS}
 
