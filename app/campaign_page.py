@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from app.campaign_dialogs import MessageBar
 from app.campaigns import LIFECYCLE, call_lifecycle
+from app.flow_layout import flow_row
 from app.style import status_colour
+from designer.elided_label import ElidedLabel
 
 REFRESH_MS = 3000
 
@@ -60,6 +62,7 @@ class CampaignPage(QWidget):
         # file actions (designer.actions, owner "document").
         self.editor = CampaignEditor(theme=theme_named(current_theme()), documents=False)
         self.editor.setObjectName("campaignEditor")
+        self.editor.title_label.hide()  # the page's own heading names the campaign
         with self.editor.held():  # the inspector's form is built once, not three times
             self.editor.set_diagram(load_diagram(engine, campaign_id))
             self._set_context()
@@ -67,7 +70,7 @@ class CampaignPage(QWidget):
         back = QPushButton("‹ Campaigns")
         back.setObjectName("backButton")
         back.clicked.connect(self.backRequested.emit)
-        self.title = QLabel(self.record["name"])
+        self.title = ElidedLabel(self.record["name"])  # a long name shortens, never clips
         self.title.setObjectName("screenTitle")
         self.status_label = QLabel("")
         self.status_label.setObjectName("statusPill")
@@ -95,17 +98,19 @@ class CampaignPage(QWidget):
 
         heading = QHBoxLayout()
         heading.setSpacing(10)
-        heading.addWidget(back)
+        middle = Qt.AlignmentFlag.AlignVCenter  # the row grows when its buttons wrap
+        heading.addWidget(back, 0, middle)
         heading.addSpacing(6)
-        heading.addWidget(self.title)
-        heading.addWidget(self.status_label)
-        heading.addWidget(self.version_label)
-        heading.addStretch(1)
-        heading.addWidget(self.stats_toggle)
-        heading.addWidget(self.simulate_button)
-        heading.addWidget(dashboard)
-        heading.addWidget(self.history_button)
-        heading.addSpacing(10)
+        heading.addWidget(self.title, 2)
+        heading.addWidget(self.status_label, 0, middle)
+        heading.addWidget(self.version_label, 0, middle)
+        # The buttons wrap onto a second line on a narrow window instead of being cut.
+        button_holder, button_row = flow_row(align_right=True)
+        heading.addWidget(button_holder, 3)
+        button_row.addWidget(self.stats_toggle)
+        button_row.addWidget(self.simulate_button)
+        button_row.addWidget(dashboard)
+        button_row.addWidget(self.history_button)
         self.lifecycle_buttons: dict[str, QPushButton] = {}
         for name, text, tip in LIFECYCLE:
             if name == "schedule":
@@ -115,9 +120,8 @@ class CampaignPage(QWidget):
             button.setToolTip(tip)
             button.clicked.connect(lambda _c=False, n=name: self.lifecycle(n))
             self.lifecycle_buttons[name] = button
-            heading.addWidget(button)
-        heading.addSpacing(10)
-        heading.addWidget(self.save_button)
+            button_row.addWidget(button)
+        button_row.addWidget(self.save_button)
 
         self.forecast_banner = QWidget()
         self.forecast_banner.setObjectName("forecastBanner")

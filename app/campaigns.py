@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.accessibility import name_view
 from app.campaign_dialogs import Card, MessageBar, NewCampaignDialog, ScheduleDialog, ask
+from app.flow_layout import flow_row
 from app.style import status_colour
 from engine.catalog import CATALOG
 
@@ -299,16 +300,18 @@ class CampaignsScreen(QWidget):
         actions.addWidget(self.search, 2)
         actions.addWidget(self.status)
         actions.addSpacing(12)
+        # The buttons wrap onto a second line on a narrow window instead of being cut.
+        button_holder, button_row = flow_row(align_right=True)
         for name, text, tip in (
             ("open", "Open", "Open the campaign on the canvas"),
             ("dashboard", "Dashboard", "Figures, charts and exports for the campaign"),
             ("duplicate", "Duplicate", "Copy the campaign as a new draft"),
             ("delete", "Delete", "Delete the campaign and its history"),
         ):
-            actions.addWidget(self._button(name, text, tip))
-        actions.addSpacing(12)
+            button_row.addWidget(self._button(name, text, tip))
         for name, text, tip in LIFECYCLE:
-            actions.addWidget(self._button(name, text, tip))
+            button_row.addWidget(self._button(name, text, tip))
+        actions.addWidget(button_holder, 3)
 
         self.table = QTableView()
         self.table.setObjectName("campaignsTable")

@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         sidebar.setObjectName("sidebar")
         sidebar.setAccessibleName("Pages")
         set_role(sidebar, QAccessible.Role.PageTabList)
-        sidebar.setFixedWidth(210)
+        sidebar.setFixedWidth(184)  # leaves the screens 840 px on a 1024 px wide window
         side = QVBoxLayout(sidebar)
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(2)

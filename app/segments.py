@@ -148,7 +148,7 @@ class SegmentsScreen(QWidget):
         self.description = QLineEdit()
         self.description.setPlaceholderText("What this group is for (optional)")
         self.description.textEdited.connect(self._edited)
-        kinds = QHBoxLayout()
+        kinds = QVBoxLayout()  # stacked: side by side they set the screen's least width
         self.dynamic_radio = QRadioButton("Dynamic — contacts matching rules")
         self.static_radio = QRadioButton("Static — a fixed list")
         self.kind_group = QButtonGroup(self)
@@ -156,9 +156,9 @@ class SegmentsScreen(QWidget):
         self.kind_group.addButton(self.static_radio)
         self.dynamic_radio.setChecked(True)
         self.dynamic_radio.toggled.connect(self._kind_changed)
-        kinds.addWidget(self.dynamic_radio)
-        kinds.addWidget(self.static_radio)
-        kinds.addStretch(1)
+        left = Qt.AlignmentFlag.AlignLeft  # as wide as their words: a click beside them misses
+        kinds.addWidget(self.dynamic_radio, 0, left)
+        kinds.addWidget(self.static_radio, 0, left)
         form.addRow("Name", self.name)
         form.addRow("Description", self.description)
         form.addRow("Kind", kinds)

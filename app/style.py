@@ -92,8 +92,8 @@ QMainWindow, QDialog {{ background: {window}; }}
 QWidget {{ color: {text}; }}
 QLabel {{ background: transparent; }}
 #sidebar {{ background: {sidebar}; }}
-#brand {{ color: #ffffff; font-size: 15px; font-weight: 700; padding: 18px 18px 4px 18px; }}
-#brandSub {{ color: {sidebar_text}; font-size: 11px; padding: 0 18px 16px 18px; }}
+#brand {{ color: #ffffff; font-size: 15px; font-weight: 700; padding: 18px 14px 4px 14px; }}
+#brandSub {{ color: {sidebar_text}; font-size: 11px; padding: 0 14px 16px 14px; }}
 #sidebar QPushButton {{
     color: {sidebar_text}; background: transparent; border: none; text-align: left;
     padding: 9px 18px; margin: 1px 10px; border-radius: 7px; font-size: 13px;

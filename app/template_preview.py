@@ -53,6 +53,11 @@ class TemplatePreview(QWidget):
         self.contact_picker.setEditable(True)
         self.contact_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.contact_picker.lineEdit().setPlaceholderText("Search a contact…")
+        # A long "name <address>" entry must not set the preview's least width.
+        self.contact_picker.setMinimumContentsLength(14)
+        self.contact_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         picker.addWidget(self.contact_picker, 1)
         layout.addLayout(picker)
         self.envelope = QLabel()

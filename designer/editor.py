@@ -25,6 +25,7 @@ from designer import clipboard, export
 from designer.action_icons import action_icon
 from designer.actions import SPECS, build_actions
 from designer.drop import PaletteDrop, QuickAddAt
+from designer.elided_label import ElidedLabel
 from designer.inspector import Inspector
 from designer.items.port_item import NODE_WIDTH
 from designer.palette import Palette
@@ -38,7 +39,9 @@ from engine.diagram import Diagram
 from engine.validation import ValidationContext
 
 TOOLBAR = ("undo", "redo", None, "auto_layout", "fit", None, "zoom_out", "zoom_in")
-WITH_TEXT = ("auto_layout", "fit")  # toolbar buttons that show their name beside the icon
+# Toolbar buttons that show their name beside the icon: none, so the canvas column stays
+# narrow enough for palette, canvas and inspector side by side on a 1024 px window.
+WITH_TEXT: tuple[str, ...] = ()
 ARRANGE = ("align_left", "align_right", "align_top", "align_bottom", "distribute_h",
            "distribute_v", "auto_layout")  # fmt: skip
 ALIGNMENTS = {
@@ -113,10 +116,9 @@ class CampaignEditor(QWidget):
         row = QHBoxLayout(bar)
         row.setContentsMargins(8, 4, 8, 4)
         row.setSpacing(2)
-        self.title_label = QLabel()
+        self.title_label = ElidedLabel()  # a long name must not widen the canvas's least width
         self.title_label.setObjectName("campaignTitle")
-        row.addWidget(self.title_label)
-        row.addStretch(1)
+        row.addWidget(self.title_label, 1)
         for name in TOOLBAR:
             if name is None:
                 row.addSpacing(10)
@@ -188,7 +190,18 @@ class CampaignEditor(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if not getattr(self, "_panels_sized", False):
+            self._panels_sized = True
+            QTimer.singleShot(0, self._size_panels)  # once laid out at the window's size
         QTimer.singleShot(0, self._fit_if_pending)
+
+    def _size_panels(self) -> None:
+        """Palette and inspector at their working widths; the canvas takes the rest (a
+        proportional share squeezed both on a 1024 px window, cutting the inspector)."""
+        total = sum(self.splitter.sizes()) or self.splitter.width()
+        palette = 200 if total >= 1100 else 168
+        inspector = 340 if total >= 1100 else 300
+        self.splitter.setSizes([palette, max(200, total - palette - inspector), inspector])
 
     def _fit_if_pending(self) -> None:
         if self._fit_pending and self.view.isVisible():

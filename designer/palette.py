@@ -127,10 +127,11 @@ class _TwoLineDelegate(QStyledItemDelegate):
         font.setWeight(font.Weight.DemiBold)
         painter.setFont(font)
         half = rect.height() // 2
+        title = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
         painter.drawText(
             QRect(rect.left(), rect.top(), rect.width(), half),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            text,
+            title,  # "Segment en…" on a narrow palette, never cut mid-letter
         )
         small = opt.font
         small.setWeight(small.Weight.Normal)

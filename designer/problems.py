@@ -104,6 +104,7 @@ class ProblemsList(QWidget):
         layout.addWidget(self.tree, 1)
         self.all_clear = QLabel("Nothing to fix. The campaign is checked again as you edit.")
         self.all_clear.setObjectName("problemsAllClear")
+        self.all_clear.setWordWrap(True)  # must not set the canvas column's least width
         self.all_clear.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.all_clear, 1)
         self.timer = QTimer(self)

@@ -9,8 +9,16 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from designer.commands import EditName, EditSettings
 from designer.fields import (
@@ -97,11 +105,18 @@ class QuietHoursField(FieldEditor):
         self.end = TimeField(Param("end", "time", "To", default="08:00"))
         for field in (self.start, self.end):  # "21:00" whole, not "21:…"
             field.edit.setMinimumWidth(field.edit.fontMetrics().horizontalAdvance("00:00") + 22)
-        self._layout.addWidget(self.enabled)
-        self._layout.addWidget(self.start)
-        self._layout.addWidget(QLabel("and"))
-        self._layout.addWidget(self.end)
-        self._layout.addStretch(1)
+        # Two lines, so the row fits a 300 px inspector: the switch, then the two times.
+        times = QHBoxLayout()
+        times.setSpacing(4)
+        times.addWidget(self.start)
+        times.addWidget(QLabel("and"))
+        times.addWidget(self.end)
+        times.addStretch(1)
+        column = QVBoxLayout()
+        column.setSpacing(4)
+        column.addWidget(self.enabled, 0, Qt.AlignmentFlag.AlignLeft)  # clickable where it reads
+        column.addLayout(times)
+        self._layout.addLayout(column, 1)
         self.enabled.toggled.connect(self._toggled)
         self.start.changed.connect(self._emit)
         self.end.changed.connect(self._emit)
@@ -147,10 +162,18 @@ class FrequencyCapField(FieldEditor):
         self.per = DurationField(Param("per", "duration", "Per"))
         self.per.amount.setPlaceholderText("1")  # the room holds a number, not "e.g. 2"
         self.per.amount.setMinimumWidth(self.per.amount.fontMetrics().horizontalAdvance("000") + 22)
-        self._layout.addWidget(self.enabled)
-        self._layout.addWidget(self.count)
-        self._layout.addWidget(QLabel("per"))
-        self._layout.addWidget(self.per)
+        # Two lines, so the row fits a 300 px inspector: "At most [3]", then "per [1 day]".
+        first, second = QHBoxLayout(), QHBoxLayout()
+        first.addWidget(self.enabled)
+        first.addWidget(self.count)
+        first.addStretch(1)
+        second.addWidget(QLabel("per"))
+        second.addWidget(self.per, 1)
+        column = QVBoxLayout()
+        column.setSpacing(4)
+        column.addLayout(first)
+        column.addLayout(second)
+        self._layout.addLayout(column, 1)
         self.enabled.toggled.connect(self._toggled)
         self.count.valueChanged.connect(self._emit)
         self.per.changed.connect(self._emit)

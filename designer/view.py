@@ -354,6 +354,8 @@ class Minimap(QWidget):
         content = scene.content_rect()
         visible = self.view.visible_scene_rect()
         wanted = not content.isNull() and not visible.contains(content)
+        room = self.view.viewport().size()  # on a small canvas it would hide the diagram
+        wanted = wanted and room.width() >= 3 * self.width() and room.height() >= 3 * self.height()
         if wanted != self.isVisible():
             self.setVisible(wanted)
             self.place()

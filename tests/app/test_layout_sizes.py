@@ -1,0 +1,75 @@
+"""Every screen whole at 1024×700 and 1366×768 (issue 13): the window keeps the size it was
+given, no button or label narrower than its text, nothing outside the window, no form wider
+than its panel — on the campaigns list, contacts, segments, templates, settings, the editor
+(campaign settings, a node, live figures) and the dashboard, in the light and dark styles."""
+
+from __future__ import annotations
+
+import pytest
+from layout_check import clipped_widgets
+from shell_helpers import (
+    build_demo_db,
+    copy_db,
+    keep_data_in,
+    own_preferences,  # noqa: F401  (autouse: preferences in tmp_path)
+)
+
+from app.main_window import MainWindow, open_workspace
+from app.style import apply_style
+from engine.clock import VirtualClock
+
+SIZES = ((1024, 700), (1366, 768))
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    return build_demo_db(tmp_path_factory.mktemp("demo"), contacts=120)
+
+
+def screens(window):
+    """(name, show) for every screen and state a marketer sees."""
+    first = window.campaigns.model.rows[0]["id"]
+
+    def editor_settings():
+        window.open_campaign(first).editor.scene.clear_selection()
+
+    def editor_node():
+        page = window.open_campaign(first)
+        page.editor.scene.select_nodes([next(iter(page.diagram.nodes))])
+
+    def editor_figures():
+        page = window.open_campaign(first)
+        page.stats_toggle.setChecked(True)
+        page.editor.scene.select_nodes([next(iter(page.diagram.nodes))])
+
+    yield "campaigns", lambda: window.show_screen("campaigns")
+    for key in ("contacts", "segments", "templates", "settings"):
+        yield key, lambda k=key: window.show_screen(k)
+    yield "editor with campaign settings", editor_settings
+    yield "editor with a node", editor_node
+    yield "editor with figures", editor_figures
+    yield "dashboard", lambda: window.open_dashboard(first)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_screen_is_whole(qtbot, qapp, tmp_path, demo_db, width, height, theme):
+    keep_data_in(tmp_path)
+    apply_style(qapp, theme)
+    db = copy_db(demo_db, tmp_path)
+    window = MainWindow(open_workspace(str(db), clock=VirtualClock()), start_engine=False)
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    found = {}
+    for name, show in screens(window):
+        show()
+        qtbot.waitUntil(lambda: window.stack.currentWidget().isVisible())
+        size = (window.width(), window.height())
+        problems = clipped_widgets(window)
+        if size != (width, height):
+            problems.insert(0, f"the window grew to {size[0]}×{size[1]}")
+        if problems:
+            found[name] = problems[:8]
+    assert found == {}
