@@ -133,13 +133,13 @@ class NodeType:
         """Output ports; condition.split's come from its branches."""
         if self.type == "condition.split":
             branches = (params or {}).get("branches")
-            names = []
+            names: dict[str, None] = {}  # ordered and O(1) to test: 10,000 branches stay fast
             if isinstance(branches, list):
                 for branch in branches:
                     port = branch.get("port") if isinstance(branch, dict) else None
-                    if isinstance(port, str) and port not in names:
-                        names.append(port)
-            return names
+                    if isinstance(port, str):
+                        names[port] = None
+            return list(names)
         return [port.name for port in self.ports]
 
     def port(self, name: str) -> Port:

@@ -270,12 +270,16 @@ class Diagram:
     def sort_edges(self) -> None:
         """Put edges in the one canonical order: by source node, then port, then target."""
         order = {node_id: i for i, node_id in enumerate(self.nodes)}
+        port_order: dict[str, dict[str, int]] = {}  # per node, once: linear in the edges
 
         def key(edge: Edge) -> tuple:
-            node = self.nodes.get(edge.source)
-            ports = CATALOG[node.type].port_names(node.params) if (
-                node and node.type in CATALOG) else []  # fmt: skip
-            port_index = ports.index(edge.port) if edge.port in ports else len(ports)
+            ports = port_order.get(edge.source)
+            if ports is None:
+                node = self.nodes.get(edge.source)
+                names = CATALOG[node.type].port_names(node.params) if (
+                    node and node.type in CATALOG) else []  # fmt: skip
+                ports = port_order[edge.source] = {p: i for i, p in enumerate(names)}
+            port_index = ports.get(edge.port, len(ports))
             return (order.get(edge.source, 1 << 30), port_index, edge.port,
                     order.get(edge.target, 1 << 30), edge.target)  # fmt: skip
 

@@ -91,15 +91,18 @@ def build(data: dict[str, Any]) -> tuple[Diagram, list[Problem]]:
             problems.append(Problem(node.id, f"duplicate node id {node.id!r} (node #{i + 1})"))
             continue
         diagram.nodes[node.id] = node
+    ports: dict[str, tuple[list[str], set[str]]] = {}  # per node, worked out once
+    taken: set[tuple[str, str]] = set()
     for i, raw in enumerate(data.get("edges") or []):
-        edge = _build_edge(raw, i, diagram, problems)
+        edge = _build_edge(raw, i, diagram, problems, ports)
         if edge is None:
             continue
-        if diagram.edge_from(edge.source, edge.port) is not None:
+        if (edge.source, edge.port) in taken:
             problems.append(
                 Problem(edge.source, f"port {edge.port!r} has more than one edge", edge=edge)
             )
             continue
+        taken.add((edge.source, edge.port))
         diagram.edges.append(edge)
     for i, raw in enumerate(data.get("annotations") or []):
         annotation = _build_annotation(raw, i, problems)
@@ -147,7 +150,8 @@ def _build_node(raw: Any, i: int, problems: list[Problem]) -> Node | None:
     return Node(node_id, node_type, params, (position[0], position[1]), label)
 
 
-def _build_edge(raw: Any, i: int, diagram: Diagram, problems: list[Problem]) -> Edge | None:
+def _build_edge(raw: Any, i: int, diagram: Diagram, problems: list[Problem],
+                ports_of: dict[str, tuple[list[str], set[str]]]) -> Edge | None:  # fmt: skip
     where = f"edge #{i + 1}"
     if not isinstance(raw, dict):
         problems.append(Problem(None, f"{where} must be an object"))
@@ -164,7 +168,10 @@ def _build_edge(raw: Any, i: int, diagram: Diagram, problems: list[Problem]) -> 
         return None
     node = diagram.nodes[source]
     spec = CATALOG.get(node.type)
-    ports = spec.port_names(node.params) if spec else []
+    if source not in ports_of:
+        names = spec.port_names(node.params) if spec else []
+        ports_of[source] = (names, set(names))
+    ports, port_set = ports_of[source]
     if port is None:
         if len(ports) == 1:
             port = ports[0]
@@ -177,7 +184,7 @@ def _build_edge(raw: Any, i: int, diagram: Diagram, problems: list[Problem]) -> 
     if not isinstance(port, str):
         problems.append(Problem(source, f'{where}: "port" must be text'))
         return None
-    if spec is not None and port not in ports:
+    if spec is not None and port not in port_set:
         choices = ", ".join(ports) or "none"
         problems.append(
             Problem(source, f"unknown port {port!r} on {node.type} (its ports: {choices})")

@@ -8,11 +8,16 @@ from __future__ import annotations
 import json
 import math
 import re
+from itertools import accumulate
 from typing import Any
 
 MAX_DEPTH = 200
 MAX_NUMBER_CHARS = 100  # a longer number literal is a mistake (or an attack), not a value
 _HIGH, _LOW = r"\\u[dD][89abAB][0-9a-fA-F]{2}", r"\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _RAW_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE = re.compile(rf"{_HIGH}(?!{_LOW})|(?<![dD][89abAB][0-9a-fA-F]{{2}}){_LOW}")
 
@@ -88,23 +93,23 @@ def loads(text: str) -> Any:
         what = (f"a number with {len(bad.name)} characters" if len(bad.name) > MAX_NUMBER_CHARS
                 else f"{shown} (not a finite number)")  # fmt: skip
         raise JsonProblem(f"{what} is not allowed", line, column) from None
-    _check_depth_and_text(data, text)
+    _check_depth_and_text(text)
     return data
 
 
-def _check_depth_and_text(data: Any, text: str) -> None:
-    stack, deepest = [(data, 1)], 0
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            value = value.values()
-        elif not isinstance(value, list):
-            continue
-        deepest = max(deepest, depth)
+def _check_depth_and_text(text: str) -> None:
+    """Depth from the brackets outside strings; lone surrogates, escaped or raw."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text)) if "[" in text or "{" in text else ""
+    if brackets:
+        deepest = max(accumulate(map(_STEP.__getitem__, brackets)))
         if deepest > MAX_DEPTH:
-            raise JsonProblem(f"nested too deeply (more than {MAX_DEPTH} levels)")
-        stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
-    found = _SURROGATE.search(text) or _RAW_SURROGATE.search(text)
+            raise JsonProblem(f"nested too deeply ({deepest} levels, at most {MAX_DEPTH})")
+    found = _SURROGATE.search(text) if _MAYBE_SURROGATE.search(text) else None
+    if found is None:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            found = _RAW_SURROGATE.search(text, exc.start)
     if found:
         line, column = _position(text, found.start())
         raise JsonProblem("a lone surrogate (\\ud800…\\udfff) is not text", line, column)

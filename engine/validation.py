@@ -11,8 +11,6 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from engine.catalog import CATALOG, ENGINE_EVENTS, EVENT_SOURCES, check_value
 from engine.diagram import Diagram, Node
 from engine.durations import DurationError, parse_duration
@@ -295,41 +293,45 @@ def _check_graph(diagram: Diagram) -> list[Problem]:
         if edge.source == edge.target:
             out.append(Problem(edge.source, "connects to itself", edge=edge))
     # Ports left unconnected.
+    connected_ports: dict[str, set[str]] = {}
+    for edge in diagram.edges:
+        connected_ports.setdefault(edge.source, set()).add(edge.port)
     for node in nodes.values():
         spec = CATALOG.get(node.type)
         if spec is None:
             continue
-        connected = {e.port for e in diagram.out_edges(node.id)}
-        for port in spec.port_names(node.params):
+        connected = connected_ports.get(node.id, set())
+        names = spec.port_names(node.params)
+        for port in names:
             if port in connected:
                 continue
             if spec.port(port).required:
                 out.append(Problem(node.id, f"output {port!r} is not connected",
                                    code="unconnected_port"))  # fmt: skip
-            elif len(spec.port_names(node.params)) > 1:
+            elif len(names) > 1:
                 out.append(Problem(node.id, f"nothing follows {port!r}: contacts taking it "
                                             "leave the campaign here", "warning"))  # fmt: skip
     # Reachability: from triggers, and from goals (reached by their event).
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from((e.source, e.target) for e in diagram.edges)
+    successors: dict[str, list[str]] = {node_id: [] for node_id in nodes}
+    for edge in diagram.edges:
+        if edge.source in successors and edge.target in successors:
+            successors[edge.source].append(edge.target)
     roots = [n.id for n in nodes.values() if n.type.startswith("trigger.") or n.type == "goal"]
-    reached: set[str] = set(roots)
-    for root in roots:
-        reached |= nx.descendants(graph, root)
+    reached = _reachable(successors, roots)  # one walk from all roots: linear
     if triggers:
         for node in nodes.values():
             if node.id not in reached:
                 out.append(Problem(node.id, "no trigger reaches this node",
                                    code="unreachable"))  # fmt: skip
     # Loops with no wait in them would spin forever.
-    waits = [n.id for n in nodes.values() if n.type.startswith("wait.")]
-    no_waits = nx.DiGraph(graph)
-    no_waits.remove_nodes_from(waits)
-    for component in nx.strongly_connected_components(no_waits):
-        if len(component) > 1 or any(no_waits.has_edge(n, n) for n in component):
-            first = next(n for n in nodes if n in component)
-            members = ", ".join(n for n in nodes if n in component)
+    waits = {n.id for n in nodes.values() if n.type.startswith("wait.")}
+    no_waits = {n: [t for t in targets if t not in waits]
+                for n, targets in successors.items() if n not in waits}  # fmt: skip
+    order = {node_id: i for i, node_id in enumerate(nodes)}
+    for component in _strongly_connected(no_waits):
+        if len(component) > 1 or any(n in no_waits[n] for n in component):
+            in_order = sorted(component, key=order.__getitem__)
+            first, members = in_order[0], ", ".join(in_order)
             out.append(Problem(first, f"loop with no wait in it ({members}): contacts would "
                                       "go round forever", code="loop"))  # fmt: skip
     # Goals whose event no one can emit.
@@ -346,6 +348,66 @@ def _check_graph(diagram: Diagram) -> list[Problem]:
                                             f"campaign sends the message that emits it",
                                    code="unreachable_event"))  # fmt: skip
     return out
+
+
+def _reachable(successors: dict[str, list[str]], roots: list[str]) -> set[str]:
+    reached, stack = set(roots), list(roots)
+    while stack:
+        for target in successors.get(stack.pop(), ()):
+            if target not in reached:
+                reached.add(target)
+                stack.append(target)
+    return reached
+
+
+def _strongly_connected(successors: dict[str, list[str]]) -> list[set[str]]:
+    """Tarjan's algorithm without recursion (a 10,000-node chain must not overflow)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[set[str]] = []
+    counter = 0
+    for start in successors:
+        if start in index:
+            continue
+        work = [(start, iter(successors[start]))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, targets = work[-1]
+            advanced = False
+            for target in targets:
+                if target not in successors:
+                    continue
+                if target not in index:
+                    index[target] = low[target] = counter
+                    counter += 1
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(successors[target])))
+                    advanced = True
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                found.append(component)
+    return found
 
 
 def _percent(share: float) -> str:
