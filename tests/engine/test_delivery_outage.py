@@ -33,7 +33,9 @@ def test_server_down_then_up_every_message_arrives_once(tmp_path):
         while counts(engine).get("queued", 0) < 300 or _attempted(engine) == 0:
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        time.sleep(1.0)  # a few more failed rounds against the dead server
+        while _attempted(engine) < 3:  # a few more failed rounds against the dead server
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
         down = counts(engine)
         assert down.get("failed", 0) == 0 and down.get("sent", 0) == 0
         assert service.last_error is None  # an unreachable server is not an engine error
