@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer import clipboard, export
+from designer import clipboard, export, presets
 from designer.action_icons import action_icon
 from designer.actions import SPECS, build_actions
 from designer.drop import PaletteDrop, QuickAddAt
@@ -295,9 +295,11 @@ class CampaignEditor(QWidget):
 
     # ---- adding nodes ----
     def add_node_at(self, type_name: str, scene_pos: QPointF) -> str:
-        """Add a node centred near a scene point (drop, quick-add)."""
+        """Add a node centred near a scene point (drop, quick-add); `type_name` may be a
+        palette preset such as "Opened email?"."""
+        type_name, params, label = presets.resolve(type_name)
         node_id = self.scene.add_node(
-            type_name, (scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - 30)
+            type_name, (scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - 30), params, label
         )
         self.inspector.show_node(node_id)
         return node_id

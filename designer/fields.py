@@ -139,19 +139,27 @@ class NameField(FieldEditor):
         self.combo.activated.connect(self._emit)
         self._layout.addWidget(self.combo)
 
-    def set_choices(self, names: list[str]) -> None:
+    def set_choices(self, names: list[str], shown: dict[str, str] | None = None) -> None:
+        """Offer `names`; `shown` maps a name to what users read (a step's label for its
+        internal id): the list and the field show that, the value stays the name."""
+        self.shown = dict(shown or {})
         with QSignalBlocker(self.combo):
             text = self.combo.currentText()
             self.combo.clear()
-            self.combo.addItems(sorted(set(names)))
+            for name in sorted(set(names), key=lambda n: self.shown.get(n, n).lower()):
+                self.combo.addItem(self.shown.get(name, name), name)
             self.combo.setEditText(text)
 
     def set_value(self, value: Any) -> None:
+        text = "" if value is None else str(value)
         with QSignalBlocker(self.combo):
-            self.combo.setEditText("" if value is None else str(value))
+            self.combo.setEditText(getattr(self, "shown", {}).get(text, text))
 
     def read(self) -> tuple[Any, str | None]:
         text = self.combo.currentText().strip()
+        for value, shown in getattr(self, "shown", {}).items():
+            if shown == text:
+                return value, None
         return (text or None), None
 
     def focus_target(self) -> QWidget:

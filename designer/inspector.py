@@ -39,6 +39,7 @@ from designer.theme import LIGHT, Theme
 from designer.wheel_guard import guard_wheel
 from engine.catalog import CATALOG, ENGINE_EVENTS, NodeType, Param
 from engine.diagram import Diagram, Node
+from engine.node_names import node_names
 from engine.rules import CORE_FIELDS, LIST_OPERATORS, UNARY_OPERATORS
 from engine.validation import ValidationContext
 
@@ -423,7 +424,8 @@ class Inspector(QWidget):
             return BranchesField(param)
         editor = make_editor(param)
         if isinstance(editor, NameField):
-            editor.set_choices(self._names_for(param.kind, node))
+            shown = node_names(self.diagram) if param.kind == "node" else None
+            editor.set_choices(self._names_for(param.kind, node), shown)
         return editor
 
     def _names_for(self, kind: str, node: Node) -> list[str]:

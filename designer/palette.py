@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.presets import BY_KEY, PRESETS
 from designer.theme import LIGHT, Theme
 from engine.catalog import CATALOG, CATEGORIES, CATEGORY_LABELS, NodeType, types_in
 
@@ -42,7 +43,7 @@ def type_from_mime(mime: QMimeData | None) -> str | None:
     if mime is None or not mime.hasFormat(MIME_TYPE):
         return None
     name = bytes(mime.data(MIME_TYPE).data()).decode("utf-8", "replace")
-    return name if name in CATALOG else None
+    return name if name in CATALOG or name in BY_KEY else None
 
 
 def dot_icon(colour: QColor, size: int = 16) -> QIcon:
@@ -244,6 +245,19 @@ class Palette(QWidget):
                 )
                 header.addChild(item)
                 self.items[spec.type] = item
+            for preset in (p for p in PRESETS if p.spec.category == category):
+                item = QTreeWidgetItem([preset.title])
+                item.setData(0, TYPE_ROLE, preset.key)
+                item.setData(0, DESCRIPTION_ROLE, preset.description)
+                item.setIcon(0, type_icon(preset.spec, self.theme))
+                item.setToolTip(0, f"<b>{preset.title}</b><br>{preset.description}")
+                item.setFlags(
+                    Qt.ItemFlag.ItemIsEnabled
+                    | Qt.ItemFlag.ItemIsSelectable
+                    | Qt.ItemFlag.ItemIsDragEnabled
+                )
+                header.addChild(item)
+                self.items[preset.key] = item
             header.setExpanded(True)
 
     def set_theme(self, theme: Theme) -> None:
@@ -258,7 +272,13 @@ class Palette(QWidget):
             shown = 0
             for i in range(header.childCount()):
                 child = header.child(i)
-                hit = matches(CATALOG[child.data(0, TYPE_ROLE)], text)
+                key = child.data(0, TYPE_ROLE)
+                if key in BY_KEY:
+                    preset = BY_KEY[key]
+                    words = f"{preset.title} {preset.description}".lower()
+                    hit = all(word in words for word in text.lower().split())
+                else:
+                    hit = matches(CATALOG[key], text)
                 child.setHidden(not hit)
                 shown += hit
             header.setHidden(shown == 0)

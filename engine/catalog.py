@@ -353,7 +353,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
         params=(
             EVENT,
             Param("timeout", "duration", "Timeout", "Give up after this long.", True, "P3D"),
-            Param("node", "node", "About node", "Only events about this node's message."),
+            Param("node", "node", "Which message", "Only events about the message this step sent."),
         ),
         ports=(Port("event", "event"), Port("timeout", "timeout")),
         icon="hourglass",
@@ -419,14 +419,12 @@ NODE_TYPES: tuple[NodeType, ...] = (
         "Branches on whether the contact did an event.",
         params=(
             EVENT,
-            Param("node", "node", "About node", "Only events about this node's message."),
+            Param("node", "node", "Which message", "Only events about the message this step sent."),
             Param("within", "duration", "Within", "Look back this long (default: since entry)."),
         ),
         ports=(Port("yes", "yes"), Port("no", "no")),
         icon="bolt",
-        summary=lambda p: (
-            f"Did {p.get('event', '?')}" + (f" ({p['node']})" if p.get("node") else "") + "?"
-        ),
+        summary=lambda p: f"{event_words(p.get('event'))}?",
     ),
     NodeType(
         "condition.split",
@@ -617,6 +615,19 @@ CHANNEL_OF = {
 
 def node_type(type_name: str) -> NodeType | None:
     return CATALOG.get(type_name)
+
+
+# The engine's own events as a marketer says them (other events keep their names).
+EVENT_WORDS = {"email_opened": "Opened the email", "email_clicked": "Clicked a link",
+               "email_sent": "Was sent an email", "sms_sent": "Was sent an SMS",
+               "unsubscribed": "Unsubscribed", "bounced": "Bounced"}  # fmt: skip
+
+
+def event_words(event: str | None) -> str:
+    """'Opened the email' for email_opened; 'Did purchase' for a custom event."""
+    if not event:
+        return "Did the event"
+    return EVENT_WORDS.get(event, f"Did {event}")
 
 
 def types_in(category: str) -> list[NodeType]:

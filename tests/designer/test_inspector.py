@@ -55,7 +55,11 @@ def test_selecting_a_node_shows_its_form(editor):
     assert rows["timeout"].editor.amount.text() == "5"
     assert rows["timeout"].editor.unit.currentText() == "days"
     node_choices = rows["node"].editor.combo
-    assert {node_choices.itemText(i) for i in range(node_choices.count())} >= {"offer_a", "offer_b"}
+    # The send steps by the name users see; the value kept is the step's id.
+    assert {node_choices.itemData(i) for i in range(node_choices.count())} >= {"offer_a", "offer_b"}
+    shown = {node_choices.itemText(i) for i in range(node_choices.count())}
+    assert "offer_a" not in shown and "10% off" in shown
+    assert rows["node"].editor.combo.currentText() in shown
     editor.scene.select_nodes([])
     assert editor.inspector.node_id is None
     assert "name" in editor.inspector.rows  # the campaign settings

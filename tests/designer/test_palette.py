@@ -18,6 +18,7 @@ from designer.palette import (
     ranked_types,
     type_from_mime,
 )
+from designer.presets import BY_KEY
 from engine import fileformat
 from engine.catalog import CATALOG, CATEGORIES
 
@@ -35,9 +36,10 @@ def editor(qtbot):
 def test_every_node_type_is_in_the_palette_by_category(qtbot):
     palette = Palette()
     qtbot.addWidget(palette)
-    assert set(palette.items) == set(CATALOG)
+    # Every catalog type, plus the ready-made conditions ("Opened email?", "Clicked link?").
+    assert set(palette.items) == set(CATALOG) | set(BY_KEY)
     for type_name, item in palette.items.items():
-        category = CATALOG[type_name].category
+        category = (BY_KEY[type_name].spec if type_name in BY_KEY else CATALOG[type_name]).category
         assert item.parent() is palette.categories[category]
         assert not item.icon(0).isNull()
     order = [c for c in CATEGORIES if c in palette.categories]
@@ -54,7 +56,26 @@ def test_search_filters_types_and_hides_empty_categories(qtbot):
     assert "wait.delay" not in visible
     assert palette.categories["wait"].isHidden()
     palette.search.clear()
-    assert set(palette.visible_types()) == set(CATALOG)
+    assert set(palette.visible_types()) == set(CATALOG) | set(BY_KEY)
+
+
+def test_opened_email_is_a_condition_of_its_own(qtbot):
+    """Dropped from the palette it is a condition.event on email_opened, named in words."""
+    from designer.editor import CampaignEditor
+
+    editor = CampaignEditor()
+    qtbot.addWidget(editor)
+    palette = editor.palette
+    qtbot.keyClicks(palette.search, "opened")
+    assert palette.visible_types() == ["condition.opened_email"]
+    mime = palette.tree.mimeData([palette.items["condition.opened_email"]])
+    node_id = editor.add_node_at(type_from_mime(mime), editor.view.mapToScene(200, 200))
+    node = editor.diagram.nodes[node_id]
+    assert (node.type, node.params["event"], node.label) == (
+        "condition.event",
+        "email_opened",
+        "Opened email?",
+    )
 
 
 def test_quick_add_ranks_title_matches_first():
