@@ -255,7 +255,10 @@ def run(args: argparse.Namespace) -> int:
             raise RuntimeError("the password was kept in memory, not in the keyring")
         import keyring
 
-        return f"saved through {type(keyring.get_keyring()).__module__}"
+        from app.settings_store import load_settings, smtp_account
+
+        account = smtp_account(load_settings(workspace.engine))
+        return f"account={account} saved through {type(keyring.get_keyring()).__module__}"
 
     def expect_password() -> str:
         from app.settings_store import load_settings, smtp_account
