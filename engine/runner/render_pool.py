@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -26,6 +27,7 @@ Rendered = tuple[str, str | None, str | None, str | None]  # ("ok", subject, htm
 RENDERED_IN_POOL = 0  # messages the pool has rendered in this process's life (benchmarks)
 _pool: ProcessPoolExecutor | None = None
 _pool_pid: int | None = None
+_broken = False
 
 
 def worker_count() -> int:
@@ -44,20 +46,23 @@ def _get_pool() -> ProcessPoolExecutor | None:
     if _pool is not None and _pool_pid == os.getpid():
         return _pool
     workers = worker_count()
-    if workers < 1:
-        return None
+    if workers < 1 or _broken or getattr(sys, "frozen", False):
+        return None  # one core, a pool that failed before, or a frozen build: render here
     # forkserver: never fork a process that runs threads (the window, APScheduler).
-    context = multiprocessing.get_context("forkserver")
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
     _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     _pool_pid = os.getpid()
     return _pool
 
 
-def shutdown() -> None:
-    global _pool
+def shutdown(broken: bool = False) -> None:
+    """Stop the pool; `broken`: it failed, so this process renders alone from now on."""
+    global _pool, _broken
     if _pool is not None and _pool_pid == os.getpid():
-        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool.shutdown(wait=not broken, cancel_futures=True)
     _pool = None
+    _broken = _broken or broken
 
 
 atexit.register(shutdown)
@@ -122,8 +127,8 @@ def render_group(
         for start in range(0, len(remote), step):
             chunk = remote[start : start + step]
             futures.append(pool.submit(render_jobs, channel, parts, shared, chunk))
-    except (BrokenProcessPool, RuntimeError):
-        shutdown()
+    except (BrokenProcessPool, RuntimeError, OSError):
+        shutdown(broken=True)
         return render_jobs(channel, parts, shared, jobs)
     global RENDERED_IN_POOL
     here = render_jobs(channel, parts, shared, jobs[:cut])
@@ -132,7 +137,7 @@ def render_group(
             here.extend(future.result())
         RENDERED_IN_POOL += len(remote)
     except Exception as exc:  # a worker died (killed, out of memory): render it here
-        if isinstance(exc, BrokenProcessPool):
-            shutdown()
+        if isinstance(exc, (BrokenProcessPool, OSError)):
+            shutdown(broken=True)
         return here[:cut] + render_jobs(channel, parts, shared, remote)
     return here

@@ -92,3 +92,20 @@ def test_a_group_is_split_between_the_runner_and_the_pool(monkeypatch):
     assert [row[1] for row in out] == [f"F{i}" for i in range(50)]
     assert out[49] == ("ok", "F49", "<b>u49</b>", "")
     assert render_pool.RENDERED_IN_POOL - before == 25  # half; the runner rendered the rest
+
+
+def test_a_killed_render_process_costs_nothing_but_speed(monkeypatch):
+    monkeypatch.setattr(render_pool, "WORKERS", 1)
+    monkeypatch.setattr(render_pool, "_broken", False)
+    render_pool.shutdown()
+    jobs = [({"first_name": f"F{i}", "attributes": {}}, "", None) for i in range(20)]
+    parts = {"subject": "{{ contact.first_name }}", "html": "", "text": ""}
+    assert render_pool.render_group("email", parts, {}, jobs, min_for_pool=1)[19][1] == "F19"
+    for process in list(render_pool._pool._processes.values()):  # the pool this test started
+        process.kill()
+        process.join(10)
+    out = render_pool.render_group("email", parts, {}, jobs, min_for_pool=1)
+    assert [row[1] for row in out] == [f"F{i}" for i in range(20)]
+    assert render_pool._pool is None and render_pool._broken  # renders alone from now on
+    out = render_pool.render_group("email", parts, {}, jobs, min_for_pool=1)
+    assert out[0] == ("ok", "F0", "", "")
