@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -382,6 +383,7 @@ class CampaignsScreen(QWidget):
     # ---- state ----
     def refresh(self) -> None:
         selected = self.selected_id()
+        column = max(0, self.table.currentIndex().column())  # the keyboard stays in its column
         try:
             self.model.refresh()
         except Exception as exc:
@@ -408,16 +410,19 @@ class CampaignsScreen(QWidget):
         self.table.setVisible(total > 0)
         self.empty.setVisible(total == 0)
         if selected is not None:
-            self.select(selected)
+            self.select(selected, column)
         self.update_buttons()
 
-    def select(self, campaign_id: int) -> None:
+    def select(self, campaign_id: int, column: int = 0) -> None:
         row = self.model.row_of(campaign_id)
         if row < 0:
             return
         index = self.proxy.mapFromSource(self.model.index(row, 0))
         if index.isValid():
             self.table.selectRow(index.row())
+            self.table.selectionModel().setCurrentIndex(
+                index.siblingAtColumn(column), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []

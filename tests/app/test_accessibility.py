@@ -134,3 +134,23 @@ def test_tab_leaves_a_table_at_once(qtbot, tmp_path):
     focus(qtbot, table)
     QTest.keyClick(table, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not table
+
+
+def test_a_refresh_keeps_the_keyboard_on_its_row_and_column(qtbot, tmp_path):
+    _ws, window = make_window(qtbot, tmp_path)
+    create_from_sample(qtbot, window, "Welcome series")
+    window.show_screen("campaigns")
+    create_from_sample(qtbot, window, "Birthday greetings")
+    window.show_screen("campaigns")
+    table = window.campaigns.table
+    focus(qtbot, table)
+    QTest.keyClick(table, Qt.Key.Key_Home)
+    QTest.keyClick(table, Qt.Key.Key_Down)
+    for _ in range(3):
+        QTest.keyClick(table, Qt.Key.Key_Right)
+    before = table.currentIndex()
+    assert (before.row(), before.column()) == (1, 3)
+    window.campaigns.refresh()  # what the engine's campaignsChanged does
+    after = table.currentIndex()
+    assert (after.row(), after.column()) == (1, 3)
+    assert table.hasFocus()
