@@ -101,6 +101,8 @@ def moment(text: str) -> dt.datetime:
             if parsed.tzinfo is not None:
                 parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
             return parsed
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before the year 1 in UTC
+        raise ValueProblem(f"date/time {value!r} is out of range (years 1 to 9999)") from None
     except ValueError:
         pass
     raise ValueProblem(f"bad date/time {value!r} (use ISO 8601, e.g. 2026-03-01T09:30:00)")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 
 import isodate
+
+MAX_YEARS = 1000
+MAX_DURATION = dt.timedelta(days=365 * MAX_YEARS)
 
 
 class DurationError(ValueError):
@@ -15,15 +19,22 @@ def parse_duration(text: str) -> dt.timedelta:
     """Parse an ISO 8601 duration to a timedelta; months count as 30 days, years as 365."""
     if not isinstance(text, str) or not text.strip():
         raise DurationError(f"{text!r} is not an ISO 8601 duration (try P2D or PT3H)")
+    too_long = DurationError(f"{text[:40]!r} is too long (at most {MAX_YEARS} years)")
+    if len(text) > 60:
+        raise too_long
     try:
         value = isodate.parse_duration(text.strip())
+        if isinstance(value, isodate.Duration):
+            # Calendar parts: months and years have no fixed length; use the usual
+            # marketing approximation rather than refusing them.
+            days = float(value.years) * 365 + float(value.months) * 30
+            value = value.tdelta + dt.timedelta(days=days)
+    except (OverflowError, decimal.InvalidOperation):
+        raise too_long from None
     except (isodate.ISO8601Error, ValueError, TypeError) as exc:
         raise DurationError(f"{text!r} is not an ISO 8601 duration (try P2D or PT3H)") from exc
-    if isinstance(value, isodate.Duration):
-        # Calendar parts: months and years have no fixed length; use the usual marketing
-        # approximation rather than refusing them.
-        days = float(value.years) * 365 + float(value.months) * 30
-        value = value.tdelta + dt.timedelta(days=days)
+    if abs(value) > MAX_DURATION:  # now ± it stays a date this program can store
+        raise too_long
     return value
 
 

@@ -86,6 +86,9 @@ class EventTest:
 Rule = All | Any_ | Not | FieldTest | TagTest | SegmentTest | EventTest
 
 
+MAX_COUNT = 1_000_000_000  # an event count beyond any real history (and any database int)
+
+
 def parse_rule(data: Any, path: str = "") -> Rule:
     """Parse a JSON rule into rule types; raise RuleError naming where it is wrong."""
     if not isinstance(data, dict):
@@ -120,6 +123,8 @@ def parse_rule(data: Any, path: str = "") -> Rule:
         min_count = data.get("min_count", 1)
         if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 0:
             raise RuleError("'min_count' must be a whole number ≥ 0", here)
+        if min_count > MAX_COUNT:
+            raise RuleError(f"'min_count' must be at most {MAX_COUNT:,}", here)
         where = data.get("where")
         if where is not None and not isinstance(where, dict):
             raise RuleError("'where' must be an object of property values", here)

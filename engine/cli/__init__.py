@@ -74,12 +74,16 @@ def main(argv: list[str] | None = None) -> int:
 def _is_database_error(exc: BaseException) -> bool:
     from sqlalchemy.exc import SQLAlchemyError
 
-    return isinstance(exc, SQLAlchemyError)
+    from engine.db.migrate import DatabaseVersionError
+
+    return isinstance(exc, (SQLAlchemyError, DatabaseVersionError))
 
 
 def _explain(exc: BaseException, args: argparse.Namespace) -> str:
     """One line naming what went wrong and where (the database given on the command line)."""
     db = next((v for k, v in vars(args).items() if k.endswith("db") and v), None)
+    if type(exc).__name__ == "DatabaseVersionError":  # already a sentence naming the file
+        return str(exc)
     if not _is_database_error(exc):
         return f"{type(exc).__name__}: {exc}"
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError

@@ -81,6 +81,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.connect() as conn:
         if revision == "head" and _at_head(conn):
             return  # the common case: one small query, no Alembic
+        _check_known_version(conn, engine)
     from alembic import command
 
     with engine.connect() as conn:
@@ -112,6 +113,44 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         conn.commit()
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+class DatabaseVersionError(RuntimeError):
+    """The database's schema version is not one this program knows; the message says what
+    to do."""
+
+
+def known_revisions() -> set[str]:
+    found = set()
+    for path in (SCRIPT_LOCATION / "versions").glob("*.py"):
+        match = re.search(r"^revision\s*=\s*" + _QUOTED, path.read_text(encoding="utf-8"), re.M)
+        if match:
+            found.add(match.group(1))
+    return found
+
+
+def _check_known_version(conn: Connection, engine: Engine) -> None:
+    """A version this program never shipped means a newer program made the database (or it
+    was damaged): say so instead of Alembic's "Can't locate revision"."""
+    try:
+        rows = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
+    except Exception:  # no version table yet
+        conn.rollback()
+        return
+    versions = [row[0] for row in rows]
+    where = engine.url.database or engine.url.render_as_string(hide_password=True)
+    if any(not (v or "").strip() for v in versions):
+        raise DatabaseVersionError(
+            f"the database {where} has an empty schema version ({VERSION_TABLE}): it was "
+            "damaged or not made by Campaign Studio; restore a backup"
+        )
+    unknown = sorted(set(versions) - known_revisions())
+    if unknown:
+        raise DatabaseVersionError(
+            f"the database {where} was made by a newer version of Campaign Studio (schema "
+            f"{', '.join(unknown)}; this program knows up to {head_revision()}); install that "
+            "version"
+        )
 
 
 def _at_head(conn: Connection) -> bool:

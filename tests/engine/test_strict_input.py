@@ -101,3 +101,74 @@ def test_settings_set_refuses_a_non_finite_number(tmp_path, capsys):
     db = tmp_path / "db.sqlite"
     assert main(["settings", "--db", str(db), "set", "tick_seconds", "1e999"]) == 2
     assert "not a finite number" in capsys.readouterr().err
+
+
+def _campaign(path, nodes, settings=None):
+    document = {**GOOD, "nodes": nodes, "settings": settings or {}}
+    path.write_text(json.dumps(document))
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({"filter": {"event": "x", "within": "P9999999999D"}}, "too long"),
+        ({"filter": {"event": "x", "min_count": 10**30}}, "at most 1,000,000,000"),
+        ({"filter": {"field": "created_at", "op": "gt", "value": "-P99999999999Y"}}, "not a date"),
+    ],
+)
+def test_far_values_are_sentences_naming_the_node(tmp_path, capsys, params, words):
+    path = _campaign(tmp_path / "c.campaign.json", [{"id": "t", "type": "trigger.manual",
+                                                    "params": params}])  # fmt: skip
+    assert main(["validate", path]) == 1
+    out = capsys.readouterr()
+    assert "Error" not in out.err  # no bare Python error
+    assert any(line.startswith("t: ") and words in line for line in out.out.splitlines())
+
+
+def test_a_far_duration_is_a_sentence(tmp_path, capsys):
+    nodes = [
+        GOOD["nodes"][0],
+        {"id": "w", "type": "wait.delay", "params": {"duration": "P99999999999Y"}},
+    ]
+    path = _campaign(tmp_path / "c.campaign.json", nodes, {"entry": "P99999999999Y"})
+    assert main(["validate", path]) == 1
+    out = capsys.readouterr()
+    assert "OverflowError" not in out.err + out.out
+    assert "w: Duration: 'P99999999999Y' is too long (at most 1000 years)" in out.out
+
+
+def test_import_dates_out_of_range_reject_their_line_only(tmp_path, capsys):
+    db = str(tmp_path / "db.sqlite")
+    contacts_csv = tmp_path / "c.csv"
+    contacts_csv.write_text("email\na@example.com\n")
+    assert main(["--db", db, "import", "contacts", str(contacts_csv)]) == 0
+    events_csv = tmp_path / "e.csv"
+    events_csv.write_text(
+        "email,event,occurred_at,amount\n"
+        "a@example.com,buy,9999-12-31T23:59:59-05:00,inf\n"
+        "a@example.com,buy,0001-01-01T00:00:00+05:00,1e30\n"
+        "a@example.com,buy,2020-01-01,1e999\n"
+    )
+    assert main(["--db", db, "import", "events", str(events_csv)]) in (0, 1)
+    out = capsys.readouterr()
+    assert "OverflowError" not in out.err + out.out
+    assert "line 2: date/time '9999-12-31T23:59:59-05:00' is out of range" in out.err + out.out
+    assert "1 added" in out.err + out.out
+
+
+@pytest.mark.parametrize(
+    ("version", "words"),
+    [("9999_future", "made by a newer version of Campaign Studio"), ("", "empty schema version")],
+)
+def test_a_database_from_a_newer_program_is_a_sentence(tmp_path, capsys, version, words):
+    path = tmp_path / "db.sqlite"
+    open_database(path).dispose()
+    import sqlite3
+
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = ?", (version,))
+    assert main(["--db", str(path), "stats", "1"]) == 2
+    err = capsys.readouterr().err
+    assert words in err and str(path) in err
+    assert "Can't locate revision" not in err and "AssertionError" not in err
