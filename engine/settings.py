@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "unsubscribe_url": "",
     "unsubscribe_mailto": "",  # an address for mailto: List-Unsubscribe ("" for none)
     "tick_seconds": 5.0,
+    # How long a SQLite write waits for another program's lock before it fails (engine.db)
+    "sqlite_busy_timeout": 30.0,
     # Days a delivered message keeps its rendered text (engine.retention); 0: forever.
     "message_retention_days": 30,
     # The public endpoint (`serve`; docs/public-endpoint.md). https, except on 127.0.0.1.

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+import math
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
@@ -28,6 +31,29 @@ def missing_sqlite_file(db: str | Path) -> bool:
     return bool(path) and path != ":memory:" and not Path(path).is_file()
 
 
+BUSY_TIMEOUT_SETTING = "sqlite_busy_timeout"  # seconds; its default is in engine.settings
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+
+def busy_timeout(cursor: Any) -> float:
+    """This SQLite database's `sqlite_busy_timeout` setting in seconds (0 to 3600), or the
+    default when it has none (or no settings table yet)."""
+    try:
+        row = cursor.execute(
+            "SELECT value FROM settings WHERE key = ?", (BUSY_TIMEOUT_SETTING,)
+        ).fetchone()
+        raw = row[0] if row else None
+        # Stored as JSON text, which SQLite's numeric affinity may have made a number.
+        seconds = (
+            float(json.loads(raw) if isinstance(raw, str) else raw) if raw is not None else None
+        )
+    except (sqlite3.Error, ValueError, TypeError):
+        seconds = None
+    if seconds is None or not math.isfinite(seconds):
+        return DEFAULT_BUSY_TIMEOUT
+    return min(max(seconds, 0.0), 3600.0)
+
+
 def open_database(db: str | Path, create: bool = True) -> Engine:
     """An Engine for `db`, with SQLite tuned for a desktop (WAL, busy timeout, FKs)."""
     url = database_url(db)
@@ -40,10 +66,12 @@ def open_database(db: str | Path, create: bool = True) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
+            # How long a write waits for another program's lock: the sqlite_busy_timeout
+            # setting (engine.settings), read first because it applies to what follows.
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout(cursor) * 1000)}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
     else:
         engine = create_engine(url, pool_pre_ping=True, **strict)
