@@ -211,10 +211,12 @@ class Card(QFrame):
         layout.setSpacing(2)
         title = QLabel(label.upper())
         title.setObjectName("cardLabel")
+        title.setWordWrap(True)  # cards get narrow at 200% scale and in longer languages
         self.value = QLabel(value)
         self.value.setObjectName("cardValue")
         layout.addWidget(title)
         layout.addWidget(self.value)
         self.note = QLabel(note)
         self.note.setObjectName("cardNote")
+        self.note.setWordWrap(True)
         layout.addWidget(self.note)

@@ -70,6 +70,7 @@ class PageHeader(QWidget):
         self.title.setFont(font)
         self.subtitle = QLabel(subtitle)
         self.subtitle.setObjectName("screenSubtitle")
+        self.subtitle.setWordWrap(True)  # long (or translated) subtitles wrap at 150–200% scale
         texts.addWidget(self.title)
         texts.addWidget(self.subtitle)
         layout.addLayout(texts, 1)

@@ -81,6 +81,7 @@ class TemplatePreview(QWidget):
         layout.addWidget(self.tabs, 1)
         self.status = QLabel()
         self.status.setObjectName("mutedLabel")
+        self.status.setWordWrap(True)
         layout.addWidget(self.status)
 
     def show_email(self, contact: dict, subject: str, html: str, text: str, sender: str) -> None:

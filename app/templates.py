@@ -258,6 +258,7 @@ class TemplatesScreen(QWidget):
         buttons = QHBoxLayout()
         self.status = QLabel()
         self.status.setObjectName("mutedLabel")
+        self.status.setWordWrap(True)
         buttons.addWidget(self.status, 1)
         self.delete_button = QPushButton("Delete")
         self.delete_button.setObjectName("deleteTemplate")
