@@ -533,6 +533,9 @@ def run_window(db: str | None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Campaign Studio")
     app.setOrganizationName("campaign-studio")
+    from app.i18n import set_language
+
+    set_language(app)  # before any widget: the Settings choice, else the desktop's language
     apply_style(app, preferred_theme(app))
     from app import error_dialog
     from app.gui_gc import collect_on_gui_thread
