@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -54,6 +54,11 @@ SCREENS = (
 )
 
 
+def screen_title(screen: Screen) -> str:
+    """The screen's name in the user's language."""
+    return QCoreApplication.translate("Screens", screen.title)
+
+
 # The campaign editor's actions (designer.actions names) the window's Edit menu shows.
 EDIT_MENU = (
     ("undo", "redo"),
@@ -82,7 +87,7 @@ class MainWindow(QMainWindow):
 
         sidebar = QFrame()
         sidebar.setObjectName("sidebar")
-        sidebar.setAccessibleName("Pages")
+        sidebar.setAccessibleName(QCoreApplication.translate("MainWindow", "Pages"))
         set_role(sidebar, QAccessible.Role.PageTabList)
         sidebar.setFixedWidth(184)  # leaves the screens 840 px on a 1024 px wide window
         side = QVBoxLayout(sidebar)
@@ -96,12 +101,12 @@ class MainWindow(QMainWindow):
         where.setToolTip(str(workspace.db))
         side.addWidget(where)
         for screen in SCREENS:
-            button = QPushButton(screen.title)
+            button = QPushButton(screen_title(screen))
             button.setObjectName(f"nav_{screen.key}")
             button.setCheckable(True)
             set_role(button, QAccessible.Role.PageTab)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.setToolTip(f"{screen.title} ({screen.shortcut})")
+            button.setToolTip(f"{screen_title(screen)} ({screen.shortcut})")
             button.clicked.connect(lambda _c=False, k=screen.key: self.show_screen(k))
             self.nav.addButton(button)
             self.nav_buttons[screen.key] = button
@@ -137,18 +142,18 @@ class MainWindow(QMainWindow):
 
     # ---- building ----
     def _build_menus(self) -> None:
-        from designer.actions import specs_of  # the one action table (owner "window")
+        from designer.actions import action_text, action_tip, menu_title, specs_of
 
         menus: dict[str, Any] = {}
         for spec in specs_of("window"):
-            title = f"&{spec.menu}"
+            title = f"&{spec.menu}"  # the one action table (owner "window")
             if title not in menus:
-                menus[title] = self.menuBar().addMenu(title)
-            action = QAction(spec.text, self)
+                menus[title] = self.menuBar().addMenu(menu_title(title))
+            action = QAction(action_text(spec), self)
             action.setObjectName(f"action_{spec.name}")
             action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
             if spec.tip:
-                action.setStatusTip(spec.tip)
+                action.setStatusTip(action_tip(spec))
             action.setCheckable(spec.checkable)
             action.triggered.connect(getattr(self, spec.handler))
             menus[title].addAction(action)
@@ -156,7 +161,7 @@ class MainWindow(QMainWindow):
         self.actions["dark_theme"].setChecked(current_theme() == "dark")
         # Edit: the open canvas's own actions (undo, clipboard, arrange), not copies of them —
         # a second Ctrl+Z on the window would make both shortcuts ambiguous, hence dead.
-        self.edit_menu = QMenu("&Edit", self)
+        self.edit_menu = QMenu(menu_title("&Edit"), self)
         self.edit_menu.setObjectName("editMenu")
         self.menuBar().insertMenu(menus["&Campaign"].menuAction(), self.edit_menu)
         self.edit_menu.aboutToShow.connect(self._fill_edit_menu)
@@ -164,7 +169,7 @@ class MainWindow(QMainWindow):
         view = menus["&View"]
         view.addSeparator()
         for screen in SCREENS:
-            action = QAction(screen.title, self)
+            action = QAction(screen_title(screen), self)
             action.setShortcut(QKeySequence(screen.shortcut))
             action.triggered.connect(lambda _c=False, k=screen.key: self.show_screen(k))
             view.addAction(action)
@@ -176,7 +181,9 @@ class MainWindow(QMainWindow):
         menu.clear()
         page = self.campaign_page
         if page is None or self.stack.currentWidget() is not page:
-            placeholder = menu.addAction("Open a campaign to edit its canvas")
+            placeholder = menu.addAction(
+                QCoreApplication.translate("MainWindow", "Open a campaign to edit its canvas")
+            )
             placeholder.setEnabled(False)
             return
         for group in EDIT_MENU:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
@@ -216,6 +216,20 @@ MENUS = ("File", "Edit", "View", "Arrange")
 SPECS = {spec.name: spec for spec in ACTIONS}
 
 
+def action_text(spec: ActionSpec) -> str:
+    """The action's menu text in the user's language (the table holds the English; the
+    strings reach the translators through resources/i18n/data_strings.py)."""
+    return QCoreApplication.translate("Actions", spec.text)
+
+
+def action_tip(spec: ActionSpec) -> str:
+    return QCoreApplication.translate("Actions", spec.tip) if spec.tip else ""
+
+
+def menu_title(name: str) -> str:
+    return QCoreApplication.translate("Menus", name)
+
+
 def specs_of(*owners: str) -> tuple[ActionSpec, ...]:
     return tuple(spec for spec in ACTIONS if spec.owner in owners)
 
@@ -234,13 +248,14 @@ def build_actions(
     """
     actions: dict[str, QAction] = {}
     for spec in specs_of(*owners):
-        action = QAction(spec.text, parent or window_widget)
+        text = action_text(spec)
+        action = QAction(text, parent or window_widget)
         action.setObjectName(f"action_{spec.name}")
         action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
         if spec.tip:
-            action.setStatusTip(spec.tip)
+            action.setStatusTip(action_tip(spec))
         if spec.shortcuts:
-            action.setToolTip(f"{spec.text.replace('&', '')} ({spec.shortcuts[0]})")
+            action.setToolTip(f"{text.replace('&', '')} ({spec.shortcuts[0]})")
         if spec.scope == "canvas":
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             canvas_widget.addAction(action)
@@ -261,7 +276,7 @@ def fill_menus(menu_bar: QMenuBar, actions: dict[str, QAction]) -> dict[str, QMe
     """File/Edit/View/Arrange menus from the table, with separators between groups."""
     menus: dict[str, QMenu] = {}
     for title in MENUS:
-        menu = menu_bar.addMenu(f"&{title}")
+        menu = menu_bar.addMenu(menu_title(f"&{title}"))
         menus[title] = menu
         last_group = None
         for spec in ACTIONS:
