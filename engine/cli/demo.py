@@ -24,9 +24,10 @@ def run(args: argparse.Namespace) -> int:
     from engine.progress import terminal_progress
 
     db = args.demo_db or getattr(args, "db", None)
-    if not db:
-        print("error: demo needs --db DB (a new SQLite file or a SQLAlchemy URL)", file=sys.stderr)
-        return 2
+    if not db:  # the user's own database, as the window offers on a first start
+        from engine.paths import default_database_path
+
+        db = str(default_database_path())
     if args.contacts < 1:
         print("error: --contacts must be 1 or more", file=sys.stderr)
         return 2

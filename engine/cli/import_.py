@@ -40,9 +40,10 @@ def run(args: argparse.Namespace) -> int:
     from engine.progress import terminal_progress
 
     db = args.import_db or getattr(args, "db", None)
-    if not db:
-        print("error: import needs --db DB (a SQLite file or a SQLAlchemy URL)", file=sys.stderr)
-        return 2
+    if not db:  # the user's own database, as the window (DESIGN.md's command line)
+        from engine.paths import default_database_path
+
+        db = str(default_database_path())
     if args.kind == "bounces":
         return _bounces(db, args)
     function = {

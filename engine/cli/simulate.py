@@ -34,9 +34,10 @@ def run(args: argparse.Namespace) -> int:
     from engine.simulate import SimulationError, parse_assume, simulate
 
     db = args.sim_db or getattr(args, "db", None)
-    if not db:
-        print("error: simulate needs --db DB (a SQLite file or a SQLAlchemy URL)", file=sys.stderr)
-        return 2
+    if not db:  # the user's own database, as the window (DESIGN.md's command line)
+        from engine.paths import default_database_path
+
+        db = str(default_database_path())
     try:
         diagram, problems = load(args.file, strict=False)
     except FormatError as exc:

@@ -200,3 +200,20 @@ def test_an_explicit_database_that_does_not_exist_is_not_created(folder):
                             capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 2 and "does not exist" in result.stderr
     assert not (folder / "typo.db").exists()
+
+
+def test_without_db_every_command_uses_the_users_database(folder):
+    env = {"CAMPAIGN_STUDIO_DATA_DIR": str(folder / "user"), "PATH": "/usr/bin:/bin"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        result = subprocess.run([SCRIPT, *args], cwd=folder, env=env, capture_output=True,
+                                text=True, timeout=120)  # fmt: skip
+        assert result.returncode == 0, (args, result.stderr)
+        return result
+
+    run("import", "contacts", "people.csv")
+    run("campaigns", "add", "v1.campaign.json")
+    assert (folder / "user" / "campaign-studio.db").is_file()  # the window's database
+    listed = json.loads(run("campaigns", "list", "--json").stdout)
+    assert [c["name"] for c in listed] == ["Lifecycle blast"]
+    assert len(run("contacts", "export").stdout.strip().splitlines()) == 4  # header + 3
