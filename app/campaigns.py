@@ -506,15 +506,11 @@ class CampaignsScreen(QWidget):
         return self._lifecycle("schedule", record, start_at=start, end_at=end)
 
     def duplicate(self, record: dict) -> int | None:
-        from engine.campaigns import duplicate
+        from engine.campaigns import duplicate, get_campaign
 
-        taken = {r["name"].lower() for r in self.model.rows}
-        name, i = f"{record['name']} (copy)", 2
-        while name.lower() in taken:
-            name = f"{record['name']} (copy {i})"
-            i += 1
-        try:
-            new_id = duplicate(self.workspace.engine, record["id"], name)
+        try:  # the engine names the copy, as `campaigns duplicate ID` does
+            new_id = duplicate(self.workspace.engine, record["id"])
+            name = get_campaign(self.workspace.engine, new_id)["name"]
         except Exception as exc:
             self.message.show_message(f"Could not duplicate “{record['name']}”: {exc}", "error")
             return None
