@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 NAME, DESCRIPTION = QAccessible.Text.Name, QAccessible.Text.Description
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("CanvasAccessible", text)
+translate = QCoreApplication.translate
 
 
 class _Part(QAccessibleInterface):
@@ -91,7 +90,7 @@ class NodeAccessible(_Part):
         if kind == NAME:
             if item.title == type_title:
                 return item.title
-            return tr("{title}, {type}").format(title=item.title, type=type_title)
+            return translate("Canvas", "{title}, {type}").format(title=item.title, type=type_title)
         if kind == DESCRIPTION:
             return node_description(self.canvas.scene(), self.key)
         return ""
@@ -137,16 +136,18 @@ class EdgeAccessible(_Part):
             if source is None or target is None:
                 return ""
             if edge.port in ("out", ""):
-                return tr("Connection from {source} to {target}").format(
+                return translate("Canvas", "Connection from {source} to {target}").format(
                     source=source.title, target=target.title
                 )
-            return tr("Connection from {source} ({port}) to {target}").format(
+            return translate("Canvas", "Connection from {source} ({port}) to {target}").format(
                 source=source.title, port=edge.port, target=target.title
             )
         if kind == DESCRIPTION:
             item = scene.edges.get(edge)
             label = getattr(item, "label", "") if item is not None else ""
-            return tr("{count} contacts went this way").format(count=label) if label else ""
+            if not label:
+                return ""
+            return translate("Canvas", "{count} contacts went this way").format(count=label)
         return ""
 
     def rect(self) -> QRect:
@@ -172,7 +173,8 @@ def node_description(scene, node_id: str) -> str:
         return ""
     parts = [item.summary] if item.summary else []
     for problem in item.problems:
-        word = tr("Error") if problem.severity == "error" else tr("Warning")
+        error = problem.severity == "error"
+        word = translate("Canvas", "Error") if error else translate("Canvas", "Warning")
         parts.append(f"{word}: {problem.message}")
     if item.stats:
         parts += stats_lines(item.stats)
@@ -183,7 +185,7 @@ class CanvasAccessible(QAccessibleWidget):
     """The canvas as a list: its nodes (in reading order), then its connections."""
 
     def __init__(self, view: CampaignView) -> None:
-        super().__init__(view, QAccessible.Role.List, tr("Campaign diagram"))
+        super().__init__(view, QAccessible.Role.List, translate("Canvas", "Campaign diagram"))
         self.view = view
         self._parts: dict = {}  # id/edge → interface: Qt's cache keeps pointers to them
 
@@ -234,13 +236,15 @@ class CanvasAccessible(QAccessibleWidget):
 
     def text(self, kind) -> str:
         if kind == NAME:
-            return tr("Campaign diagram")
+            return translate("Canvas", "Campaign diagram")
         if kind == DESCRIPTION:
             scene = self.scene()
-            return tr("{nodes} nodes and {edges} connections. Arrow keys follow connections; "
-                      "Page Down and Page Up visit every node; Return opens the node.").format(
-                nodes=len(scene.nodes), edges=len(scene.diagram.edges)
-            )  # fmt: skip
+            text = translate(
+                "Canvas",
+                "{nodes} nodes and {edges} connections. Arrow keys follow connections; "
+                "Page Down and Page Up visit every node; Return opens the node.",
+            )
+            return text.format(nodes=len(scene.nodes), edges=len(scene.diagram.edges))
         return super().text(kind)
 
 

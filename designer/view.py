@@ -62,7 +62,7 @@ class CampaignView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         accessibility.install()
-        self.setAccessibleName(accessibility.tr("Campaign diagram"))
+        self.setAccessibleName(accessibility.translate("Canvas", "Campaign diagram"))
         self._pan_from: QPoint | None = None
         self._space = False
         self.minimap = Minimap(self)
