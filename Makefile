@@ -39,12 +39,14 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/smtp_throughput.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/canvas.py
 
-# The installer (Linux: PyInstaller bundle + .deb in dist/; see packaging/README.md).
+# The installers (Linux: PyInstaller bundle, .deb and portable tarball in dist/; see
+# packaging/README.md). Needs binutils and patchelf (apt).
 package: $(STAMP)
 	@$(BIN)/python -c "import PyInstaller" 2>/dev/null || $(BIN)/pip install --quiet -e ".[package]"
 	PYTHON=$(abspath $(BIN))/python packaging/build_deb.sh
 
-# Builds, installs (dpkg -i, needs root), exercises and removes the .deb. Minutes: not in `test`.
+# A clean Debian 12 root (debootstrap, needs root): apt installs the .deb, every screen opens
+# under Xvfb, the keyring across a restart, remove/purge, the tarball. Minutes: not in `test`.
 package-test: package
 	packaging/package_test.sh --no-build
 
