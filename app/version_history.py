@@ -214,8 +214,8 @@ class VersionHistoryDialog(QDialog):
                 diagram.edges.append(edge)
         self.scene.set_diagram(diagram)
         self.scene.set_diff_marks(node_marks, edge_marks)
-        self.view.zoom_to_fit()
-        QTimer.singleShot(0, self.view.zoom_to_fit)  # again once the canvas has its size
+        self._frame()
+        QTimer.singleShot(0, self._frame)  # again once the canvas has its real size
         self._fill_changes(node_marks)
         counts = {kind: sum(1 for m in node_marks.values() if m == kind)
                   for kind in ("added", "removed", "changed")}  # fmt: skip
@@ -227,6 +227,15 @@ class VersionHistoryDialog(QDialog):
             f"removed, {counts['changed']} changed; {edges_changed} connection(s) added or "
             "removed." + (" Campaign settings changed." if self.diff["settings"] else "")
         )
+
+    def _frame(self) -> None:
+        """Fit the drawing, but never so small its text cannot be read; then bring the
+        chosen change into view."""
+        self.view.zoom_to_fit_readable()
+        item = self.changes.currentItem()
+        node_id = item.data(NodeIdRole) if item is not None else None
+        if node_id in self.scene.nodes:
+            self.view.centerOn(self.scene.nodes[node_id])
 
     def _fill_changes(self, node_marks: dict[str, str]) -> None:
         self.changes.clear()
