@@ -69,7 +69,7 @@ def phone(text: str, region: str = "") -> str:
 def _zone_exists(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
         return False
     return True
 

@@ -109,6 +109,8 @@ def matching_ids(
 def check_field(field: str, op: str, value: Any, now: dt.datetime | None = None) -> str | None:
     """None when a field comparison compiles (validation, before a campaign starts), else
     the sentence the runner would have failed with."""
+    from sqlalchemy.exc import ArgumentError
+
     from engine.clock import utcnow
 
     test = FieldTest(field, op, tuple(value) if isinstance(value, list) else value)
@@ -118,8 +120,8 @@ def check_field(field: str, op: str, value: Any, now: dt.datetime | None = None)
         compiler.field(test)
     except RuleError as exc:
         return str(exc)
-    except (TypeError, ValueError, OverflowError) as exc:
-        return f"{field}: {exc}"
+    except (TypeError, ValueError, OverflowError, ArgumentError) as exc:
+        return f"{field} {op} {value!r} cannot be compared ({str(exc).splitlines()[0]})"
     return None
 
 
@@ -337,6 +339,8 @@ def _apply(view, op: str, value: Any, convert) -> ColumnElement[bool]:
         values = [convert(v) for v in value]
         return and_(present, view.in_(values)) if values else false()
     converted = convert(value)
+    if (converted is None or isinstance(converted, bool)) and op != "eq":
+        raise RuleCompileError(f"operator {op!r} does not apply to {value!r}; use eq or ne")
     comparison = {
         "eq": view.__eq__,
         "lt": view.__lt__,

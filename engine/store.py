@@ -253,7 +253,7 @@ def check_contact_fields(fields: dict[str, Any], region: str = "") -> dict[str, 
 def check_timezone(name: str) -> None:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
         raise StoreError(f"unknown time zone {name!r} (e.g. Europe/Berlin)") from None
 
 

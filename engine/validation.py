@@ -72,7 +72,7 @@ def _check_settings(diagram: Diagram) -> list[Problem]:
 
         try:
             ZoneInfo(str(tz))
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
             out.append(Problem(None, f"unknown time zone {tz!r} (e.g. Europe/Berlin)"))
     quiet = s.get("quiet_hours")
     if quiet is not None:

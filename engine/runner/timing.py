@@ -18,7 +18,7 @@ def zone(name: str | None) -> dt.tzinfo | None:
         return None
     try:
         return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
         return None
 
 
