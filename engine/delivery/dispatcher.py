@@ -393,7 +393,7 @@ class Dispatcher:
         staged = None
         if journal is not None:
             try:
-                journal.open()
+                journal.write(journal.in_flight(row.id))  # a crash from here: in doubt
             except OSError as exc:  # nothing sent yet: it stays queued for a later round
                 self.cannot_record = f"cannot write the hand-over journal: {_reason(exc)}"
                 report.stopped_early = self.cannot_record
@@ -529,7 +529,7 @@ class Dispatcher:
             paths.append(self.journal.path)
         for path in paths:
             mine = path == self.journal.path
-            entries = HandoverJournal.read(path)
+            entries, in_doubt = HandoverJournal.read_all(path)
             if entries:
                 with self.engine.connect() as conn:
                     with conn.begin():
@@ -539,6 +539,19 @@ class Dispatcher:
                     if rows:
                         self._record_sent(conn, [(row, entries[row.id]) for row in rows])
                         log.warning("%d messages recorded as sent from %s", len(rows), path.name)
+            if in_doubt:  # the worker stopped between starting a send and the server's 250
+                m = messages.c
+                with self.engine.begin() as conn:
+                    count = conn.execute(
+                        update(messages)
+                        .where(m.id.in_(sorted(in_doubt)), m.status == "sending")
+                        .values(status="queued", next_attempt_at=self.clock.now(),
+                                in_doubt=m.in_doubt + 1,
+                                error="in doubt: a worker stopped while handing it over; "
+                                      "sent again")
+                    ).rowcount  # fmt: skip
+                if count:
+                    log.warning("%d messages in doubt from %s are sent again", count, path.name)
             if mine:
                 self.journal.clear()
             else:

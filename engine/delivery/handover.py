@@ -44,6 +44,11 @@ class HandoverJournal:
         self.write(self.line(message_id, when))
 
     @staticmethod
+    def in_flight(message_id: int) -> bytes:
+        """Written before the send: a crash before the "+" line leaves the message in doubt."""
+        return f"?{message_id}\n".encode()
+
+    @staticmethod
     def line(message_id: int, when: dt.datetime) -> bytes:
         """The entry, prepared before the send so that the instant after it is one syscall."""
         return f"+{message_id} {when.isoformat()}\n".encode()
@@ -87,21 +92,31 @@ class HandoverJournal:
     @staticmethod
     def read(path: Path) -> dict[int, dt.datetime]:
         """Message id → hand-over time, for the entries not taken back."""
+        return HandoverJournal.read_all(path)[0]
+
+    @staticmethod
+    def read_all(path: Path) -> tuple[dict[int, dt.datetime], set[int]]:
+        """(message id → hand-over time, ids whose send began but never ended: in doubt)."""
         found: dict[int, dt.datetime] = {}
+        begun: set[int] = set()
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
-            return found
+            return found, begun
         for line in text.splitlines():
             try:
                 if line.startswith("+"):
                     number, _, when = line[1:].partition(" ")
                     found[int(number)] = dt.datetime.fromisoformat(when)
+                    begun.discard(int(number))
                 elif line.startswith("-"):
                     found.pop(int(line[1:]), None)
+                    begun.discard(int(line[1:]))
+                elif line.startswith("?"):
+                    begun.add(int(line[1:]))
             except ValueError:
                 continue  # a line cut by the crash: that message was not handed over yet
-        return found
+        return found, begun - set(found)
 
     @staticmethod
     def orphans(folder: Path, stem: str, alive, stale_after: float = 600.0) -> list[Path]:

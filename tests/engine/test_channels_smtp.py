@@ -100,12 +100,16 @@ def test_one_connection_for_many_messages_and_reconnect_after_the_server_restart
     channel.close()
 
 
-def test_handed_over_is_called_once_before_the_reply(sink):
+def test_handed_over_is_called_once_at_the_servers_250(sink):
+    """Issue 16 #2: accepted means the 250 to the final dot (RFC 5321), not the dot."""
     calls = []
     channel = SmtpChannel("127.0.0.1", sink.port)
     channel.send(mail(1), handed_over=lambda: calls.append(len(sink.received)))
-    assert calls == [0] or calls == [1]  # the server may already have stored it
-    assert len(calls) == 1 and len(sink.received) == 1
+    assert calls == [1]  # the server had stored it and said 250
+    sink.refuse_data["user2@example.com"] = "554 5.7.1 spam"
+    with pytest.raises(PermanentFailure):
+        channel.send(mail(2), handed_over=lambda: calls.append("refused"))
+    assert calls == [1]  # a refusal after the dot is never a hand-over
     channel.close()
 
 

@@ -117,3 +117,36 @@ def test_a_full_disk_after_the_hand_over_never_sends_twice(tmp_path):
     assert len(counts) == 200  # every contact got it
     assert max(counts.values()) == 1  # before the fix: the message in hand was sent again
     assert summary["statuses"] == {"sent": 200}
+
+
+def test_a_worker_killed_during_a_hand_over_leaves_it_in_doubt(tmp_path):
+    """The journal says a send began ("?id") but never that the server said 250 ("+id"):
+    the message is sent again and counted as in doubt (issue 16 #2, #5)."""
+    import socket
+    import subprocess
+    import sys
+
+    from sqlalchemy import update
+
+    sink = SmtpSink().start()
+    try:
+        engine = make_database(tmp_path / "db.sqlite", 3)
+        queue_messages(engine, [1, 2, 3])
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True).stdout.strip()  # fmt: skip
+        host = socket.gethostname()
+        with engine.begin() as conn:
+            conn.execute(update(messages).values(
+                status="sending", attempts=1, error=f"sending by {host}:{dead}:abc",
+                next_attempt_at=T0 + dt.timedelta(minutes=5)))  # fmt: skip
+        journal = tmp_path / f"db.sqlite.handover-{host}-{dead}-abc.log"
+        journal.write_text(f"?1\n+1 {T0.isoformat()}\n?2\n")  # 1 accepted, 2 in flight
+        report = Dispatcher(engine, {"email": SmtpChannel("127.0.0.1", sink.port)},
+                            VirtualClock(T0)).dispatch()  # fmt: skip
+        with engine.connect() as conn:
+            rows = dict(conn.execute(select(messages.c.contact_id, messages.c.in_doubt)).all())
+        assert report.sent == 2  # 2 (in doubt) and 3 (never begun) sent; 1 not again
+        assert sorted(sink.counts("To")) == ["user2@example.com", "user3@example.com"]
+        assert rows == {1: 0, 2: 1, 3: 0}
+    finally:
+        sink.stop()

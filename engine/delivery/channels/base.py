@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-# Called by a channel at the moment a message has irrevocably left our hands (for SMTP:
-# the final "." of DATA is in the kernel's socket buffer, before the server's reply is
-# read). The dispatcher commits "sent" there, so a crash can duplicate at most the
-# message in that instant. See docs/delivery.md.
+# Called by a channel at the moment the message is accepted (for SMTP: the server's 250
+# to the final "." of DATA; RFC 5321 says nothing is accepted before). The dispatcher
+# records "sent" there; a crash before it leaves the message in doubt: sent again, and
+# counted as in doubt. See docs/delivery.md.
 HandedOver = Callable[[], None]
 
 

@@ -52,6 +52,10 @@ def failure(code: int, text: str, recipient: bool = False) -> TemporaryFailure |
     return PermanentFailure(reason, code, bounce=bounce)
 
 
+def _nothing() -> None:
+    pass
+
+
 def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
@@ -161,19 +165,18 @@ class SmtpChannel(Channel):
                     f"internationalised address and the SMTP server {self.host} does not offer "
                     "SMTPUTF8, which it needs: not sent"
                 )
-            state = {"handed_over": False}
+            state = {"dot_sent": False}
 
-            def mark(state=state) -> None:
-                state["handed_over"] = True
-                if handed_over is not None:
-                    handed_over()
+            def dot_sent(state=state) -> None:
+                state["dot_sent"] = True
 
             try:
-                self._transaction(self._conn, from_address, to_address, data, mark, utf8)
+                self._transaction(self._conn, from_address, to_address, data, dot_sent,
+                                  handed_over or _nothing, utf8)  # fmt: skip
                 return
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
                 self._drop()
-                if state["handed_over"]:
+                if state["dot_sent"]:
                     # The server has the whole message but never said 250: it accepted
                     # nothing (RFC 5321). Retry it, counted as in doubt (docs/delivery.md).
                     raise InDoubt(f"in doubt: connection lost after the final dot, before "
@@ -184,9 +187,11 @@ class SmtpChannel(Channel):
                                        unreachable=True) from None  # fmt: skip
 
     def _transaction(self, conn: smtplib.SMTP, sender: str, to: str, data: bytes,
-                     handed_over: HandedOver, utf8: bool = False) -> None:  # fmt: skip
-        """MAIL, RCPT, DATA by hand (as smtplib.sendmail does) so that the hand-over is
-        marked between writing the final "." and reading the server's verdict."""
+                     dot_sent: HandedOver, handed_over: HandedOver,
+                     utf8: bool = False) -> None:  # fmt: skip
+        """MAIL, RCPT, DATA by hand (as smtplib.sendmail does): `dot_sent` once the final
+        "." is written (from then on a lost connection leaves the message in doubt),
+        `handed_over` at the server's 250 — the only moment it is accepted (RFC 5321)."""
         conn.command_encoding = "utf-8" if utf8 else "ascii"
         options = " SMTPUTF8" + (" BODY=8BITMIME" if conn.has_extn("8bitmime") else "")
         conn.putcmd("mail", f"FROM:<{sender}>" + (options if utf8 else ""))
@@ -208,10 +213,11 @@ class SmtpChannel(Channel):
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
         conn.send(payload + b".\r\n")
-        handed_over()
+        dot_sent()
         code, reply = conn.getreply()
         if code != 250:
             raise failure(code, _text(reply))
+        handed_over()
 
     @staticmethod
     def _reset(conn: smtplib.SMTP) -> None:
