@@ -123,7 +123,8 @@ as_user() {
 }
 mkdir -p "$ROOTFS/tmp/runtime-marketer" && chown 1500:1500 "$ROOTFS/tmp/runtime-marketer" && chmod 700 "$ROOTFS/tmp/runtime-marketer"
 base_packages=$(in_root dpkg-query -W -f='.\n' | wc -l)
-note "clean root: Debian $(cat "$ROOTFS/etc/debian_version"), $base_packages packages ($(du -sh --exclude=./proc --exclude=./dev "$ROOTFS" 2>/dev/null | cut -f1))"
+root_size() { du -sxh --exclude="$ROOTFS/var/cache/apt/archives" "$ROOTFS" 2>/dev/null | cut -f1; }
+note "clean root: Debian $(cat "$ROOTFS/etc/debian_version"), $base_packages packages ($(root_size))"
 
 # --- install with apt, as a user would ------------------------------------------------------
 cp "$DEB" "$ROOTFS/tmp/"
@@ -135,7 +136,7 @@ if in_root apt-get install -y -qq --no-install-recommends "/tmp/$(basename "$DEB
 else
   fail "apt install: $(tail -5 "$CACHE/apt-install.log")"; exit 1
 fi
-note "root after install: $(du -sh --exclude=./proc --exclude=./dev --exclude=./var/cache/apt/archives "$ROOTFS" 2>/dev/null | cut -f1)"
+note "root after install: $(root_size)"
 for f in /usr/bin/$NAME /usr/lib/$NAME/$NAME /usr/share/applications/$NAME.desktop \
          /usr/share/icons/hicolor/scalable/apps/$NAME.svg /usr/share/man/man1/$NAME.1.gz; do
   [ -e "$ROOTFS$f" ] && pass "installed $f" || fail "missing $f"
@@ -162,16 +163,15 @@ else fail "simulate: $(tail -3 "$ROOTFS/tmp/sim.err")"; fi
 out=$(as_user $NAME stats --db $U/demo.db 1 2>&1) && pass "stats 1" || fail "stats: $(echo "$out" | tail -2)"
 
 # The window offscreen, before any test tool is installed: the .deb's Depends alone suffice.
-start_window() {  # $1: QT platform; returns the pid of the program (inside the root)
-  as_user env QT_QPA_PLATFORM=$1 $NAME > "$ROOTFS/tmp/window-$1.log" 2>&1 &
-  echo $!
-}
 w0=$(date +%s%N)
-pid=$(start_window offscreen)
+# chroot execs env, env execs the program: $! is the program itself (not a subshell).
+chroot --userspec=1500:1500 "$ROOTFS" env -i PATH=/usr/bin:/bin HOME=$U USER=marketer LANG=C.UTF-8 \
+  XDG_RUNTIME_DIR=/tmp/runtime-marketer QT_QPA_PLATFORM=offscreen $NAME > "$ROOTFS/tmp/window-offscreen.log" 2>&1 &
+pid=$!
 for _ in $(seq 1 100); do [ -s "$ROOTFS$U/.local/share/$NAME/$NAME.db" ] && break; sleep 0.1; done
 sleep 4
 if kill -0 "$pid" 2>/dev/null; then
-  pass "window alive after 4 s offscreen (database created in $(( ($(date +%s%N) - w0) / 1000000 )) ms)"
+  pass "window alive after 4 s offscreen (first start: database there after $(( ($(date +%s%N) - w0) / 1000000 - 4000 )) ms)"
   kill -TERM "$pid"; code=0
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   wait "$pid" || code=$?
@@ -279,7 +279,12 @@ cp "$ROOTFS"/tmp/tour-restart/*.png "$SHOTS/" 2>/dev/null && for f in "$SHOTS"/*
 in_root apt-get remove -y -qq "$NAME" > /dev/null
 [ ! -e "$ROOTFS/usr/lib/$NAME" ] && [ ! -e "$ROOTFS/usr/bin/$NAME" ] && pass "apt remove took the program away" \
   || fail "files left after apt remove"
+# Install again (an upgrade path in miniature: the data is picked up), then purge.
+in_root apt-get install -y -qq --no-install-recommends "/tmp/$(basename "$DEB")" > /dev/null 2>&1
+as_user $NAME stats --db $U/demo.db 1 > /dev/null 2>&1 && pass "reinstalled: the demo database still opens" \
+  || fail "reinstall: the demo database does not open"
 in_root apt-get purge -y -qq "$NAME" > /dev/null
+in_root dpkg-query -W "$NAME" > /dev/null 2>&1 && fail "still known to dpkg after purge" || pass "apt purge"
 [ -d "$ROOTFS/opt" ] && pass "/opt still there after purge" || fail "purge removed /opt"
 [ -s "$ROOTFS$U/.local/share/$NAME/$NAME.db" ] && [ -s "$ROOTFS$U/demo.db" ] \
   && pass "the user's databases survived remove and purge" || fail "user data gone after purge"
