@@ -14,7 +14,9 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 # Names a template may use besides filters: the context the runner provides.
-CONTEXT_NAMES = frozenset({"contact", "campaign", "unsubscribe_url", "node", "now", "message"})
+CONTEXT_NAMES = frozenset(
+    {"contact", "campaign", "unsubscribe_url", "view_url", "node", "now", "message"}
+)
 
 
 class TemplateError(ValueError):

@@ -35,7 +35,7 @@ from engine.delivery.unsubscribe import (
     unsubscribe_url,
 )
 from engine.public.tokens import MessageToken
-from engine.public.tracking import Tracking, instrument, unsubscribe_pattern
+from engine.public.tracking import Tracking, fill_view_url, instrument, unsubscribe_pattern
 from engine.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -331,6 +331,8 @@ class Dispatcher:
                 token = make_token(self._secret, row.contact_id, row.campaign_id, row.node_id)
                 url = unsubscribe_url(self.unsubscribe_pattern, token)
                 headers.update(list_unsubscribe_headers(url, self.unsubscribe_mailto, token))
+                token = MessageToken(row.contact_id, row.campaign_id, row.node_id, row.key)
+                message.text = fill_view_url(message.text, self._secret, self.tracking, token)
                 message.html = self._tracked(row, message.html)
         return message
 
@@ -344,6 +346,7 @@ class Dispatcher:
         }
         token = MessageToken(row.contact_id, row.campaign_id, row.node_id, row.key)
         assert self._secret is not None
+        html = fill_view_url(html, self._secret, self.tracking, token)
         return instrument(html, self._secret, self.tracking, token, campaign)
 
     def _send_batch(self, conn: Connection, batch: list[Any], report: DispatchReport) -> bool:

@@ -25,6 +25,7 @@ from engine.public import events_api, forms, keys, tokens
 from engine.public.pages import buttons, page
 from engine.public.preferences import is_unsubscribed, resubscribe
 from engine.public.recorder import EventRecorder
+from engine.public.tracking import Tracking, fill_view_url
 from engine.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,7 @@ def build_app(endpoint: Endpoint) -> Starlette:
         row = await run_in_threadpool(_stored_message, e.engine, found)
         if row is None:
             return e.refuse("no message", 404, "this message is no longer available")
+        row = fill_view_url(row, e.secret, Tracking.from_settings(e.settings), found)
         headers = {
             **NO_CACHE,
             "Content-Security-Policy": VIEW_POLICY,

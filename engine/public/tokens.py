@@ -5,7 +5,6 @@ cannot be forged or altered, and a click can never redirect anywhere the message
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 from dataclasses import dataclass
@@ -35,9 +34,8 @@ def _unb64(text: str) -> bytes:
 
 def _mac(secret: bytes, kind: str, payload: bytes) -> bytes:
     # The kind is part of what is signed: an open token is not a valid click token.
-    return hmac.new(secret, b"track\0" + kind.encode() + b"\0" + payload, hashlib.sha256).digest()[
-        :_MAC_BYTES
-    ]
+    message = b"track\0" + kind.encode() + b"\0" + payload
+    return hmac.digest(secret, message, "sha256")[:_MAC_BYTES]
 
 
 def make(secret: bytes, kind: str, token: MessageToken) -> str:

@@ -14,6 +14,8 @@ from engine.public import tokens
 from engine.public.tokens import MessageToken
 
 LEGACY_UNSUBSCRIBE = "http://127.0.0.1:8765/unsubscribe?token={token}"  # before `public_url`
+# What `{{ view_url }}` renders to; replaced by the message's own /v/TOKEN link when sent.
+VIEW_PLACEHOLDER = "https://view-in-browser.invalid/campaign-studio"
 _LINK = re.compile(r"""(<a\b[^>]*?\shref\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 _BODY_END = re.compile(r"</body\s*>", re.I)
 
@@ -117,6 +119,13 @@ def instrument(
 def view_url(secret: bytes, tracking: Tracking, message: MessageToken) -> str:
     """The message's "view in browser" link."""
     return f"{tracking.public_url}/v/{tokens.make(secret, 'v', message)}"
+
+
+def fill_view_url(text: str, secret: bytes, tracking: Tracking, message: MessageToken) -> str:
+    """`text` with the `{{ view_url }}` placeholder replaced by this message's link."""
+    if not text or VIEW_PLACEHOLDER not in text:
+        return text
+    return text.replace(VIEW_PLACEHOLDER, view_url(secret, tracking, message))
 
 
 def _with_url(message: MessageToken, url: str) -> MessageToken:

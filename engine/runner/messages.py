@@ -15,6 +15,7 @@ from engine.db.schema import messages
 from engine.delivery.unsubscribe import database_secret, make_token
 from engine.delivery.unsubscribe import unsubscribe_url as unsubscribe_link
 from engine.diagram import Node
+from engine.public.tracking import VIEW_PLACEHOLDER
 from engine.runner import render_pool
 from engine.runner.plan import Plan
 from engine.runner.timing import contact_zone, quiet_until
@@ -223,7 +224,8 @@ def send(
     if not jobs:
         return
     # The whole group at once: a large one is shared with the render processes.
-    shared = {"campaign": campaign_ctx, "node": node_ctx}
+    # {{ view_url }}: a placeholder the dispatcher replaces by the message's own /v/ link.
+    shared = {"campaign": campaign_ctx, "node": node_ctx, "view_url": VIEW_PLACEHOLDER}
     min_for_pool = getattr(runner, "render_pool_min", render_pool.POOL_MIN_RENDERS)
     rendered = render_pool.render_group(channel, parts, shared, jobs, min_for_pool)
     for (item, row, key, link), (state, subject, html, text) in zip(

@@ -38,7 +38,8 @@ def _campaign(engine) -> int:
         "subject": "Sale for {{ contact.first_name }}",
         "body": f"<html><body><p>Hi {{{{ contact.first_name }}}}</p><a href=\"{SALE}\">Sale</a> "
                 "<a href='mailto:help@shop.example'>help</a> "
-                "<a href='{{ unsubscribe_url }}'>unsubscribe</a></body></html>",
+                "<a href='{{ unsubscribe_url }}'>unsubscribe</a> "
+                "<a href='{{ view_url }}'>view in browser</a></body></html>",
         "sender": "Shop <shop@example.com>",
     })  # fmt: skip
     diagram.edges.append(Edge("start", "hello", "out"))
@@ -130,6 +131,11 @@ def test_opens_clicks_unsubscribes_and_api_events_reach_the_right_node(world):
     assert (target.netloc, target.path) == ("shop.example", "/sale")
     assert query == {"x": "1", "utm_source": "campaign-studio", "utm_medium": "email",
                      "utm_campaign": "spring"}  # fmt: skip
+
+    # View in browser: the message as sent, from its own signed link.
+    view = re.search(r"href='([^']+/v/[^']+)'", html["user3@example.com"]).group(1)
+    status, headers, body = _request(port, "GET", urllib.parse.urlsplit(view).path)
+    assert status == 200 and b"Hi User3" in body and "sandbox" in headers["content-security-policy"]
 
     # RFC 8058 one-click unsubscribe, as a mail program's button sends it (user 2).
     unsubscribe_url = str(mails["user2@example.com"]["List-Unsubscribe"]).strip("<>")

@@ -52,7 +52,7 @@ def test_campaign_started_live_reaches_the_smtp_server(tmp_path, sink):
     assert result["tick"].messages == 40 and result["delivery"].sent == 40
     received = Counter((str(m["To"]), str(m["Subject"])) for m in sink.parsed())
     assert len(received) == 40 and set(received.values()) == {1}
-    mail = next(m for m in sink.parsed() if str(m["To"]) == "user3@example.com")
+    mail = next(m for m in sink.parsed() if m["To"].addresses[0].addr_spec == "user3@example.com")
     assert str(mail["Subject"]) == "Mail 1 for User3" or str(mail["Subject"]) == "Mail 2 for User3"
     html = mail.get_body(("html",)).get_content()
     assert "Hello User3" in html and mail.get_body(("plain",)).get_content().startswith("Hello")
