@@ -16,7 +16,8 @@ from engine.node_names import adds_up, node_names, ways_out
 SEND_LINES = (("sent", "Messages sent"), ("failed", "Messages failed"),
               ("suppressed", "Not sent (unsubscribed, bounced, capped)"),
               ("opened", "Opened"), ("clicked", "Clicked"),
-              ("unsubscribed", "Unsubscribed"))  # fmt: skip
+              ("unsubscribed", "Unsubscribed"), ("bounced", "Bounced"),
+              ("soft_bounced", "Soft bounces"), ("complained", "Complained (spam)"))  # fmt: skip
 
 
 def figures_html(diagram: Diagram, node_id: str, figures: dict[str, Any], forecast: bool) -> str:
@@ -39,6 +40,14 @@ def figures_html(diagram: Diagram, node_id: str, figures: dict[str, Any], foreca
         for key, what in SEND_LINES:
             if key in figures:
                 lines.append(f"{what}: {int(figures.get(key) or 0):,}")
+        links = figures.get("links") or {}
+        if links:  # tracked clicks per link, most clicked first
+            lines.append("")
+            lines.append("<b>Clicks per link</b> (people · clicks)")
+            ranked = sorted(links.items(), key=lambda kv: (-kv[1]["contacts"], kv[0]))
+            for url, count in ranked[:10]:
+                shown = url if len(url) <= 60 else url[:57] + "…"
+                lines.append(f"{escape(shown)}: {count['contacts']:,} · {count['clicks']:,}")
     return "<br>".join(lines)
 
 

@@ -123,6 +123,9 @@ def node_stats(
         item = entry(node_id)
         if "sent" in item:
             item[ENGAGEMENT[name]] += count
+    for node_id, links in link_clicks(conn, campaign_id).items():  # tracked clicks per link
+        if "sent" in out.get(node_id, {}):
+            out[node_id]["links"] = links
     return out
 
 

@@ -438,7 +438,7 @@ def stats_text(stats: dict[str, Any], type_name: str) -> str:
 def stats_lines(stats: dict[str, Any]) -> list[str]:
     """Every figure of a node, for its tooltip."""
     names = ("entered", "waiting", "sent", "failed", "suppressed", "opened", "clicked",
-             "unsubscribed")  # fmt: skip
+             "unsubscribed", "bounced", "complained")  # fmt: skip
     entered = stats.get("entered") or 0
     lines = []
     for name in names:
