@@ -208,6 +208,8 @@ def test_opens_clicks_unsubscribes_and_api_events_reach_the_right_node(world):
 
     node = _wait(figures, 30, "opens and clicks in stats")
     assert (node["sent"], node["opened"], node["clicked"], node["unsubscribed"]) == (3, 1, 1, 1)
+    ((link, count),) = node["links"].items()  # clicks per link, for node detail
+    assert link.startswith(SALE) and count == {"contacts": 1, "clicks": 1}
     with engine.connect() as conn:
         query = select(events.c.name, func.count()).group_by(events.c.name)
         counts = dict(conn.execute(query).all())
