@@ -32,6 +32,9 @@ from PySide6.QtWidgets import (
 
 from app.accessibility import name_view
 from app.bridge import Task
+from app.public_settings import CARD_NOTE as PUBLIC_CARD_NOTE
+from app.public_settings import CARD_TITLE as PUBLIC_CARD_TITLE
+from app.public_settings import PublicEndpointFields
 from app.screen_parts import CodeEditor, PageHeader, ask, error_text
 from app.settings_store import (
     keyring_in_use,
@@ -144,6 +147,7 @@ class SettingsScreen(QWidget):
         self._build_gateway()
         self._build_senders()
         self._build_sending()
+        self._build_public()
         self._build_appearance()
         self.cards.addStretch(1)
         scroll = QScrollArea()
@@ -331,6 +335,12 @@ class SettingsScreen(QWidget):
         form.addRow("Send rate", rate)
         self.cards.addWidget(card)
 
+    def _build_public(self) -> None:
+        card, form = _card(PUBLIC_CARD_TITLE, PUBLIC_CARD_NOTE)
+        self.public = PublicEndpointFields(form, self)  # app/public_settings.py
+        self.public.changed.connect(self._edited)
+        self.cards.addWidget(card)
+
     def _build_appearance(self) -> None:
         card, form = _card("Appearance")
         self.theme = QComboBox()
@@ -382,6 +392,7 @@ class SettingsScreen(QWidget):
         self.theme.setCurrentIndex(max(0, self.theme.findData(theme)))
         self.theme.blockSignals(False)
         self.database_edit.setText(str(user_preferences().value("database", "") or ""))
+        self.public.load(settings)
         self._transport_changed()
         self.stored_values = self._comparable()
         self._edited()
@@ -420,6 +431,7 @@ class SettingsScreen(QWidget):
             first = senders[0]
             values["sender"] = f"{first['name']} <{first['email']}>" if first["name"] \
                 else first["email"]  # fmt: skip
+        values.update(self.public.values())
         return values
 
     # -- the gateway form edits one of two gateways -----------------------------------
@@ -467,7 +479,7 @@ class SettingsScreen(QWidget):
             url = (values.get(key) or {}).get("url") or ""
             if url and not url.startswith(("http://", "https://")):
                 found.append(f"The {label} gateway URL must start with http:// or https://.")
-        return found
+        return found + self.public.problems(values)
 
     def save(self) -> bool:
         values = self.values()
@@ -481,6 +493,7 @@ class SettingsScreen(QWidget):
             if password:
                 where = store_smtp_password(values, password)
             save_settings(self.engine, values)
+            self.public.store_password(values)
         except Exception as exc:
             self._say(f"Not saved: {error_text(exc)}", error=True)
             return False

@@ -38,3 +38,21 @@ def test_fields_load_edit_and_check(qtbot):
     assert "https://" in fields.problems(fields.values())[0]
     host.resize(640, 420)
     host.grab().save("/tmp/public_settings.png")
+
+
+def test_the_settings_screen_saves_the_public_address(qtbot, tmp_path):
+    from app.settings_screen import SettingsScreen
+    from engine.db import open_database
+    from engine.settings import load_settings
+
+    engine = open_database(tmp_path / "db.sqlite")
+    screen = SettingsScreen(engine)
+    qtbot.addWidget(screen)
+    screen.public.public_url.setText("https://mail.example.com")
+    screen.public.late_days.setValue(7)
+    assert screen.is_modified()
+    assert screen.save()
+    saved = load_settings(engine)
+    assert (saved["public_url"], saved["late_event_days"]) == ("https://mail.example.com", 7)
+    screen.public.public_url.setText("mail.example.com")
+    assert not screen.save() and "https://" in screen.status.text()
