@@ -58,6 +58,13 @@ dpkg-deb --ctrl-tarfile "$DEB" | tar -t | grep -qx "./md5sums" && pass "has md5s
 for f in ./usr/share/doc/$NAME/changelog.gz ./usr/share/doc/$NAME/copyright ./usr/share/man/man1/$NAME.1.gz; do
   dpkg-deb -c "$DEB" | awk '{print $6}' | grep -qx "$f" && pass "ships ${f#./}" || fail "missing $f"
 done
+# Every file of resources/ (icons, samples, translations) must be in the package: a stale or
+# partial build fails here.
+want=$(cd resources && find . -type f ! -path '*/__pycache__/*' | sed 's|^\./||' | sort)
+have=$(dpkg-deb -c "$DEB" | awk '{print $6}' | sed -n "s|^\./usr/lib/$NAME/_internal/resources/||p" | grep -v '/$' | sort)
+missing=$(comm -23 <(echo "$want") <(echo "$have"))
+[ -z "$missing" ] && pass "every file of resources/ is in the package ($(echo "$want" | wc -l) files, $(echo "$want" | grep -c '\.qm$' || true) .qm)" \
+  || fail "resources/ files not in the package (stale build?): $(echo "$missing" | head -5 | tr '\n' ' ')"
 if command -v lintian >/dev/null; then
   l0=$(date +%s)
   lintian --tag-display-limit 0 "$DEB" > "$CACHE.lintian.txt" 2>&1 || true
@@ -122,7 +129,8 @@ as_user() {
     LANG=C.UTF-8 XDG_RUNTIME_DIR=/tmp/runtime-marketer "$@"
 }
 mkdir -p "$ROOTFS/tmp/runtime-marketer" && chown 1500:1500 "$ROOTFS/tmp/runtime-marketer" && chmod 700 "$ROOTFS/tmp/runtime-marketer"
-base_packages=$(in_root dpkg-query -W -f='.\n' | wc -l)
+in_root dpkg-query -W -f='${Package}\n' | sort > "$CACHE/base-packages.txt"
+base_packages=$(wc -l < "$CACHE/base-packages.txt")
 root_size() { du -sxh --exclude="$ROOTFS/var/cache/apt/archives" "$ROOTFS" 2>/dev/null | cut -f1; }
 note "clean root: Debian $(cat "$ROOTFS/etc/debian_version"), $base_packages packages ($(root_size))"
 
@@ -137,6 +145,11 @@ else
   fail "apt install: $(tail -5 "$CACHE/apt-install.log")"; exit 1
 fi
 note "root after install: $(root_size)"
+# Where the room goes: the installed size of what apt pulled, the biggest first.
+in_root dpkg-query -W -f='${Installed-Size}\t${Package}\n' \
+  | awk -F'\t' 'NR == FNR { base[$1]; next } !($2 in base)' "$CACHE/base-packages.txt" - > "$CACHE/installed.txt"
+fonts_kb=$(grep -E '\tfonts-' "$CACHE/installed.txt" | awk '{s+=$1} END {print s+0}')
+note "apt added $(( $(awk '{s+=$1} END {print s+0}' "$CACHE/installed.txt") / 1024 )) MB; biggest: $(sort -rn "$CACHE/installed.txt" | head -6 | awk '{printf "%s %d MB, ", $2, $1/1024}')fonts-* together $(( fonts_kb / 1024 )) MB"
 for f in /usr/bin/$NAME /usr/lib/$NAME/$NAME /usr/share/applications/$NAME.desktop \
          /usr/share/icons/hicolor/scalable/apps/$NAME.svg /usr/share/man/man1/$NAME.1.gz; do
   [ -e "$ROOTFS$f" ] && pass "installed $f" || fail "missing $f"
