@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from app import error_dialog
-    from app.main_window import MainWindow, open_workspace
+    from app.main_window import SCREENS, MainWindow, open_workspace
     from app.style import apply_style
     from engine.campaigns import list_campaigns
 
@@ -282,11 +282,12 @@ def run(args: argparse.Namespace) -> int:
         tour.step("node-detail", node_detail)
         tour.step("dashboard", dashboard)
         tour.step("dashboard-node-detail", dashboard_node)
-        tour.step("contacts", real_screen("contacts"))
-        tour.step("contact-page", contact_page)
-        tour.step("segments", real_screen("segments"))
-        tour.step("templates", real_screen("templates"))
-        tour.step("settings", real_screen("settings"))
+        # every screen of the left navigation, also ones added after this was written
+        for screen in SCREENS:
+            if screen.key != "campaigns":
+                tour.step(screen.key, real_screen(screen.key))
+            if screen.key == "contacts":
+                tour.step("contact-page", contact_page)
         tour.step("import", import_dialog)
         tour.step("simulate", simulate)
         if args.store_password:
