@@ -57,7 +57,7 @@ def _setting_time(diagram: Diagram, key: str) -> dt.datetime | None:
         return None
     try:
         return to_naive_utc(parse_datetime(value))
-    except DurationError:
+    except (DurationError, OverflowError, TypeError):  # validation names it; not stored
         return None
 
 

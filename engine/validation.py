@@ -85,6 +85,16 @@ def _check_settings(diagram: Diagram) -> list[Problem]:
                 parse_time_of_day(value)
         except DurationError as exc:
             out.append(Problem(None, f"quiet_hours: {exc}"))
+    for key in ("start_at", "end_at"):
+        if s.get(key) is not None:
+            from engine.clock import to_naive_utc
+            from engine.durations import parse_datetime
+
+            try:
+                to_naive_utc(parse_datetime(s[key]))
+            except (DurationError, OverflowError, TypeError):
+                out.append(Problem(None, f"{key} must be an ISO date-time between the years 1 "
+                                         f"and 9999 (got {str(s[key])[:40]!r})"))  # fmt: skip
     cap = s.get("frequency_cap")
     if cap is not None:
         ok = isinstance(cap, dict) and isinstance(cap.get("count"), int) and cap["count"] > 0

@@ -172,3 +172,15 @@ def test_a_database_from_a_newer_program_is_a_sentence(tmp_path, capsys, version
     err = capsys.readouterr().err
     assert words in err and str(path) in err
     assert "Can't locate revision" not in err and "AssertionError" not in err
+
+
+def test_a_start_or_end_out_of_range_is_a_problem_not_an_overflow(tmp_path, capsys):
+    nodes = GOOD["nodes"]
+    path = _campaign(tmp_path / "c.campaign.json", nodes, {"start_at": "9999-12-31T23:59:59-05:00"})
+    assert main(["validate", path]) == 1
+    assert (
+        "start_at must be an ISO date-time between the years 1 and 9999" in capsys.readouterr().out
+    )
+    db = str(tmp_path / "db.sqlite")
+    assert main(["--db", db, "campaigns", "add", path]) == 0  # stored as a draft, no overflow
+    assert "Error" not in capsys.readouterr().err
