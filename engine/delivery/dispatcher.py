@@ -213,6 +213,7 @@ class Dispatcher:
                 select(m.id, m.error, m.next_attempt_at).where(m.status == "sending")
             ).all()
             stale = []
+            first_of: dict[str, int] = {}  # per dead worker, the first message it had not sent
             for row in rows:
                 owner = (row.error or "").removeprefix(OWNER_PREFIX)
                 host, _, rest = owner.partition(":")
@@ -224,12 +225,23 @@ class Dispatcher:
                     or (host == self.host and pid_text.isdigit() and not _alive(int(pid_text)))
                 ):
                     stale.append(row.id)
+                    first_of[owner] = min(first_of.get(owner, row.id), row.id)
             for start in range(0, len(stale), 500):
                 conn.execute(
                     update(messages)
                     .where(m.id.in_(stale[start : start + 500]), m.status == "sending")
                     .values(status="queued", next_attempt_at=now, error="resent after a crash")
                 )
+            if self.journal is None and first_of:
+                # No journal (PostgreSQL): a worker sends its claim in id order, so the first
+                # one it left may have been in the middle of its hand-over: in doubt.
+                conn.execute(
+                    update(messages)
+                    .where(m.id.in_(sorted(first_of.values())))
+                    .values(in_doubt=m.in_doubt + 1,
+                            error="in doubt: a worker stopped while it may have been handing "
+                                  "it over; sent again")
+                )  # fmt: skip
         if stale:
             log.warning(
                 "%d messages left 'sending' by a stopped worker are queued again", len(stale)
