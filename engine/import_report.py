@@ -28,6 +28,7 @@ class ImportReport:
     warnings: list[tuple[int, str]] = field(default_factory=list)
     preset: str | None = None  # the column mapping used (recognised or chosen)
     notes: list[str] = field(default_factory=list)  # how column conflicts were resolved
+    late: int = 0  # events older than late_event_days: kept, they trigger nothing
 
     @property
     def ok(self) -> bool:
@@ -40,6 +41,8 @@ class ImportReport:
         parts.append(f"{len(self.rejected)} rejected")
         if self.warnings:
             parts.append(f"{len(self.warnings)} fields left out")
+        if self.late:
+            parts.append(f"{self.late} too old to trigger anything (late_event_days)")
         return ", ".join(parts)
 
     def problems(self) -> list[str]:

@@ -83,7 +83,10 @@ class _MappedFile:
 
 def read_settings(target: Engine | Connection) -> dict[str, Any]:
     """The settings an import reads (the phone region, saved presets), defaults if unset."""
-    wanted = {"phone_region": "", "import_presets": {}}
+    from engine.settings import DEFAULTS
+
+    wanted = {"phone_region": "", "import_presets": {},
+              "late_event_days": DEFAULTS["late_event_days"]}  # fmt: skip
     query = select(settings_table.c.key, settings_table.c.value).where(
         settings_table.c.key.in_(list(wanted))
     )
@@ -491,11 +494,13 @@ def import_events(
     )
     kinds = {c.target: c.kind or detected[c.target] for c in properties}
     report.column_kinds = dict(kinds)
+    days = settings.get("late_event_days")
+    late_before = utcnow() - dt.timedelta(days=float(days)) if days else None
     with transaction(target) as conn:
         done = 0
         for batch in _batches(mapped.rows(report.rejected)):
             done += len(batch)
-            _write_events(conn, batch, identity, kinds, report, region)
+            _write_events(conn, batch, identity, kinds, report, region, late_before)
             write(done, total)
         write(total, total)
     report.rejected.sort()
@@ -503,7 +508,8 @@ def import_events(
 
 
 def _write_events(conn: Connection, batch: list[_Row], identity: str, kinds: dict[str, str],
-                  report: ImportReport, region: str = "") -> None:  # fmt: skip
+                  report: ImportReport, region: str = "",
+                  late_before: dt.datetime | None = None) -> None:  # fmt: skip
     keys = set()
     parsed = []
     for row in batch:
@@ -554,6 +560,8 @@ def _write_events(conn: Connection, batch: list[_Row], identity: str, kinds: dic
     if rows:
         conn.execute(insert(events), rows)
         report.inserted += len(rows)
+        if late_before is not None:  # kept, but triggers and goals skip them (by arrival)
+            report.late += sum(1 for row in rows if row["occurred_at"] < late_before)
 
 
 __all__ = [

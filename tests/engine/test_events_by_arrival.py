@@ -55,3 +55,18 @@ def test_a_late_goal_event_still_converts(tmp_path):
     with engine.connect() as conn:
         row = conn.execute(select(enrollments.c.node_id, enrollments.c.converted_at)).one()
     assert (row.node_id, row.converted_at) == ("won", START + 4 * H)
+
+
+def test_an_import_says_which_events_are_too_old_to_count(tmp_path):
+    from engine.importer import import_events
+
+    engine = make_db(tmp_path)
+    add_contacts(engine, 1)
+    save_settings(engine, {"late_event_days": 30})
+    path = tmp_path / "events.csv"
+    recent = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    path.write_text(f"email,event,occurred_at\nc0@example.com,purchase,{recent}\n"
+                    "c0@example.com,purchase,2001-01-01T00:00:00\n")  # fmt: skip
+    report = import_events(engine, path)
+    assert (report.inserted, report.late) == (2, 1)
+    assert "1 too old to trigger anything" in report.summary()
