@@ -43,7 +43,7 @@ SERIES_MARKS = (
 )
 SEND_KEYS = ("sent", "failed", "suppressed", "opened", "clicked", "unsubscribed")
 NODE_COLUMNS = ("entered", "waiting", "sent", "failed", "suppressed", "opened", "clicked",
-                "unsubscribed")  # fmt: skip
+                "unsubscribed", "bounced", "complained")  # fmt: skip
 
 
 class DashboardPage(QWidget):
