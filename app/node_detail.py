@@ -244,12 +244,20 @@ class NodeDetailDialog(QDialog):
         if figures:
             parts = [f"{int(figures.get('entered') or 0):,} entered",
                      f"{int(figures.get('waiting') or 0):,} waiting now"]  # fmt: skip
-            for key in ("sent", "failed", "suppressed", "opened", "clicked", "unsubscribed"):
+            for key in ("sent", "failed", "suppressed", "opened", "clicked", "unsubscribed",
+                        "bounced", "complained"):  # fmt: skip
                 if key in figures and (self.is_send or figures.get(key)):
                     parts.append(f"{int(figures.get(key) or 0):,} {key}")
             for port, n in (figures.get("ports") or {}).items():
                 parts.append(f"{int(n or 0):,} took “{port}”")
-            self.figures.setText(" · ".join(parts))
+            text = " · ".join(parts)
+            links = sorted((figures.get("links") or {}).items(), key=lambda kv: -kv[1]["contacts"])
+            if links:  # tracked clicks per link (the public endpoint), most clicked first
+                text += "\nClicks per link: " + " · ".join(
+                    f"{url} ({n['contacts']:,} people, {n['clicks']:,} clicks)"
+                    for url, n in links[:5]
+                )
+            self.figures.setText(text)
         self._draw_chart()
 
     def _draw_chart(self) -> None:
