@@ -148,7 +148,7 @@ note "root after install: $(root_size)"
 # Where the room goes: the installed size of what apt pulled, the biggest first.
 in_root dpkg-query -W -f='${Installed-Size}\t${Package}\n' \
   | awk -F'\t' 'NR == FNR { base[$1]; next } !($2 in base)' "$CACHE/base-packages.txt" - > "$CACHE/installed.txt"
-fonts_kb=$(grep -E '\tfonts-' "$CACHE/installed.txt" | awk '{s+=$1} END {print s+0}')
+fonts_kb=$(awk '$2 ~ /^fonts-/ {s += $1} END {print s + 0}' "$CACHE/installed.txt")
 note "apt added $(( $(awk '{s+=$1} END {print s+0}' "$CACHE/installed.txt") / 1024 )) MB; biggest: $(sort -rn "$CACHE/installed.txt" | head -6 | awk '{printf "%s %d MB, ", $2, $1/1024}')fonts-* together $(( fonts_kb / 1024 )) MB"
 for f in /usr/bin/$NAME /usr/lib/$NAME/$NAME /usr/share/applications/$NAME.desktop \
          /usr/share/icons/hicolor/scalable/apps/$NAME.svg /usr/share/man/man1/$NAME.1.gz; do
