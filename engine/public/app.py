@@ -300,7 +300,9 @@ class Guard:
             await send({"type": "http.response.body", "body": PIXEL})
             return True
         e.recorder.record("email_clicked", found, e.now(), url=url)
-        location = quote(url, safe=":/%#?=@[]!$&'()*+,;~").encode("latin-1")
+        # Our own signed links are already percent-encoded ASCII: quote only what is not.
+        plain = url.isascii() and url.isprintable() and " " not in url
+        location = (url if plain else quote(url, safe=":/%#?=@[]!$&'()*+,;~")).encode("latin-1")
         headers = [(b"location", location), (b"content-length", b"0"), *_NO_CACHE_RAW]
         await send({"type": "http.response.start", "status": 302, "headers": headers})
         await send({"type": "http.response.body", "body": b""})

@@ -153,3 +153,13 @@ def test_a_client_that_goes_away_leaves_no_traceback(served, caplog):
         assert time.monotonic() < deadline, refused
         time.sleep(0.05)
     assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+
+
+def test_a_click_to_a_non_ascii_link_redirects_to_it_encoded(served):
+    engine, server = served
+    secret = engine_secret(engine)
+    url = "https://shop.example/café?q=ä ö\r\nX-Evil: 1"
+    token = tokens.make(secret, "c", tokens.MessageToken(1, None, "hello", "1:hello:1", url))
+    status, headers, _ = _call(server, "GET", f"/c/{token}")
+    assert status == 302 and "x-evil" not in {h.lower() for h in headers}
+    assert headers["location"] == "https://shop.example/caf%C3%A9?q=%C3%A4%20%C3%B6%0D%0AX-Evil:%201"
