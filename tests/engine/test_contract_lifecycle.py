@@ -193,6 +193,15 @@ def test_bad_arguments_are_a_sentence_and_exit_2(folder):
         assert result.returncode == 2, (args, result.returncode, result.stderr)
         assert says in result.stderr, (args, result.stderr)
         assert result.stderr.strip().splitlines()[-1].count("error:") == 1, result.stderr
+    # A campaign with problems is stored, but does not start: exit 1, the problems named.
+    broken = json.loads(json.dumps(CAMPAIGN))
+    broken["name"] = "Broken"
+    broken["nodes"][1]["params"] = {"template": "no-such-template"}
+    (folder / "broken.campaign.json").write_text(json.dumps(broken), encoding="utf-8")
+    added = cli(folder, "campaigns", "add", "broken.campaign.json").stdout.strip()
+    refused = cli(folder, "campaigns", "start", added, ok=False)
+    assert refused.returncode == 1 and "no-such-template" in refused.stderr, refused.stderr
+    assert status(folder, added) == "draft"
 
 
 def test_an_explicit_database_that_does_not_exist_is_not_created(folder):
