@@ -22,7 +22,10 @@ def when_modal(qtbot, handle: Callable[[QWidget], None], timeout_ms: int = 5000)
         widget = QApplication.activeModalWidget()
         if widget is not None and widget.isVisible():
             seen.append(widget)
-            handle(widget)
+            try:
+                handle(widget)  # pytest-qt reports what it raises
+            finally:  # never leave a modal open: exec() would block the test for ever
+                QTimer.singleShot(0, lambda: _close_if_open(widget))
             return
         waited[0] += 20
         if waited[0] < timeout_ms:
@@ -30,6 +33,13 @@ def when_modal(qtbot, handle: Callable[[QWidget], None], timeout_ms: int = 5000)
 
     QTimer.singleShot(0, poll)
     return seen
+
+
+def _close_if_open(widget: QWidget) -> None:
+    from shiboken6 import isValid
+
+    if isValid(widget) and widget.isVisible() and hasattr(widget, "reject"):
+        widget.reject()
 
 
 def click_button(qtbot, dialog: QWidget, text: str) -> None:
