@@ -48,6 +48,18 @@ def _shown(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+def _clear_of_others(diagram: Diagram, moved: list[str], width: float = 200, height: float = 90):
+    """A removed node drawn where a newer one now stands is moved down until it covers no
+    other (a node replaced in place would otherwise hide its replacement)."""
+    for node_id in moved:
+        node = diagram.nodes[node_id]
+        x, y = node.position
+        others = [n.position for n in diagram.nodes.values() if n.id != node_id]
+        while any(abs(x - ox) < width and abs(y - oy) < height for ox, oy in others):
+            y += height
+        node.position = (x, y)
+
+
 class VersionHistoryDialog(QDialog):
     """Versions on the left; on the right, "compare A with B" drawn on a read-only canvas,
     the list of changes and the selected node's parameters in both versions."""
@@ -125,9 +137,9 @@ class VersionHistoryDialog(QDialog):
         body = QSplitter()
         body.addWidget(self.view)
         body.addWidget(side)
-        body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 2)
-        body.setSizes([620, 420])
+        body.setStretchFactor(0, 3)  # the drawing gets the room; the lists stay narrow
+        body.setStretchFactor(1, 1)
+        body.setSizes([700, 300])
         right = QWidget()
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(0, 0, 0, 0)
@@ -212,6 +224,7 @@ class VersionHistoryDialog(QDialog):
             edge = Edge(source, target, port)
             if edge not in diagram.edges and {source, target} <= set(diagram.nodes):
                 diagram.edges.append(edge)
+        _clear_of_others(diagram, [n for n, mark in node_marks.items() if mark == "removed"])
         self.scene.set_diagram(diagram)
         self.scene.set_diff_marks(node_marks, edge_marks)
         self._frame()
