@@ -162,4 +162,6 @@ def test_a_click_to_a_non_ascii_link_redirects_to_it_encoded(served):
     token = tokens.make(secret, "c", tokens.MessageToken(1, None, "hello", "1:hello:1", url))
     status, headers, _ = _call(server, "GET", f"/c/{token}")
     assert status == 302 and "x-evil" not in {h.lower() for h in headers}
-    assert headers["location"] == "https://shop.example/caf%C3%A9?q=%C3%A4%20%C3%B6%0D%0AX-Evil:%201"
+    assert (
+        headers["location"] == "https://shop.example/caf%C3%A9?q=%C3%A4%20%C3%B6%0D%0AX-Evil:%201"
+    )
