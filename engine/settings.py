@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "bounce_poll_seconds": 300,  # how often `run` reads the bounce mailbox
     "soft_bounce_limit": 3,  # soft bounces within soft_bounce_days make a contact bounced
     "soft_bounce_days": 30,
+    # VERP: the envelope sender becomes LOCAL+ID-MAC@DOMAIN of this address, so a bounce finds
+    # its message exactly ("": the From address, and bounces are matched by Message-ID).
+    "bounce_address": "",
     # Workspace defaults for campaigns that set none of their own (the Settings screen)
     "quiet_hours": None,  # ["21:00", "08:00"]
     "frequency_cap": None,  # {"count": 3, "per": "P1D"}

@@ -15,6 +15,8 @@ from email.utils import getaddresses, parseaddr
 
 from flufl.bounce import all_failures
 
+from engine.bounces import verp
+
 # flufl.bounce logs a full traceback when one of its detectors trips over an odd message (and
 # goes on with the others): for us that is noise, not an error.
 logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
@@ -36,6 +38,7 @@ class Verdict:
     original_message_id: str | None = None  # of the message this answers
     reason: str = ""
     bounce_id: str = ""  # this message's own id (its Message-ID, or a hash of it)
+    verp: list[tuple[int, str]] = field(default_factory=list)  # (message id, mac) to verify
 
 
 def parse(data: bytes) -> email.message.Message:
@@ -45,6 +48,12 @@ def parse(data: bytes) -> email.message.Message:
 def classify(data: bytes) -> Verdict:
     """The verdict on one message (raw bytes as received)."""
     msg = parse(data)
+    verdict = _classify(msg, data)
+    verdict.verp = verp.candidates(msg)
+    return verdict
+
+
+def _classify(msg: email.message.Message, data: bytes) -> Verdict:
     own_id = str(msg.get("Message-ID") or "").strip()
     bounce_id = own_id or "sha256:" + hashlib.sha256(data[:MAX_BYTES]).hexdigest()[:32]
     original = _original_message_id(msg)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
+from engine.bounces import verp
 from engine.bounces.classify import COMPLAINT, HARD, SOFT, Verdict, classify
 from engine.db.schema import campaigns, contacts, events, messages
 from engine.delivery.unsubscribe import database_secret
@@ -161,7 +162,9 @@ def _apply(
     if any((p or {}).get("bounce_id") == verdict.bounce_id for p in seen):
         report.duplicates += 1
         return {"address": address, "contact": contact.id, "result": "read before"}
-    message = find_message(conn, address, verdict.original_message_id, settings)
+    message = _verp_message(conn, verdict, address)
+    if message is None:
+        message = find_message(conn, address, verdict.original_message_id, settings)
     campaign_id = message.campaign_id if message is not None else None
     node_id = message.node_id if message is not None else None
     campaign_name = None
@@ -229,6 +232,22 @@ def _soft_limit_reached(
         )
     )
     return int(count or 0) >= limit
+
+
+def _verp_message(conn: Connection, verdict: Verdict, address: str) -> Any | None:
+    """The message a VERP envelope address names (its MAC checked), if it went to `address`."""
+    if not verdict.verp:
+        return None
+    message_id = verp.verified(database_secret(conn), verdict.verp)
+    if message_id is None:
+        return None
+    row = conn.execute(
+        select(messages.c.id, messages.c.key, messages.c.campaign_id, messages.c.node_id,
+               messages.c.to_address).where(messages.c.id == message_id)
+    ).first()  # fmt: skip
+    if row is None or (row.to_address or "").lower() != address:
+        return None
+    return row
 
 
 def find_message(

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from engine.bounces.verp import envelope_sender
 from engine.clock import Clock, SystemClock
 from engine.db.schema import campaigns, contacts, events, messages
 from engine.delivery.channels.base import (
@@ -107,6 +108,7 @@ class Dispatcher:
         self.unsubscribe_pattern = unsubscribe_pattern(settings)  # or public_url + /u/{token}
         self.unsubscribe_mailto = settings.get("unsubscribe_mailto") or None
         self.default_sender = settings.get("sender") or None
+        self.bounce_address = str(settings.get("bounce_address") or "").strip()
         self.tracking = Tracking.from_settings(settings)  # open pixel and click links
         self._campaign_settings: dict[int, dict[str, Any]] = {}
         self.host, self.pid = socket.gethostname(), os.getpid()
@@ -346,6 +348,10 @@ class Dispatcher:
                 token = MessageToken(row.contact_id, row.campaign_id, row.node_id, row.key)
                 message.text = fill_view_url(message.text, self._secret, self.tracking, token)
                 message.html = self._tracked(row, message.html)
+                if "@" in self.bounce_address:
+                    headers["envelope_from"] = envelope_sender(
+                        self._secret, row.id, self.bounce_address
+                    )
         return message
 
     def _tracked(self, row: Any, html: str) -> str:

@@ -24,7 +24,7 @@ OWN_HEADERS = frozenset({
 })  # fmt: skip
 # Runner bookkeeping that travels in the headers JSON but is not a MIME header
 # (`to_name`: the contact's name, written into To:).
-NOT_MIME = frozenset({"method", "channel", "to_name"})
+NOT_MIME = frozenset({"method", "channel", "to_name", "envelope_from"})
 _BLANKS = re.compile(r"\n\s*\n\s*\n+")
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)\)")
 _SPECIALS = re.compile(r'[()<>@,;:\\".\[\]]')

@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from engine.bounces.classify import classify
 from engine.bounces.record import BounceSourceError, import_bounces
 from engine.db.schema import contacts, events, messages
-from engine.delivery.channels import SmtpChannel  # noqa: F401 (before mime: they import each other)
+from engine.delivery.channels import SmtpChannel  # before mime: they import each other
 from engine.delivery.mime import message_id
 from engine.delivery.unsubscribe import engine_secret
 
@@ -188,3 +188,40 @@ def test_import_bounces_command(tmp_path):
                              capture_output=True, text=True, timeout=120)  # fmt: skip
     assert missing.returncode == 2 and "no such file" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_verp_names_the_message_a_bounce_answers(tmp_path):
+    from delivery_support import SmtpSink, queue_messages
+
+    from engine.clock import VirtualClock
+    from engine.delivery.dispatcher import Dispatcher
+
+    engine = _database(tmp_path, ["xxxxx@local.ie"])
+    queue_messages(engine, [1], key="1:welcome:1", node_id="welcome", to_address="xxxxx@local.ie")
+    queue_messages(engine, [1], key="1:later:1", node_id="later", to_address="xxxxx@local.ie")
+    sink = SmtpSink().start()
+    try:
+        settings = {"bounce_address": "bounces@shop.example"}
+        channel = SmtpChannel("127.0.0.1", sink.port)
+        Dispatcher(engine, {"email": channel}, VirtualClock(T0), settings=settings).dispatch()
+        envelopes = [mail_from for mail_from, _, _ in sink.received]
+    finally:
+        sink.stop()
+    assert len(envelopes) == 2 and all(e.startswith("bounces+") for e in envelopes)
+    assert all(e.endswith("@shop.example") for e in envelopes) and len(set(envelopes)) == 2
+    with engine.connect() as conn:
+        first = conn.scalar(select(messages.c.id).where(messages.c.node_id == "welcome"))
+    welcome = next(e for e in envelopes if e.startswith(f"bounces+{first}-"))
+    # A real Postfix bounce (it quotes nothing of ours), delivered to the first one's envelope.
+    data = (FLUFL / "postfix_01.txt").read_bytes()
+    data = data.replace(b"Delivered-To: zzzzz@mail.wooz.org", f"Delivered-To: {welcome}".encode())
+    (tmp_path / "bounce.eml").write_bytes(data)
+    import_bounces(engine, tmp_path / "bounce.eml", now=T0)
+    forged = data.replace(welcome.encode(), welcome.replace("-", "-0", 1)[:-1].encode())
+    with engine.connect() as conn:
+        row = conn.execute(select(events).where(events.c.name == "bounced")).one()
+    assert row.node_id == "welcome"  # not the latest ("later")
+    from engine.bounces.classify import classify as read
+    from engine.bounces.verp import verified
+
+    assert verified(engine_secret(engine), read(forged).verp) is None  # a made-up envelope

@@ -139,6 +139,8 @@ class SmtpChannel(Channel):
         if not message.sender:
             message.sender = sender
         from_address = bare_address(sender) if sender else ""
+        # VERP (the bounce_address setting): the envelope names this message for its bounces.
+        from_address = message.headers.get("envelope_from") or from_address
         to_address = bare_address(message.to)
         if "\r" in message.to or "\n" in message.to:
             raise PermanentFailure(f"not an email address: {message.to!r}")
