@@ -51,9 +51,31 @@ def _get_pool() -> ProcessPoolExecutor | None:
     # forkserver: never fork a process that runs threads (the window, APScheduler).
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    _pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_watch, initargs=(os.getpid(),)
+    )
     _pool_pid = os.getpid()
     return _pool
+
+
+def _watch(runner_pid: int) -> None:
+    """In each render process: leave as soon as the runner is gone. A runner killed
+    outright (kill -9, a crash) never says goodbye, and the pool's pipes would keep its
+    render process, the fork server and the resource tracker waiting forever."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(runner_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # alive, someone else's (the pid was reused): go too
+                os._exit(0)
+
+    threading.Thread(target=watch, name="runner-watch", daemon=True).start()
 
 
 def shutdown(broken: bool = False) -> None:

@@ -1,12 +1,20 @@
 """Rendering in the process pool gives exactly what rendering in the runner gives: the same
 subjects, bodies, headers, failures with the same reasons, and the same steps."""
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 from runner_helpers import START, add_segment, diagram, launch, make_db
 from sqlalchemy import insert, select
 
 from engine.db.schema import messages, settings, steps
 from engine.delivery.unsubscribe import SECRET_KEY
 from engine.runner import render_pool
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(tmp_path, name: str, pool_min: int):
@@ -109,3 +117,43 @@ def test_a_killed_render_process_costs_nothing_but_speed(monkeypatch):
     assert render_pool._pool is None and render_pool._broken  # renders alone from now on
     out = render_pool.render_group("email", parts, {}, jobs, min_for_pool=1)
     assert out[0] == ("ok", "F0", "", "")
+
+
+RUNNER_SCRIPT = """
+import time
+from engine.runner import render_pool
+if __name__ == "__main__":
+    render_pool.WORKERS = 1
+    jobs = [({"first_name": "x", "attributes": {}}, "", None)] * 10
+    render_pool.render_group("email", {"subject": "a", "html": "", "text": ""}, {}, jobs, 1)
+    print(*render_pool._pool._processes, flush=True)
+    time.sleep(120)
+"""
+
+
+def test_render_processes_leave_when_the_runner_is_killed(tmp_path):
+    script = tmp_path / "runner.py"
+    script.write_text(RUNNER_SCRIPT)
+    runner = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        workers = [int(pid) for pid in runner.stdout.readline().split()]
+        assert workers and all(_alive(pid) for pid in workers)
+    finally:
+        runner.kill()  # no goodbye: as a crash or kill -9
+        runner.wait(10)
+        runner.stdout.close()
+    deadline = time.monotonic() + 15
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")  # a zombie is gone, only not yet reaped
+    return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
