@@ -156,6 +156,14 @@ def test_settings_segments_contacts_and_copies_on_the_command_line(folder):
     assert len(everyone) == 3 and {r["country"] for r in everyone} == {"DE", "FR"}
     cy = next(r for r in everyone if r["email"] == "cy@example.com")
     assert cy["first_name"] == "'=HYPERLINK(1)"  # formula-safe
+    # What export writes, import reads back: the same contacts in a second database.
+    copy_db = str(folder / "copy.db")
+    for args in (["import", "contacts", "all.csv"], ["contacts", "export", "-o", "again.csv"]):
+        result = subprocess.run([SCRIPT, *args, "--db", copy_db], cwd=folder, capture_output=True,
+                                text=True, timeout=120)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    again = list(csv.DictReader((folder / "again.csv").open(encoding="utf-8")))
+    assert again == everyone
 
     first = cli(folder, "campaigns", "add", "v1.campaign.json").stdout.strip()
     copy = cli(folder, "campaigns", "duplicate", first).stdout.strip()
