@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 from engine.bounces import imap
 from engine.delivery import secrets
 
-CARD_TITLE = "Opens, clicks, bounces"
-CARD_NOTE = (
+CARD_TITLE = QT_TRANSLATE_NOOP("public_settings", "Opens, clicks, bounces")
+CARD_NOTE = QT_TRANSLATE_NOOP(
+    "public_settings",
     "The address recipients' mail programs and your website reach (campaign-studio serve, "
-    "behind your HTTPS proxy: see docs/public-endpoint.md), and the mailbox bounces return to."
+    "behind your HTTPS proxy: see docs/public-endpoint.md), and the mailbox bounces return to.",
 )
 SECURITY = (("ssl", "SSL/TLS (993)"), ("starttls", "STARTTLS (143)"), ("none", "None (143)"))
 
@@ -73,6 +74,11 @@ class PublicEndpointFields(QObject):
         line.addWidget(self.imap_port)
         line.addWidget(self.imap_security)
         form.addRow(_tr("Bounce mailbox"), row)
+        self.bounce_address = QLineEdit()
+        self.bounce_address.setPlaceholderText(_tr("bounces@example.com (empty: the From address)"))
+        tip = "Each email's envelope sender becomes bounces+ID@…, so a bounce names its message."
+        self.bounce_address.setToolTip(_tr(tip))
+        form.addRow(_tr("Bounces return to"), self.bounce_address)
         self.imap_user = QLineEdit()
         self.imap_password = QLineEdit()
         self.imap_password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -81,7 +87,7 @@ class PublicEndpointFields(QObject):
         form.addRow(_tr("Mailbox password"), self.imap_password)
         form.addRow(_tr("Folder"), self.imap_folder)
         for edit in (self.public_url, self.imap_host, self.imap_user, self.imap_password,
-                     self.imap_folder):  # fmt: skip
+                     self.imap_folder, self.bounce_address):  # fmt: skip
             edit.textChanged.connect(self._edited)
         for box in (self.track_opens, self.track_clicks):
             box.toggled.connect(self._edited)
@@ -113,6 +119,7 @@ class PublicEndpointFields(QObject):
         self.imap_security.setCurrentIndex(max(0, self.imap_security.findData(security)))
         self.imap_user.setText(str(settings.get("bounce_imap_username") or ""))
         self.imap_folder.setText(str(settings.get("bounce_imap_folder") or "INBOX"))
+        self.bounce_address.setText(str(settings.get("bounce_address") or ""))
         self.imap_password.clear()
         kept = imap.configured(settings) and secrets.get_password(imap.account(settings))
         self.imap_password.setPlaceholderText(_tr("stored") if kept else "")
@@ -130,6 +137,7 @@ class PublicEndpointFields(QObject):
             "bounce_imap_security": self.imap_security.currentData(),
             "bounce_imap_username": self.imap_user.text().strip(),
             "bounce_imap_folder": self.imap_folder.text().strip() or "INBOX",
+            "bounce_address": self.bounce_address.text().strip(),
         }
 
     def problems(self, values: dict[str, Any]) -> list[str]:
@@ -138,6 +146,9 @@ class PublicEndpointFields(QObject):
         if not url.startswith(("https://", "http://")) or " " in url:
             out.append(_tr("The public address must start with https:// (e.g. "
                            "https://mail.example.com)."))  # fmt: skip
+        address = values["bounce_address"]
+        if address and (address.count("@") != 1 or " " in address or "+" in address):
+            out.append(_tr("The bounce address must be a plain address, e.g. bounces@example.com."))
         if values["bounce_imap_host"] and not values["bounce_imap_username"]:
             out.append(_tr("The bounce mailbox needs a user name."))
         return out

@@ -25,6 +25,9 @@ def test_fields_load_edit_and_check(qtbot):
     values = fields.values()
     assert values["public_url"] == "https://mail.example.com" and values["track_clicks"] is False
     assert fields.problems(values) == ["The bounce mailbox needs a user name."]
+    fields.bounce_address.setText("bounces at example.com")
+    assert any("plain address" in p for p in fields.problems(fields.values()))
+    fields.bounce_address.setText("bounces@example.com")
     fields.imap_user.setText("bounces-test-public-settings")
     values = fields.values()
     assert fields.problems(values) == []
