@@ -19,6 +19,8 @@ APT_PACKAGES=(
   graphviz chromium
   # a real IMAP server for the bounce-mailbox test (started by the test in a temp folder)
   dovecot-imapd
+  # SpamAssassin scores the demo messages we send (local tests only, no network)
+  spamassassin
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
