@@ -220,7 +220,9 @@ class CampaignPage(QWidget):
             f"color: {color}; border: 1px solid {color}; border-radius: 9px; padding: 2px 10px;"
             "font-weight: 600;"
         )
-        modified = " · unsaved changes" if self.is_modified() else ""
+        modified = " · ● unsaved" if self.is_modified() else ""
+        metrics = self.version_label.fontMetrics()  # room for the mark: nothing moves for it
+        self.version_label.setMinimumWidth(metrics.horizontalAdvance("Version 000 · ● unsaved"))
         when = ""
         if status == "scheduled" and self.record.get("start_at"):
             when = f" · starts {self.record['start_at']:%Y-%m-%d %H:%M} UTC"

@@ -25,6 +25,7 @@ from app.accessibility import name_view
 from app.style import style_chart
 from engine import node_detail
 from engine.catalog import CATALOG
+from engine.node_names import node_names, ways_out
 
 PAGE_SIZE = 100
 
@@ -135,16 +136,18 @@ class NodeDetailDialog(QDialog):
         self.node_id = node_id
         node = diagram.nodes.get(node_id) if diagram is not None else None
         node_type = CATALOG.get(node.type) if node is not None else None
-        title = (node.label if node and node.label else None) or (
-            node_type.describe(node.params) if node_type and node else node_id
-        )
+        self.names = node_names(diagram) if diagram is not None else {}
+        self.targets = {  # port -> the name of the step it leads to
+            e.port: self.names.get(e.target, "") for e in diagram.edges if e.source == node_id
+        } if diagram is not None else {}  # fmt: skip
+        title = self.names.get(node_id) or "This step"
         self.setWindowTitle(f"{title} — node detail")
         self.resize(820, 560)
         self.is_send = bool(node_type and node_type.is_send)
 
         heading = QLabel(title)
         heading.setObjectName("screenTitle")
-        kind = QLabel(f"{node_type.title if node_type else 'Node'} · id “{node_id}”")
+        kind = QLabel(node_type.description if node_type else "")
         kind.setObjectName("mutedLabel")
         self.figures = QLabel("")
         self.figures.setObjectName("nodeFigures")
@@ -242,14 +245,15 @@ class NodeDetailDialog(QDialog):
         except Exception as exc:  # the detail still lists contacts and messages
             self.figures.setText(f"Figures unavailable: {exc}")
         if figures:
-            parts = [f"{int(figures.get('entered') or 0):,} entered",
-                     f"{int(figures.get('waiting') or 0):,} waiting now"]  # fmt: skip
+            # Entered, then waiting and every way out (they add up), then message figures.
+            rows = ways_out(figures, self.targets, self.is_send)
+            parts = [f"{what}: {count:,}" for what, count in rows
+                     if count or not what.startswith(("Jumped", "Left", "Failed"))]  # fmt: skip
+            words = {"failed": "messages failed", "suppressed": "not sent (suppressed)"}
             for key in ("sent", "failed", "suppressed", "opened", "clicked", "unsubscribed",
                         "bounced", "complained"):  # fmt: skip
-                if key in figures and (self.is_send or figures.get(key)):
-                    parts.append(f"{int(figures.get(key) or 0):,} {key}")
-            for port, n in (figures.get("ports") or {}).items():
-                parts.append(f"{int(n or 0):,} took “{port}”")
+                if self.is_send and key in figures:
+                    parts.append(f"{int(figures.get(key) or 0):,} {words.get(key, key)}")
             text = " · ".join(parts)
             links = sorted((figures.get("links") or {}).items(), key=lambda kv: -kv[1]["contacts"])
             if links:  # tracked clicks per link (the public endpoint), most clicked first

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QLabel, QWidget
 
 from designer import accessibility
 from designer.accessibility import announce_focus
+from designer.heat_legend import HeatLegend
 from designer.items.node_item import READABLE
 from designer.scene import CampaignScene
 
@@ -68,6 +69,7 @@ class CampaignView(QGraphicsView):
         self.minimap = Minimap(self)
         self.forecast_banner = QLabel("Forecast — simulated figures, not real sends", self)
         self.forecast_banner.hide()
+        self.heat_legend = HeatLegend(scene.theme, self)  # shown with the figures
         scene.statisticsChanged.connect(self._statistics_changed)
         self._statistics_changed(*scene.statistics_shown)
         scene.set_detail_caching(self.zoom() >= READABLE)
@@ -311,11 +313,15 @@ class CampaignView(QGraphicsView):
         )
         self.forecast_banner.adjustSize()
         self.forecast_banner.setVisible(shown and forecast)
+        self.heat_legend.theme = theme
+        self.heat_legend.setVisible(shown)
         self._place_banner()
 
     def _place_banner(self) -> None:
         banner = self.forecast_banner
         banner.move((self.viewport().width() - banner.width()) // 2, 12)
+        legend = self.heat_legend
+        legend.move(12, self.viewport().height() - legend.height() - 12)
 
     def _scene_changed(self, _regions) -> None:
         self.minimap.refresh()

@@ -436,14 +436,23 @@ def stats_text(stats: dict[str, Any], type_name: str) -> str:
 
 
 def stats_lines(stats: dict[str, Any]) -> list[str]:
-    """Every figure of a node, for its tooltip."""
-    names = ("entered", "waiting", "sent", "failed", "suppressed", "opened", "clicked",
-             "unsubscribed", "bounced", "complained")  # fmt: skip
+    """Every figure of a node, for its tooltip: entered, then waiting and each way out
+    (they add up to entered), then a send's message figures."""
+    from engine.node_names import ways_out
+
+    is_send = "sent" in stats
     entered = stats.get("entered") or 0
     lines = []
+    for what, value in ways_out(stats, is_send=is_send):
+        if value or what == "Entered":
+            share = f" ({100 * value / entered:.0f}%)" if entered and what != "Entered" else ""
+            lines.append(f"{what}: {format_count(value)}{share}")
+    names = ("sent", "failed", "suppressed", "opened", "clicked", "unsubscribed", "bounced",
+             "complained") if is_send else ()  # fmt: skip
     for name in names:
         value = stats.get(name)
         if value:
-            share = f" ({100 * value / entered:.0f}%)" if entered and name != "entered" else ""
-            lines.append(f"{name.capitalize()}: {format_count(value)}{share}")
+            what = "Messages failed" if name == "failed" else name.capitalize()
+            share = f" ({100 * value / entered:.0f}%)" if entered else ""
+            lines.append(f"{what}: {format_count(value)}{share}")
     return lines

@@ -51,7 +51,8 @@ def _name(widget: QWidget) -> str:
 
 def clipped_widgets(window: QWidget) -> list[str]:
     """Every visible widget that is cut: too narrow for its text, or outside the window."""
-    QApplication.processEvents()
+    for _ in range(3):  # pending layout requests (a label restyled after its text) settle
+        QApplication.processEvents()
     problems = []
     bounds = window.rect()
     for widget in window.findChildren(QWidget):
@@ -80,7 +81,6 @@ def clipped_widgets(window: QWidget) -> list[str]:
             need = widget.sizeHint().width()
             if widget.width() + SLACK < need and not scrolled:
                 problems.append(f"{_name(widget)} {widget.width()} px wide, needs {need}")
-        elif isinstance(widget, (QComboBox, QLineEdit)):
-            if widget.width() + SLACK < hint.width():
-                problems.append(f"{_name(widget)} {widget.width()} px wide, needs {hint.width()}")
+        elif isinstance(widget, (QComboBox, QLineEdit)) and widget.width() + SLACK < hint.width():
+            problems.append(f"{_name(widget)} {widget.width()} px wide, needs {hint.width()}")
     return problems

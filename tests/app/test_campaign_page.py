@@ -117,7 +117,10 @@ def test_double_clicking_a_node_with_statistics_opens_its_detail(qtbot, tmp_path
     assert detail.messages.model.rowCount() == min(100, sent_here)
     statuses = {detail.messages.model.rows[i]["status"] for i in range(3)}
     assert statuses <= {"queued", "sent", "failed", "suppressed"}
-    assert "entered" in detail.figures.text()
+    # Figures in words, every way out named by where it leads, never a port id.
+    text = detail.figures.text()
+    assert "Entered: " in text and "Went on to “" in text and "took" not in text
+    assert "“hello”" not in detail.windowTitle()
 
     # The wait node holds contacts: the detail lists who is there now.
     item = page.scene.nodes["pause"]
