@@ -150,8 +150,12 @@ class ProblemsList(QWidget):
 
     def _fill(self) -> None:
         self.tree.clear()
+        from engine.node_names import node_names
+
+        names = node_names(self.diagram) if self.diagram is not None else {}
         for problem in self.problems:
-            item = QTreeWidgetItem([problem.node or CAMPAIGN, problem.message])
+            where = names.get(problem.node, problem.node) if problem.node else CAMPAIGN
+            item = QTreeWidgetItem([where, problem.message])  # the step's name, not its id
             item.setIcon(0, severity_icon(problem.severity, self.theme))
             item.setToolTip(1, problem.message)
             item.setData(0, PROBLEM_ROLE, problem.node or "")

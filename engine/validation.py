@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from engine.catalog import CATALOG, ENGINE_EVENTS, EVENT_SOURCES, check_value
 from engine.diagram import Diagram, Node
 from engine.durations import DurationError, parse_duration
+from engine.node_names import node_names, port_words
 from engine.problems import Problem
 from engine.rules import CORE_FIELDS, RuleError, parse_rule, referenced_fields
 from engine.templating import check_syntax, contact_variables, unguarded_contact_variables
@@ -132,14 +133,14 @@ def _check_node(diagram: Diagram, node: Node, context: ValidationContext) -> lis
                                                 f"{str(error).split(': ', 1)[-1]}",
                                        code="template_syntax"))  # fmt: skip
         elif param.required:
-            out.append(Problem(node.id, f"missing parameter {param.name!r} ({param.label})",
-                               code="missing_param"))  # fmt: skip
+            out.append(Problem(node.id, f"{param.label} is required", code="missing_param"))
     if spec.one_of:
         given = [g for g in spec.one_of if all(n in present for n in g)]
         partial = [g for g in spec.one_of if any(n in present for n in g)]
-        names = " or ".join("+".join(g) for g in spec.one_of)
+        labels = {p.name: p.label.lower() for p in spec.params}
+        names = " or ".join(" and ".join(labels.get(n, n) for n in g) for g in spec.one_of)
         if not given:
-            out.append(Problem(node.id, f"needs {names}", code="missing_param"))
+            out.append(Problem(node.id, f"needs a {names}", code="missing_param"))
         elif len(partial) > 1:
             out.append(Problem(node.id, f"give either {names}, not both", code="bad_param"))
     out += _check_references(diagram, node, context)
@@ -207,12 +208,12 @@ def _check_references(diagram: Diagram, node: Node, context: ValidationContext) 
     p = node.params
     ref = p.get("node")
     if isinstance(ref, str) and ref and ref not in diagram.nodes:
-        out.append(Problem(node.id, f"refers to node {ref!r}, which is not in this campaign"))
+        out.append(Problem(node.id, "refers to a step that is no longer in this campaign"))
     elif isinstance(ref, str) and ref and node.type in ("condition.event", "wait.for_event"):
         target = diagram.nodes[ref]
         if not CATALOG.get(target.type) or not CATALOG[target.type].is_send:
-            out.append(Problem(node.id, f"node {ref!r} sends no message to have events about",
-                               "warning"))  # fmt: skip
+            out.append(Problem(node.id, f"“{node_names(diagram)[ref]}” sends no message to "
+                                        "have events about", "warning"))  # fmt: skip
     # Segments.
     segment = p.get("segment")
     known_segments = context.segments
@@ -297,9 +298,9 @@ def _check_graph(diagram: Diagram) -> list[Problem]:
     for edge in diagram.edges:
         target = nodes.get(edge.target)
         if target is not None and target.type.startswith("trigger."):
-            out.append(Problem(edge.source, f"connects into trigger {edge.target!r}; "
-                                            "triggers cannot have incoming edges",
-                               edge=edge))  # fmt: skip
+            out.append(Problem(edge.source, f"connects into the trigger "
+                                            f"“{node_names(diagram)[edge.target]}”; nothing "
+                                            "can lead into a trigger", edge=edge))  # fmt: skip
         if edge.source == edge.target:
             out.append(Problem(edge.source, "connects to itself", edge=edge))
     # Ports left unconnected.
@@ -315,12 +316,14 @@ def _check_graph(diagram: Diagram) -> list[Problem]:
         for port in names:
             if port in connected:
                 continue
+            way = port_words(port)
             if spec.port(port).required:
-                out.append(Problem(node.id, f"output {port!r} is not connected",
-                                   code="unconnected_port"))  # fmt: skip
+                text = ("nothing is connected after this step" if port == "out"
+                        else f"nothing is connected to its “{way}” way")  # fmt: skip
+                out.append(Problem(node.id, text, code="unconnected_port"))
             elif len(names) > 1:
-                out.append(Problem(node.id, f"nothing follows {port!r}: contacts taking it "
-                                            "leave the campaign here", "warning"))  # fmt: skip
+                text = f"nothing follows its “{way}” way: contacts taking it leave here"
+                out.append(Problem(node.id, text, "warning"))
     # Reachability: from triggers, and from goals (reached by their event).
     successors: dict[str, list[str]] = {node_id: [] for node_id in nodes}
     for edge in diagram.edges:
@@ -341,7 +344,8 @@ def _check_graph(diagram: Diagram) -> list[Problem]:
     for component in _strongly_connected(no_waits):
         if len(component) > 1 or any(n in no_waits[n] for n in component):
             in_order = sorted(component, key=order.__getitem__)
-            first, members = in_order[0], ", ".join(in_order)
+            names = node_names(diagram)
+            first, members = in_order[0], ", ".join(f"“{names[n]}”" for n in in_order)
             out.append(Problem(first, f"loop with no wait in it ({members}): contacts would "
                                       "go round forever", code="loop"))  # fmt: skip
     # Goals whose event no one can emit.

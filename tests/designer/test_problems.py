@@ -45,8 +45,9 @@ def editor(qtbot):
 
 def test_lists_problems_with_node_and_message(editor):
     found = rows(editor.problems)
-    assert ("start", "output 'out' is not connected") in found
-    assert ("pause", "no trigger reaches this node") in found
+    # Steps by the names users see, problems in plain sentences (no ids, no port names).
+    assert ("Event", "nothing is connected after this step") in found
+    assert ("Delay", "no trigger reaches this node") in found
     assert editor.problems.summary.text().startswith("2 errors")
     assert not editor.problems.tree.topLevelItem(0).icon(0).isNull()
 
@@ -137,7 +138,7 @@ def test_clicking_a_problem_that_names_an_edge_selects_the_edge(editor, qtbot):
     row = next(
         tree.topLevelItem(i)
         for i in range(tree.topLevelItemCount())
-        if "connects into trigger" in tree.topLevelItem(i).text(1)
+        if "connects into the trigger" in tree.topLevelItem(i).text(1)
     )
     rect = tree.visualItemRect(row)
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

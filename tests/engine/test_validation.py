@@ -64,7 +64,7 @@ def test_a_goal_is_reached_by_its_event_and_so_is_what_follows_it():
 def test_required_port_left_unconnected():
     d = _base()
     d.add_node(Node("t2", "trigger.event", {"event": "signup"}))
-    assert "'out' is not connected" in _errors(d)["t2"][0]
+    assert "nothing is connected after this step" in _errors(d)["t2"][0]
 
 
 def test_loop_without_wait_is_an_error_but_with_a_wait_it_is_not():
@@ -108,7 +108,7 @@ def test_missing_and_bad_parameters():
     d.set_params("mail", {})
     errors = _errors(d)
     assert any("ISO 8601" in m for m in errors["wait"])
-    assert any("needs template or subject+body" in m for m in errors["mail"])
+    assert any("needs a template or subject and html body" in m for m in errors["mail"])
 
 
 def test_inline_template_with_a_syntax_error_names_the_line():
@@ -141,7 +141,7 @@ def test_edge_into_a_trigger_is_an_error():
     d.add_node(Node("t2", "trigger.event", {"event": "signup"}))
     d.add_edge(Edge("wait", "t2"))
     d.add_edge(Edge("t2", "mail"))
-    assert any("into trigger" in m for m in _errors(d)["wait"])
+    assert any("into the trigger" in m for m in _errors(d)["wait"])
 
 
 def test_bad_settings_are_reported():
