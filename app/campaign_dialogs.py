@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTimeZone
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
@@ -46,11 +46,17 @@ class NewCampaignDialog(QDialog):
 
     def __init__(self, taken: set[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New campaign")
+        self.setWindowTitle(QCoreApplication.translate("campaign_dialogs", "New campaign"))
         self.taken = {t.lower() for t in taken}
         self.samples = sample_campaigns()
         self.choices = QListWidget()
-        name_view(self.choices, "Start from", "An empty campaign or one of the samples")
+        name_view(
+            self.choices,
+            QCoreApplication.translate("campaign_dialogs", "Start from"),
+            QCoreApplication.translate(
+                "campaign_dialogs", "An empty campaign or one of the samples"
+            ),
+        )
         self.choices.setObjectName("newCampaignChoices")
         self.choices.setSpacing(3)  # two-line entries: keep one choice apart from the next
         blank = QListWidgetItem("Blank campaign\nStart from an empty canvas")
@@ -63,20 +69,24 @@ class NewCampaignDialog(QDialog):
         self.choices.setCurrentRow(0)
         self.name = QLineEdit()
         self.name.setObjectName("newCampaignName")
-        self.name.setPlaceholderText("Campaign name")
+        self.name.setPlaceholderText(
+            QCoreApplication.translate("campaign_dialogs", "Campaign name")
+        )
         self.problem = QLabel("")
         self.problem.setObjectName("formProblem")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            QCoreApplication.translate("campaign_dialogs", "Create")
+        )
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Start from"))
+        layout.addWidget(QLabel(QCoreApplication.translate("campaign_dialogs", "Start from")))
         layout.addWidget(self.choices)
         form = QFormLayout()
-        form.addRow("Name", self.name)
+        form.addRow(QCoreApplication.translate("campaign_dialogs", "Name"), self.name)
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
@@ -103,7 +113,9 @@ class NewCampaignDialog(QDialog):
     def _accept(self) -> None:
         name = self.name.text().strip()
         if not name:
-            self.problem.setText("Give the campaign a name.")
+            self.problem.setText(
+                QCoreApplication.translate("campaign_dialogs", "Give the campaign a name.")
+            )
             return
         if name.lower() in self.taken:
             self.problem.setText(f"A campaign called “{name}” already exists.")
@@ -118,12 +130,12 @@ class ScheduleDialog(QDialog):
         self, start: datetime | None = None, end: datetime | None = None, parent: Any = None
     ):
         super().__init__(parent)
-        self.setWindowTitle("Schedule campaign")
+        self.setWindowTitle(QCoreApplication.translate("campaign_dialogs", "Schedule campaign"))
         now = QDateTime.currentDateTime().addSecs(3600)
         self.start = QDateTimeEdit(_local(start) if start else now)
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.has_end = QCheckBox("End at")
+        self.has_end = QCheckBox(QCoreApplication.translate("campaign_dialogs", "End at"))
         self.end = QDateTimeEdit(_local(end) if end else now.addDays(30))
         self.end.setCalendarPopup(True)
         self.end.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -133,17 +145,23 @@ class ScheduleDialog(QDialog):
         self.problem = QLabel("")
         self.problem.setObjectName("formProblem")
         form = QFormLayout()
-        form.addRow("Start at", self.start)
+        form.addRow(QCoreApplication.translate("campaign_dialogs", "Start at"), self.start)
         form.addRow(self.has_end, self.end)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Schedule")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            QCoreApplication.translate("campaign_dialogs", "Schedule")
+        )
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Times are in your local time zone."))
+        layout.addWidget(
+            QLabel(
+                QCoreApplication.translate("campaign_dialogs", "Times are in your local time zone.")
+            )
+        )
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
 
@@ -156,7 +174,9 @@ class ScheduleDialog(QDialog):
     def _accept(self) -> None:
         start, end = self.values()
         if end is not None and end <= start:
-            self.problem.setText("The end must come after the start.")
+            self.problem.setText(
+                QCoreApplication.translate("campaign_dialogs", "The end must come after the start.")
+            )
             return
         self.accept()
 

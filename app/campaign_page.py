@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.campaign_dialogs import MessageBar
-from app.campaigns import LIFECYCLE, call_lifecycle
+from app.campaigns import LIFECYCLE, call_lifecycle, status_name
 from app.flow_layout import flow_row
 from app.style import status_colour
 from designer.elided_label import ElidedLabel
@@ -67,7 +67,7 @@ class CampaignPage(QWidget):
             self.editor.set_diagram(load_diagram(engine, campaign_id))
             self._set_context()
 
-        back = QPushButton("‹ Campaigns")
+        back = QPushButton(QCoreApplication.translate("campaign_page", "‹ Campaigns"))
         back.setObjectName("backButton")
         back.clicked.connect(self.backRequested.emit)
         self.title = ElidedLabel(self.record["name"])  # a long name shortens, never clips
@@ -76,24 +76,38 @@ class CampaignPage(QWidget):
         self.status_label.setObjectName("statusPill")
         self.version_label = QLabel("")
         self.version_label.setObjectName("mutedLabel")
-        self.save_button = QPushButton("Save")
+        self.save_button = QPushButton(QCoreApplication.translate("campaign_page", "Save"))
         self.save_button.setObjectName("saveButton")
-        self.save_button.setToolTip("Store the diagram as a new version (Ctrl+S)")
+        self.save_button.setToolTip(
+            QCoreApplication.translate(
+                "campaign_page", "Store the diagram as a new version (Ctrl+S)"
+            )
+        )
         self.save_button.clicked.connect(self.save)
-        self.stats_toggle = QPushButton("Show statistics")
+        self.stats_toggle = QPushButton(
+            QCoreApplication.translate("campaign_page", "Show statistics")
+        )
         self.stats_toggle.setObjectName("statisticsToggle")
         self.stats_toggle.setCheckable(True)
         self.stats_toggle.toggled.connect(self.show_statistics)
-        self.simulate_button = QPushButton("Simulate…")
+        self.simulate_button = QPushButton(QCoreApplication.translate("campaign_page", "Simulate…"))
         self.simulate_button.setObjectName("simulateButton")
-        self.simulate_button.setToolTip("Forecast this campaign on a copy of your data")
+        self.simulate_button.setToolTip(
+            QCoreApplication.translate(
+                "campaign_page", "Forecast this campaign on a copy of your data"
+            )
+        )
         self.simulate_button.clicked.connect(self.simulate)
-        dashboard = QPushButton("Dashboard")
+        dashboard = QPushButton(QCoreApplication.translate("campaign_page", "Dashboard"))
         dashboard.setObjectName("dashboardButton")
         dashboard.clicked.connect(lambda: self.dashboardRequested.emit(self.campaign_id))
-        self.history_button = QPushButton("History…")
+        self.history_button = QPushButton(QCoreApplication.translate("campaign_page", "History…"))
         self.history_button.setObjectName("historyButton")
-        self.history_button.setToolTip("Earlier versions, compared on the canvas; restore one")
+        self.history_button.setToolTip(
+            QCoreApplication.translate(
+                "campaign_page", "Earlier versions, compared on the canvas; restore one"
+            )
+        )
         self.history_button.clicked.connect(self.show_history)
 
         heading = QHBoxLayout()
@@ -115,9 +129,9 @@ class CampaignPage(QWidget):
         for name, text, tip in LIFECYCLE:
             if name == "schedule":
                 continue
-            button = QPushButton(text)
+            button = QPushButton(QCoreApplication.translate("campaigns", text))
             button.setObjectName(f"{name}Button")
-            button.setToolTip(tip)
+            button.setToolTip(QCoreApplication.translate("campaigns", tip))
             button.clicked.connect(lambda _c=False, n=name: self.lifecycle(n))
             self.lifecycle_buttons[name] = button
             button_row.addWidget(button)
@@ -129,7 +143,7 @@ class CampaignPage(QWidget):
         banner.setContentsMargins(12, 6, 8, 6)
         self.forecast_text = QLabel("")
         self.forecast_text.setObjectName("forecastText")
-        clear = QPushButton("Clear forecast")
+        clear = QPushButton(QCoreApplication.translate("campaign_page", "Clear forecast"))
         clear.setObjectName("clearForecastButton")
         # Not connected directly: clicked(False) would arrive as redraw=False and leave the
         # real figures blank until the next refresh.
@@ -215,7 +229,7 @@ class CampaignPage(QWidget):
 
         status = self.record["status"]
         color = status_colour(status)
-        self.status_label.setText(status.capitalize())
+        self.status_label.setText(status_name(status))
         self.status_label.setStyleSheet(
             f"color: {color}; border: 1px solid {color}; border-radius: 9px; padding: 2px 10px;"
             "font-weight: 600;"
@@ -228,7 +242,10 @@ class CampaignPage(QWidget):
             when = f" · starts {self.record['start_at']:%Y-%m-%d %H:%M} UTC"
         elif self.record.get("end_at") and status in ("live", "paused"):
             when = f" · ends {self.record['end_at']:%Y-%m-%d %H:%M} UTC"
-        self.version_label.setText(f"Version {self.record['version']}{when}{modified}")
+        version = QCoreApplication.translate("campaign_page", "Version {number}").format(
+            number=self.record["version"]
+        )
+        self.version_label.setText(f"{version}{when}{modified}")
         allowed = allowed_actions(status)
         for name, button in self.lifecycle_buttons.items():
             button.setVisible(name in allowed)
@@ -269,7 +286,7 @@ class CampaignPage(QWidget):
             return True
         answer = QMessageBox.question(
             self,
-            "Unsaved changes",
+            QCoreApplication.translate("campaign_page", "Unsaved changes"),
             f"Save the changes to “{self.record['name']}”?",
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
@@ -303,7 +320,12 @@ class CampaignPage(QWidget):
                 f"Stop “{self.record['name']}”? Contacts inside leave the campaign and it "
                 "cannot be resumed."
             )
-            if not ask(self, "Stop campaign", question, "Stop campaign"):
+            if not ask(
+                self,
+                QCoreApplication.translate("campaign_page", "Stop campaign"),
+                question,
+                QCoreApplication.translate("campaign_page", "Stop campaign"),
+            ):
                 return False
         try:
             call_lifecycle(action, self.workspace.engine, self.campaign_id, self.workspace.now())

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -41,17 +43,65 @@ from app.campaign_dialogs import Card, MessageBar, NewCampaignDialog, ScheduleDi
 from app.flow_layout import flow_row
 from app.style import status_colour
 from engine.catalog import CATALOG
+from engine.i18n import english_plural, number, percent
 
 STATUSES = ("draft", "scheduled", "live", "paused", "stopped", "completed")
+_STATUS_NAMES = (  # for lupdate: the names status_name() shows
+    QT_TRANSLATE_NOOP("campaigns", "Draft"),
+    QT_TRANSLATE_NOOP("campaigns", "Scheduled"),
+    QT_TRANSLATE_NOOP("campaigns", "Live"),
+    QT_TRANSLATE_NOOP("campaigns", "Paused"),
+    QT_TRANSLATE_NOOP("campaigns", "Stopped"),
+    QT_TRANSLATE_NOOP("campaigns", "Completed"),
+)
+
+
+def status_name(status: str) -> str:
+    """A campaign status as the user reads it ("live" → "Live", "Aktiv")."""
+    return QCoreApplication.translate("campaigns", status.capitalize())
+
+
 # (action name, button text, tooltip) — the lifecycle buttons, in toolbar order.
 LIFECYCLE = (
-    ("start", "Start", "Start the campaign now: contacts begin to enter"),
-    ("schedule", "Schedule…", "Start (and optionally end) the campaign at a date and time"),
-    ("pause", "Pause", "Hold every contact where it is; nothing is sent while paused"),
-    ("resume", "Resume", "Carry on from where the campaign was paused"),
-    ("stop", "Stop", "End the campaign for good: contacts inside leave"),
+    (
+        "start",
+        QT_TRANSLATE_NOOP("campaigns", "Start"),
+        QT_TRANSLATE_NOOP("campaigns", "Start the campaign now: contacts begin to enter"),
+    ),
+    (
+        "schedule",
+        QT_TRANSLATE_NOOP("campaigns", "Schedule…"),
+        QT_TRANSLATE_NOOP(
+            "campaigns", "Start (and optionally end) the campaign at a date and time"
+        ),
+    ),
+    (
+        "pause",
+        QT_TRANSLATE_NOOP("campaigns", "Pause"),
+        QT_TRANSLATE_NOOP(
+            "campaigns", "Hold every contact where it is; nothing is sent while paused"
+        ),
+    ),
+    (
+        "resume",
+        QT_TRANSLATE_NOOP("campaigns", "Resume"),
+        QT_TRANSLATE_NOOP("campaigns", "Carry on from where the campaign was paused"),
+    ),
+    (
+        "stop",
+        QT_TRANSLATE_NOOP("campaigns", "Stop"),
+        QT_TRANSLATE_NOOP("campaigns", "End the campaign for good: contacts inside leave"),
+    ),
 )
-COLUMNS = ("Name", "Status", "Trigger", "Enrolled", "Converted", "Conversion", "Last change")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("campaigns", "Name"),
+    QT_TRANSLATE_NOOP("campaigns", "Status"),
+    QT_TRANSLATE_NOOP("campaigns", "Trigger"),
+    QT_TRANSLATE_NOOP("campaigns", "Enrolled"),
+    QT_TRANSLATE_NOOP("campaigns", "Converted"),
+    QT_TRANSLATE_NOOP("campaigns", "Conversion"),
+    QT_TRANSLATE_NOOP("campaigns", "Last change"),
+)
 
 
 def trigger_summary(definition: dict | None) -> str:
@@ -113,7 +163,7 @@ class CampaignsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return QCoreApplication.translate("campaigns", COLUMNS[section])
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.TextAlignmentRole and 3 <= section <= 5:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -130,7 +180,7 @@ class CampaignsModel(QAbstractTableModel):
             if column == 0:
                 return row.get("name", "")
             if column == 1:
-                return str(row.get("status", "")).capitalize()
+                return status_name(str(row.get("status", "")))
             if column == 2:
                 return row.get("trigger") or trigger_summary(row.get("definition"))
             if column == 3:
@@ -267,22 +317,22 @@ class CampaignsScreen(QWidget):
         self.proxy = CampaignFilter(self)
         self.proxy.setSourceModel(self.model)
 
-        title = QLabel("Campaigns")
+        title = QLabel(QCoreApplication.translate("campaigns", "Campaigns"))
         title.setObjectName("screenTitle")
         self.subtitle = QLabel("")
         self.subtitle.setObjectName("screenSubtitle")
         self.search = QLineEdit()
         self.search.setObjectName("campaignSearch")
-        self.search.setPlaceholderText("Search campaigns…")
+        self.search.setPlaceholderText(QCoreApplication.translate("campaigns", "Search campaigns…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter_changed)
         self.status = QComboBox()
         self.status.setObjectName("statusFilter")
-        self.status.addItem("All statuses", "")
+        self.status.addItem(QCoreApplication.translate("campaigns", "All statuses"), "")
         for status in STATUSES:
-            self.status.addItem(status.capitalize(), status)
+            self.status.addItem(status_name(status), status)
         self.status.currentIndexChanged.connect(self._filter_changed)
-        self.new_button = QPushButton("New campaign")
+        self.new_button = QPushButton(QCoreApplication.translate("campaigns", "New campaign"))
         self.new_button.setObjectName("primaryButton")
         self.new_button.clicked.connect(self.new_campaign)
 
@@ -304,10 +354,26 @@ class CampaignsScreen(QWidget):
         # The buttons wrap onto a second line on a narrow window instead of being cut.
         button_holder, button_row = flow_row(align_right=True)
         for name, text, tip in (
-            ("open", "Open", "Open the campaign on the canvas"),
-            ("dashboard", "Dashboard", "Figures, charts and exports for the campaign"),
-            ("duplicate", "Duplicate", "Copy the campaign as a new draft"),
-            ("delete", "Delete", "Delete the campaign and its history"),
+            (
+                "open",
+                QT_TRANSLATE_NOOP("campaigns", "Open"),
+                QT_TRANSLATE_NOOP("campaigns", "Open the campaign on the canvas"),
+            ),
+            (
+                "dashboard",
+                QT_TRANSLATE_NOOP("campaigns", "Dashboard"),
+                QT_TRANSLATE_NOOP("campaigns", "Figures, charts and exports for the campaign"),
+            ),
+            (
+                "duplicate",
+                QT_TRANSLATE_NOOP("campaigns", "Duplicate"),
+                QT_TRANSLATE_NOOP("campaigns", "Copy the campaign as a new draft"),
+            ),
+            (
+                "delete",
+                QT_TRANSLATE_NOOP("campaigns", "Delete"),
+                QT_TRANSLATE_NOOP("campaigns", "Delete the campaign and its history"),
+            ),
         ):
             button_row.addWidget(self._button(name, text, tip))
         for name, text, tip in LIFECYCLE:
@@ -316,7 +382,11 @@ class CampaignsScreen(QWidget):
 
         self.table = QTableView()
         self.table.setObjectName("campaignsTable")
-        name_view(self.table, "Campaigns", "Return opens the selected campaign")
+        name_view(
+            self.table,
+            QCoreApplication.translate("campaigns", "Campaigns"),
+            QCoreApplication.translate("campaigns", "Return opens the selected campaign"),
+        )
         self.table.setModel(self.proxy)
         self.table.setItemDelegateForColumn(1, StatusDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -340,19 +410,46 @@ class CampaignsScreen(QWidget):
         self.table.selectionModel().selectionChanged.connect(self.update_buttons)
 
         self.empty = QLabel(
-            "No campaigns yet.\nClick “New campaign” to start from a blank canvas or a sample."
+            QCoreApplication.translate(
+                "campaigns",
+                "No campaigns yet.\nClick “New campaign” to start from a blank canvas or a sample.",
+            )
         )
         self.empty.setObjectName("emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message = MessageBar()
         self.cards = {
-            key: Card(label, "0", note)
+            key: Card(
+                QCoreApplication.translate("campaigns", label),
+                "0",
+                QCoreApplication.translate("campaigns", note),
+            )
             for key, label, note in (
-                ("live", "Live now", "campaigns running"),
-                ("enrolled", "Contacts enrolled", "across all campaigns"),
-                ("inside", "Inside now", "waiting or moving"),
-                ("converted", "Conversions", "goals reached"),
-                ("rate", "Conversion rate", "converted / enrolled"),
+                (
+                    "live",
+                    QT_TRANSLATE_NOOP("campaigns", "Live now"),
+                    QT_TRANSLATE_NOOP("campaigns", "campaigns running"),
+                ),
+                (
+                    "enrolled",
+                    QT_TRANSLATE_NOOP("campaigns", "Contacts enrolled"),
+                    QT_TRANSLATE_NOOP("campaigns", "across all campaigns"),
+                ),
+                (
+                    "inside",
+                    QT_TRANSLATE_NOOP("campaigns", "Inside now"),
+                    QT_TRANSLATE_NOOP("campaigns", "waiting or moving"),
+                ),
+                (
+                    "converted",
+                    QT_TRANSLATE_NOOP("campaigns", "Conversions"),
+                    QT_TRANSLATE_NOOP("campaigns", "goals reached"),
+                ),
+                (
+                    "rate",
+                    QT_TRANSLATE_NOOP("campaigns", "Conversion rate"),
+                    QT_TRANSLATE_NOOP("campaigns", "converted / enrolled"),
+                ),
             )
         }
         cards = QHBoxLayout()
@@ -373,9 +470,9 @@ class CampaignsScreen(QWidget):
         self.refresh()
 
     def _button(self, name: str, text: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
+        button = QPushButton(QCoreApplication.translate("campaigns", text))
         button.setObjectName(f"{name}Button")
-        button.setToolTip(tip)
+        button.setToolTip(QCoreApplication.translate("campaigns", tip))
         button.clicked.connect(lambda _checked=False, n=name: self._run(n))
         self.buttons[name] = button
         return button
@@ -395,18 +492,27 @@ class CampaignsScreen(QWidget):
         total = len(self.model.rows)
         live = counts.get("live", 0)
         self.subtitle.setText(
-            f"{total} campaign{'s' if total != 1 else ''} · {live} live · "
-            f"{counts.get('scheduled', 0)} scheduled · {counts.get('draft', 0)} draft"
+            english_plural(
+                QCoreApplication.translate("campaigns", "%Ln campaign(s)", "", total), total
+            )
+            + " · "
+            + QCoreApplication.translate(
+                "campaigns", "{live} live · {scheduled} scheduled · {draft} draft"
+            ).format(
+                live=number(live),
+                scheduled=number(counts.get("scheduled", 0)),
+                draft=number(counts.get("draft", 0)),
+            )
         )
         enrolled = sum(int(r.get("enrolled") or 0) for r in self.model.rows)
         converted = sum(int(r.get("converted") or 0) for r in self.model.rows)
-        self.cards["live"].value.setText(f"{live:,}")
-        self.cards["enrolled"].value.setText(f"{enrolled:,}")
+        self.cards["live"].value.setText(number(live))
+        self.cards["enrolled"].value.setText(number(enrolled))
         self.cards["inside"].value.setText(
-            f"{sum(int(r.get('active') or 0) for r in self.model.rows):,}"
+            number(sum(int(r.get("active") or 0) for r in self.model.rows))
         )
-        self.cards["converted"].value.setText(f"{converted:,}")
-        self.cards["rate"].value.setText(f"{converted / enrolled:.1%}" if enrolled else "—")
+        self.cards["converted"].value.setText(number(converted))
+        self.cards["rate"].value.setText(percent(converted / enrolled) if enrolled else "—")
         self.table.setVisible(total > 0)
         self.empty.setVisible(total == 0)
         if selected is not None:
@@ -474,10 +580,10 @@ class CampaignsScreen(QWidget):
     def change_status(self, action: str, record: dict) -> bool:
         if action == "stop" and not ask(
             self,
-            "Stop campaign",
+            QCoreApplication.translate("campaigns", "Stop campaign"),
             f"Stop “{record['name']}”? Contacts inside leave the campaign and it cannot be "
             "resumed.",
-            "Stop campaign",
+            QCoreApplication.translate("campaigns", "Stop campaign"),
         ):
             return False
         return self._lifecycle(action, record)
@@ -522,10 +628,10 @@ class CampaignsScreen(QWidget):
     def delete(self, record: dict) -> bool:
         if not ask(
             self,
-            "Delete campaign",
+            QCoreApplication.translate("campaigns", "Delete campaign"),
             f"Delete “{record['name']}” with its versions, enrollments and statistics? "
             "This cannot be undone.",
-            "Delete",
+            QCoreApplication.translate("campaigns", "Delete"),
         ):
             return False
         from engine.campaigns import delete

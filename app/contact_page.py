@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -96,10 +96,12 @@ class ContactPage(QWidget):
         outer.setContentsMargins(20, 12, 20, 16)
 
         bar = QHBoxLayout()
-        self.back_button = QPushButton("← All contacts")
+        self.back_button = QPushButton(QCoreApplication.translate("contact_page", "← All contacts"))
         self.back_button.setFlat(True)
         self.back_button.clicked.connect(self.go_back)
-        self.back_button.setToolTip("Back to all contacts (Esc)")
+        self.back_button.setToolTip(
+            QCoreApplication.translate("contact_page", "Back to all contacts (Esc)")
+        )
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         back.activated.connect(self.go_back)
@@ -108,10 +110,12 @@ class ContactPage(QWidget):
         self.status_label = QLabel()
         self.status_label.setObjectName("mutedLabel")
         bar.addWidget(self.status_label)
-        self.delete_button = QPushButton("Delete contact")
+        self.delete_button = QPushButton(
+            QCoreApplication.translate("contact_page", "Delete contact")
+        )
         self.delete_button.clicked.connect(self.confirm_delete)
         bar.addWidget(self.delete_button)
-        self.save_button = QPushButton("Save changes")
+        self.save_button = QPushButton(QCoreApplication.translate("contact_page", "Save changes"))
         self.save_button.setObjectName("primaryButton")
         self.save_button.setDefault(True)
         self.save_button.setEnabled(False)
@@ -152,7 +156,7 @@ class ContactPage(QWidget):
         panel = QWidget()
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 8, 0)
-        profile = QGroupBox("Profile")
+        profile = QGroupBox(QCoreApplication.translate("contact_page", "Profile"))
         form = QFormLayout(profile)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.fields: dict[str, QLineEdit] = {}
@@ -173,27 +177,36 @@ class ContactPage(QWidget):
         self.score_box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
         self.score_box.setMinimumHeight(self.fields["email"].sizeHint().height())
         self.score_box.valueChanged.connect(self._mark_dirty)
-        form.addRow("Score", self.score_box)
-        self.unsubscribed_box = QCheckBox("Unsubscribed from all messages")
+        form.addRow(QCoreApplication.translate("contact_page", "Score"), self.score_box)
+        self.unsubscribed_box = QCheckBox(
+            QCoreApplication.translate("contact_page", "Unsubscribed from all messages")
+        )
         self.unsubscribed_box.toggled.connect(self._mark_dirty)
         form.addRow("", self.unsubscribed_box)
         self.tags_edit = QLineEdit()
         self.tags_edit.setObjectName("field_tags")
-        self.tags_edit.setPlaceholderText("Add tags, separated by ;")
+        self.tags_edit.setPlaceholderText(
+            QCoreApplication.translate("contact_page", "Add tags, separated by ;")
+        )
         self.tags_edit.textEdited.connect(self._mark_dirty)
-        form.addRow("Tags", self.tags_edit)
+        form.addRow(QCoreApplication.translate("contact_page", "Tags"), self.tags_edit)
         self.segments_label = QLabel()
         self.segments_label.setWordWrap(True)
         self.segments_label.setObjectName("mutedLabel")
-        form.addRow("Segments", self.segments_label)
+        form.addRow(QCoreApplication.translate("contact_page", "Segments"), self.segments_label)
         layout.addWidget(profile)
 
-        attributes = QGroupBox("Attributes")
+        attributes = QGroupBox(QCoreApplication.translate("contact_page", "Attributes"))
         box = QVBoxLayout(attributes)
         self.attributes_table = QTableWidget(0, 2)
         self.attributes_table.setObjectName("attributesTable")
-        name_view(self.attributes_table, "Attributes")
-        self.attributes_table.setHorizontalHeaderLabels(["Attribute", "Value"])
+        name_view(self.attributes_table, QCoreApplication.translate("contact_page", "Attributes"))
+        self.attributes_table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("contact_page", "Attribute"),
+                QCoreApplication.translate("contact_page", "Value"),
+            ]
+        )
         self.attributes_table.verticalHeader().hide()
         self.attributes_table.setShowGrid(False)
         self.attributes_table.setAlternatingRowColors(True)
@@ -204,9 +217,9 @@ class ContactPage(QWidget):
         self.attributes_table.itemChanged.connect(self._mark_dirty)
         box.addWidget(self.attributes_table)
         buttons = QHBoxLayout()
-        add = QPushButton("Add attribute")
+        add = QPushButton(QCoreApplication.translate("contact_page", "Add attribute"))
         add.clicked.connect(self._add_attribute)
-        remove = QPushButton("Remove")
+        remove = QPushButton(QCoreApplication.translate("contact_page", "Remove"))
         remove.clicked.connect(self._remove_attribute)
         buttons.addWidget(add)
         buttons.addWidget(remove)
@@ -223,20 +236,38 @@ class ContactPage(QWidget):
         self.tabs = QTabWidget()
         self.timeline = QListWidget()
         self.timeline.setObjectName("journeyTimeline")
-        name_view(self.timeline, "Journey", "What happened to this contact, newest first")
+        name_view(
+            self.timeline,
+            QCoreApplication.translate("contact_page", "Journey"),
+            QCoreApplication.translate(
+                "contact_page", "What happened to this contact, newest first"
+            ),
+        )
         self.timeline.setItemDelegate(TimelineDelegate(self.timeline))
         self.timeline.setUniformItemSizes(True)
         self.timeline.setFrameShape(QFrame.Shape.NoFrame)
-        self.tabs.addTab(self.timeline, "Journey")
+        self.tabs.addTab(self.timeline, QCoreApplication.translate("contact_page", "Journey"))
         self.campaigns_table = _table(["Campaign", "Status", "Now at", "Entered", "Converted"])
-        name_view(self.campaigns_table, "Campaigns of this contact")
-        self.tabs.addTab(self.campaigns_table, "Campaigns")
+        name_view(
+            self.campaigns_table,
+            QCoreApplication.translate("contact_page", "Campaigns of this contact"),
+        )
+        self.tabs.addTab(
+            self.campaigns_table, QCoreApplication.translate("contact_page", "Campaigns")
+        )
         self.messages_table = _table(["When", "Channel", "Status", "Subject", "Campaign", "Error"])
-        name_view(self.messages_table, "Messages to this contact")
-        self.tabs.addTab(self.messages_table, "Messages")
+        name_view(
+            self.messages_table,
+            QCoreApplication.translate("contact_page", "Messages to this contact"),
+        )
+        self.tabs.addTab(
+            self.messages_table, QCoreApplication.translate("contact_page", "Messages")
+        )
         self.events_table = _table(["When", "Event", "Campaign", "Properties"])
-        name_view(self.events_table, "Events of this contact")
-        self.tabs.addTab(self.events_table, "Events")
+        name_view(
+            self.events_table, QCoreApplication.translate("contact_page", "Events of this contact")
+        )
+        self.tabs.addTab(self.events_table, QCoreApplication.translate("contact_page", "Events"))
         return self.tabs
 
     # -- loading ----------------------------------------------------------------------
@@ -429,7 +460,7 @@ class ContactPage(QWidget):
             return False
         self._set_status_kind("mutedLabel")
         self.load(self.contact_id)
-        self.status_label.setText("Saved")
+        self.status_label.setText(QCoreApplication.translate("contact_page", "Saved"))
         self.saved.emit(self.contact_id)
         return True
 
@@ -447,9 +478,14 @@ class ContactPage(QWidget):
             return None
         contact_id = self.contact_id
         name = self.name_label.text()
-        return ask(self, "Delete contact", f"Delete {name} with their tags, events and "
-                   "segment memberships? This cannot be undone.", "Delete",
-                   lambda: self.delete(contact_id))  # fmt: skip
+        return ask(
+            self,
+            QCoreApplication.translate("contact_page", "Delete contact"),
+            f"Delete {name} with their tags, events and "
+            "segment memberships? This cannot be undone.",
+            QCoreApplication.translate("contact_page", "Delete"),
+            lambda: self.delete(contact_id),
+        )
 
     def delete(self, contact_id: int) -> None:
         with self.engine.begin() as conn:
@@ -467,5 +503,10 @@ class ContactPage(QWidget):
             self._set_dirty(False)
             self.backRequested.emit()
 
-        return ask(self, "Unsaved changes", "Discard your changes to this contact?",
-                   "Discard changes", discard)  # fmt: skip
+        return ask(
+            self,
+            QCoreApplication.translate("contact_page", "Unsaved changes"),
+            QCoreApplication.translate("contact_page", "Discard your changes to this contact?"),
+            QCoreApplication.translate("contact_page", "Discard changes"),
+            discard,
+        )

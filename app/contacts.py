@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +38,7 @@ from app.screen_parts import Debouncer, PageHeader, TagChipsDelegate
 from app.style import palette_colour
 from engine import store
 from engine.db import Engine
+from engine.i18n import english_plural
 
 # (header, field used for sorting or None when the column cannot sort)
 COLUMNS: list[tuple[str, str | None]] = [
@@ -272,12 +280,12 @@ class ContactsTable(QWidget):
         self.model = ContactsModel(engine, parent=self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        self.header = PageHeader("Contacts", "")
-        self.import_button = QPushButton("Import CSV…")
+        self.header = PageHeader(QCoreApplication.translate("contacts", "Contacts"), "")
+        self.import_button = QPushButton(QCoreApplication.translate("contacts", "Import CSV…"))
         self.import_button.setObjectName("importButton")
         self.import_button.clicked.connect(self.importRequested)
         self.header.add_action_widget(self.import_button)
-        self.new_button = QPushButton("New contact")
+        self.new_button = QPushButton(QCoreApplication.translate("contacts", "New contact"))
         self.new_button.setObjectName("primaryButton")
         self.new_button.clicked.connect(self.newRequested)
         self.header.add_action_widget(self.new_button)
@@ -286,7 +294,9 @@ class ContactsTable(QWidget):
         bar = QHBoxLayout()
         self.search_box = QLineEdit()
         self.search_box.setObjectName("contactSearch")
-        self.search_box.setPlaceholderText("Search by name, email or phone…")
+        self.search_box.setPlaceholderText(
+            QCoreApplication.translate("contacts", "Search by name, email or phone…")
+        )
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(320)
         self.search_debounce = Debouncer(250, self._apply_search, self)
@@ -301,7 +311,11 @@ class ContactsTable(QWidget):
 
         self.view = QTableView()
         self.view.setObjectName("contactsTable")
-        name_view(self.view, "Contacts", "Return opens the selected contact")
+        name_view(
+            self.view,
+            QCoreApplication.translate("contacts", "Contacts"),
+            QCoreApplication.translate("contacts", "Return opens the selected contact"),
+        )
         self.view.setModel(self.model)
         self.view.setItemDelegateForColumn(TAGS, TagChipsDelegate(self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -343,14 +357,19 @@ class ContactsTable(QWidget):
 
     def _update_count(self) -> None:
         total = self.model.total()
-        noun = "contact" if total == 1 else "contacts"
         if self.model.search:
-            self.count_label.setText(f"{total:,} {noun} match “{self.model.search}”")
-        else:
-            self.count_label.setText(f"{total:,} {noun}")
-            self.header.subtitle.setText(
-                f"{total:,} people in your audience — double-click one to see their journey"
+            text = QCoreApplication.translate(
+                "contacts", "%Ln contact(s) match “{search}”", "", total
             )
+            self.count_label.setText(english_plural(text, total).format(search=self.model.search))
+        else:
+            text = QCoreApplication.translate("contacts", "%Ln contact(s)", "", total)
+            self.count_label.setText(english_plural(text, total))
+            text = QCoreApplication.translate(
+                "contacts", "%Ln people in your audience — double-click one to see their journey",
+                "", total,
+            )  # fmt: skip
+            self.header.subtitle.setText(english_plural(text, total))
 
     def _activate(self, index: QModelIndex) -> None:
         contact_id = index.data(ContactIdRole)
@@ -463,7 +482,7 @@ class NewContactDialog(QDialog):
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine = engine
-        self.setWindowTitle("New contact")
+        self.setWindowTitle(QCoreApplication.translate("contacts", "New contact"))
         self.setMinimumWidth(420)
         form = QFormLayout(self)
         self.fields: dict[str, QLineEdit] = {}
@@ -485,7 +504,7 @@ class NewContactDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.add_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.add_button.setText("Add contact")
+        self.add_button.setText(QCoreApplication.translate("contacts", "Add contact"))
         self.add_button.setObjectName("primaryButton")
         buttons.accepted.connect(self.add)
         buttons.rejected.connect(self.reject)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -59,26 +59,32 @@ class DashboardPage(QWidget):
         self.campaign_id = campaign_id
         self.data: DashboardData | None = None
 
-        back = QPushButton("‹ Back")
+        back = QPushButton(QCoreApplication.translate("dashboard", "‹ Back"))
         back.setObjectName("backButton")
         back.clicked.connect(self.backRequested.emit)
         self.title = QLabel("")
         self.title.setObjectName("screenTitle")
         self.subtitle = QLabel("")
         self.subtitle.setObjectName("screenSubtitle")
-        open_canvas = QPushButton("Open canvas")
+        open_canvas = QPushButton(QCoreApplication.translate("dashboard", "Open canvas"))
         open_canvas.setObjectName("openCanvasButton")
         open_canvas.clicked.connect(lambda: self.openRequested.emit(self.campaign_id))
-        refresh = QPushButton("Refresh")
+        refresh = QPushButton(QCoreApplication.translate("dashboard", "Refresh"))
         refresh.setObjectName("refreshButton")
         refresh.clicked.connect(self.refresh)
-        self.export_csv_button = QPushButton("Export CSV")
+        self.export_csv_button = QPushButton(QCoreApplication.translate("dashboard", "Export CSV"))
         self.export_csv_button.setObjectName("exportCsvButton")
         menu = QMenu(self.export_csv_button)
-        menu.addAction("Figures per day…", lambda: self._ask_export_csv("daily"))
-        menu.addAction("Figures per node…", lambda: self._ask_export_csv("nodes"))
+        menu.addAction(
+            QCoreApplication.translate("dashboard", "Figures per day…"),
+            lambda: self._ask_export_csv("daily"),
+        )
+        menu.addAction(
+            QCoreApplication.translate("dashboard", "Figures per node…"),
+            lambda: self._ask_export_csv("nodes"),
+        )
         self.export_csv_button.setMenu(menu)
-        self.export_png_button = QPushButton("Export PNG")
+        self.export_png_button = QPushButton(QCoreApplication.translate("dashboard", "Export PNG"))
         self.export_png_button.setObjectName("exportPngButton")
         self.export_png_button.clicked.connect(self._ask_export_png)
 
@@ -103,36 +109,65 @@ class DashboardPage(QWidget):
         self.chart.setObjectName("dailyChart")
         self.chart.setMinimumHeight(260)
         self.chart.showGrid(x=False, y=True, alpha=0.15)
-        self.chart.setTitle("Per day", color="#1f2433", size="11pt")
+        self.chart.setTitle(
+            QCoreApplication.translate("dashboard", "Per day"), color="#1f2433", size="11pt"
+        )
         self.channel_table = self._table(("Channel", "Sent", "Failed", "Suppressed", "Queued"))
-        name_view(self.channel_table, "Messages by channel")
+        name_view(
+            self.channel_table, QCoreApplication.translate("dashboard", "Messages by channel")
+        )
         self.channel_table.setObjectName("channelTable")
         self.node_table = self._table(("Node", "Type", *(c.capitalize() for c in NODE_COLUMNS)))
-        name_view(self.node_table, "Figures per node", "Return opens the node's figures")
+        name_view(
+            self.node_table,
+            QCoreApplication.translate("dashboard", "Figures per node"),
+            QCoreApplication.translate("dashboard", "Return opens the node's figures"),
+        )
         self.node_table.setObjectName("nodeTable")
-        self.node_table.setToolTip("Double-click a node for who is there now and what it sent")
+        self.node_table.setToolTip(
+            QCoreApplication.translate(
+                "dashboard", "Double-click a node for who is there now and what it sent"
+            )
+        )
         self.node_table.cellActivated.connect(self._open_node)  # double-click and Return
-        self.children_label = QLabel("Child campaigns")
+        self.children_label = QLabel(QCoreApplication.translate("dashboard", "Child campaigns"))
         self.children_label.setObjectName("cardLabel")
         self.child_table = self._table(("Campaign", "Status", "Enrolled", "Converted", "Rate"))
-        name_view(self.child_table, "Child campaigns")
+        name_view(self.child_table, QCoreApplication.translate("dashboard", "Child campaigns"))
         self.child_table.setObjectName("childTable")
         self.message = MessageBar()
 
         charts = QHBoxLayout()
         charts.setSpacing(12)
         # The chart's figures as a table too: what a screen reader (or a keyboard) can read.
-        self.chart.setAccessibleName("Contacts and messages per day, chart")
-        self.chart.setAccessibleDescription("The same figures are in the Table tab")
+        self.chart.setAccessibleName(
+            QCoreApplication.translate("dashboard", "Contacts and messages per day, chart")
+        )
+        self.chart.setAccessibleDescription(
+            QCoreApplication.translate("dashboard", "The same figures are in the Table tab")
+        )
         self.day_table = self._table(("Day",))
-        name_view(self.day_table, "Contacts and messages per day")
+        name_view(
+            self.day_table, QCoreApplication.translate("dashboard", "Contacts and messages per day")
+        )
         self.day_table.setObjectName("dayTable")
         self.chart_tabs = QTabWidget()
         self.chart_tabs.setObjectName("chartTabs")
-        self.chart_tabs.addTab(self.chart, "Chart")
-        self.chart_tabs.addTab(self.day_table, "Table")
-        charts.addWidget(self._boxed("Contacts and messages per day", self.chart_tabs), 3)
-        charts.addWidget(self._boxed("Messages by channel", self.channel_table), 2)
+        self.chart_tabs.addTab(self.chart, QCoreApplication.translate("dashboard", "Chart"))
+        self.chart_tabs.addTab(self.day_table, QCoreApplication.translate("dashboard", "Table"))
+        charts.addWidget(
+            self._boxed(
+                QCoreApplication.translate("dashboard", "Contacts and messages per day"),
+                self.chart_tabs,
+            ),
+            3,
+        )
+        charts.addWidget(
+            self._boxed(
+                QCoreApplication.translate("dashboard", "Messages by channel"), self.channel_table
+            ),
+            2,
+        )
 
         body = QWidget()
         self.body = body
@@ -143,9 +178,16 @@ class DashboardPage(QWidget):
         column.addWidget(self.message)
         column.addLayout(self.cards)
         column.addLayout(charts, 3)
-        column.addWidget(self._boxed("Figures per node", self.node_table), 3)
-        self.children_box = self._boxed("Child campaigns (rolled up into the totals)",
-                                        self.child_table)  # fmt: skip
+        column.addWidget(
+            self._boxed(
+                QCoreApplication.translate("dashboard", "Figures per node"), self.node_table
+            ),
+            3,
+        )
+        self.children_box = self._boxed(
+            QCoreApplication.translate("dashboard", "Child campaigns (rolled up into the totals)"),
+            self.child_table,
+        )
         column.addWidget(self.children_box, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -245,7 +287,11 @@ class DashboardPage(QWidget):
         rows = data.daily
         self._fill_day_table(data)
         if not rows:
-            self.chart.setTitle("No activity yet", color=chart_colors()["axis"], size="11pt")
+            self.chart.setTitle(
+                QCoreApplication.translate("dashboard", "No activity yet"),
+                color=chart_colors()["axis"],
+                size="11pt",
+            )
             return
         self.chart.setTitle("")
         xs = list(range(len(rows)))
@@ -269,7 +315,12 @@ class DashboardPage(QWidget):
         keys = data.series_keys()
         table = self.day_table
         table.setColumnCount(1 + len(keys))
-        table.setHorizontalHeaderLabels(["Day", *(k.replace("_", " ").capitalize() for k in keys)])
+        table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("dashboard", "Day"),
+                *(k.replace("_", " ").capitalize() for k in keys),
+            ]
+        )
         table.setRowCount(len(data.daily))
         for row, day in enumerate(data.daily):
             table.setItem(row, 0, QTableWidgetItem(str(day["day"])))

@@ -7,6 +7,8 @@ The language follows the system unless one is chosen in Settings ("language" pre
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
@@ -62,7 +64,12 @@ class PseudoTranslator(QTranslator):
     def translate(self, context, source, disambiguation=None, n=-1):
         if not source:
             return source
-        return "⟦" + source.translate(self.ACCENTS) + "⟧"
+        # {placeholders}, %n/%Ln and {{ template }} syntax stay as they are
+        parts = re.split(r"(\{\{.*?\}\}|\{[^{}]*\}|%L?n)", source)
+        text = "".join(p if i % 2 else p.translate(self.ACCENTS) for i, p in enumerate(parts))
+        if n >= 0:
+            text = text.replace("(š)", "" if n == 1 else "s")
+        return "⟦" + text + "⟧"
 
     def isEmpty(self) -> bool:
         return False

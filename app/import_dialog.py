@@ -9,7 +9,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -78,24 +78,26 @@ class ImportDialog(QDialog):
         self.report: Any = None
         self.header_row: list[str] = []
         self.sample_rows: list[list[str]] = []
-        self.setWindowTitle("Import CSV")
+        self.setWindowTitle(QCoreApplication.translate("import_dialog", "Import CSV"))
         self.resize(960, 640)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        self.header = PageHeader("Import", "")
+        self.header = PageHeader(QCoreApplication.translate("import_dialog", "Import"), "")
         layout.addWidget(self.header)
 
         chooser = QHBoxLayout()
         self.kind = QComboBox()
-        self.kind.addItem("Contacts", "contacts")
-        self.kind.addItem("Events", "events")
+        self.kind.addItem(QCoreApplication.translate("import_dialog", "Contacts"), "contacts")
+        self.kind.addItem(QCoreApplication.translate("import_dialog", "Events"), "events")
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.file_edit = QLineEdit()
         self.file_edit.setObjectName("importFile")
-        self.file_edit.setPlaceholderText("Choose a .csv file with a header row")
+        self.file_edit.setPlaceholderText(
+            QCoreApplication.translate("import_dialog", "Choose a .csv file with a header row")
+        )
         self.file_edit.editingFinished.connect(lambda: self.set_file(self.file_edit.text()))
-        browse = QPushButton("Choose file…")
+        browse = QPushButton(QCoreApplication.translate("import_dialog", "Choose file…"))
         browse.clicked.connect(self._browse)
         chooser.addWidget(self.kind)
         chooser.addWidget(self.file_edit, 1)
@@ -118,7 +120,7 @@ class ImportDialog(QDialog):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        self.preview_title = QLabel("First rows")
+        self.preview_title = QLabel(QCoreApplication.translate("import_dialog", "First rows"))
         self.preview_title.setObjectName("mutedLabel")
         top_layout.addWidget(self.preview_title)
         self.preview_table = _table([])
@@ -129,16 +131,24 @@ class ImportDialog(QDialog):
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         mapping_bar = QHBoxLayout()
-        mapping_title = QLabel("What each column becomes")
+        mapping_title = QLabel(
+            QCoreApplication.translate("import_dialog", "What each column becomes")
+        )
         mapping_title.setObjectName("mutedLabel")
         mapping_bar.addWidget(mapping_title, 1)
-        mapping_bar.addWidget(QLabel("Preset:"))
+        mapping_bar.addWidget(QLabel(QCoreApplication.translate("import_dialog", "Preset:")))
         self.preset = QComboBox()
         self.preset.setObjectName("importPreset")
-        self.preset.setToolTip("Column mappings for the exports of other tools, and your own")
+        self.preset.setToolTip(
+            QCoreApplication.translate(
+                "import_dialog", "Column mappings for the exports of other tools, and your own"
+            )
+        )
         self.preset.activated.connect(lambda _i: self._preset_chosen())
         mapping_bar.addWidget(self.preset)
-        self.save_preset_button = QPushButton("Save as preset…")
+        self.save_preset_button = QPushButton(
+            QCoreApplication.translate("import_dialog", "Save as preset…")
+        )
         self.save_preset_button.setAutoDefault(False)
         self.save_preset_button.clicked.connect(self._ask_preset_name)
         mapping_bar.addWidget(self.save_preset_button)
@@ -160,7 +170,7 @@ class ImportDialog(QDialog):
         running = QWidget()
         running_layout = QVBoxLayout(running)
         running_layout.addStretch(1)
-        self.progress_label = QLabel("Importing…")
+        self.progress_label = QLabel(QCoreApplication.translate("import_dialog", "Importing…"))
         self.progress_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
@@ -176,14 +186,16 @@ class ImportDialog(QDialog):
         self.summary.setObjectName("messageBar")
         self.summary.setWordWrap(True)
         report_layout.addWidget(self.summary)
-        self.rejected_title = QLabel("Rejected rows")
+        self.rejected_title = QLabel(QCoreApplication.translate("import_dialog", "Rejected rows"))
         self.rejected_title.setObjectName("mutedLabel")
         report_layout.addWidget(self.rejected_title)
         self.rejected_table = _table(["Line", "Why it was rejected"])
         self.rejected_table.setObjectName("rejectedRows")
         self.rejected_table.horizontalHeader().resizeSection(0, 70)
         report_layout.addWidget(self.rejected_table, 1)
-        self.save_report_button = QPushButton("Save rejected rows as CSV…")
+        self.save_report_button = QPushButton(
+            QCoreApplication.translate("import_dialog", "Save rejected rows as CSV…")
+        )
         self.save_report_button.setAutoDefault(False)
         self.save_report_button.clicked.connect(self._choose_report_file)
         report_layout.addWidget(self.save_report_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -191,9 +203,9 @@ class ImportDialog(QDialog):
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(QCoreApplication.translate("import_dialog", "Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
-        self.import_button = QPushButton("Import")
+        self.import_button = QPushButton(QCoreApplication.translate("import_dialog", "Import"))
         self.import_button.setObjectName("primaryButton")
         # Enter in the file box shows the preview; it must not start the import.
         for button in (browse, self.cancel_button, self.import_button):
@@ -234,7 +246,7 @@ class ImportDialog(QDialog):
         self.report = None  # a new file: the last report is over, the next click imports
         self.file_edit.setText(path)
         self.pages.setCurrentIndex(0)
-        self.import_button.setText("Import")
+        self.import_button.setText(QCoreApplication.translate("import_dialog", "Import"))
         if not path:
             self.import_button.setEnabled(False)
             return False
@@ -280,7 +292,9 @@ class ImportDialog(QDialog):
     def _fill_presets(self, current: str | None) -> None:
         self.preset.blockSignals(True)
         self.preset.clear()
-        self.preset.addItem("None — by column names", "")
+        self.preset.addItem(
+            QCoreApplication.translate("import_dialog", "None — by column names"), ""
+        )
         for name, preset in mapping_rules.PRESETS.items():
             self.preset.addItem(preset.title, name)
         for name in sorted(mapping_rules.saved_presets(self._settings())):
@@ -306,7 +320,7 @@ class ImportDialog(QDialog):
             target = column.target if column.target in core | {"ignore"} else "attribute"
             becomes.setCurrentIndex(becomes.findData(target))
             name = QLineEdit("" if target != "attribute" else column.target)
-            name.setPlaceholderText("name")
+            name.setPlaceholderText(QCoreApplication.translate("import_dialog", "name"))
             type_box = QComboBox()
             cells = [row[column.position] for row in self.sample_rows
                      if column.position < len(row)]  # fmt: skip
@@ -427,7 +441,7 @@ class ImportDialog(QDialog):
         self.progress_label.setText(f"Importing {Path(path).name}…")
         self.import_button.setEnabled(False)
         self.kind.setEnabled(False)
-        self.cancel_button.setText("Cancel import")
+        self.cancel_button.setText(QCoreApplication.translate("import_dialog", "Cancel import"))
         job = Task(lambda progress: run_import(engine, kind, path, progress, preset, columns))
         job.progressed.connect(self._progress)
         job.succeeded.connect(self._finished)
@@ -447,7 +461,7 @@ class ImportDialog(QDialog):
     def _ended(self) -> None:
         self.job = None
         self.kind.setEnabled(True)
-        self.cancel_button.setText("Close")
+        self.cancel_button.setText(QCoreApplication.translate("import_dialog", "Close"))
 
     def _finished(self, report: Any) -> None:
         self._ended()
@@ -481,7 +495,9 @@ class ImportDialog(QDialog):
         self.rejected_table.setVisible(bool(shown))
         self.save_report_button.setVisible(bool(rejected))
         self.pages.setCurrentIndex(2)
-        self.import_button.setText("Import another file")
+        self.import_button.setText(
+            QCoreApplication.translate("import_dialog", "Import another file")
+        )
         self.import_button.setEnabled(True)
         self.imported.emit(report)
 
@@ -500,7 +516,7 @@ class ImportDialog(QDialog):
     def cancel(self) -> None:
         if self.job is not None:
             self.job.cancel()
-            self.progress_label.setText("Cancelling…")
+            self.progress_label.setText(QCoreApplication.translate("import_dialog", "Cancelling…"))
             self.cancel_button.setEnabled(False)
             self.job.cancelled.connect(lambda: self.cancel_button.setEnabled(True))
             self.job.succeeded.connect(lambda _r: self.cancel_button.setEnabled(True))

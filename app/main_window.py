@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         side = QVBoxLayout(sidebar)
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(2)
-        brand = QLabel("Campaign Studio")
+        brand = QLabel(QCoreApplication.translate("main_window", "Campaign Studio"))
         brand.setObjectName("brand")
         side.addWidget(brand)
         where = QLabel(Path(workspace.db).name)
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
         if not force:
             answer = QMessageBox.question(
                 self,
-                "Empty workspace",
+                QCoreApplication.translate("main_window", "Empty workspace"),
                 "This database has no contacts or campaigns yet.\n\nBuild a demo workspace "
                 f"({contacts:,} contacts, segments, templates and sample campaigns) to explore?",
             )
@@ -436,7 +436,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Demo workspace ready", 5000)
 
         def failed(error: str) -> None:
-            QMessageBox.warning(self, "Demo workspace", f"Could not build the demo: {error}")
+            QMessageBox.warning(
+                self,
+                QCoreApplication.translate("main_window", "Demo workspace"),
+                f"Could not build the demo: {error}",
+            )
 
         task, _dialog = run_with_progress(self, self.workspace.tasks, "Building demo workspace",
                                           work, done, failed)  # fmt: skip
@@ -554,7 +558,11 @@ def run_window(db: str | None) -> int:
         workspace = open_workspace(db)
     except Exception as exc:
         where = db or default_database()
-        QMessageBox.critical(None, "Campaign Studio", f"Could not open the database {where}: {exc}")
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("main_window", "Campaign Studio"),
+            f"Could not open the database {where}: {exc}",
+        )
         return 1
     window = MainWindow(workspace)
     window.show()

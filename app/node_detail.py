@@ -6,7 +6,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -92,8 +98,8 @@ class PagedTable(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.position = QLabel("")
         self.position.setObjectName("mutedLabel")
-        self.previous = QPushButton("‹ Previous")
-        self.next = QPushButton("Next ›")
+        self.previous = QPushButton(QCoreApplication.translate("node_detail", "‹ Previous"))
+        self.next = QPushButton(QCoreApplication.translate("node_detail", "Next ›"))
         self.previous.clicked.connect(lambda: self.go(self.model.offset - PAGE_SIZE))
         self.next.clicked.connect(lambda: self.go(self.model.offset + PAGE_SIZE))
         self.controls = QHBoxLayout()
@@ -162,10 +168,14 @@ class NodeDetailDialog(QDialog):
             ),
             "No one is waiting here now.",
         )  # fmt: skip
-        self.tabs.addTab(self.contacts, "Contacts here now")
-        name_view(self.contacts.table, "Contacts here now")
+        self.tabs.addTab(
+            self.contacts, QCoreApplication.translate("node_detail", "Contacts here now")
+        )
+        name_view(
+            self.contacts.table, QCoreApplication.translate("node_detail", "Contacts here now")
+        )
         self.status_filter = QComboBox()
-        self.status_filter.addItem("All statuses", "")
+        self.status_filter.addItem(QCoreApplication.translate("node_detail", "All statuses"), "")
         for status in ("queued", "sent", "failed", "suppressed", "simulated"):
             self.status_filter.addItem(status.capitalize(), status)
         self.messages = PagedTable(
@@ -178,11 +188,13 @@ class NodeDetailDialog(QDialog):
         )  # fmt: skip
         self.messages.controls.insertWidget(0, self.status_filter)
         self.status_filter.currentIndexChanged.connect(lambda _i: self.messages.go(0))
-        self.tabs.addTab(self.messages, "Messages")
-        name_view(self.messages.table, "Messages")
-        self.tabs.addTab(self._build_chart(), "Over time")
+        self.tabs.addTab(self.messages, QCoreApplication.translate("node_detail", "Messages"))
+        name_view(self.messages.table, QCoreApplication.translate("node_detail", "Messages"))
+        self.tabs.addTab(
+            self._build_chart(), QCoreApplication.translate("node_detail", "Over time")
+        )
 
-        close = QPushButton("Close")
+        close = QPushButton(QCoreApplication.translate("node_detail", "Close"))
         close.clicked.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

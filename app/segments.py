@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,7 @@ from designer.rule_editor import RuleEditor
 from engine import segments, store
 from engine.campaigns import campaigns_using
 from engine.db import Engine
+from engine.i18n import english_plural, number
 from engine.rules import RuleError, describe_rule, parse_rule
 from engine.segments import PREVIEW_ROWS
 
@@ -67,7 +68,7 @@ class CountCard(QFrame):
         self.setObjectName("card")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        caption = QLabel("MATCHING CONTACTS")
+        caption = QLabel(QCoreApplication.translate("segments", "MATCHING CONTACTS"))
         caption.setObjectName("cardLabel")
         self.value = QLabel("—")
         self.value.setObjectName("cardValue")
@@ -105,8 +106,11 @@ class SegmentsScreen(QWidget):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
-        self.header = PageHeader("Segments", "Groups of contacts that campaigns target")
-        self.new_button = QPushButton("New segment")
+        self.header = PageHeader(
+            QCoreApplication.translate("segments", "Segments"),
+            QCoreApplication.translate("segments", "Groups of contacts that campaigns target"),
+        )
+        self.new_button = QPushButton(QCoreApplication.translate("segments", "New segment"))
         self.new_button.setObjectName("primaryButton")
         self.new_button.clicked.connect(
             lambda: self.unless_unsaved(lambda: self.new_segment("dynamic"))
@@ -118,7 +122,7 @@ class SegmentsScreen(QWidget):
         self.list = QListWidget()
         self.list.setSpacing(2)  # two-line entries (name, then rule): one apart from the next
         self.list.setObjectName("segmentList")
-        name_view(self.list, "Segments")
+        name_view(self.list, QCoreApplication.translate("segments", "Segments"))
         self.list.setSpacing(2)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -143,14 +147,22 @@ class SegmentsScreen(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.name = QLineEdit()
         self.name.setObjectName("segmentName")
-        self.name.setPlaceholderText("e.g. engaged-customers")
+        self.name.setPlaceholderText(
+            QCoreApplication.translate("segments", "e.g. engaged-customers")
+        )
         self.name.textEdited.connect(self._edited)
         self.description = QLineEdit()
-        self.description.setPlaceholderText("What this group is for (optional)")
+        self.description.setPlaceholderText(
+            QCoreApplication.translate("segments", "What this group is for (optional)")
+        )
         self.description.textEdited.connect(self._edited)
         kinds = QVBoxLayout()  # stacked: side by side they set the screen's least width
-        self.dynamic_radio = QRadioButton("Dynamic — contacts matching rules")
-        self.static_radio = QRadioButton("Static — a fixed list")
+        self.dynamic_radio = QRadioButton(
+            QCoreApplication.translate("segments", "Dynamic — contacts matching rules")
+        )
+        self.static_radio = QRadioButton(
+            QCoreApplication.translate("segments", "Static — a fixed list")
+        )
         self.kind_group = QButtonGroup(self)
         self.kind_group.addButton(self.dynamic_radio)
         self.kind_group.addButton(self.static_radio)
@@ -159,9 +171,9 @@ class SegmentsScreen(QWidget):
         left = Qt.AlignmentFlag.AlignLeft  # as wide as their words: a click beside them misses
         kinds.addWidget(self.dynamic_radio, 0, left)
         kinds.addWidget(self.static_radio, 0, left)
-        form.addRow("Name", self.name)
-        form.addRow("Description", self.description)
-        form.addRow("Kind", kinds)
+        form.addRow(QCoreApplication.translate("segments", "Name"), self.name)
+        form.addRow(QCoreApplication.translate("segments", "Description"), self.description)
+        form.addRow(QCoreApplication.translate("segments", "Kind"), kinds)
         top.addLayout(form, 1)
         self.count_card = CountCard()
         self.count_card.setMinimumWidth(230)
@@ -173,7 +185,9 @@ class SegmentsScreen(QWidget):
         dynamic = QWidget()
         dynamic_layout = QVBoxLayout(dynamic)
         dynamic_layout.setContentsMargins(0, 0, 0, 0)
-        rules_title = QLabel("Contacts are in this segment when…")
+        rules_title = QLabel(
+            QCoreApplication.translate("segments", "Contacts are in this segment when…")
+        )
         rules_title.setObjectName("mutedLabel")
         dynamic_layout.addWidget(rules_title)
         self.rule_editor = RuleEditor()
@@ -191,11 +205,17 @@ class SegmentsScreen(QWidget):
         self.rule_problem.setObjectName("formProblem")
         self.rule_problem.setWordWrap(True)
         dynamic_layout.addWidget(self.rule_problem)
-        self.sample_title = QLabel(f"First {PREVIEW_ROWS} matching contacts")
+        self.sample_title = QLabel(
+            QCoreApplication.translate("segments", "First {count} matching contacts").format(
+                count=PREVIEW_ROWS
+            )
+        )
         self.sample_title.setObjectName("mutedLabel")
         dynamic_layout.addWidget(self.sample_title)
         self.sample = self._contact_table()
-        name_view(self.sample, "Sample of matching contacts")
+        name_view(
+            self.sample, QCoreApplication.translate("segments", "Sample of matching contacts")
+        )
         dynamic_layout.addWidget(self.sample, 2)
         self.pages.addWidget(dynamic)
 
@@ -206,18 +226,20 @@ class SegmentsScreen(QWidget):
         add_row = QHBoxLayout()
         self.add_members_edit = QLineEdit()
         self.add_members_edit.setObjectName("addMembers")
-        self.add_members_edit.setPlaceholderText("Add contacts: paste email addresses or phones")
+        self.add_members_edit.setPlaceholderText(
+            QCoreApplication.translate("segments", "Add contacts: paste email addresses or phones")
+        )
         self.add_members_edit.returnPressed.connect(self.add_members_from_text)
-        add = QPushButton("Add")
+        add = QPushButton(QCoreApplication.translate("segments", "Add"))
         add.clicked.connect(self.add_members_from_text)
-        remove = QPushButton("Remove selected")
+        remove = QPushButton(QCoreApplication.translate("segments", "Remove selected"))
         remove.clicked.connect(self.remove_selected_members)
         add_row.addWidget(self.add_members_edit, 1)
         add_row.addWidget(add)
         add_row.addWidget(remove)
         static_layout.addLayout(add_row)
         self.members_table = self._contact_table()
-        name_view(self.members_table, "Members")
+        name_view(self.members_table, QCoreApplication.translate("segments", "Members"))
         self.members_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         static_layout.addWidget(self.members_table, 1)
         self.pages.addWidget(static)
@@ -227,9 +249,9 @@ class SegmentsScreen(QWidget):
         self.status = QLabel()
         self.status.setObjectName("mutedLabel")
         buttons.addWidget(self.status, 1)
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton(QCoreApplication.translate("segments", "Delete"))
         self.delete_button.clicked.connect(self.confirm_delete)
-        self.save_button = QPushButton("Save segment")
+        self.save_button = QPushButton(QCoreApplication.translate("segments", "Save segment"))
         self.save_button.setObjectName("primaryButton")
         self.save_button.clicked.connect(lambda: self.save())
         buttons.addWidget(self.delete_button)
@@ -240,7 +262,13 @@ class SegmentsScreen(QWidget):
     @staticmethod
     def _contact_table() -> QTableWidget:
         table = QTableWidget(0, 3)
-        table.setHorizontalHeaderLabels(["Email", "Name", "Phone"])
+        table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("segments", "Email"),
+                QCoreApplication.translate("segments", "Name"),
+                QCoreApplication.translate("segments", "Phone"),
+            ]
+        )
         table.verticalHeader().hide()
         table.setShowGrid(False)
         table.setAlternatingRowColors(True)
@@ -288,7 +316,11 @@ class SegmentsScreen(QWidget):
         self._loading = False
         names = [s["name"] for s in found]
         self._refresh_suggestions(names)
-        self.header.subtitle.setText(f"{len(names)} segments · groups of contacts campaigns target")
+        count = len(names)
+        text = QCoreApplication.translate(
+            "segments", "%Ln segment(s) · groups of contacts campaigns target", "", count
+        )
+        self.header.subtitle.setText(english_plural(text, count))
         target = select_name or self.current_name
         if target in names:
             self.open_segment(target)
@@ -320,8 +352,13 @@ class SegmentsScreen(QWidget):
                 self.list.setCurrentRow(row)
         self._loading = False
         what = f"“{self.current_name}”" if self.current_name else "the new segment"
-        return ask(self, "Unsaved changes", f"Discard your changes to {what}?",
-                   "Discard changes", action)  # fmt: skip
+        return ask(
+            self,
+            QCoreApplication.translate("segments", "Unsaved changes"),
+            f"Discard your changes to {what}?",
+            QCoreApplication.translate("segments", "Discard changes"),
+            action,
+        )
 
     def open_segment(self, name: str) -> None:
         with self.engine.connect() as conn:
@@ -368,14 +405,16 @@ class SegmentsScreen(QWidget):
         self.delete_button.setEnabled(False)
         self._show_kind()
         self.dirty = False
-        self.status.setText("New segment — name it, add conditions, save")
+        self.status.setText(
+            QCoreApplication.translate("segments", "New segment — name it, add conditions, save")
+        )
         self.name.setFocus()
 
     # -- live count -------------------------------------------------------------------
     def _edited(self, *_args) -> None:
         if not self._loading:
             self.dirty = True
-            self.status.setText("Unsaved changes")
+            self.status.setText(QCoreApplication.translate("segments", "Unsaved changes"))
 
     def _rule_changed(self) -> None:
         self._edited()
@@ -407,12 +446,16 @@ class SegmentsScreen(QWidget):
             self.count_error = problem
             self.rule_problem.setText(f"Not a complete rule yet: {problem}")
             self.count_card.value.setText("—")
-            self.count_card.note.setText("Finish the highlighted condition to see the count")
+            self.count_card.note.setText(
+                QCoreApplication.translate(
+                    "segments", "Finish the highlighted condition to see the count"
+                )
+            )
             return
         self.rule_problem.setText("")
         generation = self._generation
         self.counting = True
-        self.count_card.note.setText("Counting…")
+        self.count_card.note.setText(QCoreApplication.translate("segments", "Counting…"))
         engine, now = self.engine, utc_now()
         job = Task(lambda _progress: count_and_sample(engine, rule, now))
         job.succeeded.connect(lambda result: self._counted(generation, result))
@@ -430,9 +473,12 @@ class SegmentsScreen(QWidget):
         self._show_count(matching, None, share)
         self._fill_contacts(self.sample, sample)
         self.sample_title.setText(
-            f"First {len(sample)} of {matching:,} matching contacts" if matching
-            else "No contact matches these conditions"
-        )  # fmt: skip
+            QCoreApplication.translate(
+                "segments", "First {count} of {matching} matching contacts"
+            ).format(count=len(sample), matching=number(matching))
+            if matching
+            else QCoreApplication.translate("segments", "No contact matches these conditions")
+        )
 
     def _count_failed(self, generation: int, text: str) -> None:
         if generation != self._generation:
@@ -441,7 +487,9 @@ class SegmentsScreen(QWidget):
         self.count_error = text
         self.rule_problem.setText(text)
         self.count_card.value.setText("—")
-        self.count_card.note.setText("The rule cannot be counted")
+        self.count_card.note.setText(
+            QCoreApplication.translate("segments", "The rule cannot be counted")
+        )
 
     def _show_count(self, value: int, error: str | None, note: str) -> None:
         self.last_count = value
@@ -483,14 +531,20 @@ class SegmentsScreen(QWidget):
         """Store the segment; a new name that is taken asks before replacing that one."""
         name = self.name.text().strip()
         if not name:
-            self.status.setText("Give the segment a name first.")
+            self.status.setText(
+                QCoreApplication.translate("segments", "Give the segment a name first.")
+            )
             self.name.setFocus()
             return False
         if not replace and name != self.current_name and self._exists(name):
             self.status.setText(f"A segment named “{name}” exists")
-            self.replace_box = ask(self, "Replace segment", f"A segment named “{name}” already "
-                                   "exists. Replace it with this one?", "Replace",
-                                   lambda: self.save(replace=True))  # fmt: skip
+            self.replace_box = ask(
+                self,
+                QCoreApplication.translate("segments", "Replace segment"),
+                f"A segment named “{name}” already exists. Replace it with this one?",
+                QCoreApplication.translate("segments", "Replace"),
+                lambda: self.save(replace=True),
+            )
             return False
         static = self.static_radio.isChecked()
         rule = None if static else self.rule_editor.rule()
@@ -531,7 +585,13 @@ class SegmentsScreen(QWidget):
         name = self.current_name
         users = usage_sentence(campaigns_using(self.engine, "segment", name), "segment")
         text = f"Delete the segment “{name}”? " + (users or "No campaign uses it.")
-        return ask(self, "Delete segment", text, "Delete", lambda: self.delete(name))
+        return ask(
+            self,
+            QCoreApplication.translate("segments", "Delete segment"),
+            text,
+            QCoreApplication.translate("segments", "Delete"),
+            lambda: self.delete(name),
+        )
 
     def delete(self, name: str) -> None:
         with self.engine.begin() as conn:

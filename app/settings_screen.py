@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTime, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from app.accessibility import name_view
 from app.bridge import Task
+from app.i18n import LANGUAGES, set_language
+from app.i18n import SETTING as LANGUAGE_SETTING
 from app.public_settings import CARD_NOTE as PUBLIC_CARD_NOTE
 from app.public_settings import CARD_TITLE as PUBLIC_CARD_TITLE
 from app.public_settings import PublicEndpointFields
@@ -128,11 +130,18 @@ class SettingsScreen(QWidget):
         self._job: Task | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
-        self.header = PageHeader("Settings", "How this workspace stores data and sends messages")
+        self.header = PageHeader(
+            QCoreApplication.translate("settings_screen", "Settings"),
+            QCoreApplication.translate(
+                "settings_screen", "How this workspace stores data and sends messages"
+            ),
+        )
         self.status = QLabel()
         self.status.setObjectName("mutedLabel")
         self.header.add_action_widget(self.status)
-        self.save_button = QPushButton("Save settings")
+        self.save_button = QPushButton(
+            QCoreApplication.translate("settings_screen", "Save settings")
+        )
         self.save_button.setObjectName("primaryButton")
         self.save_button.clicked.connect(self.save)
         self.header.add_action_widget(self.save_button)
@@ -162,38 +171,49 @@ class SettingsScreen(QWidget):
     # -- building ---------------------------------------------------------------------
     def _build_database(self) -> None:
         card, form = _card(
-            "Database",
-            "A SQLite file on this computer, or a server URL such as "
-            "postgresql+psycopg://user@host/campaigns. Switching opens the other database "
-            "after a restart.",
+            QCoreApplication.translate("settings_screen", "Database"),
+            QCoreApplication.translate(
+                "settings_screen",
+                "A SQLite file on this computer, or a server URL such as "
+                "postgresql+psycopg://user@host/campaigns. Switching opens the other database "
+                "after a restart.",
+            ),
         )
         self.current_database = QLabel(self.engine.url.render_as_string(hide_password=True))
         self.current_database.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow("In use", self.current_database)
+        form.addRow(QCoreApplication.translate("settings_screen", "In use"), self.current_database)
         row = QHBoxLayout()
         self.database_edit = QLineEdit()
         self.database_edit.setObjectName("databaseLocation")
-        self.database_edit.setPlaceholderText("/path/to/campaigns.db or postgresql+psycopg://…")
-        browse = QPushButton("Browse…")
+        self.database_edit.setPlaceholderText(
+            QCoreApplication.translate(
+                "settings_screen", "/path/to/campaigns.db or postgresql+psycopg://…"
+            )
+        )
+        browse = QPushButton(QCoreApplication.translate("settings_screen", "Browse…"))
         browse.clicked.connect(self._browse_database)
-        self.switch_button = QPushButton("Switch…")
+        self.switch_button = QPushButton(QCoreApplication.translate("settings_screen", "Switch…"))
         self.switch_button.clicked.connect(self.confirm_switch_database)
         row.addWidget(self.database_edit, 1)
         row.addWidget(browse)
         row.addWidget(self.switch_button)
-        form.addRow("Location", row)
+        form.addRow(QCoreApplication.translate("settings_screen", "Location"), row)
         self.cards.addWidget(card)
 
     def _build_smtp(self) -> None:
-        card, form = _card("Email delivery", password_storage_note())
+        card, form = _card(
+            QCoreApplication.translate("settings_screen", "Email delivery"), password_storage_note()
+        )
         self.transport = QComboBox()
         self.transport.setObjectName("emailTransport")
         for key, label in TRANSPORTS:
             self.transport.addItem(label, key)
         self.transport.currentIndexChanged.connect(self._transport_changed)
-        form.addRow("Send email to", self.transport)
+        form.addRow(QCoreApplication.translate("settings_screen", "Send email to"), self.transport)
         self.smtp_host = QLineEdit()
-        self.smtp_host.setPlaceholderText("smtp.example.com")
+        self.smtp_host.setPlaceholderText(
+            QCoreApplication.translate("settings_screen", "smtp.example.com")
+        )
         self.smtp_port = QSpinBox()
         self.smtp_port.setRange(1, 65535)
         self.smtp_port.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
@@ -207,26 +227,32 @@ class SettingsScreen(QWidget):
         self.smtp_password = QLineEdit()
         self.smtp_password.setObjectName("smtpPassword")
         self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.smtp_password.setPlaceholderText("unchanged")
+        self.smtp_password.setPlaceholderText(
+            QCoreApplication.translate("settings_screen", "unchanged")
+        )
         host_row = QHBoxLayout()
         host_row.addWidget(self.smtp_host, 1)
         host_row.addSpacing(8)
-        host_row.addWidget(QLabel("Port"))
+        host_row.addWidget(QLabel(QCoreApplication.translate("settings_screen", "Port")))
         host_row.addWidget(self.smtp_port)
         host_row.addSpacing(8)
-        host_row.addWidget(QLabel("Security"))
+        host_row.addWidget(QLabel(QCoreApplication.translate("settings_screen", "Security")))
         host_row.addWidget(self.smtp_security)
-        form.addRow("Server", host_row)
-        form.addRow("User", self.smtp_user)
-        form.addRow("Password", self.smtp_password)
+        form.addRow(QCoreApplication.translate("settings_screen", "Server"), host_row)
+        form.addRow(QCoreApplication.translate("settings_screen", "User"), self.smtp_user)
+        form.addRow(QCoreApplication.translate("settings_screen", "Password"), self.smtp_password)
         test_row = QHBoxLayout()
         self.test_to = QLineEdit()
-        self.test_to.setPlaceholderText("you@example.com")
-        self.test_button = QPushButton("Send test email")
+        self.test_to.setPlaceholderText(
+            QCoreApplication.translate("settings_screen", "you@example.com")
+        )
+        self.test_button = QPushButton(
+            QCoreApplication.translate("settings_screen", "Send test email")
+        )
         self.test_button.clicked.connect(self.send_test)
         test_row.addWidget(self.test_to, 1)
         test_row.addWidget(self.test_button)
-        form.addRow("Test", test_row)
+        form.addRow(QCoreApplication.translate("settings_screen", "Test"), test_row)
         self.test_result = QLabel()
         self.test_result.setWordWrap(True)
         form.addRow("", self.test_result)
@@ -236,9 +262,12 @@ class SettingsScreen(QWidget):
 
     def _build_gateway(self) -> None:
         card, form = _card(
-            "SMS and messenger gateway",
-            "Messages are sent as an HTTP request. The body is a template with "
-            "{{ message.to }}, {{ message.text }} and {{ message.channel }}.",
+            QCoreApplication.translate("settings_screen", "SMS and messenger gateway"),
+            QCoreApplication.translate(
+                "settings_screen",
+                "Messages are sent as an HTTP request. The body is a template with "
+                "{{ message.to }}, {{ message.text }} and {{ message.channel }}.",
+            ),
         )
         self.gateways: dict[str, dict[str, Any] | None] = {key: None for key, _ in GATEWAYS}
         self.gateway_kind = QComboBox()
@@ -246,41 +275,59 @@ class SettingsScreen(QWidget):
             self.gateway_kind.addItem(label, key)
         self._shown_gateway = GATEWAYS[0][0]
         self.gateway_kind.currentIndexChanged.connect(self._gateway_kind_changed)
-        form.addRow("Gateway for", self.gateway_kind)
+        form.addRow(QCoreApplication.translate("settings_screen", "Gateway for"), self.gateway_kind)
         self.gateway_url = QLineEdit()
-        self.gateway_url.setPlaceholderText("https://sms.example.com/send (empty: outbox folder)")
+        self.gateway_url.setPlaceholderText(
+            QCoreApplication.translate(
+                "settings_screen", "https://sms.example.com/send (empty: outbox folder)"
+            )
+        )
         self.gateway_method = QComboBox()
         self.gateway_method.addItems(["POST", "PUT", "GET"])
         url_row = QHBoxLayout()
         url_row.addWidget(self.gateway_method)
         url_row.addWidget(self.gateway_url, 1)
-        form.addRow("Request", url_row)
+        form.addRow(QCoreApplication.translate("settings_screen", "Request"), url_row)
         self.gateway_headers = QPlainTextEdit()
         self.gateway_headers.setPlaceholderText(
-            "Authorization: Bearer …\nContent-Type: application/json"
+            QCoreApplication.translate(
+                "settings_screen", "Authorization: Bearer …\nContent-Type: application/json"
+            )
         )
         self.gateway_headers.setFixedHeight(64)
-        form.addRow("Headers", self.gateway_headers)
+        form.addRow(QCoreApplication.translate("settings_screen", "Headers"), self.gateway_headers)
         self.gateway_body = CodeEditor()
         self.gateway_body.setFixedHeight(84)
-        form.addRow("Body", self.gateway_body)
+        form.addRow(QCoreApplication.translate("settings_screen", "Body"), self.gateway_body)
         self.cards.addWidget(card)
 
     def _build_senders(self) -> None:
-        card, form = _card("Sender identities", "The From addresses templates can choose; "
-                           "the first one is the default.")  # fmt: skip
+        card, form = _card(
+            QCoreApplication.translate("settings_screen", "Sender identities"),
+            QCoreApplication.translate(
+                "settings_screen",
+                "The From addresses templates can choose; the first one is the default.",
+            ),
+        )
         self.senders = QTableWidget(0, 2)
         self.senders.setObjectName("senderTable")
-        name_view(self.senders, "Sender identities")
-        self.senders.setHorizontalHeaderLabels(["Name", "Email address"])
+        name_view(self.senders, QCoreApplication.translate("settings_screen", "Sender identities"))
+        self.senders.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("settings_screen", "Name"),
+                QCoreApplication.translate("settings_screen", "Email address"),
+            ]
+        )
         self.senders.verticalHeader().hide()
         self.senders.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.senders.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.senders.setFixedHeight(130)
         buttons = QHBoxLayout()
-        add = QPushButton("Add sender")
+        add = QPushButton(QCoreApplication.translate("settings_screen", "Add sender"))
         add.clicked.connect(lambda: self._add_sender("", ""))
-        self.remove_sender_button = QPushButton("Remove")
+        self.remove_sender_button = QPushButton(
+            QCoreApplication.translate("settings_screen", "Remove")
+        )
         self.remove_sender_button.clicked.connect(
             lambda: self.senders.removeRow(self.senders.currentRow())
         )
@@ -295,12 +342,17 @@ class SettingsScreen(QWidget):
 
     def _build_sending(self) -> None:
         card, form = _card(
-            "Sending defaults",
-            "Campaigns use these unless their own settings say otherwise. "
-            "Quiet hours are in each contact's time zone.",
+            QCoreApplication.translate("settings_screen", "Sending defaults"),
+            QCoreApplication.translate(
+                "settings_screen",
+                "Campaigns use these unless their own settings say otherwise. "
+                "Quiet hours are in each contact's time zone.",
+            ),
         )
         quiet = QHBoxLayout()
-        self.quiet_enabled = QCheckBox("No messages between")
+        self.quiet_enabled = QCheckBox(
+            QCoreApplication.translate("settings_screen", "No messages between")
+        )
         self.quiet_start = QTimeEdit()
         self.quiet_end = QTimeEdit()
         for edit in (self.quiet_start, self.quiet_end):
@@ -308,13 +360,13 @@ class SettingsScreen(QWidget):
         quiet.addWidget(self.quiet_enabled)
         quiet.setSpacing(8)  # "21:00 and 08:00", not "21:00and08:00"
         quiet.addWidget(self.quiet_start)
-        quiet.addWidget(QLabel("and"))
+        quiet.addWidget(QLabel(QCoreApplication.translate("settings_screen", "and")))
         quiet.addWidget(self.quiet_end)
         quiet.addStretch(1)
-        form.addRow("Quiet hours", quiet)
+        form.addRow(QCoreApplication.translate("settings_screen", "Quiet hours"), quiet)
         cap = QHBoxLayout()
         cap.setSpacing(8)
-        self.cap_enabled = QCheckBox("At most")
+        self.cap_enabled = QCheckBox(QCoreApplication.translate("settings_screen", "At most"))
         self.cap_count = QSpinBox()
         self.cap_count.setRange(1, 1000)
         self.cap_period = QComboBox()
@@ -324,30 +376,44 @@ class SettingsScreen(QWidget):
         cap.addWidget(self.cap_count)
         cap.addWidget(self.cap_period)
         cap.addStretch(1)
-        form.addRow("Frequency cap", cap)
+        form.addRow(QCoreApplication.translate("settings_screen", "Frequency cap"), cap)
         rate = QHBoxLayout()
         self.rate_limit = QSpinBox()
         self.rate_limit.setRange(0, 1_000_000)
-        self.rate_limit.setSpecialValueText("no limit")
-        self.rate_limit.setSuffix(" per minute")
+        self.rate_limit.setSpecialValueText(
+            QCoreApplication.translate("settings_screen", "no limit")
+        )
+        self.rate_limit.setSuffix(QCoreApplication.translate("settings_screen", " per minute"))
         rate.addWidget(self.rate_limit)
         rate.addStretch(1)
-        form.addRow("Send rate", rate)
+        form.addRow(QCoreApplication.translate("settings_screen", "Send rate"), rate)
         self.cards.addWidget(card)
 
     def _build_public(self) -> None:
-        card, form = _card(PUBLIC_CARD_TITLE, PUBLIC_CARD_NOTE)
+        card, form = _card(
+            QCoreApplication.translate("public_settings", PUBLIC_CARD_TITLE),
+            QCoreApplication.translate("public_settings", PUBLIC_CARD_NOTE),
+        )
         self.public = PublicEndpointFields(form, self)  # app/public_settings.py
         self.public.changed.connect(self._edited)
         self.cards.addWidget(card)
 
     def _build_appearance(self) -> None:
-        card, form = _card("Appearance")
+        card, form = _card(QCoreApplication.translate("settings_screen", "Appearance"))
         self.theme = QComboBox()
         for key, label in THEMES:
             self.theme.addItem(label, key)
         self.theme.currentIndexChanged.connect(self._theme_changed)
-        form.addRow("Theme", self.theme)
+        form.addRow(QCoreApplication.translate("settings_screen", "Theme"), self.theme)
+        self.language = QComboBox()
+        self.language.setObjectName("languageChoice")
+        for code, name in LANGUAGES:
+            label = name or QCoreApplication.translate("settings_screen", "Same as the system")
+            self.language.addItem(label, code)
+        chosen = str(user_preferences().value(LANGUAGE_SETTING, "system") or "system")
+        self.language.setCurrentIndex(max(0, self.language.findData(chosen)))
+        self.language.currentIndexChanged.connect(self._language_changed)
+        form.addRow(QCoreApplication.translate("settings_screen", "Language"), self.language)
         self.cards.addWidget(card)
 
     # -- loading and saving ---------------------------------------------------------
@@ -548,8 +614,8 @@ class SettingsScreen(QWidget):
             return True
         answer = QMessageBox.question(
             self,
-            "Unsaved settings",
-            "Save the changes to the settings?",
+            QCoreApplication.translate("settings_screen", "Unsaved settings"),
+            QCoreApplication.translate("settings_screen", "Save the changes to the settings?"),
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
@@ -594,10 +660,10 @@ class SettingsScreen(QWidget):
             return None
         return ask(
             self,
-            "Switch database",
+            QCoreApplication.translate("settings_screen", "Switch database"),
             f"Campaign Studio will use\n{location}\nfrom the next start. Restart now to "
             "switch? The engine stops while the program restarts.",
-            "Switch and restart",
+            QCoreApplication.translate("settings_screen", "Switch and restart"),
             lambda: self.switch_database(location),
         )
 
@@ -608,6 +674,20 @@ class SettingsScreen(QWidget):
         self.databaseChangeRequested.emit(location)
         if self.restart_on_switch:
             restart_program(self, location)
+
+    def _language_changed(self) -> None:
+        """Remember the language; screens built from now on (and every screen after a restart)
+        use it, numbers and dates included."""
+        code = self.language.currentData()
+        user_preferences().setValue(LANGUAGE_SETTING, code)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            set_language(app, code)
+        self._say(
+            QCoreApplication.translate(
+                "settings_screen", "The language applies fully when Campaign Studio restarts"
+            )
+        )
 
     def _theme_changed(self) -> None:
         theme = self.theme.currentData()
@@ -626,7 +706,11 @@ class SettingsScreen(QWidget):
     def send_test(self) -> Task | None:
         to = self.test_to.text().strip()
         if "@" not in to:
-            self.test_result.setText("Enter the address to send the test email to.")
+            self.test_result.setText(
+                QCoreApplication.translate(
+                    "settings_screen", "Enter the address to send the test email to."
+                )
+            )
             return None
         values = self.values()
         password = self.smtp_password.text() or smtp_password(values)

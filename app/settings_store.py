@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from engine.delivery import secrets
 from engine.delivery.channels import smtp_account
 from engine.settings import load_settings, save_settings  # stored values over one DEFAULTS
@@ -32,7 +34,8 @@ def password_placeholder(where: str) -> str:
 
 
 def password_storage_note() -> str:
-    return secrets.storage_description() + " It is never stored in the database."
+    never = QCoreApplication.translate("settings_store", "It is never stored in the database.")
+    return secrets.storage_description() + " " + never
 
 
 __all__ = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
@@ -44,8 +44,11 @@ class SimulateDialog(QDialog):
         self.result: dict | None = None
 
         intro = QLabel(
-            "Run the campaign on a copy of your contacts with a virtual clock. Nothing is "
-            "sent and the real campaign is not touched."
+            QCoreApplication.translate(
+                "simulate_dialog",
+                "Run the campaign on a copy of your contacts with a virtual clock. Nothing is "
+                "sent and the real campaign is not touched.",
+            )
         )
         intro.setWordWrap(True)
         intro.setObjectName("mutedLabel")
@@ -53,15 +56,15 @@ class SimulateDialog(QDialog):
         self.days.setObjectName("simulateDays")
         self.days.setRange(1, 365)
         self.days.setValue(30)
-        self.days.setSuffix(" days")
+        self.days.setSuffix(QCoreApplication.translate("simulate_dialog", " days"))
         now = workspace.now()
         self.start = QDateTimeEdit(QDateTime(now.date(), now.time(), QTimeZone.utc()).toLocalTime())
         self.start.setObjectName("simulateStart")
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("yyyy-MM-dd HH:mm")
         form = QFormLayout()
-        form.addRow("Forecast", self.days)
-        form.addRow("Starting", self.start)
+        form.addRow(QCoreApplication.translate("simulate_dialog", "Forecast"), self.days)
+        form.addRow(QCoreApplication.translate("simulate_dialog", "Starting"), self.start)
         self.rates: dict[str, QDoubleSpinBox] = {}
         for key, label, default in RATES:
             box = QDoubleSpinBox()
@@ -81,10 +84,10 @@ class SimulateDialog(QDialog):
         self.status = QLabel("")
         self.status.setObjectName("simulateStatus")
         self.status.setWordWrap(True)
-        self.run_button = QPushButton("Run forecast")
+        self.run_button = QPushButton(QCoreApplication.translate("simulate_dialog", "Run forecast"))
         self.run_button.setObjectName("primaryButton")
         self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(QCoreApplication.translate("simulate_dialog", "Cancel"))
         self.cancel_button.setObjectName("cancelSimulateButton")
         self.cancel_button.clicked.connect(self.cancel)
         buttons = QHBoxLayout()
@@ -128,7 +131,7 @@ class SimulateDialog(QDialog):
         self.run_button.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.status.setText("Simulating…")
+        self.status.setText(QCoreApplication.translate("simulate_dialog", "Simulating…"))
         task = self.workspace.tasks.submit(work, "Simulate")
         task.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
         # A bound method, not a lambda: the connection dies with the dialog when the user
@@ -162,14 +165,16 @@ class SimulateDialog(QDialog):
             self.forecastReady.emit(self.result, description)
             self.accept()
         elif task.outcome == "cancelled":
-            self.status.setText("Forecast cancelled.")
+            self.status.setText(
+                QCoreApplication.translate("simulate_dialog", "Forecast cancelled.")
+            )
         else:
             self.status.setText(f"The forecast failed: {task.error}")
 
     def cancel(self) -> None:
         if self.task is not None and not self.task.done:
             self.task.cancel()
-            self.status.setText("Cancelling…")
+            self.status.setText(QCoreApplication.translate("simulate_dialog", "Cancelling…"))
             return
         self.reject()
 

@@ -7,7 +7,7 @@ import html as html_lib
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.screen_parts import MUTED
+from engine.i18n import number
 
 
 def preview_context(contact: dict[str, Any], channel: str = "email") -> dict[str, Any]:
@@ -47,12 +48,14 @@ class TemplatePreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         picker = QHBoxLayout()
-        picker.addWidget(QLabel("Preview as"))
+        picker.addWidget(QLabel(QCoreApplication.translate("template_preview", "Preview as")))
         self.contact_picker = QComboBox()
         self.contact_picker.setObjectName("previewContact")
         self.contact_picker.setEditable(True)
         self.contact_picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.contact_picker.lineEdit().setPlaceholderText("Search a contact…")
+        self.contact_picker.lineEdit().setPlaceholderText(
+            QCoreApplication.translate("template_preview", "Search a contact…")
+        )
         # A long "name <address>" entry must not set the preview's least width.
         self.contact_picker.setMinimumContentsLength(14)
         self.contact_picker.setSizeAdjustPolicy(
@@ -76,8 +79,10 @@ class TemplatePreview(QWidget):
         self.text_view = QTextBrowser()
         self.text_view.setObjectName("previewText")
         self.text_view.setFont(QFont("monospace"))
-        self.tabs.addTab(self.browser, "Rendered")
-        self.tabs.addTab(self.text_view, "Plain text")
+        self.tabs.addTab(self.browser, QCoreApplication.translate("template_preview", "Rendered"))
+        self.tabs.addTab(
+            self.text_view, QCoreApplication.translate("template_preview", "Plain text")
+        )
         layout.addWidget(self.tabs, 1)
         self.status = QLabel()
         self.status.setObjectName("mutedLabel")
@@ -92,10 +97,14 @@ class TemplatePreview(QWidget):
             f"<b style='font-size:14px'>{html_lib.escape(subject)}</b>"
         )
         self.tabs.setTabVisible(0, True)
-        self.tabs.setTabText(1, "Plain text")
+        self.tabs.setTabText(1, QCoreApplication.translate("template_preview", "Plain text"))
         self.browser.setHtml(html or f"<p style='color:{MUTED}'>(no HTML part)</p>")
         self.text_view.setPlainText(text)
-        self.status.setText(f"{len(html):,} characters of HTML · {len(text):,} of text")
+        self.status.setText(
+            QCoreApplication.translate(
+                "template_preview", "{html} characters of HTML · {text} of text"
+            ).format(html=number(len(html)), text=number(len(text)))
+        )
 
     def show_short(self, contact: dict, channel: str, text: str) -> None:
         to = contact.get("phone") if channel == "sms" else (contact.get("phone")
@@ -111,7 +120,7 @@ class TemplatePreview(QWidget):
         )
         self.text_view.setPlainText(text)
         self.tabs.setTabVisible(0, True)
-        self.tabs.setTabText(1, "Raw")
+        self.tabs.setTabText(1, QCoreApplication.translate("template_preview", "Raw"))
         if channel == "sms":
             segments = 1 if len(text) <= 160 else -(-len(text) // 153)
             self.status.setText(f"{len(text)} characters · {segments} SMS")

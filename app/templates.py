@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -38,6 +38,7 @@ from app.template_preview import TemplatePreview, preview_context
 from engine import store, templating
 from engine.campaigns import campaigns_using
 from engine.db import Engine
+from engine.i18n import english_plural
 from engine.paths import resource
 from engine.templating import TemplateError
 
@@ -73,22 +74,26 @@ class TemplateEditor(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.name = QLineEdit()
         self.name.setObjectName("templateName")
-        self.name.setPlaceholderText("welcome-email")
+        self.name.setPlaceholderText(QCoreApplication.translate("templates", "welcome-email"))
         self.channel = QComboBox()
         for key, label in CHANNELS:
             self.channel.addItem(label, key)
         self.sender = QComboBox()  # the sender identities from the settings, or typed
         self.sender.setEditable(True)
         self.sender.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.sender.lineEdit().setPlaceholderText("Default sender (from settings)")
+        self.sender.lineEdit().setPlaceholderText(
+            QCoreApplication.translate("templates", "Default sender (from settings)")
+        )
         self.subject = QLineEdit()
         self.subject.setObjectName("templateSubject")
-        self.subject.setPlaceholderText("Welcome, {{ contact.first_name }}!")
-        form.addRow("Name", self.name)
-        form.addRow("Channel", self.channel)
-        self.sender_label = QLabel("From")
+        self.subject.setPlaceholderText(
+            QCoreApplication.translate("templates", "Welcome, {{ contact.first_name }}!")
+        )
+        form.addRow(QCoreApplication.translate("templates", "Name"), self.name)
+        form.addRow(QCoreApplication.translate("templates", "Channel"), self.channel)
+        self.sender_label = QLabel(QCoreApplication.translate("templates", "From"))
         form.addRow(self.sender_label, self.sender)
-        self.subject_label = QLabel("Subject")
+        self.subject_label = QLabel(QCoreApplication.translate("templates", "Subject"))
         form.addRow(self.subject_label, self.subject)
         layout.addLayout(form)
         self.subject_error = QLabel()
@@ -102,8 +107,8 @@ class TemplateEditor(QWidget):
         self.html.setObjectName("templateHtml")
         self.text = CodeEditor()
         self.text.setObjectName("templateText")
-        self.tabs.addTab(self.html, "HTML")
-        self.tabs.addTab(self.text, "Plain text")
+        self.tabs.addTab(self.html, QCoreApplication.translate("templates", "HTML"))
+        self.tabs.addTab(self.text, QCoreApplication.translate("templates", "Plain text"))
         layout.addWidget(self.tabs, 1)
         self.body_error = QLabel()
         self.body_error.setObjectName("messageBar")
@@ -112,8 +117,11 @@ class TemplateEditor(QWidget):
         self.body_error.hide()
         layout.addWidget(self.body_error)
         hint = QLabel(
-            "Use {{ contact.first_name }}, {{ contact.attributes.plan }}, {{ campaign.name }}, "
-            "{{ unsubscribe_url }} — templates run in a sandbox."
+            QCoreApplication.translate(
+                "templates",
+                "Use {{ contact.first_name }}, {{ contact.attributes.plan }}, {{ campaign.name }}, "
+                "{{ unsubscribe_url }} — templates run in a sandbox.",
+            )
         )
         hint.setWordWrap(True)
         hint.setObjectName("mutedLabel")
@@ -152,7 +160,12 @@ class TemplateEditor(QWidget):
         for widget in (self.subject, self.subject_label, self.sender, self.sender_label):
             widget.setVisible(email)
         self.tabs.setTabVisible(0, email)
-        self.tabs.setTabText(1, "Plain text" if email else "Message")
+        self.tabs.setTabText(
+            1,
+            QCoreApplication.translate("templates", "Plain text")
+            if email
+            else QCoreApplication.translate("templates", "Message"),
+        )
         if not email:
             self.tabs.setCurrentIndex(1)
         self.changed.emit()
@@ -225,8 +238,13 @@ class TemplatesScreen(QWidget):
         self._loading = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
-        self.header = PageHeader("Templates", "Messages your campaigns send, rendered per contact")
-        self.new_button = QPushButton("New template")
+        self.header = PageHeader(
+            QCoreApplication.translate("templates", "Templates"),
+            QCoreApplication.translate(
+                "templates", "Messages your campaigns send, rendered per contact"
+            ),
+        )
+        self.new_button = QPushButton(QCoreApplication.translate("templates", "New template"))
         menu = QMenu(self.new_button)
         for key, label in CHANNELS:
             menu.addAction(label, lambda k=key: self.unless_unsaved(lambda: self.new_template(k)))
@@ -241,7 +259,7 @@ class TemplatesScreen(QWidget):
         self.list = QListWidget()
         self.list.setSpacing(2)  # two-line entries (name, then rule): one apart from the next
         self.list.setObjectName("templateList")
-        name_view(self.list, "Templates")
+        name_view(self.list, QCoreApplication.translate("templates", "Templates"))
         self.list.setSpacing(2)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -260,10 +278,10 @@ class TemplatesScreen(QWidget):
         self.status.setObjectName("mutedLabel")
         self.status.setWordWrap(True)
         buttons.addWidget(self.status, 1)
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton(QCoreApplication.translate("templates", "Delete"))
         self.delete_button.setObjectName("deleteTemplate")
         self.delete_button.clicked.connect(self.confirm_delete)
-        self.save_button = QPushButton("Save")
+        self.save_button = QPushButton(QCoreApplication.translate("templates", "Save"))
         self.save_button.setObjectName("primaryButton")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(lambda: self.save())
@@ -336,10 +354,12 @@ class TemplatesScreen(QWidget):
             self.list.setCurrentRow(0)
         else:
             self.new_template("email")
-        self.header.subtitle.setText(
-            f"{len(names)} template{'' if len(names) == 1 else 's'} · messages your campaigns "
-            "send, rendered per contact"
-        )
+        count = len(names)
+        text = QCoreApplication.translate(
+            "templates", "%Ln template(s) · messages your campaigns send, rendered per contact",
+            "", count,
+        )  # fmt: skip
+        self.header.subtitle.setText(english_plural(text, count))
 
     def _select(self, item: QListWidgetItem | None, _previous=None) -> None:
         if self._loading or item is None:
@@ -354,8 +374,13 @@ class TemplatesScreen(QWidget):
             return None
         self._show_current_in_list()
         what = f"“{self.current_name}”" if self.current_name else "the new template"
-        return ask(self, "Unsaved changes", f"Discard your changes to {what}?",
-                   "Discard changes", action)  # fmt: skip
+        return ask(
+            self,
+            QCoreApplication.translate("templates", "Unsaved changes"),
+            f"Discard your changes to {what}?",
+            QCoreApplication.translate("templates", "Discard changes"),
+            action,
+        )
 
     def _show_current_in_list(self) -> None:
         self._loading = True
@@ -398,7 +423,9 @@ class TemplatesScreen(QWidget):
         self._loading = False
         self.delete_button.setEnabled(False)
         self.dirty = False
-        self.status.setText("New template — give it a name and save")
+        self.status.setText(
+            QCoreApplication.translate("templates", "New template — give it a name and save")
+        )
         self.editor.name.setFocus()
         self.update_preview()
 
@@ -407,7 +434,7 @@ class TemplatesScreen(QWidget):
         if self._loading:
             return
         self.dirty = True
-        self.status.setText("Unsaved changes")
+        self.status.setText(QCoreApplication.translate("templates", "Unsaved changes"))
         self.preview_debounce.poke()
 
     def check(self) -> tuple[str | None, TemplateError | None]:
@@ -467,7 +494,9 @@ class TemplatesScreen(QWidget):
             found = store.list_contacts(conn, search=text, limit=30)
         picker.blockSignals(True)
         picker.clear()
-        picker.addItem("Sample contact (Alex Sample)", None)
+        picker.addItem(
+            QCoreApplication.translate("templates", "Sample contact (Alex Sample)"), None
+        )
         for contact in found:
             label = (
                 f"{contact_name(contact) or '—'} <{contact.get('email') or contact.get('phone')}>"
@@ -508,20 +537,27 @@ class TemplatesScreen(QWidget):
         """Store the template; a new name that is taken asks before replacing that one."""
         template = self.editor.template()
         if not template["name"]:
-            self.status.setText("Give the template a name first.")
+            self.status.setText(
+                QCoreApplication.translate("templates", "Give the template a name first.")
+            )
             self.editor.name.setFocus()
             return False
         if not replace and template["name"] != self.current_name and self._exists(template["name"]):
             self.status.setText(f"A template named “{template['name']}” exists")
-            self.replace_box = ask(self, "Replace template",
-                                   f"A template named “{template['name']}” already exists. "
-                                   "Replace it with this one?", "Replace",
-                                   lambda: self.save(replace=True))  # fmt: skip
+            self.replace_box = ask(
+                self,
+                QCoreApplication.translate("templates", "Replace template"),
+                f"A template named “{template['name']}” already exists. Replace it with this one?",
+                QCoreApplication.translate("templates", "Replace"),
+                lambda: self.save(replace=True),
+            )
             return False
         part, error = self.check()
         if error is not None:
             self.editor.show_error(part, error)
-            self.status.setText("Not saved: fix the marked line first.")
+            self.status.setText(
+                QCoreApplication.translate("templates", "Not saved: fix the marked line first.")
+            )
             return False
         try:
             with self.engine.begin() as conn:
@@ -555,7 +591,13 @@ class TemplatesScreen(QWidget):
         name = self.current_name
         users = usage_sentence(campaigns_using(self.engine, "template", name), "template")
         text = f"Delete the template “{name}”? " + (users or "No campaign uses it.")
-        return ask(self, "Delete template", text, "Delete", lambda: self.delete(name))
+        return ask(
+            self,
+            QCoreApplication.translate("templates", "Delete template"),
+            text,
+            QCoreApplication.translate("templates", "Delete"),
+            lambda: self.delete(name),
+        )
 
     def delete(self, name: str) -> None:
         with self.engine.begin() as conn:

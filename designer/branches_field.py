@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,8 +30,13 @@ class BranchesField(FieldEditor):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(4)
         self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Branch", "Percent"])
-        self.table.setAccessibleName("Branches")
+        self.table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("branches_field", "Branch"),
+                QCoreApplication.translate("branches_field", "Percent"),
+            ]
+        )
+        self.table.setAccessibleName(QCoreApplication.translate("branches_field", "Branches"))
         self.table.setTabKeyNavigation(False)  # one Tab stop; arrows move between cells
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -39,8 +44,8 @@ class BranchesField(FieldEditor):
         self.table.setMaximumHeight(150)
         self.table.itemChanged.connect(self._emit)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("+ Branch")
-        self.remove_button = QPushButton("Remove")
+        self.add_button = QPushButton(QCoreApplication.translate("branches_field", "+ Branch"))
+        self.remove_button = QPushButton(QCoreApplication.translate("branches_field", "Remove"))
         self.total = QLabel()
         self.add_button.clicked.connect(self.add_branch)
         self.remove_button.clicked.connect(self.remove_branch)
@@ -89,7 +94,7 @@ class BranchesField(FieldEditor):
     def _show_total(self) -> None:
         value, _ = self.read()
         if value is None:
-            self.total.setText("Total ?")
+            self.total.setText(QCoreApplication.translate("branches_field", "Total ?"))
             self.total.setStyleSheet(f"color: {ERROR_COLOR}")
             return
         total = sum(b["percent"] for b in value if isinstance(b.get("percent"), (int, float)))

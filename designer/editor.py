@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -224,12 +224,17 @@ class CampaignEditor(QWidget):
         try:
             diagram, _warnings = fileformat.load(path)
         except fileformat.FormatError as exc:
-            self.show_message("Cannot open campaign", str(exc))
+            self.show_message(
+                QCoreApplication.translate("editor", "Cannot open campaign"), str(exc)
+            )
             return False
         except fileformat.LoadError as exc:
             lines = "\n".join(f"• {p}" for p in exc.problems[:12])
             more = f"\n… and {len(exc.problems) - 12} more" if len(exc.problems) > 12 else ""
-            self.show_message("Cannot open campaign", f"{path} has problems:\n{lines}{more}")
+            self.show_message(
+                QCoreApplication.translate("editor", "Cannot open campaign"),
+                f"{path} has problems:\n{lines}{more}",
+            )
             return False
         self.set_diagram(diagram, path)
         return True
@@ -241,7 +246,10 @@ class CampaignEditor(QWidget):
         try:
             fileformat.save(self._diagram, self.path)
         except OSError as exc:
-            self.show_message("Cannot save campaign", f"{self.path}: {exc.strerror or exc}")
+            self.show_message(
+                QCoreApplication.translate("editor", "Cannot save campaign"),
+                f"{self.path}: {exc.strerror or exc}",
+            )
             return False
         self.undo_stack.setClean()
         self._emit_title()
@@ -283,7 +291,7 @@ class CampaignEditor(QWidget):
             return True
         answer = QMessageBox.question(
             self,
-            "Unsaved changes",
+            QCoreApplication.translate("editor", "Unsaved changes"),
             f"Save changes to “{self._diagram.name}”?",
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
@@ -419,10 +427,13 @@ class CampaignEditor(QWidget):
         try:
             path.write_bytes(export_diagram(self._diagram, fmt))
         except ValueError as exc:
-            self.show_message("Cannot export", str(exc))
+            self.show_message(QCoreApplication.translate("editor", "Cannot export"), str(exc))
             return None
         except OSError as exc:
-            self.show_message("Cannot export", f"{path}: {exc.strerror or exc}")
+            self.show_message(
+                QCoreApplication.translate("editor", "Cannot export"),
+                f"{path}: {exc.strerror or exc}",
+            )
             return None
         return path
 
@@ -434,10 +445,13 @@ class CampaignEditor(QWidget):
                 return export.export_svg(self.scene, path, self._diagram.name)
             return export.export_png(self.scene, path)
         except export.ExportError as exc:
-            self.show_message("Cannot export", str(exc))
+            self.show_message(QCoreApplication.translate("editor", "Cannot export"), str(exc))
             return None
         except OSError as exc:
-            self.show_message("Cannot export", f"{path}: {exc.strerror or exc}")
+            self.show_message(
+                QCoreApplication.translate("editor", "Cannot export"),
+                f"{path}: {exc.strerror or exc}",
+            )
             return None
 
     def _folder(self) -> Path:

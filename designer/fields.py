@@ -95,7 +95,11 @@ class TextField(FieldEditor):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(_placeholder(param))
         if param.template:
-            self.edit.setToolTip("A Jinja2 template: {{ contact.first_name }} …")
+            self.edit.setToolTip(
+                QCoreApplication.translate(
+                    "fields", "A Jinja2 template: {{ contact.first_name }} …"
+                )
+            )
         self.edit.textEdited.connect(self._emit)
         self._layout.addWidget(self.edit)
 
@@ -305,7 +309,7 @@ class DurationField(FieldEditor):
     def __init__(self, param: Param, parent: QWidget | None = None) -> None:
         super().__init__(param, parent)
         self.amount = QLineEdit()
-        self.amount.setPlaceholderText("e.g. 2")
+        self.amount.setPlaceholderText(QCoreApplication.translate("fields", "e.g. 2"))
         self.amount.setMaximumWidth(90)
         self.unit = QComboBox()
         for label, _, _ in DURATION_UNITS:
@@ -350,7 +354,7 @@ class DateTimeField(FieldEditor):
         self.pick = QToolButton()
         self.pick.setIcon(action_icon("calendar", QColor("#6b7280"), 16))
         self.pick.setAutoRaise(True)
-        self.pick.setToolTip("Pick a date")
+        self.pick.setToolTip(QCoreApplication.translate("fields", "Pick a date"))
         self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.pick)
         self.calendar = QCalendarWidget()
@@ -455,7 +459,9 @@ class StringsField(FieldEditor):
     def __init__(self, param: Param, parent: QWidget | None = None) -> None:
         super().__init__(param, parent)
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("names, separated by commas")
+        self.edit.setPlaceholderText(
+            QCoreApplication.translate("fields", "names, separated by commas")
+        )
         self.edit.textEdited.connect(self._emit)
         self._layout.addWidget(self.edit)
 
@@ -480,7 +486,9 @@ class ValueField(FieldEditor):
         super().__init__(param, parent)
         self.list_mode = False
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("text, number, true/false")
+        self.edit.setPlaceholderText(
+            QCoreApplication.translate("fields", "text, number, true/false")
+        )
         self.edit.textEdited.connect(self._emit)
         self._layout.addWidget(self.edit)
 
@@ -539,8 +547,16 @@ def make_editor(param: Param, parent: QWidget | None = None) -> FieldEditor:
 def _placeholder(param: Param) -> str:
     if param.default is not None and not isinstance(param.default, (list, dict)):
         return str(param.default)
-    return {"url": "https://", "event": "e.g. purchase", "field": "e.g. country"}.get(
-        param.kind, "required" if param.required else "optional"
+    by_kind = {
+        "url": "https://",
+        "event": QCoreApplication.translate("fields", "e.g. purchase"),
+        "field": QCoreApplication.translate("fields", "e.g. country"),
+    }
+    return by_kind.get(
+        param.kind,
+        QCoreApplication.translate("fields", "required")
+        if param.required
+        else QCoreApplication.translate("fields", "optional"),
     )
 
 
@@ -570,9 +586,13 @@ class FieldRow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
-        self.label = QLabel(param.label + ("" if not param.required else " *"))
+        # Qt's translation of a window-side label (settings form); catalog labels arrive
+        # translated by the engine (engine.i18n) and pass through unchanged.
+        self.label_text = QCoreApplication.translate("Fields", param.label)
+        self.help_text = QCoreApplication.translate("Fields", param.help) if param.help else ""
+        self.label = QLabel(self.label_text + ("" if not param.required else " *"))
         self.label.setObjectName("fieldLabel")
-        self.label.setToolTip(param.help)
+        self.label.setToolTip(self.help_text)
         bold = QFont(self.label.font())
         bold.setWeight(QFont.Weight.DemiBold)
         self.label.setFont(bold)
@@ -585,7 +605,7 @@ class FieldRow(QWidget):
         self.message.setStyleSheet(f"color: {ERROR_COLOR};")
         self.message.hide()
         layout.addWidget(self.message)
-        self.editor.setToolTip(param.help)
+        self.editor.setToolTip(self.help_text)
         self.editor.changed.connect(self._changed)
         self._name_for_screen_readers()
 
@@ -594,14 +614,14 @@ class FieldRow(QWidget):
         so a placeholder such as "required" is not read as the description."""
         target = self.editor.focus_target()
         self.label.setBuddy(target)
-        name = self.param.label + (QCoreApplication.translate("FieldRow", ", required")
+        name = self.label_text + (QCoreApplication.translate("FieldRow", ", required")
                                    if self.param.required else "")  # fmt: skip
         no_focus = Qt.FocusPolicy.NoFocus
         inputs = [w for w in self.editor.findChildren(QWidget) if w.focusPolicy() != no_focus]
         for widget in {self.editor, target, *inputs}:
             if not widget.accessibleName():
                 widget.setAccessibleName(name)
-            widget.setAccessibleDescription(self.param.help or "")
+            widget.setAccessibleDescription(self.help_text)
 
     def set_value(self, value: Any) -> None:
         self.editor.set_value(value)
@@ -621,7 +641,7 @@ class FieldRow(QWidget):
         self.message.setVisible(bool(message))
         self.editor.set_invalid(bool(message))
         target = self.editor.focus_target()
-        target.setAccessibleDescription(message or self.param.help or "")
+        target.setAccessibleDescription(message or self.help_text)
 
     def _changed(self) -> None:
         message = self.error()

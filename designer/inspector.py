@@ -297,8 +297,8 @@ class Inspector(QWidget):
         self._header(
             box,
             node_icon("flag", colour, 22),
-            "Campaign settings",
-            "Select a node to edit it",
+            QCoreApplication.translate("inspector", "Campaign settings"),
+            QCoreApplication.translate("inspector", "Select a node to edit it"),
             "",
             colour,
         )
@@ -316,7 +316,7 @@ class Inspector(QWidget):
         names.setWordWrap(True)
         box.addWidget(names)
         if arrange:
-            heading = QLabel("ARRANGE")
+            heading = QLabel(QCoreApplication.translate("inspector", "ARRANGE"))
             heading.setObjectName("sectionTitle")
             box.addWidget(heading)
             grid = QGridLayout()
@@ -354,7 +354,7 @@ class Inspector(QWidget):
             spec.description,
             colour,
         )
-        label_title = QLabel("Label")
+        label_title = QLabel(QCoreApplication.translate("inspector", "Label"))
         label_title.setObjectName("fieldLabel")
         self.label_edit = QLineEdit(node.label or "")
         self.label_edit.setObjectName("nodeLabel")
@@ -379,7 +379,7 @@ class Inspector(QWidget):
                 row.label.setText(f"{param.label} *")
                 target = row.editor.focus_target()
                 if hasattr(target, "setPlaceholderText") and not param.default:
-                    target.setPlaceholderText("required")
+                    target.setPlaceholderText(QCoreApplication.translate("inspector", "required"))
             row.setObjectName(f"param_{param.name}")
             row.set_value(node.params.get(param.name))
             row.committed.connect(self._commit_param)

@@ -3,7 +3,17 @@ canvas) and the quick-add popup (type-ahead list used by double-click and Tab/N)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QMimeData,
+    QModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -181,16 +191,18 @@ class Palette(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
-        title = QLabel("Nodes")
+        title = QLabel(QCoreApplication.translate("palette", "Nodes"))
         title.setObjectName("panelTitle")
         self.search = QLineEdit()
         self.search.setObjectName("paletteSearch")
-        self.search.setPlaceholderText("Search nodes…")
+        self.search.setPlaceholderText(QCoreApplication.translate("palette", "Search nodes…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.set_filter)
         self.tree = PaletteTree()
-        self.tree.setAccessibleName("Nodes to add")
-        self.tree.setAccessibleDescription("Return adds the node after the selected one")
+        self.tree.setAccessibleName(QCoreApplication.translate("palette", "Nodes to add"))
+        self.tree.setAccessibleDescription(
+            QCoreApplication.translate("palette", "Return adds the node after the selected one")
+        )
         self.tree.setTabKeyNavigation(False)
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(False)
@@ -205,7 +217,11 @@ class Palette(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
-        hint = QLabel("Drag onto the canvas, or double-click the canvas to add.")
+        hint = QLabel(
+            QCoreApplication.translate(
+                "palette", "Drag onto the canvas, or double-click the canvas to add."
+            )
+        )
         hint.setObjectName("panelHint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
@@ -310,9 +326,11 @@ class QuickAdd(QFrame):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Add a node… (type to search)")
+        self.search.setPlaceholderText(
+            QCoreApplication.translate("palette", "Add a node… (type to search)")
+        )
         self.list = QListWidget()
-        self.list.setAccessibleName("Matching nodes")
+        self.list.setAccessibleName(QCoreApplication.translate("palette", "Matching nodes"))
         self.list.setTabKeyNavigation(False)
         self.list.setIconSize(QSize(18, 18))
         self.list.setUniformItemSizes(True)

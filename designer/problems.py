@@ -3,7 +3,7 @@ node id and message per row; activating a row asks to select and centre its node
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from designer.panel_style import PANEL_COLOURS
 from designer.theme import LIGHT, Theme
 from engine.diagram import Diagram
+from engine.i18n import english_plural
 from engine.problems import CAMPAIGN, Problem
 from engine.validation import ValidationContext, validate
 
@@ -77,7 +78,7 @@ class ProblemsList(QWidget):
         header.setObjectName("problemsHeader")
         row = QHBoxLayout(header)
         row.setContentsMargins(10, 4, 10, 4)
-        title = QLabel("Problems")
+        title = QLabel(QCoreApplication.translate("problems", "Problems"))
         title.setObjectName("panelTitle")
         self.summary = QLabel()
         self.summary.setObjectName("problemsSummary")
@@ -87,11 +88,18 @@ class ProblemsList(QWidget):
         row.addStretch(1)
         layout.addWidget(header)
         self.tree = QTreeWidget()
-        self.tree.setAccessibleName("Problems")
-        self.tree.setAccessibleDescription("Return selects the node with the problem")
+        self.tree.setAccessibleName(QCoreApplication.translate("problems", "Problems"))
+        self.tree.setAccessibleDescription(
+            QCoreApplication.translate("problems", "Return selects the node with the problem")
+        )
         self.tree.setTabKeyNavigation(False)
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["Node", "Problem"])
+        self.tree.setHeaderLabels(
+            [
+                QCoreApplication.translate("problems", "Node"),
+                QCoreApplication.translate("problems", "Problem"),
+            ]
+        )
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setIconSize(QSize(14, 14))
@@ -102,7 +110,11 @@ class ProblemsList(QWidget):
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemActivated.connect(self._clicked)
         layout.addWidget(self.tree, 1)
-        self.all_clear = QLabel("Nothing to fix. The campaign is checked again as you edit.")
+        self.all_clear = QLabel(
+            QCoreApplication.translate(
+                "problems", "Nothing to fix. The campaign is checked again as you edit."
+            )
+        )
         self.all_clear.setObjectName("problemsAllClear")
         self.all_clear.setWordWrap(True)  # must not set the canvas column's least width
         self.all_clear.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -166,14 +178,18 @@ class ProblemsList(QWidget):
         errors = sum(p.severity == "error" for p in self.problems)
         warnings = len(self.problems) - errors
         if not self.problems:
-            self.summary.setText("✓ No problems: ready to start")
+            self.summary.setText(
+                QCoreApplication.translate("problems", "✓ No problems: ready to start")
+            )
             self.summary.setStyleSheet(f"color: {PANEL_COLOURS[self.theme.name]['success']};")
         else:
             parts = []
             if errors:
-                parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+                text = QCoreApplication.translate("problems", "%Ln error(s)", "", errors)
+                parts.append(english_plural(text, errors))
             if warnings:
-                parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+                text = QCoreApplication.translate("problems", "%Ln warning(s)", "", warnings)
+                parts.append(english_plural(text, warnings))
             self.summary.setText(", ".join(parts))
             colour = self.theme.error if errors else self.theme.warning
             self.summary.setStyleSheet(f"color: {colour.name()};")

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -106,15 +106,19 @@ class RuleItem(QFrame):
         self.suggestions = suggestions
         self.negations = 0
         self.not_button = QToolButton()
-        self.not_button.setText("not")
+        self.not_button.setText(QCoreApplication.translate("rule_editor", "not"))
         self.not_button.setCheckable(True)
         self.not_button.setObjectName("ruleNot")
-        self.not_button.setToolTip("Negate: match contacts for whom this is NOT true")
+        self.not_button.setToolTip(
+            QCoreApplication.translate(
+                "rule_editor", "Negate: match contacts for whom this is NOT true"
+            )
+        )
         self.not_button.toggled.connect(self._toggle_not)
         self.remove_button = QToolButton()
         self.remove_button.setText("✕")
         self.remove_button.setObjectName("ruleRemove")
-        self.remove_button.setToolTip("Remove")
+        self.remove_button.setToolTip(QCoreApplication.translate("rule_editor", "Remove"))
         self.remove_button.setAutoRaise(True)
         self.remove_button.clicked.connect(lambda: self.removeRequested.emit(self))
         self.remove_button.setVisible(removable)
@@ -176,23 +180,27 @@ class LeafRow(RuleItem):
         for op in OPERATORS:
             self.op.addItem(OPERATOR_LABELS[op], op)
         self.value = QLineEdit()
-        self.value.setPlaceholderText("value")
+        self.value.setPlaceholderText(QCoreApplication.translate("rule_editor", "value"))
         # tag, segment
         self.tag = _names_combo(suggestions.tags, "tag name")
         self.segment = _names_combo(suggestions.segments, "segment name")
         # event
         self.event = _names_combo(suggestions.events, "event, e.g. purchase")
-        self.min_label = QLabel("at least")
+        self.min_label = QLabel(QCoreApplication.translate("rule_editor", "at least"))
         self.min_count = QSpinBox()
         self.min_count.setRange(0, 1_000_000)
         self.min_count.setValue(1)
         self.min_count.setSuffix("×")
-        self.within_label = QLabel("within")
+        self.within_label = QLabel(QCoreApplication.translate("rule_editor", "within"))
         self.within = DurationField(Param("within", "duration", "Within"))
-        self.within.amount.setPlaceholderText("any time")
+        self.within.amount.setPlaceholderText(QCoreApplication.translate("rule_editor", "any time"))
         self.where = QLineEdit()
-        self.where.setPlaceholderText("where prop=value")
-        self.where.setToolTip("Only events with these properties, e.g. campaign=welcome")
+        self.where.setPlaceholderText(QCoreApplication.translate("rule_editor", "where prop=value"))
+        self.where.setToolTip(
+            QCoreApplication.translate(
+                "rule_editor", "Only events with these properties, e.g. campaign=welcome"
+            )
+        )
         self._parts = {
             "field": [self.field_name, self.op, self.value],
             "tag": [self.tag],
@@ -338,24 +346,28 @@ class GroupItem(RuleItem):
         header = QHBoxLayout()
         header.setSpacing(4)
         self.mode = QComboBox()
-        self.mode.addItem("All", "all")
-        self.mode.addItem("Any", "any")
+        self.mode.addItem(QCoreApplication.translate("rule_editor", "All"), "all")
+        self.mode.addItem(QCoreApplication.translate("rule_editor", "Any"), "any")
         self.mode.setCurrentIndex(self.mode.findData(mode))
-        self.mode.setToolTip("All: every rule below must hold. Any: at least one.")
+        self.mode.setToolTip(
+            QCoreApplication.translate(
+                "rule_editor", "All: every rule below must hold. Any: at least one."
+            )
+        )
         self.mode.currentIndexChanged.connect(self._mode_changed)
         header.addWidget(self.not_button)
         header.addWidget(self.mode)
-        header.addWidget(QLabel("of these are true"), 1)
+        header.addWidget(QLabel(QCoreApplication.translate("rule_editor", "of these are true")), 1)
         header.addStretch(1)
         self.add_button = QToolButton()
-        self.add_button.setText("+ Condition")
+        self.add_button.setText(QCoreApplication.translate("rule_editor", "+ Condition"))
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_button)
         for key, label in LEAF_KINDS:
             menu.addAction(label, lambda k=key: self.add_leaf(k))
         self.add_button.setMenu(menu)
         self.add_group_button = QToolButton()
-        self.add_group_button.setText("+ Group")
+        self.add_group_button.setText(QCoreApplication.translate("rule_editor", "+ Group"))
         self.add_group_button.clicked.connect(lambda: self.add_group("any"))
         header.addWidget(self.remove_button)
         outer.addLayout(header)
@@ -363,7 +375,11 @@ class GroupItem(RuleItem):
         self.children_box.setContentsMargins(0, 0, 0, 0)
         self.children_box.setSpacing(4)
         outer.addLayout(self.children_box)
-        self.empty = QLabel("No conditions: matches everyone." if mode == "all" else "")
+        self.empty = QLabel(
+            QCoreApplication.translate("rule_editor", "No conditions: matches everyone.")
+            if mode == "all"
+            else ""
+        )
         self.empty.setObjectName("ruleEmpty")
         outer.addWidget(self.empty)
         footer = QHBoxLayout()
@@ -385,9 +401,9 @@ class GroupItem(RuleItem):
     def _update_empty(self) -> None:
         mode = self.mode.currentData()
         self.empty.setText(
-            "No conditions: matches everyone."
+            QCoreApplication.translate("rule_editor", "No conditions: matches everyone.")
             if mode == "all"
-            else "No conditions: matches no one."
+            else QCoreApplication.translate("rule_editor", "No conditions: matches no one.")
         )
         self.empty.setVisible(not self.items)
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -100,7 +100,7 @@ class QuietHoursField(FieldEditor):
 
     def __init__(self, param: Param, parent: QWidget | None = None) -> None:
         super().__init__(param, parent)
-        self.enabled = QCheckBox("Hold sends between")
+        self.enabled = QCheckBox(QCoreApplication.translate("settings_form", "Hold sends between"))
         self.start = TimeField(Param("start", "time", "From", default="21:00"))
         self.end = TimeField(Param("end", "time", "To", default="08:00"))
         for field in (self.start, self.end):  # "21:00" whole, not "21:…"
@@ -109,7 +109,7 @@ class QuietHoursField(FieldEditor):
         times = QHBoxLayout()
         times.setSpacing(4)
         times.addWidget(self.start)
-        times.addWidget(QLabel("and"))
+        times.addWidget(QLabel(QCoreApplication.translate("settings_form", "and")))
         times.addWidget(self.end)
         times.addStretch(1)
         column = QVBoxLayout()
@@ -154,7 +154,7 @@ class FrequencyCapField(FieldEditor):
 
     def __init__(self, param: Param, parent: QWidget | None = None) -> None:
         super().__init__(param, parent)
-        self.enabled = QCheckBox("At most")
+        self.enabled = QCheckBox(QCoreApplication.translate("settings_form", "At most"))
         self.count = QSpinBox()
         self.count.setRange(1, 1000)
         self.count.setValue(3)
@@ -167,7 +167,7 @@ class FrequencyCapField(FieldEditor):
         first.addWidget(self.enabled)
         first.addWidget(self.count)
         first.addStretch(1)
-        second.addWidget(QLabel("per"))
+        second.addWidget(QLabel(QCoreApplication.translate("settings_form", "per")))
         second.addWidget(self.per, 1)
         column = QVBoxLayout()
         column.setSpacing(4)
@@ -308,7 +308,7 @@ class SettingsForm(QWidget):
         for key, editor_class, param, title in SETTINGS_FIELDS:
             if title != section:
                 section = title
-                heading = QLabel(title.upper())
+                heading = QLabel(QCoreApplication.translate("Fields", title).upper())
                 heading.setObjectName("sectionTitle")
                 layout.addWidget(heading)
             editor = editor_class(param)

@@ -631,7 +631,8 @@ def event_words(event: str | None) -> str:
 
 
 def types_in(category: str) -> list[NodeType]:
-    return [t for t in NODE_TYPES if t.category == category]
+    # from CATALOG: in the user's language once engine.i18n.set_language has run
+    return [CATALOG[t.type] for t in NODE_TYPES if t.category == category]
 
 
 def check_value(param: Param, value: Any) -> str | None:

@@ -68,7 +68,7 @@ def catalog_strings() -> list[str]:
     from engine import catalog
 
     originals = _state.get("catalog") or catalog.CATALOG
-    found: list[str] = []
+    found: list[str] = list((_state.get("category_labels") or catalog.CATEGORY_LABELS).values())
     for spec in originals.values():
         found += [spec.title, spec.description]
         for param in spec.params:
@@ -82,6 +82,8 @@ def _translate_catalog() -> None:
 
     from engine import catalog
 
+    labels = _state.setdefault("category_labels", dict(catalog.CATEGORY_LABELS))
+    catalog.CATEGORY_LABELS.update({key: _(text) for key, text in labels.items()})
     originals = _state.setdefault("catalog", dict(catalog.CATALOG))
     for key, spec in originals.items():
         params = tuple(
@@ -108,6 +110,12 @@ def N_(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _state["translation"].ngettext(singular, plural, n)
+
+
+def english_plural(text: str, n: int) -> str:
+    """A Qt plural string ("%n contact(s)") that no translator handled, in English: Qt leaves
+    "(s)" for the English source, so 1 → "contact", otherwise "contacts"."""
+    return text.replace("(s)", "" if n == 1 else "s")
 
 
 def number(value: float, decimals: int | None = None) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import contextlib
 import os
 
+from engine.i18n import _
+
 SERVICE = "campaign-studio"
 # Headless workers (`campaign-studio run` on a server with no keyring) read the password here.
 ENVIRONMENT_VARIABLE = "CAMPAIGN_STUDIO_SMTP_PASSWORD"
@@ -71,8 +73,8 @@ def delete_password(account: str) -> None:
 def storage_description() -> str:
     """One sentence for the settings dialog: where a password typed now will be kept."""
     if keyring_available():
-        return "The password is kept in the system keyring."
-    return (
+        return _("The password is kept in the system keyring.")
+    return _(
         "No system keyring is available: the password is kept in memory until the program "
-        f"closes. For a headless worker set {ENVIRONMENT_VARIABLE}."
-    )
+        "closes. For a headless worker set {variable}."
+    ).format(variable=ENVIRONMENT_VARIABLE)

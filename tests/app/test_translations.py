@@ -1,0 +1,132 @@
+"""Languages: the German translation is complete and shown (window, node catalog, numbers),
+and a pseudo-locale run of the window finds no English text that skipped translation."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from babel.messages.pofile import read_po
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QTabBar
+from shell_helpers import (
+    own_preferences,  # noqa: F401  (autouse: preferences in tmp_path)
+    workspace,
+)
+
+from app.i18n import PseudoTranslator, qm_file, set_language
+from app.main_window import SCREENS, MainWindow
+from engine import i18n
+from engine.catalog import CATALOG
+from engine.clock import VirtualClock
+from engine.paths import resource
+
+
+@pytest.fixture
+def back_to_english(qapp):
+    yield
+    set_language(qapp, "en")
+    for translator in qapp.findChildren(QTranslator):
+        qapp.removeTranslator(translator)
+    QLocale.setDefault(QLocale("en_US"))
+
+
+def make_window(qtbot, tmp_path):
+    window = MainWindow(workspace(tmp_path, clock=VirtualClock()), start_engine=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_the_german_catalogs_are_complete():
+    ts = ET.parse(resource("i18n", "campaign_studio_de.ts"))
+    messages = list(ts.getroot().iter("message"))
+    assert len(messages) > 300
+
+    def done(message) -> bool:
+        translation = message.find("translation")
+        forms = [f.text for f in translation.iter("numerusform")] or [translation.text]
+        return translation.get("type") != "unfinished" and all(forms)
+
+    unfinished = [m.find("source").text for m in messages if not done(m)]
+    assert unfinished == []
+    with open(resource("locale", "de", "LC_MESSAGES", "campaign_studio.po"), "rb") as f:
+        po = read_po(f, locale="de")
+    untranslated = [m.id for m in po if m.id and not m.string]
+    assert len(po) > 100
+    assert untranslated == []
+    loaded = QTranslator()
+    assert loaded.load(qm_file("de"))
+    assert loaded.translate("Screens", "Campaigns") == "Kampagnen"
+
+
+def test_the_window_speaks_german(qapp, qtbot, tmp_path, back_to_english):
+    assert set_language(qapp, "de") == "de"
+    window = make_window(qtbot, tmp_path)
+    assert [window.nav_buttons[s.key].text() for s in SCREENS] == [
+        "Kampagnen", "Kontakte", "Segmente", "Vorlagen", "Einstellungen",
+    ]  # fmt: skip
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert "&Datei" in menus and "&Hilfe" in menus
+    assert window.campaigns.new_button.text() == "Neue Kampagne"
+    # the engine's node catalog, numbers and percentages follow
+    assert CATALOG["action.send_email"].title == "E-Mail senden"
+    assert CATALOG["wait.delay"].params[0].label == "Dauer"
+    assert i18n.number(1234567) == "1.234.567"
+    assert i18n.percent(0.288) == "28,8\xa0%"
+    assert QLocale().toString(1234567) == "1.234.567"
+
+
+def test_english_is_back_after_switching(qapp, back_to_english):
+    set_language(qapp, "de")
+    set_language(qapp, "en")
+    assert CATALOG["action.send_email"].title == "Send email"
+    assert i18n.percent(0.288) == "28.8%"
+
+
+def _texts(root) -> list[tuple[str, str]]:
+    """(where, text) of what a user reads: labels, buttons, placeholders, tabs, menus."""
+    found = []
+    for label in root.findChildren(QLabel):
+        if label.isVisibleTo(root) and label.text() and not label.text().startswith("<"):
+            found.append((f"label {label.objectName()}", label.text()))
+    for button in root.findChildren(QAbstractButton):
+        if button.isVisibleTo(root) and button.text():
+            found.append((f"button {button.objectName()}", button.text()))
+    for edit in root.findChildren(QLineEdit):
+        if edit.isVisibleTo(root) and edit.placeholderText():
+            found.append((f"placeholder {edit.objectName()}", edit.placeholderText()))
+    for bar in root.findChildren(QTabBar):
+        if bar.isVisibleTo(root):
+            found += [("tab", bar.tabText(i)) for i in range(bar.count())]
+    return found
+
+
+# What a user typed or the database holds is data, not program text.
+DATA = re.compile(
+    r"^(studio\.db|Welcome series|[\d\s.,:%—–·×+\-/()]*|Campaign Studio|"
+    r"(sqlite|postgresql|https?)://\S+)$"
+)
+
+
+def test_pseudo_locale_finds_no_untranslated_text(qapp, qtbot, tmp_path, back_to_english):
+    pseudo = PseudoTranslator(qapp)
+    qapp.installTranslator(pseudo)
+    window = make_window(qtbot, tmp_path)
+    found = [("menu", a.text()) for a in window.menuBar().actions()]
+    found += _texts(
+        window.findChild(type(window.nav_buttons["campaigns"].parentWidget()), "sidebar")
+    )
+    for spec in SCREENS:
+        window.show_screen(spec.key)
+        found += [(f"{spec.key}: {w}", t) for w, t in _texts(window.screens[spec.key])]
+    window.show_screen("campaigns")
+    window.campaigns.create("Welcome series", resource("campaigns", "welcome_series.campaign.json"))
+    assert window.campaign_page is not None
+    found += [(f"canvas: {w}", t) for w, t in _texts(window.campaign_page)]
+    assert len(found) > 80
+    english = sorted({(w, t) for w, t in found if "⟦" not in t and not DATA.match(t.strip())})
+    assert english == [], "\n".join(f"{w}: {t!r}" for w, t in english)
+    QApplication.instance().removeTranslator(pseudo)
