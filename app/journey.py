@@ -47,7 +47,8 @@ def timeline_title(entry: dict[str, Any]) -> str:
         return f"{channel} {rest}".rstrip(": ")
     if kind == "step" and title.startswith("passed "):
         node, _, port = title[len("passed ") :].partition(" → ")
-        return f"Reached “{node}”" + (f", left by {port}" if port and port != "out" else "")
+        way = f", answer “{port}”" if port and port != "next" else ""  # yes, no, timed out
+        return f"Reached “{node}”{way}"
     return title
 
 

@@ -406,11 +406,24 @@ def contact_timeline(conn: Connection, contact_id: int, limit: int = 500) -> lis
             "detail": ", ".join(f"{k}={v}" for k, v in props.items()),
             "campaign": names.get(row.campaign_id, props.get("campaign")), "node": row.node_id,
         })  # fmt: skip
+    from engine.node_names import node_names, port_words
+
+    step_names: dict[int, dict[str, str]] = {}  # campaign id -> {node id: the step's name}
+
+    def step_name(campaign_id: int, node_id: str) -> str:
+        if campaign_id not in step_names:
+            definition = conn.scalar(
+                select(campaigns.c.definition).where(campaigns.c.id == campaign_id)
+            )
+            step_names[campaign_id] = node_names(definition or {})
+        return step_names[campaign_id].get(node_id, "a removed step")
+
     query = select(steps).where(steps.c.contact_id == contact_id).order_by(steps.c.at.desc())
     for row in conn.execute(query.limit(limit)):
+        port = f" → {port_words(row.port)}" if row.port else ""
         items.append({
             "at": row.at, "kind": "step",
-            "title": f"passed {row.node_id}" + (f" → {row.port}" if row.port else ""),
+            "title": f"passed {step_name(row.campaign_id, row.node_id)}{port}",
             "detail": " ".join(filter(None, [row.outcome, row.detail])),
             "campaign": names.get(row.campaign_id), "node": row.node_id,
         })  # fmt: skip

@@ -244,3 +244,16 @@ def test_a_live_campaign_keeps_the_editor_and_shows_a_nodes_figures(qtbot, tmp_p
     qtbot.mouseClick(page.findChild(QPushButton, "clearForecastButton"), LEFT)
     assert editor.scene.nodes["pause"].stats["entered"] == 6
     assert "Entered: <b>6</b>" in panel.text()
+
+
+def test_a_contacts_journey_names_steps_as_users_see_them(qtbot, tmp_path):
+    from app.journey import timeline_title
+    from engine.store import contact_timeline
+
+    _ws, window = make_window(qtbot, tmp_path)
+    _start_blast(window, 2)
+    with window.workspace.engine.connect() as conn:
+        steps = [e for e in contact_timeline(conn, 1) if e["kind"] == "step"]
+    titles = [timeline_title(e) for e in steps]
+    assert "Reached “Blast”" in titles
+    assert not any("start" in t or "“pause”" in t for t in titles)
