@@ -13,8 +13,10 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, parseaddr
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from engine.delivery.channels.base import OutgoingMessage
+if TYPE_CHECKING:  # channels import this module to build their messages
+    from engine.delivery.channels.base import OutgoingMessage
 
 CRLF = b"\r\n"
 # Headers we write ourselves; a message's own headers may not override these.

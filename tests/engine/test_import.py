@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -254,7 +255,15 @@ def test_command_line_exit_codes_and_messages(tmp_path):
     result = cli("import", "events", str(tmp_path / "none.csv"), "--db", db)
     assert result.returncode == 2 and "no such file" in result.stderr
     assert "Traceback" not in result.stderr
-    assert cli("import", "contacts", str(good)).returncode == 2
+    # Without --db the user's own database is used (DESIGN.md), never a test's neighbour's.
+    home = tmp_path / "home"
+    env = {**os.environ, "XDG_DATA_HOME": str(home)}
+    exe = str(Path(sys.executable).with_name("campaign-studio"))
+    default = subprocess.run(
+        [exe, "import", "contacts", str(good)], capture_output=True, text=True, env=env
+    )
+    assert default.returncode == 0, default.stderr
+    assert (home / "campaign-studio" / "campaign-studio.db").is_file()
 
 
 def test_progress_bar_on_a_terminal_and_stages():
