@@ -203,11 +203,14 @@ def spamassassin(messages: list[bytes], folder) -> list[tuple[float, set[str]]]:
         input=box, capture_output=True, timeout=120, check=True,
     )  # fmt: skip
     answers = {}
-    for found in re.finditer(rb"^X-Spam-Status: \w+, score=(-?[\d.]+) required=[\d.]+ "
-                             rb"tests=(.*?) autolearn=.*?^Message-ID: (<[^>]+>)",
-                             done.stdout, re.M | re.S):  # fmt: skip
-        score, tests, mid = found.groups()
-        answers[mid] = (float(score), {t.decode() for t in re.split(rb"[\s,]+", tests) if t})
+    for chunk in re.split(rb"(?m)^From hello@northwind\.example ", done.stdout)[1:]:
+        head = chunk.split(b"\n\n", 1)[0]  # a spam report wraps the message: its own head
+        status = re.search(rb"^X-Spam-Status: \w+, score=(-?[\d.]+) required=[\d.]+ "
+                           rb"tests=(.*?)\s+autolearn=", head, re.M | re.S)  # fmt: skip
+        mid = re.search(rb"^Message-I[dD]: (<[^>]+>)", head, re.M)
+        assert status and mid, chunk[:2000]
+        rules = {t.decode() for t in re.split(rb"[\s,]+", status.group(2)) if t}
+        answers[mid.group(1)] = (float(status.group(1)), rules)
     ids = [re.search(rb"^Message-ID: (<[^>]+>)", m, re.M).group(1) for m in messages]
     assert set(ids) == set(answers), done.stderr.decode()[-2000:]
     return [answers[mid] for mid in ids]
