@@ -533,8 +533,11 @@ def preferences() -> QSettings:
 def preferred_theme(app: QApplication) -> str:
     theme = str(preferences().value("theme", "light") or "light")
     if theme == "system":
-        return "dark" if app.styleHints().colorScheme() == Qt.ColorScheme.Dark else "light"
-    return theme if theme in ("light", "dark") else "light"
+        hints = app.styleHints()
+        if hints.accessibility().contrastPreference() == Qt.ContrastPreference.HighContrast:
+            return "high-contrast"  # the system asks for more contrast (accessibility setting)
+        return "dark" if hints.colorScheme() == Qt.ColorScheme.Dark else "light"
+    return theme if theme in ("light", "dark", "high-contrast") else "light"
 
 
 def run_window(db: str | None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTime, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -55,7 +55,12 @@ TRANSPORTS = (("outbox", "Outbox folder (no server; .eml files)"), ("smtp", "SMT
 GATEWAYS = (("sms_gateway", "SMS"), ("message_gateway", "Messenger / push"))
 SECURITY = (("none", "None"), ("starttls", "STARTTLS"), ("ssl", "SSL/TLS"))
 CAP_PERIODS = (("P1D", "day"), ("P7D", "week"), ("P30D", "30 days"))
-THEMES = (("light", "Light"), ("dark", "Dark"), ("system", "Same as the system"))
+THEMES = (
+    ("light", QT_TRANSLATE_NOOP("settings_screen", "Light")),
+    ("dark", QT_TRANSLATE_NOOP("settings_screen", "Dark")),
+    ("high-contrast", QT_TRANSLATE_NOOP("settings_screen", "High contrast")),
+    ("system", QT_TRANSLATE_NOOP("settings_screen", "Same as the system")),
+)
 QT_SETTINGS = ("campaign-studio", "campaign-studio")
 
 
@@ -402,7 +407,7 @@ class SettingsScreen(QWidget):
         card, form = _card(QCoreApplication.translate("settings_screen", "Appearance"))
         self.theme = QComboBox()
         for key, label in THEMES:
-            self.theme.addItem(label, key)
+            self.theme.addItem(QCoreApplication.translate("settings_screen", label), key)
         self.theme.currentIndexChanged.connect(self._theme_changed)
         form.addRow(QCoreApplication.translate("settings_screen", "Theme"), self.theme)
         self.language = QComboBox()
@@ -694,13 +699,10 @@ class SettingsScreen(QWidget):
         user_preferences().setValue("theme", theme)
         app = QApplication.instance()
         if isinstance(app, QApplication):
+            from app.main_window import preferred_theme
             from app.style import apply_style
 
-            if theme == "system":
-                dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
-                apply_style(app, "dark" if dark else "light")
-            else:
-                apply_style(app, theme)
+            apply_style(app, preferred_theme(app))  # "system": dark, light or high contrast
         self.themeChanged.emit(theme)
 
     def send_test(self) -> Task | None:

@@ -59,6 +59,32 @@ PALETTES = {
         "sidebar_focus": "#ffffff",
         "good": "#4ade80",
     },
+    # Chosen when the system asks for more contrast (Settings → Theme "Same as the system").
+    "high-contrast": {
+        "window": "#ffffff",
+        "surface": "#ffffff",
+        "alt": "#f2f2f2",
+        "border": "#000000",
+        "text": "#000000",
+        "muted": "#333333",
+        "sidebar": "#000000",
+        "sidebar_text": "#ffffff",
+        "sidebar_hover": "#1a1a66",
+        "selection": "#cce0ff",
+        "info_bg": "#e6eeff",
+        "info_fg": "#00186b",
+        "success_bg": "#e6ffe9",
+        "success_fg": "#004d12",
+        "error_bg": "#ffe6e6",
+        "error_fg": "#8a0000",
+        "forecast_bg": "#fff3d6",
+        "forecast_fg": "#5c3300",
+        "accent_text": "#0000b3",
+        "field_border": "#000000",
+        "focus": "#0000b3",
+        "sidebar_focus": "#ffff00",
+        "good": "#004d12",
+    },
 }
 
 # Campaign status colours (chip text and dot, page header), per theme; app/contrast.py checks
@@ -80,11 +106,20 @@ STATUS_COLOURS = {
         "stopped": "#fca5a5",
         "completed": "#cbd5e1",
     },
+    "high-contrast": {
+        "draft": "#333333",
+        "scheduled": "#00186b",
+        "live": "#004d12",
+        "paused": "#5c3300",
+        "stopped": "#8a0000",
+        "completed": "#000000",
+    },
 }
 # Chart series: each also has its own marker and dash (SERIES_MARKS), so colour is not alone.
 SERIES_COLOURS = {
     "light": ("#4f46e5", "#15803d", "#b45309", "#0369a1", "#be185d", "#475569", "#b91c1c"),
     "dark": ("#a5b4fc", "#4ade80", "#fbbf24", "#38bdf8", "#f472b6", "#cbd5e1", "#f87171"),
+    "high-contrast": ("#0000b3", "#004d12", "#5c3300", "#00556b", "#80004d", "#000000", "#8a0000"),
 }
 
 SHEET = """

@@ -32,6 +32,18 @@ PANEL_COLOURS = {
         "on_accent": "#0b1220",
         "success": "#4ade80",
     },
+    "high-contrast": {
+        "panel": "#ffffff",
+        "text": "#000000",
+        "muted": "#333333",
+        "border": "#000000",
+        "field": "#ffffff",
+        "field_border": "#000000",
+        "hover": "#e6e6e6",
+        "invalid_bg": "#ffe6e6",
+        "on_accent": "#ffffff",
+        "success": "#004d12",
+    },
 }
 
 

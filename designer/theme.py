@@ -133,7 +133,46 @@ DARK = Theme(
     on_marker=_c("#111827"),
 )
 
-THEMES = {"light": LIGHT, "dark": DARK}
+# Chosen when the system asks for more contrast: black on white, every edge and border black.
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    background=_c("#ffffff"),
+    grid_minor=_c("#e6e6e6"),
+    grid_major=_c("#cccccc"),
+    card=_c("#ffffff"),
+    card_border=_c("#000000"),
+    shadow=_c("#000000", 0),
+    title=_c("#000000"),
+    summary=_c("#333333"),
+    port=_c("#ffffff"),
+    port_border=_c("#000000"),
+    port_label=_c("#000000"),
+    edge=_c("#000000"),
+    edge_hover=_c("#0000b3"),
+    selection=_c("#0000b3"),
+    error=_c("#b30000"),
+    warning=_c("#7a4300"),
+    note=_c("#ffffcc"),
+    note_text=_c("#000000"),
+    group=_c("#0000b3", 16),
+    group_text=_c("#000000"),
+    badge=_c("#000000"),
+    badge_text=_c("#ffffff"),
+    forecast=_c("#4b0082"),
+    heat=_c("#b30000"),
+    rubber_band=_c("#0000b3"),
+    minimap_background=_c("#ffffff", 235),
+    categories={
+        "trigger": _c("#006b1a"),
+        "wait": _c("#7a4300"),
+        "condition": _c("#4b0082"),
+        "action": _c("#0000b3"),
+        "goal": _c("#8a004d"),
+        "exit": _c("#333333"),
+    },
+)
+
+THEMES = {"light": LIGHT, "dark": DARK, "high-contrast": HIGH_CONTRAST}
 
 
 def theme_named(name: str) -> Theme:

@@ -5,9 +5,10 @@ picker's days are not cut to "…"."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QStyle, QStyleOptionViewItem, QTableView
+from shell_helpers import own_preferences  # noqa: F401  (preferences in tmp_path)
 
 from app.contrast import app_pairs
 from app.style import PALETTES, apply_style, style_sheet
@@ -22,7 +23,7 @@ def test_the_wcag_formula_gives_the_published_figures():
     assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("theme", ["light", "dark", "high-contrast"])
 def test_every_colour_pair_passes_aa(theme):
     pairs = app_pairs(theme) + canvas_pairs(THEMES[theme]) + panel_pairs(THEMES[theme])
     assert len(pairs) >= 100
@@ -35,7 +36,7 @@ def test_every_colour_pair_passes_aa(theme):
     assert failing == []
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("theme", ["light", "dark", "high-contrast"])
 def test_the_style_sheets_use_the_checked_colours(theme):
     app_sheet = style_sheet(theme)
     colours = PALETTES[theme]
@@ -53,7 +54,7 @@ def _pixel_contrast(image, x, y, against: str) -> float:
     return contrast_ratio(QColor(image.pixel(x, y)).name(), against)
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("theme", ["light", "dark", "high-contrast"])
 def test_a_focused_input_has_a_visible_ring(qapp, qtbot, theme):
     apply_style(qapp, theme)
     field = QLineEdit()
@@ -103,3 +104,17 @@ def test_the_date_picker_shows_whole_day_numbers(qapp, qtbot):
     calendar.show()
     qtbot.waitExposed(calendar)
     assert _slack_of_every_day(calendar) >= 0
+
+
+def test_the_system_asking_for_more_contrast_gets_the_high_contrast_theme(qapp):
+    from PySide6.QtCore import QSettings
+
+    from app.main_window import preferred_theme
+
+    settings = QSettings("campaign-studio", "campaign-studio")  # in tmp_path (own_preferences)
+    settings.setValue("theme", "system")
+    style_hints = qapp.styleHints()
+    asked = style_hints.accessibility().contrastPreference() == Qt.ContrastPreference.HighContrast
+    assert (preferred_theme(qapp) == "high-contrast") == asked
+    settings.setValue("theme", "high-contrast")
+    assert preferred_theme(qapp) == "high-contrast"
