@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from app.accessibility import name_view
 from app.campaign_dialogs import Card, MessageBar
+from app.flow_layout import flow_row
 from app.style import chart_colors, series_colour, status_colour, style_chart
+from designer.elided_label import ElidedLabel
 from engine.catalog import CATALOG
 from engine.dashboard import DashboardData
 from engine.dashboard import number as _num
@@ -62,10 +64,11 @@ class DashboardPage(QWidget):
         back = QPushButton(QCoreApplication.translate("dashboard", "‹ Back"))
         back.setObjectName("backButton")
         back.clicked.connect(self.backRequested.emit)
-        self.title = QLabel("")
+        self.title = ElidedLabel("")  # a long name shortens instead of widening the page
         self.title.setObjectName("screenTitle")
         self.subtitle = QLabel("")
         self.subtitle.setObjectName("screenSubtitle")
+        self.subtitle.setWordWrap(True)
         open_canvas = QPushButton(QCoreApplication.translate("dashboard", "Open canvas"))
         open_canvas.setObjectName("openCanvasButton")
         open_canvas.clicked.connect(lambda: self.openRequested.emit(self.campaign_id))
@@ -95,10 +98,12 @@ class DashboardPage(QWidget):
         texts.setSpacing(0)
         texts.addWidget(self.title)
         texts.addWidget(self.subtitle)
-        heading.addLayout(texts)
-        heading.addStretch(1)
+        heading.addLayout(texts, 2)
+        # The buttons wrap onto a second line on a narrow window instead of leaving the page.
+        button_holder, button_row = flow_row(align_right=True)
         for button in (refresh, open_canvas, self.export_csv_button, self.export_png_button):
-            heading.addWidget(button)
+            button_row.addWidget(button)
+        heading.addWidget(button_holder, 3)
 
         self.cards = QGridLayout()
         self.cards.setSpacing(12)
@@ -267,10 +272,26 @@ class DashboardPage(QWidget):
             ("Click rate", f"{clicked / sent:.1%}" if sent else "—", f"{int(clicked):,} clicked"),
         ]
         self.card_widgets: dict[str, Card] = {}
-        for i, (label, value, note) in enumerate(cards):
-            card = Card(label, value, note)
-            self.card_widgets[label] = card
-            self.cards.addWidget(card, 0, i)
+        for label, value, note in cards:
+            self.card_widgets[label] = Card(label, value, note)
+        self._place_cards()
+
+    def _place_cards(self) -> None:
+        """One row of cards on a wide window, rows of four on a small one."""
+        cards = list(getattr(self, "card_widgets", {}).values())
+        per_row = len(cards) if self.width() >= 1300 else 4
+        for i, card in enumerate(cards):
+            self.cards.addWidget(card, i // per_row, i % per_row)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "card_widgets", None):
+            wide = self.width() >= 1300
+            if wide != getattr(self, "_wide", None):
+                self._wide = wide
+                for card in self.card_widgets.values():
+                    self.cards.removeWidget(card)
+                self._place_cards()
 
     def _fill_chart(self, data: DashboardData) -> None:
         import pyqtgraph as pg

@@ -15,7 +15,9 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-SHOTS = ("campaigns.png", "canvas-live.png", "dashboard.png", "contacts.png", "contact-page.png")
+SHOTS = ("campaigns.png", "canvas-live.png", "dashboard.png", "contacts.png", "contact-page.png",
+         *(f"{name}-{size}.png" for size in ("1024x700", "1366x768")
+           for name in ("campaigns", "editor", "canvas-live", "dashboard")))  # fmt: skip
 
 
 def run_demo_days(db: str, clock, days: int = 14, step_hours: int = 6) -> None:
@@ -134,9 +136,37 @@ def main(argv: list[str] | None = None) -> int:
     _save(window, out / "contacts.png")
     contacts.open_contact(_contact_with_a_journey(workspace.engine))
     _save(window, out / "contact-page.png")
+    for width, height in SIZES:  # the small screens a laptop or a projector gives
+        shoot_at_size(window, campaign_id, width, height, out)
     page.close_page()
     workspace.service.shutdown()
     return 0
+
+
+SIZES = ((1024, 700), (1366, 768))
+
+
+def shoot_at_size(window, campaign_id: int, width: int, height: int, out: Path) -> None:
+    """campaigns, editor (a node in the inspector), live canvas with figures and dashboard,
+    as `<name>-<width>x<height>.png`."""
+    window.resize(width, height)
+    suffix = f"-{width}x{height}.png"
+    window.show_screen("campaigns")
+    _save(window, out / f"campaigns{suffix}")
+    page = window.open_campaign(campaign_id)
+    page.stats_toggle.setChecked(False)
+    first = next(iter(page.diagram.nodes))
+    page.editor.scene.select_nodes([first])
+    page.editor.view.zoom_to_fit()
+    _save(window, out / f"editor{suffix}")
+    page.stats_toggle.setChecked(True)
+    waiting = max(page.editor.scene.node_figures.items(), default=(first, {}),
+                  key=lambda kv: kv[1].get("waiting") or 0)[0]  # fmt: skip
+    page.editor.scene.select_nodes([waiting])
+    page.editor.view.zoom_to_fit()
+    _save(window, out / f"canvas-live{suffix}")
+    window.open_dashboard(campaign_id)
+    _save(window, out / f"dashboard{suffix}")
 
 
 def _contact_with_a_journey(engine) -> int:

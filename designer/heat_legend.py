@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from designer.theme import Theme
 
-TEXT = "Tint: share of a step's contacts waiting there now"
+TEXT = "Tint: share waiting"
 
 
 class HeatLegend(QWidget):
@@ -28,7 +28,7 @@ class HeatLegend(QWidget):
         self.hide()
 
     def sizeHint(self) -> QSize:
-        width = self.fontMetrics().horizontalAdvance(TEXT)
+        width = max(self.fontMetrics().horizontalAdvance(TEXT), 60 + 80)
         return QSize(width + 24, 46)
 
     def _tint(self, share: float) -> QColor:
@@ -50,7 +50,7 @@ class HeatLegend(QWidget):
         painter.setPen(self.theme.summary)
         text_rect = QRectF(12, 4, rect.width() - 24, 18)
         painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter), TEXT)
-        bar = QRectF(12, 25, rect.width() - 24 - 80, 12)
+        bar = QRectF(12, 25, rect.width() - 24 - 80, 12)  # at least 60 px: sizeHint
         gradient = QLinearGradient(bar.topLeft(), bar.topRight())
         gradient.setColorAt(0.0, self._tint(0.0))
         gradient.setColorAt(1.0, self._tint(1.0))

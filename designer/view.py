@@ -314,7 +314,7 @@ class CampaignView(QGraphicsView):
         self.forecast_banner.adjustSize()
         self.forecast_banner.setVisible(shown and forecast)
         self.heat_legend.theme = theme
-        self.heat_legend.setVisible(shown)
+        self.heat_legend.setVisible(shown and self._room_for_legend())
         self._place_banner()
 
     def _place_banner(self) -> None:
@@ -322,6 +322,13 @@ class CampaignView(QGraphicsView):
         banner.move((self.viewport().width() - banner.width()) // 2, 12)
         legend = self.heat_legend
         legend.move(12, self.viewport().height() - legend.height() - 12)
+        if self.campaign_scene().statistics_shown[0]:
+            legend.setVisible(self._room_for_legend())
+
+    def _room_for_legend(self) -> bool:
+        """Only where it leaves the diagram room (not on a tiny canvas)."""
+        size = self.viewport().size()
+        return size.width() >= self.heat_legend.width() + 120 and size.height() >= 240
 
     def _scene_changed(self, _regions) -> None:
         self.minimap.refresh()

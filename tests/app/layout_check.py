@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QWidget,
 )
 
@@ -64,6 +65,9 @@ def clipped_widgets(window: QWidget) -> list[str]:
         rect = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
         if not scrolled and not bounds.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(rect):
             problems.append(f"{_name(widget)} outside the window at {rect.getRect()}")
+            continue
+        if isinstance(widget, QScrollArea) and widget.horizontalScrollBar().isVisible():
+            problems.append(f"{_name(widget)} scrolls sideways: part of the page is off-screen")
             continue
         if _cut_sideways(widget, window):
             problems.append(f"{_name(widget)} cut at the right edge of its panel")
