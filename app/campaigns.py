@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -276,6 +277,9 @@ class StatusDelegate(QStyledItemDelegate):
         rect.setWidth(width)
         rect.setTop(option.rect.center().y() - height // 2)
         rect.setHeight(height)
+        # right-to-left: the chip sits at the cell's right edge, its dot on its right
+        rtl = option.direction == Qt.LayoutDirection.RightToLeft
+        rect = QStyle.visualRect(option.direction, option.rect, rect)
         fill = QColor(color)
         fill.setAlpha(38)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -283,9 +287,13 @@ class StatusDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(rect, height / 2, height / 2)
         painter.setBrush(QBrush(color))
         dot = height // 3
-        painter.drawEllipse(rect.left() + 7, rect.center().y() - dot // 2, dot, dot)
+        dot_x = rect.right() - 7 - dot if rtl else rect.left() + 7
+        painter.drawEllipse(dot_x, rect.center().y() - dot // 2, dot, dot)
         painter.setPen(color)  # readable on its chip in both themes (app/contrast.py)
-        painter.drawText(rect.adjusted(dot + 10, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
+        text_rect = rect.adjusted(0, 0, -(dot + 10), 0) if rtl else rect.adjusted(dot + 10, 0, 0, 0)
+        side = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignAbsolute | side
+        painter.drawText(text_rect, align, text)
         painter.restore()
 
 
