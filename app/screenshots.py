@@ -157,13 +157,13 @@ def shoot_at_size(window, campaign_id: int, width: int, height: int, out: Path) 
     page.stats_toggle.setChecked(False)
     first = next(iter(page.diagram.nodes))
     page.editor.scene.select_nodes([first])
-    page.editor.view.zoom_to_fit()
+    page.editor.view.zoom_to_fit_readable()  # names readable, scrolled to the start
     _save(window, out / f"editor{suffix}")
     page.stats_toggle.setChecked(True)
     waiting = max(page.editor.scene.node_figures.items(), default=(first, {}),
                   key=lambda kv: kv[1].get("waiting") or 0)[0]  # fmt: skip
     page.editor.scene.select_nodes([waiting])
-    page.editor.view.zoom_to_fit()
+    page.editor.view.zoom_to_fit_readable()
     _save(window, out / f"canvas-live{suffix}")
     window.open_dashboard(campaign_id)
     _save(window, out / f"dashboard{suffix}")

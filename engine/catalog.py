@@ -233,13 +233,16 @@ def _contiguous(days: list[str]) -> bool:
 
 
 def _date_field_summary(p: dict[str, Any]) -> str:
-    text = f"On {p.get('field', '?')}"
-    offset = p.get("offset")
-    if offset:
-        text += f" {'-' if str(offset).startswith('-') else '+'}"
-        text += humanize_duration(str(offset).lstrip("-"))
+    """'1 day before birthday, every year, at 09:00' — never '-1 day'."""
+    field_name = p.get("field", "?")
+    offset = str(p.get("offset") or "")
+    if offset and offset.lstrip("-") not in ("P0D", "PT0S"):
+        when = "before" if offset.startswith("-") else "after"
+        text = f"{humanize_duration(offset.lstrip('-'))} {when} {field_name}"
+    else:
+        text = f"On {field_name}"
     if p.get("yearly"):
-        text += " yearly"
+        text += ", every year,"
     return text + f" at {p.get('at', '09:00')}"
 
 
