@@ -133,6 +133,8 @@ def test_an_independent_parser_reads_every_demo_message(delivered):
         assert web in text, "the text part carries the unsubscribe link"
         assert web in page or any("/u/" in h for h in _hrefs(page)), "and the HTML part"
         assert "=3D" not in page and "=\n" not in page and "\ufffd" not in text + page
+        title = re.search(r"<title>([^<]*)</title>", page).group(1)  # the browser tab's words
+        assert " " in title and not title.rstrip().endswith(","), title
         seen.add((mail.subject.split(",")[0], to.address))
     assert len(seen) == len(raw), "every message is a different template or contact"
 
