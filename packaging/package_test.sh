@@ -44,24 +44,28 @@ TARBALL=$(ls -t dist/${NAME}-*-linux-*.tar.gz 2>/dev/null | head -1 || true)
 [ -n "$DEB" ] || { echo "package-test: no dist/${NAME}_*.deb (run make package)" >&2; exit 2; }
 
 # --- the package file itself -----------------------------------------------------------------
-if dpkg-deb --ctrl-tarfile "$DEB" | tar -t | grep -qE '(postrm|prerm)$'; then
+# Listed once into variables: `grep -q` on a live pipe would end dpkg-deb early (SIGPIPE), and
+# with pipefail a found line would count as not found.
+CONTROL_FILES=$(dpkg-deb --ctrl-tarfile "$DEB" | tar -t)
+CONTENTS=$(dpkg-deb -c "$DEB" | awk '{print $6}')
+if grep -qE '(postrm|prerm)$' <<< "$CONTROL_FILES"; then
   fail "the package has a removal script (it must leave users' data alone)"
 else
   pass "no prerm/postrm script"
 fi
-if dpkg-deb -c "$DEB" | awk '{print $6}' | grep -qx './opt/'; then
+if grep -q '^\./opt/' <<< "$CONTENTS"; then
   fail "the package ships ./opt/ (purging it would remove /opt)"
 else
   pass "nothing under /opt"
 fi
-dpkg-deb --ctrl-tarfile "$DEB" | tar -t | grep -qx "./md5sums" && pass "has md5sums" || fail "no md5sums"
+grep -qx "./md5sums" <<< "$CONTROL_FILES" && pass "has md5sums" || fail "no md5sums"
 for f in ./usr/share/doc/$NAME/changelog.gz ./usr/share/doc/$NAME/copyright ./usr/share/man/man1/$NAME.1.gz; do
-  dpkg-deb -c "$DEB" | awk '{print $6}' | grep -qx "$f" && pass "ships ${f#./}" || fail "missing $f"
+  grep -qx "$f" <<< "$CONTENTS" && pass "ships ${f#./}" || fail "missing $f"
 done
 # Every file of resources/ (icons, samples, translations) must be in the package: a stale or
 # partial build fails here.
 want=$(cd resources && find . -type f ! -path '*/__pycache__/*' | sed 's|^\./||' | sort)
-have=$(dpkg-deb -c "$DEB" | awk '{print $6}' | sed -n "s|^\./usr/lib/$NAME/_internal/resources/||p" | grep -v '/$' | sort)
+have=$(echo "$CONTENTS" | sed -n "s|^\./usr/lib/$NAME/_internal/resources/||p" | grep -v '/$' | sort)
 missing=$(comm -23 <(echo "$want") <(echo "$have"))
 [ -z "$missing" ] && pass "every file of resources/ is in the package ($(echo "$want" | wc -l) files, $(echo "$want" | grep -c '\.qm$' || true) .qm)" \
   || fail "resources/ files not in the package (stale build?): $(echo "$missing" | head -5 | tr '\n' ' ')"
