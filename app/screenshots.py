@@ -123,8 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     page.stats_toggle.setChecked(True)
     app.processEvents()
     view = getattr(page.editor, "view", None)
-    if view is not None and hasattr(view, "zoom_to_fit"):
-        view.zoom_to_fit()
+    if view is not None and hasattr(view, "zoom_to_fit_readable"):
+        view.zoom_to_fit_readable()  # below the readable zoom the cards carry no text
     app.processEvents()
     _save(window, out / "canvas-live.png")
 
