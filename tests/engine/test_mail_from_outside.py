@@ -127,6 +127,7 @@ def test_an_independent_parser_reads_every_demo_message(delivered):
         assert "None" not in text + page + mail.subject
         if to.address == pixel_to:  # a non-ASCII name: RFC 2047, decoded by the parser
             assert to.display_name == "Zoë Šimková-O'Brien"
+            assert "Zoë" in text and "Zoë" in page  # UTF-8 quoted-printable, decoded right
         else:  # no first name: the last name in To:, no comma left hanging in the subject
             assert to.display_name == "Oliveira", to.display_name
             assert not re.search(r",\s*[!?—]|,\s*$", mail.subject), mail.subject
