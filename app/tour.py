@@ -274,6 +274,22 @@ def run(args: argparse.Namespace) -> int:
             raise RuntimeError(f"the password field says {placeholder!r}")
         return "the password came back from the keyring"
 
+    def qt_translations() -> str:
+        """Qt's own strings (dialog buttons) for every language the program ships."""
+        from PySide6.QtCore import QLibraryInfo, QTranslator
+
+        from engine.paths import resources_path
+
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        codes = sorted(
+            qm.stem.split("_", 2)[2]
+            for qm in (Path(resources_path()) / "i18n").glob("campaign_studio_*.qm")
+        )
+        missing = [code for code in codes if not QTranslator().load(f"qtbase_{code}", folder)]
+        if missing:
+            raise RuntimeError(f"no qtbase translation for {missing} in {folder}")
+        return f"qtbase for {', '.join(codes) or 'no language'}"
+
     if args.expect_password:
         tour.step("keyring-after-restart", expect_password)
     else:
@@ -290,6 +306,7 @@ def run(args: argparse.Namespace) -> int:
                 tour.step("contact-page", contact_page)
         tour.step("import", import_dialog)
         tour.step("simulate", simulate)
+        tour.step("qt-translations", qt_translations)
         if args.store_password:
             tour.step("keyring-store", store_password)
     close_dialog()
