@@ -3,6 +3,7 @@ email"): the same channel the dispatcher would use, with the password given or k
 
 from __future__ import annotations
 
+from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from engine.delivery.channels import OutgoingMessage, smtp_account, smtp_channel
@@ -20,15 +21,20 @@ def send_test_email(settings: dict[str, Any], to: str, password: str | None = No
 
         password = secrets.get_password(smtp_account(settings))
     channel = smtp_channel(settings, password if settings.get("smtp_username") else None)
+    sender = settings.get("sender") or None
+    # A fresh Message-ID each time (SpamAssassin: MISSING_MID; a second test must not be
+    # folded into the first by a mailbox that de-duplicates by id).
+    domain = parseaddr(sender or "")[1].rpartition("@")[2] or "campaign-studio.invalid"
     try:
         channel.send(
             OutgoingMessage(
                 key=f"settings-test:{to}",
                 channel="email",
                 to=to,
-                sender=settings.get("sender") or None,
+                sender=sender,
                 subject=SUBJECT,
                 text=TEXT,
+                headers={"Message-ID": make_msgid("settings-test", domain=domain)},
             )
         )
     finally:

@@ -18,6 +18,7 @@ def test_the_test_email_arrives_through_the_settings_server():
         [message] = sink.parsed()
         assert message["Subject"] == SUBJECT and message["To"] == "me@example.com"
         assert "team@example.com" in message["From"]
+        assert str(message["Message-ID"]).endswith("@example.com>")  # SpamAssassin: MISSING_MID
         assert said == f"Sent to me@example.com through 127.0.0.1:{sink.port}"
         sink.refuse["no@example.com"] = "550 no such user"
         with pytest.raises(DeliveryError, match=r"550|no such user"):
