@@ -101,6 +101,7 @@ class DashboardPage(QWidget):
         heading.addLayout(texts, 2)
         # The buttons wrap onto a second line on a narrow window instead of leaving the page.
         button_holder, button_row = flow_row(align_right=True)
+        self.button_holder = button_holder  # left out of the exported picture
         for button in (refresh, open_canvas, self.export_csv_button, self.export_png_button):
             button_row.addWidget(button)
         heading.addWidget(button_holder, 3)
@@ -452,7 +453,16 @@ class DashboardPage(QWidget):
 
     def export_png(self, path: str | Path) -> Path:
         path = Path(path)
-        if not self.body.grab().save(str(path), "PNG"):
+        # The picture is the report: without the page's buttons and last message.
+        hidden = [w for w in (self.button_holder, self.message) if w.isVisible()]
+        for widget in hidden:
+            widget.setVisible(False)
+        try:
+            picture = self.body.grab()
+        finally:
+            for widget in hidden:
+                widget.setVisible(True)
+        if not picture.save(str(path), "PNG"):
             raise OSError(f"could not write {path}")
         self.message.show_message(f"Exported {path.name}.", "success")
         return path

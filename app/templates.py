@@ -157,6 +157,8 @@ class TemplateEditor(QWidget):
 
     def _channel_changed(self) -> None:
         email = self.current_channel() == "email"
+        example = {"email": "e.g. welcome-email", "sms": "e.g. reminder-sms"}
+        self.name.setPlaceholderText(example.get(self.current_channel(), "e.g. app-nudge"))
         for widget in (self.subject, self.subject_label, self.sender, self.sender_label):
             widget.setVisible(email)
         self.tabs.setTabVisible(0, email)

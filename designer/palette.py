@@ -217,6 +217,11 @@ class Palette(QWidget):
         layout.addWidget(title)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
+        self.no_results = QLabel("No node matches. Try another word, or clear the search.")
+        self.no_results.setObjectName("panelHint")
+        self.no_results.setWordWrap(True)
+        self.no_results.hide()
+        layout.addWidget(self.no_results)
         hint = QLabel(
             QCoreApplication.translate(
                 "palette", "Drag onto the canvas, or double-click the canvas to add."
@@ -298,6 +303,8 @@ class Palette(QWidget):
                 child.setHidden(not hit)
                 shown += hit
             header.setHidden(shown == 0)
+        if hasattr(self, "no_results"):
+            self.no_results.setVisible(not self.visible_types())
 
     def visible_types(self) -> list[str]:
         return [

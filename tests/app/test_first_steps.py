@@ -257,3 +257,34 @@ def test_a_contacts_journey_names_steps_as_users_see_them(qtbot, tmp_path):
     titles = [timeline_title(e) for e in steps]
     assert "Reached “Blast”" in titles
     assert not any("start" in t or "“pause”" in t for t in titles)
+
+
+def test_polish_no_results_line_sms_placeholder_and_a_clean_dashboard_picture(qtbot, tmp_path):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QImage
+
+    from designer.palette import Palette
+
+    palette = Palette()
+    qtbot.addWidget(palette)
+    palette.show()
+    qtbot.keyClicks(palette.search, "zzzz")
+    assert palette.no_results.isVisible()
+    palette.search.clear()
+    assert not palette.no_results.isVisible()
+
+    _ws, window = make_window(qtbot, tmp_path)
+    templates = window.show_screen("templates")
+    templates.new_template("sms")
+    assert "sms" in templates.editor.name.placeholderText()
+
+    campaign_id = _start_blast(window, 3)
+    board = window.open_dashboard(campaign_id)
+    qtbot.waitUntil(board.isVisible)
+    picture = board.export_png(tmp_path / "board.png")
+    shown = board.body.grab().toImage()
+    saved = QImage(str(picture)).convertToFormat(shown.format())
+    holder = board.button_holder
+    where = holder.geometry().translated(holder.parentWidget().mapTo(board.body, QPoint(0, 0)))
+    assert saved.copy(where) != shown.copy(where)  # the buttons are not in the picture
+    assert holder.isVisible()  # back on the page after the export
