@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,6 +52,17 @@ ALIGNMENTS = {
     "middle": "vcenter",
     "bottom": "bottom",
 }
+
+
+class FoldedPanelsLeaveTabOrder(QObject):
+    """Disables a side panel while a splitter has folded it to zero width or height, so Tab
+    skips it; enables it again as soon as it has room."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            size = watched.size()
+            watched.setEnabled(size.width() > 0 and size.height() > 0)
+        return False
 
 
 class CampaignEditor(QWidget):
@@ -157,6 +168,10 @@ class CampaignEditor(QWidget):
         for splitter in (self.splitter, self.centre):
             splitter.setHandleWidth(1)
             splitter.setChildrenCollapsible(True)
+        # A panel folded to nothing leaves the Tab order (keyboard focus never lands in it).
+        self._fold_watch = FoldedPanelsLeaveTabOrder(self)
+        for panel in (self.palette, self.inspector, self.problems):
+            panel.installEventFilter(self._fold_watch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)

@@ -94,3 +94,28 @@ def test_the_canvas_draws_a_focus_ring_with_enough_contrast(qtbot):
     assert changed >= 2
     ring = QColor(after.pixel(1, y)).name()
     assert contrast_ratio(ring, scene.theme.background.name()) >= NON_TEXT
+
+
+def test_a_folded_panel_leaves_the_tab_order(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from designer.editor import CampaignEditor
+
+    editor = CampaignEditor()
+    qtbot.addWidget(editor)
+    editor.resize(1300, 800)
+    editor.show()
+    qtbot.waitExposed(editor)
+    qtbot.waitUntil(lambda: editor.inspector.width() > 0)
+    total = sum(editor.splitter.sizes())
+    editor.splitter.setSizes([0, total - 300, 300])  # the palette folded away
+    qtbot.waitUntil(lambda: not editor.palette.isEnabled())
+    editor.palette.search.setFocus()
+    assert not editor.palette.search.hasFocus()
+    editor.view.setFocus()
+    qtbot.waitUntil(editor.view.hasFocus)
+    for _ in range(12):  # Tab around the editor: never into the folded palette
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        assert not editor.palette.isAncestorOf(QApplication.focusWidget())
+    editor.splitter.setSizes([200, total - 500, 300])
+    qtbot.waitUntil(editor.palette.isEnabled)
