@@ -290,6 +290,28 @@ def run(args: argparse.Namespace) -> int:
             raise RuntimeError(f"no qtbase translation for {missing} in {folder}")
         return f"qtbase for {', '.join(codes) or 'no language'}"
 
+    def german() -> str:
+        """The program's German (.qm for the window, .mo for the engine) and Babel's locale
+        data load from the package; back to English afterwards."""
+        from babel.numbers import format_decimal
+
+        from app import i18n as window_i18n
+        from engine import i18n as engine_i18n
+
+        try:
+            code = window_i18n.set_language(app, "de")
+            translators = len(window_i18n._installed)
+            engine_catalog = type(engine_i18n._state.get("translation")).__name__
+            number = format_decimal(1234.5, locale="de_DE")
+        finally:
+            window_i18n.set_language(app, "en")
+        if (code, translators, engine_catalog, number) != ("de", 2, "GNUTranslations", "1.234,5"):
+            raise RuntimeError(
+                f"German: language {code}, {translators} Qt translators (want ours and qtbase), "
+                f"engine catalog {engine_catalog}, 1234.5 -> {number!r}"
+            )
+        return "window .qm + qtbase_de, engine .mo, Babel: 1.234,5"
+
     if args.expect_password:
         tour.step("keyring-after-restart", expect_password)
     else:
@@ -307,6 +329,7 @@ def run(args: argparse.Namespace) -> int:
         tour.step("import", import_dialog)
         tour.step("simulate", simulate)
         tour.step("qt-translations", qt_translations)
+        tour.step("german", german)
         if args.store_password:
             tour.step("keyring-store", store_password)
     close_dialog()
