@@ -8,8 +8,9 @@ SYSTEM_STAMP := $(VENV)/.system-deps
 
 .PHONY: run test lint format bench package package-test clean
 
-# System libraries Qt needs (apt, with sudo when not root); checked once per venv.
-$(SYSTEM_STAMP):
+# System packages Qt and the tests need (apt, with sudo when not root); checked again
+# whenever the script's list changes.
+$(SYSTEM_STAMP): scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
 	@mkdir -p $(VENV) && touch $(SYSTEM_STAMP)
 
