@@ -327,6 +327,12 @@ class QuickAdd(QFrame):
     def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
         self.setObjectName("quickAdd")
+        self.setAccessibleName(QCoreApplication.translate("palette", "Add a node"))
+        self.setAccessibleDescription(
+            QCoreApplication.translate(
+                "palette", "Type to search, arrows to choose, Return adds it, Escape closes"
+            )
+        )
         self.theme = theme
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
@@ -336,6 +342,7 @@ class QuickAdd(QFrame):
         self.search.setPlaceholderText(
             QCoreApplication.translate("palette", "Add a node… (type to search)")
         )
+        self.search.setAccessibleName(QCoreApplication.translate("palette", "Search node types"))
         self.list = QListWidget()
         self.list.setAccessibleName(QCoreApplication.translate("palette", "Matching nodes"))
         self.list.setTabKeyNavigation(False)

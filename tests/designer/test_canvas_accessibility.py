@@ -119,3 +119,18 @@ def test_a_folded_panel_leaves_the_tab_order(qtbot):
         assert not editor.palette.isAncestorOf(QApplication.focusWidget())
     editor.splitter.setSizes([200, total - 500, 300])
     qtbot.waitUntil(editor.palette.isEnabled)
+
+
+def test_the_add_node_popup_is_named_for_screen_readers(qtbot):
+    from designer.palette import QuickAdd
+
+    popup = QuickAdd()
+    qtbot.addWidget(popup)
+    popup.show()
+    qtbot.waitExposed(popup)
+    iface = QAccessible.queryAccessibleInterface(popup)
+    assert iface.text(NAME) == "Add a node"
+    assert "Return adds it" in iface.text(DESCRIPTION)
+    children = {iface.child(i).text(NAME) for i in range(iface.childCount())}
+    assert {"Search node types", "Matching nodes"} <= children
+    popup.close()
