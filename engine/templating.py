@@ -88,12 +88,21 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
             raise TemplateLimit("a power above 1000 is too large for a template")
         return super().call_binop(context, operator, left, right)
 
+    def wrap_str_format(self, value):
+        # "{:>999999999}".format(1): the sandbox wraps str.format when it is looked up
+        owner = getattr(value, "__self__", None)
+        if isinstance(owner, str) and getattr(value, "__name__", "") in ("format", "format_map"):
+            _check_format(owner)
+        return super().wrap_str_format(value)
+
     def call(__self, __context, __obj, *args, **kwargs):
         owner = getattr(__obj, "__self__", None)
-        if isinstance(owner, str):  # "x".center(10**9), "{:>999999999}".format(1)
-            _check_numbers(args, kwargs)
-            if getattr(__obj, "__name__", "") in ("format", "format_map"):
-                _check_format(owner)
+        if owner is None:  # the sandbox's str.format wrapper keeps the method as __wrapped__
+            owner = getattr(getattr(__obj, "__wrapped__", None), "__self__", None)
+        if isinstance(owner, str):
+            _check_numbers(args, kwargs)  # "x".center(10**9), "{:>{w}}".format(1, w=10**9)
+            for mapping in (a for a in args if isinstance(a, dict)):  # .format_map({...})
+                _check_numbers((), mapping)
         _step()
         result = super().call(__context, __obj, *args, **kwargs)
         if isinstance(result, range):
