@@ -200,7 +200,8 @@ def _log_result(result: dict[str, Any]) -> None:
     tick, delivery = result["tick"], result["delivery"]
     if tick.enrolled or tick.moved or delivery.sent or delivery.failed or delivery.retried:
         log.info(
-            "enrolled %d, moved %d, queued %d; sent %d, retried %d, failed %d, suppressed %d",
+            "enrolled %d, moved %d, queued %d; sent %d, retried %d, failed %d, suppressed %d, "
+            "in doubt %d",
             tick.enrolled, tick.moved, tick.messages, delivery.sent, delivery.retried,
-            delivery.failed, delivery.suppressed,
+            delivery.failed, delivery.suppressed, delivery.in_doubt,
         )  # fmt: skip

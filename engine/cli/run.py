@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         tick, delivery = result["tick"], result["delivery"]
         print(f"enrolled {tick.enrolled}, moved {tick.moved}, queued {tick.messages}; "
               f"sent {delivery.sent}, retried {delivery.retried}, failed {delivery.failed}, "
-              f"suppressed {delivery.suppressed}")  # fmt: skip
+              f"suppressed {delivery.suppressed}, in doubt {delivery.in_doubt}")  # fmt: skip
         service.shutdown()
         return 0
     stop = threading.Event()
