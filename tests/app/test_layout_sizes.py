@@ -51,11 +51,20 @@ def screens(window):
     yield "dashboard", lambda: window.open_dashboard(first)
 
 
+@pytest.fixture
+def styled(qapp):
+    """The app's style for one test; the next test gets the light one again (the theme is
+    an application property the shared conftest does not restore)."""
+    yield lambda theme: apply_style(qapp, theme)
+    apply_style(qapp, "light")
+    qapp.setProperty("campaignStudioTheme", None)
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_every_screen_is_whole(qtbot, qapp, tmp_path, demo_db, width, height, theme):
+def test_every_screen_is_whole(qtbot, styled, tmp_path, demo_db, width, height, theme):
     keep_data_in(tmp_path)
-    apply_style(qapp, theme)
+    styled(theme)
     db = copy_db(demo_db, tmp_path)
     window = MainWindow(open_workspace(str(db), clock=VirtualClock()), start_engine=False)
     qtbot.addWidget(window)
