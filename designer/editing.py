@@ -75,6 +75,32 @@ class SceneEditing:
         self.select_nodes([node.id])
         return node.id
 
+    def insert_on_edge(
+        self,
+        edge: Edge,
+        type_name: str,
+        position: QPointF,
+        params: dict[str, Any] | None = None,
+        label: str | None = None,
+    ) -> str | None:
+        """Put a new node between the ends of `edge` (a palette drop on a connection), as
+        one undo step; None when the type cannot sit there (a trigger, or no way out)."""
+        spec = CATALOG[type_name]
+        params = spec.defaults() if params is None else params
+        ports = spec.port_names(params)
+        if spec.is_trigger or not ports or edge not in self.diagram.edges:
+            return None
+        node = Node(self.diagram.new_id(type_name), type_name, params,
+                    (snap(position.x()), snap(position.y())), label)  # fmt: skip
+        text = f"Insert {label or spec.title}"
+        edges = [Edge(edge.source, node.id, edge.port), Edge(node.id, edge.target, ports[0])]
+        self.undo_stack.beginMacro(text)  # one undo step (child commands would need owners)
+        self.push(commands.Disconnect(self.diagram, edge))
+        self.push(commands.AddItems(self.diagram, [node], edges, text=text))
+        self.undo_stack.endMacro()
+        self.select_nodes([node.id])
+        return node.id
+
     def add_after(self, node_id: str, type_name: str) -> str:
         """Add a node after `node_id`, connected from its first free port, placed to the right."""
         diagram = self.diagram

@@ -27,6 +27,7 @@ from designer.actions import SPECS, build_actions
 from designer.drop import PaletteDrop, QuickAddAt
 from designer.elided_label import ElidedLabel
 from designer.inspector import Inspector
+from designer.items.edge_item import EdgeItem
 from designer.items.port_item import NODE_WIDTH
 from designer.palette import Palette
 from designer.panel_style import panel_palette, panel_style
@@ -321,6 +322,13 @@ class CampaignEditor(QWidget):
         """Add a node centred near a scene point (drop, quick-add); `type_name` may be a
         palette preset such as "Opened email?"."""
         type_name, params, label = presets.resolve(type_name)
+        on_edge = self.scene.item_at(scene_pos, (EdgeItem,))
+        if on_edge is not None:  # dropped on a connection: goes in between
+            corner = QPointF(scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - 30)
+            inserted = self.scene.insert_on_edge(on_edge.edge, type_name, corner, params, label)
+            if inserted is not None:
+                self.inspector.show_node(inserted)
+                return inserted
         node_id = self.scene.add_node(
             type_name, (scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - 30), params, label
         )
