@@ -44,7 +44,7 @@ from app.campaign_dialogs import Card, MessageBar, NewCampaignDialog, ScheduleDi
 from app.flow_layout import flow_row
 from app.style import status_colour
 from engine.catalog import CATALOG
-from engine.i18n import english_plural, number, percent
+from engine.i18n import number, percent, plural_text
 
 STATUSES = ("draft", "scheduled", "live", "paused", "stopped", "completed")
 _STATUS_NAMES = (  # for lupdate: the names status_name() shows
@@ -500,9 +500,7 @@ class CampaignsScreen(QWidget):
         total = len(self.model.rows)
         live = counts.get("live", 0)
         self.subtitle.setText(
-            english_plural(
-                QCoreApplication.translate("campaigns", "%Ln campaign(s)", "", total), total
-            )
+            plural_text(QCoreApplication.translate("campaigns", "%n campaign(s)", "", total), total)
             + " · "
             + QCoreApplication.translate(
                 "campaigns", "{live} live · {scheduled} scheduled · {draft} draft"

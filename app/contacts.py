@@ -38,7 +38,7 @@ from app.screen_parts import Debouncer, PageHeader, TagChipsDelegate
 from app.style import palette_colour
 from engine import store
 from engine.db import Engine
-from engine.i18n import english_plural
+from engine.i18n import plural_text
 
 # (header, field used for sorting or None when the column cannot sort)
 COLUMNS: list[tuple[str, str | None]] = [
@@ -359,17 +359,17 @@ class ContactsTable(QWidget):
         total = self.model.total()
         if self.model.search:
             text = QCoreApplication.translate(
-                "contacts", "%Ln contact(s) match “{search}”", "", total
+                "contacts", "%n contact(s) match “{search}”", "", total
             )
-            self.count_label.setText(english_plural(text, total).format(search=self.model.search))
+            self.count_label.setText(plural_text(text, total).format(search=self.model.search))
         else:
-            text = QCoreApplication.translate("contacts", "%Ln contact(s)", "", total)
-            self.count_label.setText(english_plural(text, total))
+            text = QCoreApplication.translate("contacts", "%n contact(s)", "", total)
+            self.count_label.setText(plural_text(text, total))
             text = QCoreApplication.translate(
-                "contacts", "%Ln people in your audience — double-click one to see their journey",
+                "contacts", "%n people in your audience — double-click one to see their journey",
                 "", total,
             )  # fmt: skip
-            self.header.subtitle.setText(english_plural(text, total))
+            self.header.subtitle.setText(plural_text(text, total))
 
     def _activate(self, index: QModelIndex) -> None:
         contact_id = index.data(ContactIdRole)

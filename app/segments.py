@@ -45,7 +45,7 @@ from designer.rule_editor import RuleEditor
 from engine import segments, store
 from engine.campaigns import campaigns_using
 from engine.db import Engine
-from engine.i18n import english_plural, number
+from engine.i18n import number, plural_text
 from engine.rules import RuleError, describe_rule, parse_rule
 from engine.segments import PREVIEW_ROWS
 
@@ -318,9 +318,9 @@ class SegmentsScreen(QWidget):
         self._refresh_suggestions(names)
         count = len(names)
         text = QCoreApplication.translate(
-            "segments", "%Ln segment(s) · groups of contacts campaigns target", "", count
+            "segments", "%n segment(s) · groups of contacts campaigns target", "", count
         )
-        self.header.subtitle.setText(english_plural(text, count))
+        self.header.subtitle.setText(plural_text(text, count))
         target = select_name or self.current_name
         if target in names:
             self.open_segment(target)

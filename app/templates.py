@@ -38,7 +38,7 @@ from app.template_preview import TemplatePreview, preview_context
 from engine import store, templating
 from engine.campaigns import campaigns_using
 from engine.db import Engine
-from engine.i18n import english_plural
+from engine.i18n import plural_text
 from engine.paths import resource
 from engine.templating import TemplateError
 
@@ -157,8 +157,15 @@ class TemplateEditor(QWidget):
 
     def _channel_changed(self) -> None:
         email = self.current_channel() == "email"
-        example = {"email": "e.g. welcome-email", "sms": "e.g. reminder-sms"}
-        self.name.setPlaceholderText(example.get(self.current_channel(), "e.g. app-nudge"))
+        example = {
+            "email": QCoreApplication.translate("templates", "e.g. welcome-email"),
+            "sms": QCoreApplication.translate("templates", "e.g. reminder-sms"),
+        }
+        self.name.setPlaceholderText(
+            example.get(
+                self.current_channel(), QCoreApplication.translate("templates", "e.g. app-nudge")
+            )
+        )
         for widget in (self.subject, self.subject_label, self.sender, self.sender_label):
             widget.setVisible(email)
         self.tabs.setTabVisible(0, email)
@@ -358,10 +365,10 @@ class TemplatesScreen(QWidget):
             self.new_template("email")
         count = len(names)
         text = QCoreApplication.translate(
-            "templates", "%Ln template(s) · messages your campaigns send, rendered per contact",
+            "templates", "%n template(s) · messages your campaigns send, rendered per contact",
             "", count,
         )  # fmt: skip
-        self.header.subtitle.setText(english_plural(text, count))
+        self.header.subtitle.setText(plural_text(text, count))
 
     def _select(self, item: QListWidgetItem | None, _previous=None) -> None:
         if self._loading or item is None:

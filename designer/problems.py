@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from designer.panel_style import PANEL_COLOURS
 from designer.theme import LIGHT, Theme
 from engine.diagram import Diagram
-from engine.i18n import english_plural
+from engine.i18n import plural_text
 from engine.problems import CAMPAIGN, Problem
 from engine.validation import ValidationContext, validate
 
@@ -185,11 +185,11 @@ class ProblemsList(QWidget):
         else:
             parts = []
             if errors:
-                text = QCoreApplication.translate("problems", "%Ln error(s)", "", errors)
-                parts.append(english_plural(text, errors))
+                text = QCoreApplication.translate("problems", "%n error(s)", "", errors)
+                parts.append(plural_text(text, errors))
             if warnings:
-                text = QCoreApplication.translate("problems", "%Ln warning(s)", "", warnings)
-                parts.append(english_plural(text, warnings))
+                text = QCoreApplication.translate("problems", "%n warning(s)", "", warnings)
+                parts.append(plural_text(text, warnings))
             self.summary.setText(", ".join(parts))
             colour = self.theme.error if errors else self.theme.warning
             self.summary.setStyleSheet(f"color: {colour.name()};")

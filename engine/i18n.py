@@ -112,9 +112,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _state["translation"].ngettext(singular, plural, n)
 
 
-def english_plural(text: str, n: int) -> str:
-    """A Qt plural string ("%n contact(s)") that no translator handled, in English: Qt leaves
-    "(s)" for the English source, so 1 → "contact", otherwise "contacts"."""
+def plural_text(text: str, n: int) -> str:
+    """A Qt plural string after translation ("%n contact(s)" → "1234 contacts"): the count in
+    the locale's digits ("1,234", "1.234") and, where no translator gave plural forms (English
+    is the source), "(s)" made singular or plural."""
+    text = text.replace(str(n), number(n), 1)
     return text.replace("(s)", "" if n == 1 else "s")
 
 

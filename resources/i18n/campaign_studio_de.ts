@@ -746,8 +746,8 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>konvertiert / aufgenommen</translation>
     </message>
     <message numerus="yes">
-        <source>%Ln campaign(s)</source>
-        <translation><numerusform>%Ln Kampagne</numerusform><numerusform>%Ln Kampagnen</numerusform></translation>
+        <source>%n campaign(s)</source>
+        <translation><numerusform>%n Kampagne</numerusform><numerusform>%n Kampagnen</numerusform></translation>
     </message>
     <message>
         <source>{live} live · {scheduled} scheduled · {draft} draft</source>
@@ -900,16 +900,16 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>Die Eingabetaste öffnet den ausgewählten Kontakt</translation>
     </message>
     <message numerus="yes">
-        <source>%Ln contact(s) match “{search}”</source>
-        <translation><numerusform>%Ln Kontakt passt zu „{search}“</numerusform><numerusform>%Ln Kontakte passen zu „{search}“</numerusform></translation>
+        <source>%n contact(s) match “{search}”</source>
+        <translation><numerusform>%n Kontakt passt zu „{search}“</numerusform><numerusform>%n Kontakte passen zu „{search}“</numerusform></translation>
     </message>
     <message numerus="yes">
-        <source>%Ln contact(s)</source>
-        <translation><numerusform>%Ln Kontakt</numerusform><numerusform>%Ln Kontakte</numerusform></translation>
+        <source>%n contact(s)</source>
+        <translation><numerusform>%n Kontakt</numerusform><numerusform>%n Kontakte</numerusform></translation>
     </message>
     <message numerus="yes">
-        <source>%Ln people in your audience — double-click one to see their journey</source>
-        <translation><numerusform>%Ln Person in Ihrer Zielgruppe – Doppelklick zeigt ihren Verlauf</numerusform><numerusform>%Ln Personen in Ihrer Zielgruppe – Doppelklick auf eine zeigt ihren Verlauf</numerusform></translation>
+        <source>%n people in your audience — double-click one to see their journey</source>
+        <translation><numerusform>%n Person in Ihrer Zielgruppe – Doppelklick zeigt ihren Verlauf</numerusform><numerusform>%n Personen in Ihrer Zielgruppe – Doppelklick auf eine zeigt ihren Verlauf</numerusform></translation>
     </message>
     <message>
         <source>Add contact</source>
@@ -1240,8 +1240,20 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>Auf die Arbeitsfläche ziehen oder zum Hinzufügen doppelt auf die Arbeitsfläche klicken.</translation>
     </message>
     <message>
+        <source>Add a node</source>
+        <translation>Knoten hinzufügen</translation>
+    </message>
+    <message>
+        <source>Type to search, arrows to choose, Return adds it, Escape closes</source>
+        <translation>Tippen zum Suchen, Pfeiltasten zum Wählen, die Eingabetaste fügt ihn hinzu, Escape schließt</translation>
+    </message>
+    <message>
         <source>Add a node… (type to search)</source>
         <translation>Knoten hinzufügen … (tippen zum Suchen)</translation>
+    </message>
+    <message>
+        <source>Search node types</source>
+        <translation>Knotenarten suchen</translation>
     </message>
     <message>
         <source>Matching nodes</source>
@@ -1275,12 +1287,12 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>✓ Keine Probleme: startbereit</translation>
     </message>
     <message numerus="yes">
-        <source>%Ln error(s)</source>
-        <translation><numerusform>%Ln Fehler</numerusform><numerusform>%Ln Fehler</numerusform></translation>
+        <source>%n error(s)</source>
+        <translation><numerusform>%n Fehler</numerusform><numerusform>%n Fehler</numerusform></translation>
     </message>
     <message numerus="yes">
-        <source>%Ln warning(s)</source>
-        <translation><numerusform>%Ln Warnung</numerusform><numerusform>%Ln Warnungen</numerusform></translation>
+        <source>%n warning(s)</source>
+        <translation><numerusform>%n Warnung</numerusform><numerusform>%n Warnungen</numerusform></translation>
     </message>
 </context>
 <context>
@@ -1456,8 +1468,8 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>Telefon</translation>
     </message>
     <message numerus="yes">
-        <source>%Ln segment(s) · groups of contacts campaigns target</source>
-        <translation><numerusform>%Ln Segment · Gruppen von Kontakten, an die sich Kampagnen richten</numerusform><numerusform>%Ln Segmente · Gruppen von Kontakten, an die sich Kampagnen richten</numerusform></translation>
+        <source>%n segment(s) · groups of contacts campaigns target</source>
+        <translation><numerusform>%n Segment · Gruppen von Kontakten, an die sich Kampagnen richten</numerusform><numerusform>%n Segmente · Gruppen von Kontakten, an die sich Kampagnen richten</numerusform></translation>
     </message>
     <message>
         <source>Unsaved changes</source>
@@ -1884,6 +1896,18 @@ Content-Type: application/json</translation>
         <translation>Verwenden Sie {{ contact.first_name }}, {{ contact.attributes.plan }}, {{ campaign.name }}, {{ unsubscribe_url }} – Vorlagen laufen in einer Sandbox.</translation>
     </message>
     <message>
+        <source>e.g. welcome-email</source>
+        <translation>z. B. willkommens-email</translation>
+    </message>
+    <message>
+        <source>e.g. reminder-sms</source>
+        <translation>z. B. erinnerungs-sms</translation>
+    </message>
+    <message>
+        <source>e.g. app-nudge</source>
+        <translation>z. B. app-hinweis</translation>
+    </message>
+    <message>
         <source>Message</source>
         <translation>Nachricht</translation>
     </message>
@@ -1908,8 +1932,8 @@ Content-Type: application/json</translation>
         <translation>Speichern</translation>
     </message>
     <message numerus="yes">
-        <source>%Ln template(s) · messages your campaigns send, rendered per contact</source>
-        <translation><numerusform>%Ln Vorlage · Nachrichten, die Ihre Kampagnen senden, pro Kontakt dargestellt</numerusform><numerusform>%Ln Vorlagen · Nachrichten, die Ihre Kampagnen senden, pro Kontakt dargestellt</numerusform></translation>
+        <source>%n template(s) · messages your campaigns send, rendered per contact</source>
+        <translation><numerusform>%n Vorlage · Nachrichten, die Ihre Kampagnen senden, pro Kontakt dargestellt</numerusform><numerusform>%n Vorlagen · Nachrichten, die Ihre Kampagnen senden, pro Kontakt dargestellt</numerusform></translation>
     </message>
     <message>
         <source>Unsaved changes</source>

@@ -14,7 +14,9 @@ def collect_garbage_on_the_gui_thread(qapp):
     gc.disable()
     style, sheet = qapp.style().name(), qapp.styleSheet()
     palette, font = qapp.palette(), qapp.font()
+    theme = qapp.property("campaignStudioTheme")
     yield
+    qapp.setProperty("campaignStudioTheme", theme)  # current_theme() reads it
     # The app's style (app.style.apply_style) is global: give the next test what it had.
     qapp.setStyleSheet(sheet)
     qapp.setPalette(palette)

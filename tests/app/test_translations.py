@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from babel.messages.pofile import read_po
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QTabBar
 from shell_helpers import (
     own_preferences,  # noqa: F401  (autouse: preferences in tmp_path)
@@ -20,6 +20,7 @@ from app.main_window import SCREENS, MainWindow
 from engine import i18n
 from engine.catalog import CATALOG
 from engine.clock import VirtualClock
+from engine.i18n import plural_text
 from engine.paths import resource
 
 
@@ -77,11 +78,17 @@ def test_the_window_speaks_german(qapp, qtbot, tmp_path, back_to_english):
     assert i18n.number(1234567) == "1.234.567"
     assert i18n.percent(0.288) == "28,8\xa0%"
     assert QLocale().toString(1234567) == "1.234.567"
+    # plurals: the German forms, the count in German digits
+    one = QCoreApplication.translate("contacts", "%n contact(s)", "", 1)
+    many = QCoreApplication.translate("contacts", "%n contact(s)", "", 1234)
+    assert (plural_text(one, 1), plural_text(many, 1234)) == ("1 Kontakt", "1.234 Kontakte")
 
 
 def test_english_is_back_after_switching(qapp, back_to_english):
     set_language(qapp, "de")
     set_language(qapp, "en")
+    many = QCoreApplication.translate("contacts", "%n contact(s)", "", 1234)
+    assert plural_text(many, 1234) == "1,234 contacts"
     assert CATALOG["action.send_email"].title == "Send email"
     assert i18n.percent(0.288) == "28.8%"
 
