@@ -154,3 +154,25 @@ def test_a_refresh_keeps_the_keyboard_on_its_row_and_column(qtbot, tmp_path):
     after = table.currentIndex()
     assert (after.row(), after.column()) == (1, 3)
     assert table.hasFocus()
+
+
+def test_every_button_on_every_screen_says_what_it_does(qtbot, tmp_path):
+    from PySide6.QtWidgets import QAbstractButton
+
+    _ws, window = make_window(qtbot, tmp_path)
+    create_from_sample(qtbot, window, "Welcome series")
+
+    def shown(root) -> list:
+        return [b for b in root.findChildren(QAbstractButton) if b.isVisible()]
+
+    buttons = shown(window.campaign_page)
+    for spec in SCREENS:
+        window.show_screen(spec.key)
+        buttons += shown(window.screens[spec.key])
+    assert len(buttons) > 40
+    silent = [
+        f"{type(b).__name__} {b.objectName()}"
+        for b in buttons
+        if not QAccessible.queryAccessibleInterface(b).text(NAME).strip()
+    ]
+    assert silent == []
