@@ -76,6 +76,15 @@ class SimulateDialog(QDialog):
             box.setValue(default)
             self.rates[key] = box
             form.addRow(label, box)
+        self._add_goal_rates(form)
+        self._use_measured_rates()
+        self.inside_note = QLabel(
+            "The forecast starts the campaign afresh on a copy of your data: contacts already "
+            "inside the live campaign start again from its trigger."
+        )
+        self.inside_note.setObjectName("mutedLabel")
+        self.inside_note.setWordWrap(True)
+        form.addRow(self.inside_note)
 
         self.progress = QProgressBar()
         self.progress.setObjectName("simulateProgress")
@@ -102,6 +111,55 @@ class SimulateDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self.setMinimumWidth(420)
+
+    def _add_goal_rates(self, form: QFormLayout) -> None:
+        """One conversion rate per goal, keyed by the goal's event (as `--assume` reads)."""
+        from engine.node_names import node_names
+
+        names = node_names(self.diagram)
+        for node in self.diagram.nodes.values():
+            event = (node.params or {}).get("event")
+            if node.type != "goal" or not event or event in self.rates:
+                continue
+            box = QDoubleSpinBox()
+            box.setObjectName(f"rate_{event}")
+            box.setRange(0, 100)
+            box.setDecimals(1)
+            box.setSuffix(" %")
+            box.setValue(5.0)
+            box.setToolTip(f"Share of the contacts who enter that do “{event}” within a week")
+            self.rates[event] = box
+            form.addRow(f"Converts: “{names[node.id]}”", box)
+
+    def measured_rates(self) -> dict[str, float]:
+        """This campaign's own rates so far, in percent (empty for a new campaign)."""
+        from engine.campaigns import get_campaign
+        from engine.stats import campaign_stats, node_stats
+
+        try:
+            campaign_id = get_campaign(self.workspace.engine, self.diagram.name)["id"]
+            with self.workspace.engine.connect() as conn:
+                nodes = node_stats(conn, campaign_id)
+                enrolled = campaign_stats(conn, campaign_id)["enrolled"]
+        except Exception:  # not stored yet, or renamed meanwhile: keep the usual defaults
+            return {}
+        sent = sum(f.get("sent", 0) for f in nodes.values())
+        rates: dict[str, float] = {}
+        for key in ("opened", "clicked", "unsubscribed"):
+            if sent:
+                rates[key] = 100 * sum(f.get(key, 0) for f in nodes.values()) / sent
+        for node in self.diagram.nodes.values():
+            event = (node.params or {}).get("event")
+            if node.type == "goal" and event and enrolled and node.id in nodes:
+                rates[event] = 100 * nodes[node.id]["entered"] / enrolled
+        return rates
+
+    def _use_measured_rates(self) -> None:
+        for key, percent in self.measured_rates().items():
+            box = self.rates.get(key)
+            if box is not None:
+                box.setValue(round(percent, 1))
+                box.setToolTip("Measured on this campaign so far")
 
     def assume(self) -> dict[str, float]:
         return {key: round(box.value() / 100, 4) for key, box in self.rates.items()}

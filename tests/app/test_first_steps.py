@@ -3,6 +3,8 @@ templates reaching an open campaign, saving a new template, leaving unsaved work
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from shell_helpers import (
@@ -193,7 +195,7 @@ def test_a_second_file_imports_on_its_first_click(qtbot, tmp_path):
         assert dialog.summary.text().startswith(added)
 
 
-def _start_blast(window, n: int) -> int:
+def _start_blast(window, n: int, goal: str | None = None) -> int:
     from sqlalchemy import insert
 
     from engine import campaigns
@@ -218,6 +220,8 @@ def _start_blast(window, n: int) -> int:
     d.nodes["pause"] = Node("pause", "wait.delay", {"duration": "P2D"}, (260, 0))
     d.nodes["bye"] = Node("bye", "exit", {}, (520, 0))
     d.edges += [Edge("start", "pause", "out"), Edge("pause", "bye", "out")]
+    if goal:
+        d.nodes["won"] = Node("won", "goal", {"event": goal}, (260, 200))
     campaign_id = campaigns.save_campaign(engine, d, note="test")
     campaigns.start(engine, campaign_id, window.workspace.now())
     window.workspace.service.run_once()
@@ -288,3 +292,29 @@ def test_polish_no_results_line_sms_placeholder_and_a_clean_dashboard_picture(qt
     where = holder.geometry().translated(holder.parentWidget().mapTo(board.body, QPoint(0, 0)))
     assert saved.copy(where) != shown.copy(where)  # the buttons are not in the picture
     assert holder.isVisible()  # back on the page after the export
+
+
+def test_the_forecast_offers_each_goal_and_starts_from_the_measured_rates(qtbot, tmp_path):
+    from sqlalchemy import insert
+
+    from app.simulate_dialog import SimulateDialog
+    from engine import campaigns
+    from engine.db.schema import events
+
+    _ws, window = make_window(qtbot, tmp_path)
+    campaign_id = _start_blast(window, 4, goal="purchase")
+    engine = window.workspace.engine
+    window.workspace.clock.advance(dt.timedelta(minutes=5))
+    with engine.begin() as conn:  # one of the four buys
+        conn.execute(
+            insert(events).values(
+                contact_id=1, name="purchase", occurred_at=window.workspace.now(), properties={}
+            )
+        )
+    window.workspace.clock.advance(dt.timedelta(hours=1))
+    window.workspace.service.run_once()
+    dialog = SimulateDialog(window.workspace, campaigns.load_diagram(engine, campaign_id))
+    qtbot.addWidget(dialog)
+    assert dialog.rates["purchase"].value() == 25.0  # 1 of 4, measured
+    assert dialog.assume()["purchase"] == 0.25
+    assert "already inside" in dialog.inside_note.text()
