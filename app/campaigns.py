@@ -331,6 +331,7 @@ class CampaignsScreen(QWidget):
         self.subtitle.setObjectName("screenSubtitle")
         self.search = QLineEdit()
         self.search.setObjectName("campaignSearch")
+        self.search.setAccessibleName(QCoreApplication.translate("campaigns", "Search campaigns"))
         self.search.setPlaceholderText(QCoreApplication.translate("campaigns", "Search campaigns…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter_changed)

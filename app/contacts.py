@@ -294,6 +294,7 @@ class ContactsTable(QWidget):
         bar = QHBoxLayout()
         self.search_box = QLineEdit()
         self.search_box.setObjectName("contactSearch")
+        self.search_box.setAccessibleName(QCoreApplication.translate("contacts", "Search contacts"))
         self.search_box.setPlaceholderText(
             QCoreApplication.translate("contacts", "Search by name, email or phone…")
         )

@@ -27,7 +27,11 @@ CARD_NOTE = QT_TRANSLATE_NOOP(
     "The address recipients' mail programs and your website reach (campaign-studio serve, "
     "behind your HTTPS proxy: see docs/public-endpoint.md), and the mailbox bounces return to.",
 )
-SECURITY = (("ssl", "SSL/TLS (993)"), ("starttls", "STARTTLS (143)"), ("none", "None (143)"))
+SECURITY = (
+    ("ssl", "SSL/TLS (993)"),
+    ("starttls", "STARTTLS (143)"),
+    ("none", QT_TRANSLATE_NOOP("public_settings", "None (143)")),
+)
 
 
 def _tr(text: str) -> str:
@@ -44,25 +48,52 @@ class PublicEndpointFields(QObject):
         self.public_url = QLineEdit()
         self.public_url.setObjectName("publicUrl")
         self.public_url.setPlaceholderText("https://mail.example.com")
-        form.addRow(_tr("Public address"), self.public_url)
+        form.addRow(
+            QCoreApplication.translate("public_settings", "Public address"), self.public_url
+        )
         self.url_note = QLabel()
         self.url_note.setObjectName("mutedLabel")
         self.url_note.setWordWrap(True)
         form.addRow("", self.url_note)
-        self.track_opens = QCheckBox(_tr("Count opens (a 1×1 image in HTML email)"))
-        self.track_clicks = QCheckBox(_tr("Count clicks (links go through the address above)"))
-        form.addRow(_tr("Tracking"), self.track_opens)
+        self.track_opens = QCheckBox(
+            QCoreApplication.translate("public_settings", "Count opens (a 1×1 image in HTML email)")
+        )
+        self.track_clicks = QCheckBox(
+            QCoreApplication.translate(
+                "public_settings", "Count clicks (links go through the address above)"
+            )
+        )
+        form.addRow(QCoreApplication.translate("public_settings", "Tracking"), self.track_opens)
         form.addRow("", self.track_clicks)
         self.late_days = QSpinBox()
         self.late_days.setRange(0, 3650)
-        self.late_days.setSuffix(_tr(" days"))
-        self.late_days.setSpecialValueText(_tr("always count"))
-        self.late_days.setToolTip(_tr("An event that arrives later than this after it happened "
-                                      "is kept but starts and converts nothing."))  # fmt: skip
-        form.addRow(_tr("Late events count for"), self.late_days)
+        self.late_days.setSuffix(QCoreApplication.translate("public_settings", " days"))
+        self.late_days.setSpecialValueText(
+            QCoreApplication.translate("public_settings", "always count")
+        )
+        self.late_days.setToolTip(
+            QCoreApplication.translate(
+                "public_settings",
+                "An event that arrives later than this after it happened "
+                "is kept but starts and converts nothing.",
+            )
+        )
+        form.addRow(
+            QCoreApplication.translate("public_settings", "Late events count for"), self.late_days
+        )
         self.imap_host = QLineEdit()
-        self.imap_host.setPlaceholderText(_tr("imap.example.com (empty: no bounce mailbox)"))
+        self.imap_host.setAccessibleName(
+            QCoreApplication.translate("public_settings", "Bounce mailbox server")
+        )
+        self.imap_host.setPlaceholderText(
+            QCoreApplication.translate(
+                "public_settings", "imap.example.com (empty: no bounce mailbox)"
+            )
+        )
         self.imap_port = QSpinBox()
+        self.imap_port.setAccessibleName(
+            QCoreApplication.translate("public_settings", "Bounce mailbox port")
+        )
         self.imap_port.setRange(1, 65535)
         self.imap_security = QComboBox()
         for key, label in SECURITY:
@@ -73,19 +104,30 @@ class PublicEndpointFields(QObject):
         line.addWidget(self.imap_host, 1)
         line.addWidget(self.imap_port)
         line.addWidget(self.imap_security)
-        form.addRow(_tr("Bounce mailbox"), row)
+        form.addRow(QCoreApplication.translate("public_settings", "Bounce mailbox"), row)
         self.bounce_address = QLineEdit()
-        self.bounce_address.setPlaceholderText(_tr("bounces@example.com (empty: the From address)"))
-        tip = "Each email's envelope sender becomes bounces+ID@…, so a bounce names its message."
+        self.bounce_address.setPlaceholderText(
+            QCoreApplication.translate(
+                "public_settings", "bounces@example.com (empty: the From address)"
+            )
+        )
+        tip = QT_TRANSLATE_NOOP(
+            "public_settings",
+            "Each email's envelope sender becomes bounces+ID@…, so a bounce names its message.",
+        )
         self.bounce_address.setToolTip(_tr(tip))
-        form.addRow(_tr("Bounces return to"), self.bounce_address)
+        form.addRow(
+            QCoreApplication.translate("public_settings", "Bounces return to"), self.bounce_address
+        )
         self.imap_user = QLineEdit()
         self.imap_password = QLineEdit()
         self.imap_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.imap_folder = QLineEdit()
-        form.addRow(_tr("Mailbox user"), self.imap_user)
-        form.addRow(_tr("Mailbox password"), self.imap_password)
-        form.addRow(_tr("Folder"), self.imap_folder)
+        form.addRow(QCoreApplication.translate("public_settings", "Mailbox user"), self.imap_user)
+        form.addRow(
+            QCoreApplication.translate("public_settings", "Mailbox password"), self.imap_password
+        )
+        form.addRow(QCoreApplication.translate("public_settings", "Folder"), self.imap_folder)
         for edit in (self.public_url, self.imap_host, self.imap_user, self.imap_password,
                      self.imap_folder, self.bounce_address):  # fmt: skip
             edit.textChanged.connect(self._edited)
@@ -102,11 +144,18 @@ class PublicEndpointFields(QObject):
     @staticmethod
     def _url_note(url: str) -> str:
         if url.startswith("https://"):
-            return _tr("Messages sent from now on link here.")
+            return QCoreApplication.translate(
+                "public_settings", "Messages sent from now on link here."
+            )
         if "127.0.0.1" in url or "localhost" in url or not url:
-            return _tr("Only this computer reaches this address: opens, clicks and unsubscribe "
-                       "links from recipients will not arrive.")  # fmt: skip
-        return _tr("Use https: mail programs distrust http links and images.")
+            return QCoreApplication.translate(
+                "public_settings",
+                "Only this computer reaches this address: opens, clicks and unsubscribe "
+                "links from recipients will not arrive.",
+            )
+        return QCoreApplication.translate(
+            "public_settings", "Use https: mail programs distrust http links and images."
+        )
 
     def load(self, settings: dict[str, Any]) -> None:
         self.public_url.setText(str(settings.get("public_url") or ""))
@@ -122,7 +171,9 @@ class PublicEndpointFields(QObject):
         self.bounce_address.setText(str(settings.get("bounce_address") or ""))
         self.imap_password.clear()
         kept = imap.configured(settings) and secrets.get_password(imap.account(settings))
-        self.imap_password.setPlaceholderText(_tr("stored") if kept else "")
+        self.imap_password.setPlaceholderText(
+            QCoreApplication.translate("public_settings", "stored") if kept else ""
+        )
         self.url_note.setText(self._url_note(self.public_url.text().strip()))
 
     def values(self) -> dict[str, Any]:
@@ -144,13 +195,26 @@ class PublicEndpointFields(QObject):
         out = []
         url = values["public_url"]
         if not url.startswith(("https://", "http://")) or " " in url:
-            out.append(_tr("The public address must start with https:// (e.g. "
-                           "https://mail.example.com)."))  # fmt: skip
+            out.append(
+                QCoreApplication.translate(
+                    "public_settings",
+                    "The public address must start with https:// (e.g. https://mail.example.com).",
+                )
+            )
         address = values["bounce_address"]
         if address and (address.count("@") != 1 or " " in address or "+" in address):
-            out.append(_tr("The bounce address must be a plain address, e.g. bounces@example.com."))
+            out.append(
+                QCoreApplication.translate(
+                    "public_settings",
+                    "The bounce address must be a plain address, e.g. bounces@example.com.",
+                )
+            )
         if values["bounce_imap_host"] and not values["bounce_imap_username"]:
-            out.append(_tr("The bounce mailbox needs a user name."))
+            out.append(
+                QCoreApplication.translate(
+                    "public_settings", "The bounce mailbox needs a user name."
+                )
+            )
         return out
 
     def store_password(self, values: dict[str, Any]) -> str | None:
@@ -160,5 +224,7 @@ class PublicEndpointFields(QObject):
             return None
         where = secrets.set_password(imap.account(values), password)
         self.imap_password.clear()
-        self.imap_password.setPlaceholderText(_tr("stored"))
+        self.imap_password.setPlaceholderText(
+            QCoreApplication.translate("public_settings", "stored")
+        )
         return where

@@ -190,6 +190,9 @@ class SettingsScreen(QWidget):
         row = QHBoxLayout()
         self.database_edit = QLineEdit()
         self.database_edit.setObjectName("databaseLocation")
+        self.database_edit.setAccessibleName(
+            QCoreApplication.translate("settings_screen", "Database location")
+        )
         self.database_edit.setPlaceholderText(
             QCoreApplication.translate(
                 "settings_screen", "/path/to/campaigns.db or postgresql+psycopg://…"
@@ -220,6 +223,7 @@ class SettingsScreen(QWidget):
             QCoreApplication.translate("settings_screen", "smtp.example.com")
         )
         self.smtp_port = QSpinBox()
+        self.smtp_port.setAccessibleName(QCoreApplication.translate("settings_screen", "Port"))
         self.smtp_port.setRange(1, 65535)
         self.smtp_port.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
         self.smtp_port.setMinimumWidth(80)
@@ -276,18 +280,27 @@ class SettingsScreen(QWidget):
         )
         self.gateways: dict[str, dict[str, Any] | None] = {key: None for key, _ in GATEWAYS}
         self.gateway_kind = QComboBox()
+        self.gateway_kind.setAccessibleName(
+            QCoreApplication.translate("settings_screen", "Gateway for")
+        )
         for key, label in GATEWAYS:
             self.gateway_kind.addItem(label, key)
         self._shown_gateway = GATEWAYS[0][0]
         self.gateway_kind.currentIndexChanged.connect(self._gateway_kind_changed)
         form.addRow(QCoreApplication.translate("settings_screen", "Gateway for"), self.gateway_kind)
         self.gateway_url = QLineEdit()
+        self.gateway_url.setAccessibleName(
+            QCoreApplication.translate("settings_screen", "Gateway address")
+        )
         self.gateway_url.setPlaceholderText(
             QCoreApplication.translate(
                 "settings_screen", "https://sms.example.com/send (empty: outbox folder)"
             )
         )
         self.gateway_method = QComboBox()
+        self.gateway_method.setAccessibleName(
+            QCoreApplication.translate("settings_screen", "Request method")
+        )
         self.gateway_method.addItems(["POST", "PUT", "GET"])
         url_row = QHBoxLayout()
         url_row.addWidget(self.gateway_method)
@@ -359,7 +372,13 @@ class SettingsScreen(QWidget):
             QCoreApplication.translate("settings_screen", "No messages between")
         )
         self.quiet_start = QTimeEdit()
+        self.quiet_start.setAccessibleName(
+            QCoreApplication.translate("settings_screen", "Quiet hours from")
+        )
         self.quiet_end = QTimeEdit()
+        self.quiet_end.setAccessibleName(
+            QCoreApplication.translate("settings_screen", "Quiet hours until")
+        )
         for edit in (self.quiet_start, self.quiet_end):
             edit.setDisplayFormat("HH:mm")
         quiet.addWidget(self.quiet_enabled)
@@ -373,8 +392,14 @@ class SettingsScreen(QWidget):
         cap.setSpacing(8)
         self.cap_enabled = QCheckBox(QCoreApplication.translate("settings_screen", "At most"))
         self.cap_count = QSpinBox()
+        self.cap_count.setAccessibleName(
+            QCoreApplication.translate("settings_screen", "Frequency cap: messages")
+        )
         self.cap_count.setRange(1, 1000)
         self.cap_period = QComboBox()
+        self.cap_period.setAccessibleName(
+            QCoreApplication.translate("settings_screen", "Frequency cap: period")
+        )
         for key, label in CAP_PERIODS:
             self.cap_period.addItem(f"messages per {label}", key)
         cap.addWidget(self.cap_enabled)
@@ -384,6 +409,9 @@ class SettingsScreen(QWidget):
         form.addRow(QCoreApplication.translate("settings_screen", "Frequency cap"), cap)
         rate = QHBoxLayout()
         self.rate_limit = QSpinBox()
+        self.rate_limit.setAccessibleName(
+            QCoreApplication.translate("settings_screen", "Send rate")
+        )
         self.rate_limit.setRange(0, 1_000_000)
         self.rate_limit.setSpecialValueText(
             QCoreApplication.translate("settings_screen", "no limit")

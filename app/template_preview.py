@@ -73,6 +73,7 @@ class TemplatePreview(QWidget):
         self.tabs = QTabWidget()
         self.browser = QTextBrowser()
         self.browser.setObjectName("previewBrowser")
+        self.browser.setAccessibleName(QCoreApplication.translate("template_preview", "Preview"))
         self.browser.setOpenLinks(False)
         # An email is read on white, as in a mail program, whatever the window's theme.
         self.browser.setStyleSheet("QTextBrowser { background: #ffffff; color: #111827; }")

@@ -76,9 +76,11 @@ class TemplateEditor(QWidget):
         self.name.setObjectName("templateName")
         self.name.setPlaceholderText(QCoreApplication.translate("templates", "welcome-email"))
         self.channel = QComboBox()
+        self.channel.setAccessibleName(QCoreApplication.translate("templates", "Channel"))
         for key, label in CHANNELS:
             self.channel.addItem(label, key)
         self.sender = QComboBox()  # the sender identities from the settings, or typed
+        self.sender.setAccessibleName(QCoreApplication.translate("templates", "From"))
         self.sender.setEditable(True)
         self.sender.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.sender.lineEdit().setPlaceholderText(
@@ -86,6 +88,7 @@ class TemplateEditor(QWidget):
         )
         self.subject = QLineEdit()
         self.subject.setObjectName("templateSubject")
+        self.subject.setAccessibleName(QCoreApplication.translate("templates", "Subject"))
         self.subject.setPlaceholderText(
             QCoreApplication.translate("templates", "Welcome, {{ contact.first_name }}!")
         )
@@ -105,6 +108,7 @@ class TemplateEditor(QWidget):
         self.tabs = QTabWidget()
         self.html = CodeEditor()
         self.html.setObjectName("templateHtml")
+        self.html.setAccessibleName(QCoreApplication.translate("templates", "HTML"))
         self.text = CodeEditor()
         self.text.setObjectName("templateText")
         self.tabs.addTab(self.html, QCoreApplication.translate("templates", "HTML"))

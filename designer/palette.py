@@ -195,6 +195,7 @@ class Palette(QWidget):
         title.setObjectName("panelTitle")
         self.search = QLineEdit()
         self.search.setObjectName("paletteSearch")
+        self.search.setAccessibleName(QCoreApplication.translate("palette", "Search nodes"))
         self.search.setPlaceholderText(QCoreApplication.translate("palette", "Search nodes…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.set_filter)

@@ -652,6 +652,10 @@
         <translation>Kampagnen</translation>
     </message>
     <message>
+        <source>Search campaigns</source>
+        <translation>Kampagnen suchen</translation>
+    </message>
+    <message>
         <source>Search campaigns…</source>
         <translation>Kampagnen suchen …</translation>
     </message>
@@ -892,6 +896,10 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>Neuer Kontakt</translation>
     </message>
     <message>
+        <source>Search contacts</source>
+        <translation>Kontakte suchen</translation>
+    </message>
+    <message>
         <source>Search by name, email or phone…</source>
         <translation>Nach Name, E-Mail oder Telefon suchen …</translation>
     </message>
@@ -1033,6 +1041,10 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>z. B. 2</translation>
     </message>
     <message>
+        <source>not set — pick a date or type YYYY-MM-DD HH:MM</source>
+        <translation>nicht gesetzt – Datum wählen oder JJJJ-MM-TT HH:MM eingeben</translation>
+    </message>
+    <message>
         <source>Pick a date</source>
         <translation>Datum wählen</translation>
     </message>
@@ -1043,6 +1055,10 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
     <message>
         <source>text, number, true/false</source>
         <translation>Text, Zahl, true/false</translation>
+    </message>
+    <message>
+        <source>default: {value}</source>
+        <translation>Voreinstellung: {value}</translation>
     </message>
     <message>
         <source>e.g. purchase</source>
@@ -1224,6 +1240,10 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>Knoten</translation>
     </message>
     <message>
+        <source>Search nodes</source>
+        <translation>Knoten suchen</translation>
+    </message>
+    <message>
         <source>Search nodes…</source>
         <translation>Knoten suchen …</translation>
     </message>
@@ -1304,6 +1324,110 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
     <message>
         <source>The address recipients' mail programs and your website reach (campaign-studio serve, behind your HTTPS proxy: see docs/public-endpoint.md), and the mailbox bounces return to.</source>
         <translation>Die Adresse, die die Mailprogramme der Empfänger und Ihre Website erreichen (campaign-studio serve, hinter Ihrem HTTPS-Proxy: siehe docs/public-endpoint.md), und das Postfach, in das Unzustellbare zurückkommen.</translation>
+    </message>
+    <message>
+        <source>None (143)</source>
+        <translation>Keine (143)</translation>
+    </message>
+    <message>
+        <source>Public address</source>
+        <translation>Öffentliche Adresse</translation>
+    </message>
+    <message>
+        <source>Count opens (a 1×1 image in HTML email)</source>
+        <translation>Öffnungen zählen (ein 1×1-Bild in HTML-E-Mails)</translation>
+    </message>
+    <message>
+        <source>Count clicks (links go through the address above)</source>
+        <translation>Klicks zählen (Links laufen über die Adresse oben)</translation>
+    </message>
+    <message>
+        <source>Tracking</source>
+        <translation>Messung</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> Tage</translation>
+    </message>
+    <message>
+        <source>always count</source>
+        <translation>immer zählen</translation>
+    </message>
+    <message>
+        <source>An event that arrives later than this after it happened is kept but starts and converts nothing.</source>
+        <translation>Ein Ereignis, das später als diese Zeit nach seinem Eintreten ankommt, wird gespeichert, startet und konvertiert aber nichts.</translation>
+    </message>
+    <message>
+        <source>Late events count for</source>
+        <translation>Späte Ereignisse zählen bis zu</translation>
+    </message>
+    <message>
+        <source>Bounce mailbox server</source>
+        <translation>Server des Bounce-Postfachs</translation>
+    </message>
+    <message>
+        <source>imap.example.com (empty: no bounce mailbox)</source>
+        <translation>imap.example.com (leer: kein Bounce-Postfach)</translation>
+    </message>
+    <message>
+        <source>Bounce mailbox port</source>
+        <translation>Port des Bounce-Postfachs</translation>
+    </message>
+    <message>
+        <source>Bounce mailbox</source>
+        <translation>Bounce-Postfach</translation>
+    </message>
+    <message>
+        <source>bounces@example.com (empty: the From address)</source>
+        <translation>bounces@example.com (leer: die Absenderadresse)</translation>
+    </message>
+    <message>
+        <source>Each email's envelope sender becomes bounces+ID@…, so a bounce names its message.</source>
+        <translation>Der Umschlag-Absender jeder E-Mail wird zu bounces+ID@…, damit eine Unzustellbarkeitsmeldung ihre Nachricht nennt.</translation>
+    </message>
+    <message>
+        <source>Bounces return to</source>
+        <translation>Unzustellbare gehen an</translation>
+    </message>
+    <message>
+        <source>Mailbox user</source>
+        <translation>Benutzer des Postfachs</translation>
+    </message>
+    <message>
+        <source>Mailbox password</source>
+        <translation>Passwort des Postfachs</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Messages sent from now on link here.</source>
+        <translation>Ab jetzt gesendete Nachrichten verlinken hierher.</translation>
+    </message>
+    <message>
+        <source>Only this computer reaches this address: opens, clicks and unsubscribe links from recipients will not arrive.</source>
+        <translation>Nur dieser Computer erreicht diese Adresse: Öffnungen, Klicks und Abmeldelinks der Empfänger kommen nicht an.</translation>
+    </message>
+    <message>
+        <source>Use https: mail programs distrust http links and images.</source>
+        <translation>Verwenden Sie https: Mailprogramme misstrauen http-Links und -Bildern.</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>gespeichert</translation>
+    </message>
+    <message>
+        <source>The public address must start with https:// (e.g. https://mail.example.com).</source>
+        <translation>Die öffentliche Adresse muss mit https:// beginnen (z. B. https://mail.example.com).</translation>
+    </message>
+    <message>
+        <source>The bounce address must be a plain address, e.g. bounces@example.com.</source>
+        <translation>Die Bounce-Adresse muss eine einfache Adresse sein, z. B. bounces@example.com.</translation>
+    </message>
+    <message>
+        <source>The bounce mailbox needs a user name.</source>
+        <translation>Das Bounce-Postfach braucht einen Benutzernamen.</translation>
     </message>
 </context>
 <context>
@@ -1602,6 +1726,10 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>Port</translation>
     </message>
     <message>
+        <source>Database location</source>
+        <translation>Speicherort der Datenbank</translation>
+    </message>
+    <message>
         <source>Security</source>
         <translation>Sicherheit</translation>
     </message>
@@ -1642,8 +1770,16 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>Gateway für</translation>
     </message>
     <message>
+        <source>Gateway address</source>
+        <translation>Adresse des Gateways</translation>
+    </message>
+    <message>
         <source>https://sms.example.com/send (empty: outbox folder)</source>
         <translation>https://sms.example.com/send (leer: Postausgangsordner)</translation>
+    </message>
+    <message>
+        <source>Request method</source>
+        <translation>Anfragemethode</translation>
     </message>
     <message>
         <source>Request</source>
@@ -1700,6 +1836,14 @@ Content-Type: application/json</translation>
         <translation>Keine Nachrichten zwischen</translation>
     </message>
     <message>
+        <source>Quiet hours from</source>
+        <translation>Ruhezeiten ab</translation>
+    </message>
+    <message>
+        <source>Quiet hours until</source>
+        <translation>Ruhezeiten bis</translation>
+    </message>
+    <message>
         <source>and</source>
         <translation>und</translation>
     </message>
@@ -1710,6 +1854,14 @@ Content-Type: application/json</translation>
     <message>
         <source>At most</source>
         <translation>Höchstens</translation>
+    </message>
+    <message>
+        <source>Frequency cap: messages</source>
+        <translation>Häufigkeitsgrenze: Nachrichten</translation>
+    </message>
+    <message>
+        <source>Frequency cap: period</source>
+        <translation>Häufigkeitsgrenze: Zeitraum</translation>
     </message>
     <message>
         <source>Frequency cap</source>
@@ -1835,6 +1987,10 @@ Content-Type: application/json</translation>
     <message>
         <source>Search a contact…</source>
         <translation>Kontakt suchen …</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
     </message>
     <message>
         <source>Rendered</source>

@@ -176,3 +176,31 @@ def test_every_button_on_every_screen_says_what_it_does(qtbot, tmp_path):
         if not QAccessible.queryAccessibleInterface(b).text(NAME).strip()
     ]
     assert silent == []
+
+
+def test_every_input_on_every_screen_has_a_name(qtbot, tmp_path):
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit
+
+    _ws, window = make_window(qtbot, tmp_path)
+    create_from_sample(qtbot, window, "Welcome series")
+    kinds = (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QTextEdit)
+
+    def shown(root) -> list:
+        return [
+            w
+            for kind in kinds
+            for w in root.findChildren(kind)
+            if w.isVisible() and not isinstance(w.parent(), (QComboBox, QAbstractSpinBox))
+        ]
+
+    inputs = shown(window.campaign_page)
+    for spec in SCREENS:
+        window.show_screen(spec.key)
+        inputs += shown(window.screens[spec.key])
+    assert len(inputs) > 40
+    unnamed = [
+        f"{type(w).__name__} {w.objectName()} {getattr(w, 'placeholderText', str)()!r}"
+        for w in inputs
+        if not QAccessible.queryAccessibleInterface(w).text(NAME).strip()
+    ]
+    assert unnamed == []

@@ -119,7 +119,13 @@ DATA = re.compile(
 
 
 def test_pseudo_locale_finds_no_untranslated_text(qapp, qtbot, tmp_path, back_to_english):
-    pseudo = PseudoTranslator(qapp)
+    ts = ET.parse(resource("i18n", "campaign_studio_de.ts")).getroot()
+    known = {
+        (context.find("name").text, message.find("source").text)
+        for context in ts.iter("context")
+        for message in context.iter("message")
+    }
+    pseudo = PseudoTranslator(qapp, known)
     qapp.installTranslator(pseudo)
     window = make_window(qtbot, tmp_path)
     found = [("menu", a.text()) for a in window.menuBar().actions()]
