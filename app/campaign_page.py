@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.campaign_dialogs import MessageBar
-from app.campaigns import LIFECYCLE, call_lifecycle, status_name
+from app.campaigns import LIFECYCLE, call_lifecycle, fault_text, status_name
 from app.flow_layout import flow_row
 from app.style import status_colour
 from designer.elided_label import ElidedLabel
@@ -152,6 +152,11 @@ class CampaignPage(QWidget):
         banner.addWidget(clear)
         self.forecast_banner.hide()
         self.message = MessageBar()
+        # Why the engine paused the campaign after a fault; Resume clears it.
+        self.fault = QLabel("")
+        self.fault.setObjectName("campaignFault")
+        self.fault.setWordWrap(True)
+        self.fault.hide()
         self.summary = QLabel("")
         self.summary.setObjectName("statsSummary")
         self.summary.setWordWrap(True)  # a long line must not set the window's least width
@@ -161,6 +166,7 @@ class CampaignPage(QWidget):
         layout.setContentsMargins(16, 12, 16, 8)
         layout.setSpacing(8)
         layout.addLayout(heading)
+        layout.addWidget(self.fault)
         layout.addWidget(self.message)
         layout.addWidget(self.forecast_banner)
         layout.addWidget(self.summary)
@@ -246,6 +252,9 @@ class CampaignPage(QWidget):
             number=self.record["version"]
         )
         self.version_label.setText(f"{version}{when}{modified}")
+        fault = fault_text(self.record) if status == "paused" else ""
+        self.fault.setText(fault)
+        self.fault.setVisible(bool(fault))
         allowed = allowed_actions(status)
         for name, button in self.lifecycle_buttons.items():
             button.setVisible(name in allowed)

@@ -205,6 +205,8 @@ class CampaignsModel(QAbstractTableModel):
             return str(self.data(index, Qt.ItemDataRole.DisplayRole) or "").lower()
         if role == Qt.ItemDataRole.TextAlignmentRole and 3 <= column <= 5:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1 and row.get("error"):
+            return fault_text(row)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             parts = [f"Version {row.get('version', 1)}"]
             parent = self.row_of(row["parent_id"]) if row.get("parent_id") else -1
@@ -220,6 +222,20 @@ class CampaignsModel(QAbstractTableModel):
         if role == self.StatusRole:
             return row.get("status")
         return None
+
+
+def fault_text(record: dict) -> str:
+    """Why the engine paused a campaign, as a sentence (empty when it did not)."""
+    if not record.get("error"):
+        return ""
+    return QCoreApplication.translate(
+        "campaigns", "“{name}” was paused after a fault: {reason}. Resume it once fixed."
+    ).format(name=record.get("name", ""), reason=_fault_reason(str(record["error"])))
+
+
+def _fault_reason(error: str) -> str:
+    prefix = "paused by the engine: "  # the engine's own words; the sentence says it already
+    return (error[len(prefix) :] if error.startswith(prefix) else error).rstrip(".")
 
 
 class CampaignFilter(QSortFilterProxyModel):
@@ -427,6 +443,11 @@ class CampaignsScreen(QWidget):
         self.empty.setObjectName("emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message = MessageBar()
+        # The engine's reason for pausing a campaign after a fault, one red line each.
+        self.faults = QLabel("")
+        self.faults.setObjectName("campaignFault")
+        self.faults.setWordWrap(True)
+        self.faults.hide()
         self.cards = {
             key: Card(
                 QCoreApplication.translate("campaigns", label),
@@ -473,6 +494,7 @@ class CampaignsScreen(QWidget):
         layout.addLayout(cards)
         layout.addLayout(actions)
         layout.addWidget(self.message)
+        layout.addWidget(self.faults)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty, 1)
         workspace.campaignsChanged.connect(self.refresh)
@@ -520,6 +542,10 @@ class CampaignsScreen(QWidget):
         )
         self.cards["converted"].value.setText(number(converted))
         self.cards["rate"].value.setText(percent(converted / enrolled) if enrolled else "—")
+        faults = [fault_text(r) for r in self.model.rows if r.get("status") == "paused"]
+        faults = [text for text in faults if text]
+        self.faults.setText("\n".join(faults))
+        self.faults.setVisible(bool(faults))
         self.table.setVisible(total > 0)
         self.empty.setVisible(total == 0)
         if selected is not None:

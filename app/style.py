@@ -141,6 +141,7 @@ QLabel {{ background: transparent; }}
 #screenSubtitle, #mutedLabel {{ color: {muted}; }}
 #emptyState {{ color: {muted}; font-size: 14px; }}
 #formProblem {{ color: {error_fg}; }}
+#campaignFault {{ color: {error_fg}; font-weight: 600; }}
 #messageBar {{ border-radius: 6px; padding: 8px 12px; background: {info_bg}; color: {info_fg}; }}
 #messageBar[kind="success"] {{ background: {success_bg}; color: {success_fg}; }}
 #messageBar[kind="error"] {{ background: {error_bg}; color: {error_fg}; }}

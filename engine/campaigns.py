@@ -257,6 +257,7 @@ def list_campaigns(conn: Connection | Engine, definitions: bool = False) -> list
             campaigns.c.id,
             campaigns.c.name,
             campaigns.c.status,
+            campaigns.c.error,  # why the engine paused it after a fault, or None
             campaigns.c.version,
             campaigns.c.owner,
             campaigns.c.start_at,
