@@ -246,6 +246,16 @@ def _date_field_summary(p: dict[str, Any]) -> str:
     return text + f" at {p.get('at', '09:00')}"
 
 
+def _until_summary(p: dict[str, Any]) -> str:
+    """'Wait until 3 days after the campaign starts' or 'Wait until 2026-12-07 09:00'."""
+    after = p.get("after_start")
+    if after:
+        if parse_duration(after).total_seconds() == 0:
+            return "Wait until the campaign starts"
+        return f"Wait until {humanize_duration(after)} after the campaign starts"
+    return f"Wait until {str(p.get('at', '?')).replace('T', ' ')}"
+
+
 def _tag_summary(p: dict[str, Any]) -> str:
     parts = []
     if p.get("add"):
@@ -330,10 +340,21 @@ NODE_TYPES: tuple[NodeType, ...] = (
         "wait.until",
         "Until date",
         "wait",
-        "Holds the contact until a date and time.",
-        params=(Param("at", "datetime", "Until", "ISO 8601 date-time.", True),),
+        "Holds the contact until a date and time, or until some time after the campaign starts.",
+        params=(
+            Param("at", "datetime", "Until", "ISO 8601 date-time."),
+            Param(
+                "after_start",
+                "duration",
+                "After the start",
+                "How long after the campaign starts, e.g. P3D for day 3 of a drip; "
+                "a contact arriving later goes on at once.",
+                minimum=0,
+            ),
+        ),
+        one_of=(("at",), ("after_start",)),
         icon="calendar",
-        summary=lambda p: f"Wait until {p.get('at', '?')}",
+        summary=_until_summary,
     ),
     NodeType(
         "wait.window",
@@ -662,7 +683,9 @@ def check_value(param: Param, value: Any) -> str | None:
         return None if isinstance(value, bool) else f"{param.label} must be true or false"
     try:
         if kind == "duration":
-            parse_duration(value)
+            length = parse_duration(value)
+            if param.minimum is not None and length.total_seconds() < param.minimum:
+                return f"{param.label} must not be negative"
         elif kind == "datetime":
             parse_datetime(value)
         elif kind == "time":

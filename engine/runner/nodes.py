@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 
 from engine.catalog import SEND_TYPES
 from engine.clock import to_naive_utc
-from engine.db.schema import contacts, events
+from engine.db.schema import campaigns, contacts, events
 from engine.diagram import Node
 from engine.durations import parse_datetime, parse_duration, parse_time_of_day
 from engine.runner import effects, messages
@@ -135,7 +135,15 @@ def _until(
     now: dt.datetime,
     writes: BatchWrites,
 ) -> None:
-    at = to_naive_utc(parse_datetime(node.params["at"]))
+    if node.params.get("after_start"):
+        # "Day 3 of the drip": the campaign's first start plus the duration; a contact
+        # arriving after that moment goes on at once (_leave_at).
+        started = conn.scalar(
+            select(campaigns.c.started_at).where(campaigns.c.id == plan.campaign_id)
+        )
+        at = (started or now) + parse_duration(node.params["after_start"])
+    else:
+        at = to_naive_utc(parse_datetime(node.params["at"]))
     for item in items:
         _leave_at(item, at, now)
 

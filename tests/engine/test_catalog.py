@@ -67,3 +67,24 @@ def test_durations_use_iso_8601():
     assert parse_duration("-P1D").total_seconds() == -86400
     assert humanize_duration("P10D") == "10 days"
     assert humanize_duration("P14D") == "2 weeks"
+
+
+def test_wait_until_takes_a_date_or_a_time_after_the_start():
+    from engine.diagram import Diagram, Node
+    from engine.validation import validate
+
+    spec = CATALOG["wait.until"]
+    assert spec.describe({"after_start": "P3D"}) == "Wait until 3 days after the campaign starts"
+    assert spec.describe({"after_start": "P0D"}) == "Wait until the campaign starts"
+    assert spec.describe({"at": "2026-12-07T09:00"}) == "Wait until 2026-12-07 09:00"
+
+    def problems(params):
+        d = Diagram("T", {})
+        d.nodes["w"] = Node("w", "wait.until", params)
+        return [p.message for p in validate(d) if p.node == "w"]
+
+    assert problems({"after_start": "P3D"}) == []
+    assert problems({"at": "2026-12-07T09:00:00Z"}) == []
+    assert any("not both" in m for m in problems({"at": "2026-12-07T09:00", "after_start": "P3D"}))
+    assert any("needs" in m for m in problems({}))
+    assert any("negative" in m for m in problems({"after_start": "-P1D"}))

@@ -279,6 +279,58 @@ def test_waits_delay_until_and_for_event(tmp_path):
     assert ports(engine, "reply") == {"event": 1, "timeout": 2}
 
 
+def test_wait_until_days_after_the_campaign_starts(tmp_path):
+    """A drip's "day 3": due at the campaign's start + P3D; who arrives later goes on at once."""
+    engine = make_db(tmp_path, 2)
+    with engine.connect() as conn:
+        ids = list(conn.scalars(select(contacts.c.id).order_by(contacts.c.id)))
+    d = diagram(
+        [
+            ("start", "trigger.event", {"event": "signup"}),
+            ("day3", "wait.until", {"after_start": "P3D"}),
+            ("score", "action.score", {"points": 1}),
+        ],
+        [("start", "day3"), ("day3", "score")],
+    )
+    _cid, runner, _clock = launch(engine, d)
+    add_event(engine, ids[0], "signup", START + H)
+    runner.tick(START + 2 * H)
+    runner.tick(START + dt.timedelta(days=3) - H)
+    assert ports(engine, "day3") == {}
+    runner.tick(START + dt.timedelta(days=3, hours=2))
+    assert ports(engine, "day3") == {"out": 1}
+    add_event(engine, ids[1], "signup", START + dt.timedelta(days=4))
+    runner.tick(START + dt.timedelta(days=4, hours=1))
+    assert ports(engine, "day3") == {"out": 2}
+    with engine.connect() as conn:
+        left = dict(
+            conn.execute(
+                select(steps.c.contact_id, steps.c.at).where(steps.c.node_id == "day3")
+            ).all()
+        )
+    assert left[ids[0]] == START + dt.timedelta(days=3)  # due at the start + P3D
+    assert left[ids[1]] > START + dt.timedelta(days=4) - H  # arrived late: on at once
+
+
+def test_simulate_agrees_on_days_after_the_start(tmp_path):
+    from engine.simulate import simulate
+
+    make_db(tmp_path, 3)
+    d = diagram(
+        [
+            ("start", "trigger.manual", {"filter": {"field": "email", "op": "is_set"}}),
+            ("day2", "wait.until", {"after_start": "P2D"}),
+            ("score", "action.score", {"points": 1}),
+        ],
+        [("start", "day2"), ("day2", "score")],
+    )
+    early = simulate(d, tmp_path / "test.db", 1.5, start=START)
+    late = simulate(d, tmp_path / "test.db", 2.5, start=START)
+    early_nodes, late_nodes = early["nodes"], late["nodes"]
+    assert early_nodes["day2"]["waiting"] == 3 and early_nodes["day2"]["ports"].get("out", 0) == 0
+    assert late_nodes["day2"]["waiting"] == 0 and late_nodes["day2"]["ports"]["out"] == 3
+
+
 def test_goal_jump_counts_a_conversion(tmp_path):
     engine = make_db(tmp_path, 2)
     everyone(engine)
