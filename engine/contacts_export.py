@@ -3,7 +3,7 @@ import reads back (docs/data-formats.md), formula-safe through engine.csv_safe."
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
@@ -14,6 +14,9 @@ from engine.db.schema import contact_tags, contacts
 CORE_COLUMNS = ("email", "phone", "first_name", "last_name", "timezone", "unsubscribed",
                 "bounced", "score", "created_at", "tags")  # fmt: skip
 BATCH = 2000
+
+if TYPE_CHECKING:
+    from engine.contact_bulk import ContactFilter
 
 
 class SegmentNotFound(LookupError):
@@ -38,16 +41,33 @@ def count_segment(engine: Engine, segment: str) -> int:
         return count_matching(conn, segment, utcnow())
 
 
-def export_contacts(engine: Engine, handle: IO[str], segment: str | None = None) -> int:
-    """Write contacts (the segment's, or all) as CSV to `handle`; returns how many.
+def export_contacts(
+    engine: Engine,
+    handle: IO[str],
+    segment: str | None = None,
+    ids: list[int] | None = None,
+    chosen: ContactFilter | None = None,
+) -> int:
+    """Write contacts (the segment's, those with `ids`, those `chosen` shows, or all) as CSV
+    to `handle`; returns how many.
 
     Core columns first, then one column per attribute (sorted); tags joined by ';'."""
+    from engine.contact_bulk import contact_ids
+
     with engine.connect() as conn:
         where = _segment_rule(conn, segment) if segment else None
+        if chosen is not None:
+            listed = set(contact_ids(conn, chosen))
         ids_query = select(contacts.c.id).order_by(contacts.c.id)
         if where is not None:
             ids_query = ids_query.where(where)
-        ids = list(conn.scalars(ids_query))
+        if ids is not None:
+            wanted = {int(i) for i in ids}
+            ids = [i for i in conn.scalars(ids_query) if i in wanted]
+        else:
+            ids = list(conn.scalars(ids_query))
+        if chosen is not None:
+            ids = [i for i in ids if i in listed]
         attribute_names: set[str] = set()
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]

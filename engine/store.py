@@ -132,13 +132,21 @@ def _order(order_by: str, searching: bool = False) -> tuple:
 
 
 def list_contacts(
-    conn: Connection, search: str = "", offset: int = 0, limit: int = 100, order_by: str = "id"
+    conn: Connection,
+    search: str = "",
+    offset: int = 0,
+    limit: int = 100,
+    order_by: str = "id",
+    where: ColumnElement[bool] | None = None,
 ) -> list[dict[str, Any]]:
     """One page of contacts (dicts with the core columns, `attributes` and `tags`).
 
-    `order_by` is a column name, `-name` for descending; ties break by id.
+    `order_by` is a column name, `-name` for descending; ties break by id. `where` narrows
+    the list further (engine.contact_bulk's filters).
     """
     query = select(*(contacts.c[name] for name in CONTACT_COLUMNS))
+    if where is not None:
+        query = query.where(where)
     clause = _search_clause(search)
     sort_matches = False
     if clause is not None:
@@ -158,8 +166,12 @@ def list_contacts(
     return rows
 
 
-def count_contacts(conn: Connection, search: str = "") -> int:
+def count_contacts(
+    conn: Connection, search: str = "", where: ColumnElement[bool] | None = None
+) -> int:
     query = select(func.count()).select_from(contacts)
+    if where is not None:
+        query = query.where(where)
     clause = _search_clause(search)
     if clause is not None:
         query = query.where(clause)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 
 from sqlalchemy import Engine
@@ -17,6 +18,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="contacts_action", metavar="ACTION", required=True)
     p = sub.add_parser("export", help="contacts as CSV (all, or one segment's)")
     p.add_argument("--segment", metavar="NAME", help="only the contacts in this segment")
+    p.add_argument("--tag", metavar="TAG", help="only the contacts with this tag")
+    p.add_argument(
+        "--status", choices=("subscribed", "unsubscribed", "bounced"), help="only these contacts"
+    )
+    p.add_argument(
+        "--where",
+        nargs=3,
+        metavar=("FIELD", "OP", "VALUE"),
+        help="only contacts whose field compares so (rule operators: eq, ne, lt, contains, …;"
+        " VALUE read as JSON when it parses)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     add_db_option(p)
 
@@ -26,13 +38,28 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _export(engine: Engine, args: argparse.Namespace) -> int:
+    from engine.contact_bulk import ContactFilter, FilterError
     from engine.contacts_export import SegmentNotFound, export_contacts
 
+    chosen = None
+    if args.tag or args.status or args.where:
+        field, op, value = args.where or ("", "eq", None)
+        chosen = ContactFilter(tag=args.tag or "", status=args.status or "", field=field,
+                               op=op, value=_json_or_text(value))  # fmt: skip
     buffer = io.StringIO()
     try:
-        count = export_contacts(engine, buffer, args.segment)
-    except SegmentNotFound as exc:
+        count = export_contacts(engine, buffer, args.segment, chosen=chosen)
+    except (SegmentNotFound, FilterError) as exc:
         raise UsageError(str(exc)) from exc
     write_output(buffer.getvalue(), args.output)
     print(f"{count} contact(s) exported", file=sys.stderr)
     return 0
+
+
+def _json_or_text(value: str | None) -> object:
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
