@@ -4,6 +4,7 @@ a debounced search, CSV import, and a contact's page on double-click."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -33,10 +34,14 @@ from PySide6.QtWidgets import (
 
 from app.accessibility import name_view
 from app.bridge import Task
+from app.campaign_dialogs import MessageBar
+from app.contact_actions import BulkActions
+from app.contact_filters import BulkBar, FilterBar
 from app.contact_text import contact_name, contact_place, format_time
 from app.screen_parts import Debouncer, PageHeader, TagChipsDelegate
 from app.style import palette_colour
-from engine import store
+from engine import contact_bulk, store
+from engine.contact_bulk import ContactFilter
 from engine.db import Engine
 from engine.i18n import plural_text
 
@@ -79,6 +84,8 @@ class ContactsModel(QAbstractTableModel):
         self.max_blocks = max_blocks
         self.background = background
         self.search = ""
+        self.filter = ContactFilter()  # segment, tag, field test, status (no search words)
+        self.filter_error = ""  # a sentence when the filter cannot be used
         self.order_by = "id"
         self._count: int | None = None
         self._blocks: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
@@ -96,6 +103,15 @@ class ContactsModel(QAbstractTableModel):
             self.search = text
             self.reload()
 
+    def set_filter(self, chosen: ContactFilter) -> None:
+        if chosen != self.filter:
+            self.filter = chosen
+            self.reload()
+
+    def query(self) -> ContactFilter:
+        """The filter with the search words: what the list shows."""
+        return replace(self.filter, search=self.search)
+
     def reload(self) -> None:
         self.beginResetModel()
         self._generation += 1  # answers to older questions are dropped
@@ -107,17 +123,24 @@ class ContactsModel(QAbstractTableModel):
 
     def total(self) -> int:
         if self._count is None:
-            with self.engine.connect() as conn:
-                self._count = int(store.count_contacts(conn, search=self.search))
+            self.filter_error = ""
+            try:
+                with self.engine.connect() as conn:
+                    self._count = int(contact_bulk.count_contacts(conn, self.query()))
+            except contact_bulk.FilterError as exc:
+                self.filter_error, self._count = str(exc), 0
             self.queries += 1
         return self._count
 
-    def _read_block(self, number: int, search: str, order_by: str) -> list[dict[str, Any]]:
+    def _read_block(
+        self, number: int, search: str, order_by: str, chosen: ContactFilter | None = None
+    ) -> list[dict[str, Any]]:
+        chosen = replace(chosen or self.filter, search=search)
         with self.engine.connect() as conn:
             block = list(
-                store.list_contacts(
+                contact_bulk.list_contacts(
                     conn,
-                    search=search,
+                    chosen,
                     offset=number * self.block_size,
                     limit=self.block_size,
                     order_by=order_by,
@@ -151,12 +174,13 @@ class ContactsModel(QAbstractTableModel):
 
     def _fetch(self, number: int) -> None:
         generation, search, order_by = self._generation, self.search, self.order_by
+        chosen = self.filter
 
         def work(_progress):
             # Scrolled past before a worker was free: skip the query.
             if generation != self._generation or number not in self._wanted:
                 return None
-            return self._read_block(number, search, order_by)
+            return self._read_block(number, search, order_by, chosen)
 
         job = Task(work)
         job.succeeded.connect(lambda block: self._arrived(generation, number, block))
@@ -274,6 +298,7 @@ class ContactsTable(QWidget):
     contactActivated = Signal(int)
     importRequested = Signal()
     newRequested = Signal()
+    contactsChanged = Signal()  # a bulk action changed or deleted contacts
 
     def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -309,6 +334,17 @@ class ContactsTable(QWidget):
         self.count_label.setObjectName("mutedLabel")
         bar.addWidget(self.count_label)
         layout.addLayout(bar)
+        self.filters = FilterBar()
+        self.filters.changed.connect(self._apply_filter)
+        layout.addWidget(self.filters)
+        self.bulk_bar = BulkBar()
+        self.bulk_bar.triggered.connect(self.run_bulk)
+        layout.addWidget(self.bulk_bar)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        self.bulk = BulkActions(engine, self)
+        self.bulk.done.connect(self.message.show_message)
+        self.bulk.changed.connect(self._bulk_changed)
 
         self.view = QTableView()
         self.view.setObjectName("contactsTable")
@@ -320,7 +356,8 @@ class ContactsTable(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegateForColumn(TAGS, TagChipsDelegate(self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Many rows: Shift/Ctrl+click and Ctrl+A select what the bulk bar acts on.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setAlternatingRowColors(True)
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
@@ -351,14 +388,77 @@ class ContactsTable(QWidget):
         open_shortcut.activated.connect(self._activate_current)
         layout.addWidget(self.view, 1)
         self.model.modelReset.connect(self._update_count)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelReset.connect(self._selection_changed)
         self._update_count()
+        self.reload_choices()
+
+    # ---- filters and the actions on a selection ----
+    def reload_choices(self) -> None:
+        """Segments, tags and fields for the filter bar (after imports and bulk tagging)."""
+        with self.model.engine.connect() as conn:
+            self.filters.set_choices(contact_bulk.filter_choices(conn))
+
+    def _apply_filter(self, chosen: ContactFilter) -> None:
+        self.model.set_filter(chosen)
+        self.filters.show_problem(self.model.filter_error)
+
+    def selected_rows(self) -> list[int]:
+        return sorted(index.row() for index in self.view.selectionModel().selectedRows())
+
+    def _selection_changed(self, *_args: Any) -> None:
+        self.bulk_bar.set_count(len(self.selected_rows()))
+
+    def selected_ids_resolver(self):
+        """A function (safe on a worker thread) giving the ids of the selected rows: every
+        contact the list shows when all rows are selected, else the rows' own ids (pages not
+        read yet are read with the same filter, search and order)."""
+        model, rows = self.model, self.selected_rows()
+        query, order_by = model.query(), model.order_by
+        if len(rows) == model.total():
+            engine = model.engine
+
+            def everyone() -> list[int]:
+                with engine.connect() as conn:
+                    return contact_bulk.contact_ids(conn, query)
+
+            return everyone
+        cached = {number: list(block) for number, block in model._blocks.items()}
+        size = model.block_size
+
+        def some() -> list[int]:
+            ids = []
+            for row in rows:
+                number = row // size
+                if number not in cached:
+                    cached[number] = model._read_block(number, query.search, order_by, query)
+                block = cached[number]
+                if row % size < len(block):
+                    ids.append(int(block[row % size]["id"]))
+            return ids
+
+        return some
+
+    def run_bulk(self, action: str) -> bool:
+        rows = self.selected_rows()
+        return self.bulk.run(action, self.selected_ids_resolver(), len(rows))
+
+    def _bulk_changed(self) -> None:
+        self.model.reload()
+        self.reload_choices()
+        self.contactsChanged.emit()
 
     def _apply_search(self) -> None:
         self.model.set_search(self.search_box.text())
 
     def _update_count(self) -> None:
         total = self.model.total()
-        if self.model.search:
+        if self.model.filter != ContactFilter():  # the subtitle keeps the whole audience
+            text = QCoreApplication.translate(
+                "contacts", "%n contact(s) match the filters", "", total
+            )
+            self.count_label.setText(plural_text(text, total))
+        elif self.model.search:
             text = QCoreApplication.translate(
                 "contacts", "%n contact(s) match “{search}”", "", total
             )
@@ -398,6 +498,7 @@ class ContactsScreen(QWidget):
         self.table.contactActivated.connect(self.open_contact)
         self.table.importRequested.connect(self.open_import)
         self.table.newRequested.connect(self.new_contact)
+        self.table.contactsChanged.connect(self.contactsChanged)
         self.stack.addWidget(self.table)
         self.page = None
 
@@ -419,8 +520,11 @@ class ContactsScreen(QWidget):
 
     def refresh_if_changed(self) -> None:
         """Reload when contacts were added or removed elsewhere (imports, the engine)."""
-        with self.engine.connect() as conn:
-            count = store.count_contacts(conn, search=self.model.search)
+        try:
+            with self.engine.connect() as conn:
+                count = contact_bulk.count_contacts(conn, self.model.query())
+        except contact_bulk.FilterError:
+            count = 0
         if count != self.model.total():
             self.model.reload()
 
@@ -464,6 +568,7 @@ class ContactsScreen(QWidget):
 
     def _contact_saved(self, _contact_id: int) -> None:
         self.model.reload()
+        self.table.reload_choices()
         self.contactsChanged.emit()
 
     def open_import(self, kind: str = "contacts"):

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, delete, insert, 
 from engine import store
 from engine.clock import utcnow
 from engine.db.schema import contact_tags, contacts, events, segments
-from engine.rules import RuleError
+from engine.rules import CORE_FIELDS, RuleError
 
 STATUSES = ("subscribed", "unsubscribed", "bounced")
 CHUNK = 500  # ids per statement (SQLite's bound-parameter limit stays far away)
@@ -211,3 +211,16 @@ def export_contacts(engine: Engine, handle: IO[str], ids: list[int]) -> int:
     from engine.contacts_export import export_contacts as export
 
     return export(engine, handle, ids=ids)
+
+
+def filter_choices(conn: Connection) -> dict[str, list[str]]:
+    """{"segments", "static_segments", "tags", "fields"}: the names the filter bar offers."""
+    from engine.segments import rule_suggestions
+
+    suggestions = rule_suggestions(conn)
+    return {
+        "segments": list(conn.scalars(select(segments.c.name).order_by(segments.c.name))),
+        "static_segments": static_segments(conn),
+        "tags": suggestions.get("tags", []),
+        "fields": [*CORE_FIELDS, "score", *suggestions.get("fields", [])],
+    }
