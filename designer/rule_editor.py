@@ -528,11 +528,14 @@ class RuleEditor(QWidget):
         return self.root.to_json()
 
     def error(self) -> str | None:
-        """Why the rule as shown is not valid yet, or None."""
+        """Why the rule as shown is not valid yet, as a sentence naming the condition in words
+        ("The first condition has no field chosen."), or None."""
+        from engine.rule_words import plain_rule_error
+
         try:
             parse_rule(self.rule())
         except RuleError as exc:
-            return str(exc)
+            return plain_rule_error(exc)
         return None
 
     def set_suggestions(

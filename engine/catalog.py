@@ -17,6 +17,7 @@ from engine.durations import (
     parse_duration,
     parse_time_of_day,
 )
+from engine.rule_words import plain_rule_error
 from engine.rules import RuleError, describe_rule, parse_rule
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -705,7 +706,7 @@ def check_value(param: Param, value: Any) -> str | None:
         try:
             parse_rule(value)
         except RuleError as exc:
-            return f"{param.label}: {exc}"
+            return f"{param.label}: {plain_rule_error(exc)}"
     elif kind == "strings":
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             return f"{param.label} must be a list of names"

@@ -36,10 +36,13 @@ LIST_OPERATORS = ("in", "not_in")
 
 
 class RuleError(ValueError):
-    """A rule that does not follow the rule language; `path` says where (e.g. all[1].any[0])."""
+    """A rule that does not follow the rule language; `path` says where (e.g. all[1].any[0]),
+    `kind` what is wrong (engine.rule_words turns both into a sentence for people)."""
 
-    def __init__(self, message: str, path: str = "") -> None:
+    def __init__(self, message: str, path: str = "", kind: str = "", detail: str = "") -> None:
         self.path = path
+        self.kind = kind  # e.g. "missing_name", "needs_value"; "" when not classified
+        self.detail = detail  # the key, operator or names the kind is about
         super().__init__(f"{path}: {message}" if path else message)
 
 
@@ -92,14 +95,14 @@ MAX_COUNT = 1_000_000_000  # an event count beyond any real history (and any dat
 def parse_rule(data: Any, path: str = "") -> Rule:
     """Parse a JSON rule into rule types; raise RuleError naming where it is wrong."""
     if not isinstance(data, dict):
-        raise RuleError(f"a rule must be an object, not {type(data).__name__}", path)
+        raise RuleError(f"a rule must be an object, not {type(data).__name__}", path, "not_a_rule")
     here = path or "rule"
     if "all" in data or "any" in data:
         key = "all" if "all" in data else "any"
         _only(data, {key}, here)
         items = data[key]
         if not isinstance(items, list):
-            raise RuleError(f"'{key}' must be a list of rules", here)
+            raise RuleError(f"'{key}' must be a list of rules", here, "not_a_list")
         rules = tuple(parse_rule(item, f"{path}{'.' if path else ''}{key}[{i}]")
                       for i, item in enumerate(items))  # fmt: skip
         return All(rules) if key == "all" else Any_(rules)
@@ -119,37 +122,39 @@ def parse_rule(data: Any, path: str = "") -> Rule:
             try:
                 parse_duration(within)
             except DurationError as exc:
-                raise RuleError(f"'within': {exc}", here) from None
+                raise RuleError(f"'within': {exc}", here, "bad_within", str(exc)) from None
         min_count = data.get("min_count", 1)
         if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 0:
-            raise RuleError("'min_count' must be a whole number ≥ 0", here)
+            raise RuleError("'min_count' must be a whole number ≥ 0", here, "bad_count")
         if min_count > MAX_COUNT:
-            raise RuleError(f"'min_count' must be at most {MAX_COUNT:,}", here)
+            raise RuleError(f"'min_count' must be at most {MAX_COUNT:,}", here, "bad_count")
         where = data.get("where")
         if where is not None and not isinstance(where, dict):
-            raise RuleError("'where' must be an object of property values", here)
+            raise RuleError("'where' must be an object of property values", here, "bad_where")
         return EventTest(_name(data["event"], "event", here), within, min_count, where)
     if "field" in data:
         _only(data, {"field", "op", "value"}, here)
         field = _name(data["field"], "field", here)
         if any(c in field for c in '"\\') or any(ord(c) < 32 for c in field):
             raise RuleError(f"field name {field!r} cannot contain quotes, backslashes or "
-                            "control characters", here)  # fmt: skip
+                            "control characters", here, "bad_field_name")  # fmt: skip
         op = data.get("op", "eq")
         if op not in OPERATORS:
-            raise RuleError(f"unknown operator {op!r} (use one of {', '.join(OPERATORS)})", here)
+            raise RuleError(f"unknown operator {op!r} (use one of {', '.join(OPERATORS)})", here,
+                            "unknown_operator", str(op))  # fmt: skip
         value = data.get("value")
         if op not in UNARY_OPERATORS and "value" not in data:
-            raise RuleError(f"operator {op!r} needs a 'value'", here)
+            raise RuleError(f"operator {op!r} needs a 'value'", here, "needs_value", op)
         if op in LIST_OPERATORS and not isinstance(value, list):
-            raise RuleError(f"operator {op!r} needs a list as 'value'", here)
+            raise RuleError(f"operator {op!r} needs a list as 'value'", here, "needs_list", op)
         if isinstance(value, (dict,)):
-            raise RuleError("'value' must be a number, text, boolean or list", here)
+            raise RuleError("'value' must be a number, text, boolean or list", here, "bad_value")
         return FieldTest(field, op, tuple(value) if isinstance(value, list) else value)
     raise RuleError(
         "a rule needs one of: all, any, not, field, tag, segment, event "
         f"(found {', '.join(sorted(map(str, data))) or 'nothing'})",
         here,
+        "empty",
     )
 
 
@@ -227,10 +232,11 @@ def describe_rule(rule: Rule) -> str:
 def _only(data: dict, allowed: set[str], path: str) -> None:
     extra = set(data) - allowed
     if extra:
-        raise RuleError(f"unexpected key(s) {', '.join(sorted(map(str, extra)))}", path)
+        names = ", ".join(sorted(map(str, extra)))
+        raise RuleError(f"unexpected key(s) {names}", path, "unexpected_keys", names)
 
 
 def _name(value: Any, key: str, path: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise RuleError(f"'{key}' must be a non-empty name", path)
+        raise RuleError(f"'{key}' must be a non-empty name", path, "missing_name", key)
     return value

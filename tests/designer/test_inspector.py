@@ -168,7 +168,8 @@ def test_segment_or_filter_with_the_rule_editor(editor, qtbot):
     rules = rule_field.rule_editor
     assert rules.rule() == editor.diagram.nodes["start"].params["filter"]
     rules.root.add_button.menu().actions()[1].trigger()  # + Tag
-    assert "'tag' must be a non-empty name" in inspector.rows["filter"].message.text()
+    message = inspector.rows["filter"].message.text()
+    assert message == "Filter: The third condition has no tag chosen."
     qtbot.keyClicks(rules.root.items[-1].tag.lineEdit(), "newsletter")
     assert editor.diagram.nodes["start"].params["filter"]["all"][-1] == {"tag": "newsletter"}
     qtbot.mouseClick(inspector.group_buttons[0], Qt.MouseButton.LeftButton)

@@ -189,7 +189,7 @@ def test_unary_operator_hides_the_value(editor, qtbot):
 
 def test_an_empty_name_is_reported(editor):
     editor.root.add_leaf("tag")
-    assert "'tag' must be a non-empty name" in editor.error()
+    assert editor.error() == "The first condition has no tag chosen."  # words, not all[0]
 
 
 def test_switching_a_row_kind(editor, qtbot):
