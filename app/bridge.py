@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from engine.progress import Cancelled
@@ -254,13 +254,18 @@ class EngineBridge(QObject):
     def describe(self) -> str:
         """The status bar's sentence."""
         problem = getattr(self.service, "last_error", None) if self.service else None
+        translate = QCoreApplication.translate
         if self.state == "running":
-            return f"Engine running — last error: {problem}" if problem else "Engine running"
+            if problem:
+                return translate("bridge", "Engine running — last error: {error}").format(
+                    error=problem
+                )
+            return translate("bridge", "Engine running")
         if self.state == "manual":
-            return "Engine ready (manual passes)"
+            return translate("bridge", "Engine ready (manual passes)")
         if self.state == "unavailable":
-            return f"Engine unavailable: {self.error}"
-        return "Engine stopped"
+            return translate("bridge", "Engine unavailable: {error}").format(error=self.error)
+        return translate("bridge", "Engine stopped")
 
     def _set_state(self, state: str) -> None:
         self.state = state

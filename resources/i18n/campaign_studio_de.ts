@@ -444,6 +444,29 @@
     </message>
 </context>
 <context>
+    <name>bridge</name>
+    <message>
+        <source>Engine running — last error: {error}</source>
+        <translation>Engine läuft – letzter Fehler: {error}</translation>
+    </message>
+    <message>
+        <source>Engine running</source>
+        <translation>Engine läuft</translation>
+    </message>
+    <message>
+        <source>Engine ready (manual passes)</source>
+        <translation>Engine bereit (manuelle Durchläufe)</translation>
+    </message>
+    <message>
+        <source>Engine unavailable: {error}</source>
+        <translation>Engine nicht verfügbar: {error}</translation>
+    </message>
+    <message>
+        <source>Engine stopped</source>
+        <translation>Engine angehalten</translation>
+    </message>
+</context>
+<context>
     <name>campaign_dialogs</name>
     <message>
         <source>New campaign</source>
@@ -646,6 +669,10 @@
     <message>
         <source>Last change</source>
         <translation>Letzte Änderung</translation>
+    </message>
+    <message>
+        <source>“{name}” was paused after a fault: {reason}. Resume it once fixed.</source>
+        <translation>„{name}“ wurde nach einem Fehler pausiert: {reason}. Setzen Sie sie fort, sobald er behoben ist.</translation>
     </message>
     <message>
         <source>Campaigns</source>
@@ -908,6 +935,10 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>Die Eingabetaste öffnet den ausgewählten Kontakt</translation>
     </message>
     <message numerus="yes">
+        <source>%n contact(s) match the filters</source>
+        <translation><numerusform>%n Kontakt passt zu den Filtern</numerusform><numerusform>%n Kontakte passen zu den Filtern</numerusform></translation>
+    </message>
+    <message numerus="yes">
         <source>%n contact(s) match “{search}”</source>
         <translation><numerusform>%n Kontakt passt zu „{search}“</numerusform><numerusform>%n Kontakte passen zu „{search}“</numerusform></translation>
     </message>
@@ -922,6 +953,186 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
     <message>
         <source>Add contact</source>
         <translation>Kontakt hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add tag</source>
+        <translation>Schlagwort hinzufügen</translation>
+    </message>
+    <message>
+        <source>Tagged {count} with “{tag}”.</source>
+        <translation>{count} mit „{tag}“ verschlagwortet.</translation>
+    </message>
+    <message>
+        <source>No contact has a tag yet.</source>
+        <translation>Noch kein Kontakt hat ein Schlagwort.</translation>
+    </message>
+    <message>
+        <source>Remove tag</source>
+        <translation>Schlagwort entfernen</translation>
+    </message>
+    <message>
+        <source>Took “{tag}” off {count}.</source>
+        <translation>„{tag}“ von {count} entfernt.</translation>
+    </message>
+    <message>
+        <source>There is no static segment yet: create one on the Segments screen.</source>
+        <translation>Es gibt noch kein statisches Segment: Legen Sie eines unter „Segmente“ an.</translation>
+    </message>
+    <message>
+        <source>Add to segment</source>
+        <translation>Zu Segment hinzufügen</translation>
+    </message>
+    <message>
+        <source>Added {count} to “{segment}”.</source>
+        <translation>{count} zu „{segment}“ hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Unsubscribe contacts</source>
+        <translation>Kontakte abmelden</translation>
+    </message>
+    <message>
+        <source>Unsubscribed {count}.</source>
+        <translation>{count} abgemeldet.</translation>
+    </message>
+    <message>
+        <source>Delete contacts</source>
+        <translation>Kontakte löschen</translation>
+    </message>
+    <message>
+        <source>Deleted {count}.</source>
+        <translation>{count} gelöscht.</translation>
+    </message>
+    <message>
+        <source>Export contacts</source>
+        <translation>Kontakte exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exported {count} to {path}.</source>
+        <translation>{count} nach {path} exportiert.</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Jeder Status</translation>
+    </message>
+    <message>
+        <source>Subscribed</source>
+        <translation>Angemeldet</translation>
+    </message>
+    <message>
+        <source>Unsubscribed</source>
+        <translation>Abgemeldet</translation>
+    </message>
+    <message>
+        <source>Bounced</source>
+        <translation>Unzustellbar</translation>
+    </message>
+    <message>
+        <source>Filter by segment</source>
+        <translation>Nach Segment filtern</translation>
+    </message>
+    <message>
+        <source>Filter by tag</source>
+        <translation>Nach Schlagwort filtern</translation>
+    </message>
+    <message>
+        <source>Filter by status</source>
+        <translation>Nach Status filtern</translation>
+    </message>
+    <message>
+        <source>Filter by field</source>
+        <translation>Nach Feld filtern</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>Vergleich</translation>
+    </message>
+    <message>
+        <source>Value to compare with</source>
+        <translation>Vergleichswert</translation>
+    </message>
+    <message>
+        <source>e.g. DE</source>
+        <translation>z. B. DE</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>Filter zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Any segment</source>
+        <translation>Jedes Segment</translation>
+    </message>
+    <message>
+        <source>Any tag</source>
+        <translation>Jedes Schlagwort</translation>
+    </message>
+    <message>
+        <source>Any field</source>
+        <translation>Jedes Feld</translation>
+    </message>
+    <message>
+        <source>e.g. DE, FR</source>
+        <translation>z. B. DE, FR</translation>
+    </message>
+    <message>
+        <source>Add tag…</source>
+        <translation>Schlagwort hinzufügen …</translation>
+    </message>
+    <message>
+        <source>Give the selected contacts a tag</source>
+        <translation>Den ausgewählten Kontakten ein Schlagwort geben</translation>
+    </message>
+    <message>
+        <source>Remove tag…</source>
+        <translation>Schlagwort entfernen …</translation>
+    </message>
+    <message>
+        <source>Take a tag off the selected contacts</source>
+        <translation>Ein Schlagwort von den ausgewählten Kontakten entfernen</translation>
+    </message>
+    <message>
+        <source>Add to segment…</source>
+        <translation>Zu Segment hinzufügen …</translation>
+    </message>
+    <message>
+        <source>Add the selected contacts to a static segment</source>
+        <translation>Die ausgewählten Kontakte einem statischen Segment hinzufügen</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren …</translation>
+    </message>
+    <message>
+        <source>Save the selected contacts as a CSV file</source>
+        <translation>Die ausgewählten Kontakte als CSV-Datei speichern</translation>
+    </message>
+    <message>
+        <source>Unsubscribe…</source>
+        <translation>Abmelden …</translation>
+    </message>
+    <message>
+        <source>Unsubscribe the selected contacts (logged on each)</source>
+        <translation>Die ausgewählten Kontakte abmelden (bei jedem protokolliert)</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Löschen …</translation>
+    </message>
+    <message>
+        <source>Delete the selected contacts and their history</source>
+        <translation>Die ausgewählten Kontakte und ihren Verlauf löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation><numerusform>%n ausgewählt</numerusform><numerusform>%n ausgewählt</numerusform></translation>
+    </message>
+    <message>
+        <source>Select contacts to act on them</source>
+        <translation>Kontakte auswählen, um mit ihnen zu arbeiten</translation>
     </message>
 </context>
 <context>
@@ -1041,10 +1252,6 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>z. B. 2</translation>
     </message>
     <message>
-        <source>not set — pick a date or type YYYY-MM-DD HH:MM</source>
-        <translation>nicht gesetzt – Datum wählen oder JJJJ-MM-TT HH:MM eingeben</translation>
-    </message>
-    <message>
         <source>Pick a date</source>
         <translation>Datum wählen</translation>
     </message>
@@ -1055,10 +1262,6 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
     <message>
         <source>text, number, true/false</source>
         <translation>Text, Zahl, true/false</translation>
-    </message>
-    <message>
-        <source>default: {value}</source>
-        <translation>Voreinstellung: {value}</translation>
     </message>
     <message>
         <source>e.g. purchase</source>
