@@ -302,7 +302,10 @@ class Inspector(QWidget):
             "",
             colour,
         )
-        self.settings_form = SettingsForm(self.diagram, self._push, lambda: self._session)
+        defaults = self.context.workspace_defaults if self.context is not None else None
+        self.settings_form = SettingsForm(
+            self.diagram, self._push, lambda: self._session, workspace_defaults=defaults
+        )
         self.rows = self.settings_form.rows
         box.addWidget(self.settings_form)
 

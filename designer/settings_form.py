@@ -149,6 +149,63 @@ class QuietHoursField(FieldEditor):
         return self.enabled
 
 
+class TrackingField(FieldEditor):
+    """ "Track opens" / "Track clicks" for this campaign. Ticked as the workspace is unless the
+    campaign says otherwise; a choice equal to the workspace's stores nothing (it follows)."""
+
+    def __init__(self, param: Param, parent: QWidget | None = None) -> None:
+        super().__init__(param, parent)
+        self.workspace: bool = True  # the workspace setting (engine.settings DEFAULTS: on)
+        self.check = QCheckBox(QCoreApplication.translate("Fields", param.label))
+        self.check.toggled.connect(self._emit)
+        self.note = QLabel("")
+        self.note.setObjectName("fieldHelp")
+        self.note.setProperty("muted", True)
+        self.note.setWordWrap(True)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.check, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.note)
+        self._layout.addLayout(column, 1)
+        self._value: Any = None
+
+    def set_workspace(self, on: bool) -> None:
+        self.workspace = on
+        self.set_value(self._value)
+
+    def set_value(self, value: Any) -> None:
+        self._value = value if isinstance(value, bool) else None
+        with QSignalBlocker(self.check):
+            self.check.setChecked(self.workspace if self._value is None else self._value)
+        self._show_note()
+
+    def _show_note(self) -> None:
+        if self._value is None:
+            text = QCoreApplication.translate("settings_form", "As in the workspace settings")
+        else:
+            text = QCoreApplication.translate(
+                "settings_form", "For this campaign only (the workspace says {state})"
+            ).format(
+                state=QCoreApplication.translate("settings_form", "on")
+                if self.workspace
+                else QCoreApplication.translate("settings_form", "off")
+            )
+        self.note.setText(text)
+
+    def read(self) -> tuple[Any, str | None]:
+        on = self.check.isChecked()
+        return (None if on == self.workspace else on), None
+
+    def _emit(self, *_args: Any) -> None:
+        self._value = self.read()[0]
+        self._show_note()
+        super()._emit()
+
+    def focus_target(self) -> QWidget:
+        return self.check
+
+
 class FrequencyCapField(FieldEditor):
     """'At most 3 messages per 1 day' — a switch, a count and a duration."""
 
@@ -275,6 +332,18 @@ SETTINGS_FIELDS: tuple[tuple[str, type[FieldEditor], Param, str], ...] = (
         Param("frequency_cap", "value", "Frequency cap"),
         "Delivery",
     ),
+    (
+        "track_opens",
+        TrackingField,
+        Param("track_opens", "bool", "Track opens", "An invisible picture in each email."),
+        "Tracking",
+    ),
+    (
+        "track_clicks",
+        TrackingField,
+        Param("track_clicks", "bool", "Track clicks", "Links go through the public address."),
+        "Tracking",
+    ),
 )
 CHECKERS: dict[str, Callable[[Any], str | None]] = {
     "timezone": _check_zone,
@@ -283,6 +352,8 @@ CHECKERS: dict[str, Callable[[Any], str | None]] = {
     "entry": lambda value: None,
     "quiet_hours": lambda value: None,
     "frequency_cap": lambda value: None,
+    "track_opens": lambda value: None,
+    "track_clicks": lambda value: None,
 }
 
 
@@ -295,6 +366,7 @@ class SettingsForm(QWidget):
         push: Callable[[Any], None],
         session: Callable[[], int],
         parent: QWidget | None = None,
+        workspace_defaults: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.diagram = diagram
@@ -314,6 +386,9 @@ class SettingsForm(QWidget):
             editor = editor_class(param)
             if key == "timezone":
                 editor.set_choices(time_zone_names())
+            if isinstance(editor, TrackingField):
+                on = (workspace_defaults or {}).get(key)
+                editor.set_workspace(on is not False)  # unknown: the engine's default, on
             row = FieldRow(param, editor, CHECKERS.get(key))
             row.setObjectName(f"setting_{key}")
             row.committed.connect(self._commit)

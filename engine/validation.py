@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.catalog import CATALOG, ENGINE_EVENTS, EVENT_SOURCES, check_value
 from engine.diagram import Diagram, Node
@@ -33,6 +34,8 @@ class ValidationContext:
     known_events: set[str] | None = None
     # The share (0..1) of contacts without a field, or None when unknown (no contacts).
     missing_share: Callable[[str], float | None] | None = None
+    # The workspace's settings a campaign's own may override ({"track_opens": True, …}).
+    workspace_defaults: dict[str, Any] | None = None
     # A hook for extra checks (e.g. the engine's template compiler), called per node.
     extra: list[Callable[[Diagram, Node], list[Problem]]] = field(default_factory=list)
 

@@ -28,9 +28,13 @@ def validation_context(db: str | Path | Engine, sample: int = 2000) -> Validatio
         from engine.store import contact_fields
 
         fields = contact_fields(conn)
+        from engine.settings import load_settings
+
+        workspace = load_settings(conn)
+    defaults = {key: workspace.get(key) for key in ("track_opens", "track_clicks")}
     return ValidationContext(
         templates=template_sources, segments=segment_names, contact_fields=fields,
-        missing_share=_missing_share(engine),
+        missing_share=_missing_share(engine), workspace_defaults=defaults,
     )  # fmt: skip
 
 
