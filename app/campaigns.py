@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from app.accessibility import name_view
 from app.campaign_dialogs import Card, MessageBar, NewCampaignDialog, ScheduleDialog, ask
+from app.contact_text import format_time
 from app.flow_layout import flow_row
 from app.style import status_colour
 from engine.catalog import CATALOG
@@ -121,9 +122,7 @@ def trigger_summary(definition: dict | None) -> str:
 
 
 def _when(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return str(value or "")
+    return format_time(value) if isinstance(value, datetime) else str(value or "")
 
 
 class CampaignsModel(QAbstractTableModel):

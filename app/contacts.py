@@ -37,7 +37,7 @@ from app.bridge import Task
 from app.campaign_dialogs import MessageBar
 from app.contact_actions import BulkActions
 from app.contact_filters import BulkBar, FilterBar
-from app.contact_text import contact_name, contact_place, format_time
+from app.contact_text import contact_name, contact_place, format_date
 from app.screen_parts import Debouncer, PageHeader, TagChipsDelegate
 from app.style import palette_colour
 from engine import contact_bulk, store
@@ -279,7 +279,7 @@ class ContactsModel(QAbstractTableModel):
                 return "Unsubscribed"
             return "Bounced" if contact.get("bounced") else "Subscribed"
         if column == CREATED:
-            return format_time(contact.get("created_at"))[:10]
+            return format_date(contact.get("created_at"))
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

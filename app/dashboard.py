@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.accessibility import name_view
 from app.campaign_dialogs import Card, MessageBar
+from app.contact_text import format_time
 from app.flow_layout import flow_row
 from app.style import chart_colors, series_colour, status_colour, style_chart
 from designer.elided_label import ElidedLabel
@@ -145,6 +147,7 @@ class DashboardPage(QWidget):
 
         charts = QHBoxLayout()
         charts.setSpacing(12)
+        self.charts = charts  # side by side when wide; one above the other when narrow
         # The chart's figures as a table too: what a screen reader (or a keyboard) can read.
         self.chart.setAccessibleName(
             QCoreApplication.translate("dashboard", "Contacts and messages per day, chart")
@@ -243,7 +246,7 @@ class DashboardPage(QWidget):
         self.subtitle.setText(
             f"<span style='color:{status_colour(status)}; font-weight:600'>"
             f"{status.capitalize()}</span> · version {campaign['version']}"
-            + (f" · started {when:%Y-%m-%d %H:%M} UTC" if when else "")
+            + (f" · started {format_time(when)} UTC" if when else "")
             + (f" · includes {len(data.children)} child campaign(s)" if data.children else "")
         )
         self._fill_cards(data)
@@ -286,6 +289,14 @@ class DashboardPage(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        # Below ~1200 px the channel table beside the chart would scroll sideways: stack them.
+        direction = (
+            QBoxLayout.Direction.LeftToRight
+            if self.width() >= 1200
+            else QBoxLayout.Direction.TopToBottom
+        )
+        if self.charts.direction() != direction:
+            self.charts.setDirection(direction)
         if getattr(self, "card_widgets", None):
             wide = self.width() >= 1300
             if wide != getattr(self, "_wide", None):
@@ -301,9 +312,12 @@ class DashboardPage(QWidget):
         style_chart(self.chart)
         legend = self.chart.plotItem.legend
         if legend is None:
-            legend = self.chart.addLegend(offset=(-10, 4), horSpacing=14, verSpacing=-4)
+            legend = self.chart.addLegend(offset=(0, 0), horSpacing=14, verSpacing=-4)
             legend.setBrush(pg.mkBrush(chart_colors()["background"]))
             legend.setLabelTextColor(chart_colors()["text"])
+            # Above the plotted area, not on it: the legend never covers a line or a point.
+            legend.setParentItem(self.chart.plotItem)
+            legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(48, 2))
         legend.clear()
         legend.setColumnCount(5)
         rows = data.daily
@@ -325,8 +339,11 @@ class DashboardPage(QWidget):
                             pen=pg.mkPen(color, width=2.2, style=dash), symbol=symbol,
                             symbolSize=7,
                             symbolBrush=color, symbolPen=color)  # fmt: skip
+        # Room above the plot for the legend's rows (its height once its entries are in).
+        legend.updateSize()
+        self.chart.plotItem.setContentsMargins(0, legend.boundingRect().height() + 6, 8, 0)
         highest = max((_num(r.get(k)) for r in rows for k in data.series_keys()), default=0)
-        self.chart.setYRange(0, max(1.0, highest) * 1.3, padding=0)
+        self.chart.setYRange(0, max(1.0, highest) * 1.05, padding=0)
         self.chart.setXRange(-0.3, len(rows) - 0.7, padding=0)
         step = max(1, len(rows) // 10)
         self.chart.getAxis("bottom").setTicks(

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.accessibility import name_view
+from app.contact_text import format_time
 from app.style import style_chart
 from engine import node_detail
 from engine.catalog import CATALOG
@@ -76,7 +77,7 @@ class PagedModel(QAbstractTableModel):
         value = self.rows[index.row()].get(self.columns[index.column()][0])
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if isinstance(value, datetime):
-                return value.strftime("%Y-%m-%d %H:%M")
+                return format_time(value)
             return "" if value is None else str(value)
         return None
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.contact_text import format_time
 from designer.scene import CampaignScene
 from designer.view import CampaignView
 from engine.campaign_diff import diff_definitions, merged_definition
@@ -171,7 +172,7 @@ class VersionHistoryDialog(QDialog):
         self.versions.clear()
         for row in reversed(rows):
             mark = " (current)" if row["version"] == self.current else ""
-            when = row["created_at"].strftime("%Y-%m-%d %H:%M") if row["created_at"] else ""
+            when = format_time(row["created_at"]) if row["created_at"] else ""
             item = QListWidgetItem(f"Version {row['version']}{mark}\n{when}  {row['note'] or ''}")
             item.setData(NodeIdRole, row["version"])
             self.versions.addItem(item)

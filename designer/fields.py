@@ -349,7 +349,11 @@ class DateTimeField(FieldEditor):
     def __init__(self, param: Param, parent: QWidget | None = None) -> None:
         super().__init__(param, parent)
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("2026-12-01 09:00")
+        self.edit.setPlaceholderText(
+            QCoreApplication.translate("fields", "e.g. {example}").format(
+                example="2026-12-01 09:00"
+            )
+        )
         self.edit.textEdited.connect(self._emit)
         self.pick = QToolButton()
         self.pick.setIcon(action_icon("calendar", QColor("#6b7280"), 16))
@@ -390,7 +394,11 @@ class TimeField(FieldEditor):
     def __init__(self, param: Param, parent: QWidget | None = None) -> None:
         super().__init__(param, parent)
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText(str(param.default or "09:00"))
+        self.edit.setPlaceholderText(
+            QCoreApplication.translate("fields", "e.g. {example}").format(
+                example=param.default or "09:00"
+            )
+        )
         self.edit.setMaximumWidth(90)
         self.edit.textEdited.connect(self._emit)
         self._layout.addWidget(self.edit)
@@ -495,7 +503,9 @@ class ValueField(FieldEditor):
     def set_list_mode(self, on: bool) -> None:
         self.list_mode = on
         self.edit.setPlaceholderText(
-            "values, separated by commas" if on else "text, number, true/false"
+            QCoreApplication.translate("fields", "values, separated by commas")
+            if on
+            else QCoreApplication.translate("fields", "text, number, true/false")
         )
 
     def set_value(self, value: Any) -> None:
@@ -546,7 +556,8 @@ def make_editor(param: Param, parent: QWidget | None = None) -> FieldEditor:
 
 def _placeholder(param: Param) -> str:
     if param.default is not None and not isinstance(param.default, (list, dict)):
-        return str(param.default)
+        # A hint, never something that reads as a value already typed in.
+        return QCoreApplication.translate("fields", "default: {value}").format(value=param.default)
     by_kind = {
         "url": "https://",
         "event": QCoreApplication.translate("fields", "e.g. purchase"),

@@ -17,6 +17,7 @@ from engine.durations import (
     parse_duration,
     parse_time_of_day,
 )
+from engine.i18n import day_and_time
 from engine.rule_words import plain_rule_error
 from engine.rules import RuleError, describe_rule, parse_rule
 
@@ -254,7 +255,12 @@ def _until_summary(p: dict[str, Any]) -> str:
         if parse_duration(after).total_seconds() == 0:
             return "Wait until the campaign starts"
         return f"Wait until {humanize_duration(after)} after the campaign starts"
-    return f"Wait until {str(p.get('at', '?')).replace('T', ' ')}"
+    at = p.get("at")
+    try:
+        when = day_and_time(parse_datetime(at)) if isinstance(at, str) else "?"
+    except (DurationError, ValueError):
+        when = str(at).replace("T", " ")
+    return f"Wait until {when}"
 
 
 def _tag_summary(p: dict[str, Any]) -> str:

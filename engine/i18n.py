@@ -141,6 +141,16 @@ def date_time(value: datetime, width: str = "medium") -> str:
     return _format_datetime(value, format=width, locale=_state["locale"])
 
 
+def day_and_time(value: datetime) -> str:
+    """The day in words and the time without seconds: "Dec 7, 2026, 9:00 AM", "07.12.2026,
+    09:00" — what a person reads on a node, never "2026-12-07T09:00"."""
+    from babel.dates import format_date, format_time
+
+    where = _state["locale"]
+    day = format_date(value, "medium", locale=where)
+    return f"{day}, {format_time(value, 'short', locale=where)}"
+
+
 # English unless asked: the command line's output is a contract (DESIGN.md) that scripts read.
 # The window calls set_language() with the user's choice (Settings) or the system's language.
 if os.environ.get("CAMPAIGN_STUDIO_LANGUAGE"):

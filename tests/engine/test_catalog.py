@@ -76,7 +76,8 @@ def test_wait_until_takes_a_date_or_a_time_after_the_start():
     spec = CATALOG["wait.until"]
     assert spec.describe({"after_start": "P3D"}) == "Wait until 3 days after the campaign starts"
     assert spec.describe({"after_start": "P0D"}) == "Wait until the campaign starts"
-    assert spec.describe({"at": "2026-12-07T09:00"}) == "Wait until 2026-12-07 09:00"
+    assert spec.describe({"at": "2026-12-07T09:00"}) == "Wait until Dec 7, 2026, 9:00\u202fAM"
+    assert spec.describe({"at": "someday"}) == "Wait until someday"
 
     def problems(params):
         d = Diagram("T", {})
