@@ -126,16 +126,18 @@ SHEET = """
 QMainWindow, QDialog {{ background: {window}; }}
 QWidget {{ color: {text}; }}
 QLabel {{ background: transparent; }}
-#sidebar {{ background: {sidebar}; }}
+/* ".QFrame" is that class exactly: QFileDialog's list of places (a QListView, also named
+   "sidebar") keeps the dialog's own colours instead of the window's dark sidebar. */
+.QFrame#sidebar {{ background: {sidebar}; }}
 #brand {{ color: #ffffff; font-size: 15px; font-weight: 700; padding: 18px 14px 4px 14px; }}
 #brandSub {{ color: {sidebar_text}; font-size: 11px; padding: 0 14px 16px 14px; }}
-#sidebar QPushButton {{
+.QFrame#sidebar QPushButton {{
     color: {sidebar_text}; background: transparent; border: none; text-align: left;
     padding: 9px 18px; margin: 1px 10px; border-radius: 7px; font-size: 13px;
 }}
-#sidebar QPushButton:hover {{ background: {sidebar_hover}; color: #ffffff; }}
-#sidebar QPushButton:checked {{ background: {accent}; color: #ffffff; font-weight: 600; }}
-#sidebar QPushButton:focus {{ border: 2px solid {sidebar_focus}; padding: 7px 16px; }}
+.QFrame#sidebar QPushButton:hover {{ background: {sidebar_hover}; color: #ffffff; }}
+.QFrame#sidebar QPushButton:checked {{ background: {accent}; color: #ffffff; font-weight: 600; }}
+.QFrame#sidebar QPushButton:focus {{ border: 2px solid {sidebar_focus}; padding: 7px 16px; }}
 #engineBadge {{ color: {sidebar_text}; font-size: 11px; padding: 12px 18px; }}
 #screenTitle {{ font-size: 22px; font-weight: 700; }}
 #screenSubtitle, #mutedLabel {{ color: {muted}; }}
