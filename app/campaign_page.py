@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.campaign_dialogs import MessageBar
 from app.campaigns import LIFECYCLE, call_lifecycle, fault_text, status_name
+from app.contact_text import format_time
 from app.flow_layout import flow_row
 from app.style import status_colour
 from designer.elided_label import ElidedLabel
@@ -245,9 +246,9 @@ class CampaignPage(QWidget):
         self.version_label.setMinimumWidth(metrics.horizontalAdvance("Version 000 · ● unsaved"))
         when = ""
         if status == "scheduled" and self.record.get("start_at"):
-            when = f" · starts {self.record['start_at']:%Y-%m-%d %H:%M} UTC"
+            when = f" · starts {format_time(self.record['start_at'])} UTC"
         elif self.record.get("end_at") and status in ("live", "paused"):
-            when = f" · ends {self.record['end_at']:%Y-%m-%d %H:%M} UTC"
+            when = f" · ends {format_time(self.record['end_at'])} UTC"
         version = QCoreApplication.translate("campaign_page", "Version {number}").format(
             number=self.record["version"]
         )
@@ -402,7 +403,7 @@ class CampaignPage(QWidget):
         self.summary.setText(
             f"<b>{enrolled:,}</b> enrolled · <b>{active:,}</b> inside now · "
             f"<b>{converted:,}</b> converted{rate} · <b>{completed:,}</b> completed · "
-            f"figures as of {now:%Y-%m-%d %H:%M} UTC · double-click a node for its detail"
+            f"figures as of {format_time(now)} UTC · double-click a node for its detail"
         )
         self.summary.show()
 
