@@ -20,6 +20,37 @@ def _count(template: str, n: int) -> str:
     return plural_text(QCoreApplication.translate("contacts", template, "", n), n)
 
 
+def ids_of_rows(model: Any, rows: list[int]) -> Callable[[], list[int]]:
+    """A function (safe on a worker thread) giving the contact ids of these rows of the
+    contacts list (app.contacts.ContactsModel): every contact the list shows when all rows
+    are selected, else the rows' own ids (pages not read yet are read with the same filter,
+    search and order as the list)."""
+    query, order_by = model.query(), model.order_by
+    if len(rows) == model.total():
+        engine = model.engine
+
+        def everyone() -> list[int]:
+            with engine.connect() as conn:
+                return contact_bulk.contact_ids(conn, query)
+
+        return everyone
+    cached = {number: list(block) for number, block in model._blocks.items()}
+    size = model.block_size
+
+    def some() -> list[int]:
+        ids = []
+        for row in rows:
+            number = row // size
+            if number not in cached:
+                cached[number] = model._read_block(number, query.search, order_by, query)
+            block = cached[number]
+            if row % size < len(block):
+                ids.append(int(block[row % size]["id"]))
+        return ids
+
+    return some
+
+
 class BulkActions(QObject):
     """Runs one bulk action at a time for the contacts table; `done(text, kind)` reports."""
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.accessibility import name_view
 from app.bridge import Task
 from app.campaign_dialogs import MessageBar
-from app.contact_actions import BulkActions
+from app.contact_actions import BulkActions, ids_of_rows
 from app.contact_filters import BulkBar, FilterBar
 from app.contact_text import contact_name, contact_place, format_date
 from app.screen_parts import Debouncer, PageHeader, TagChipsDelegate
@@ -409,39 +409,9 @@ class ContactsTable(QWidget):
     def _selection_changed(self, *_args: Any) -> None:
         self.bulk_bar.set_count(len(self.selected_rows()))
 
-    def selected_ids_resolver(self):
-        """A function (safe on a worker thread) giving the ids of the selected rows: every
-        contact the list shows when all rows are selected, else the rows' own ids (pages not
-        read yet are read with the same filter, search and order)."""
-        model, rows = self.model, self.selected_rows()
-        query, order_by = model.query(), model.order_by
-        if len(rows) == model.total():
-            engine = model.engine
-
-            def everyone() -> list[int]:
-                with engine.connect() as conn:
-                    return contact_bulk.contact_ids(conn, query)
-
-            return everyone
-        cached = {number: list(block) for number, block in model._blocks.items()}
-        size = model.block_size
-
-        def some() -> list[int]:
-            ids = []
-            for row in rows:
-                number = row // size
-                if number not in cached:
-                    cached[number] = model._read_block(number, query.search, order_by, query)
-                block = cached[number]
-                if row % size < len(block):
-                    ids.append(int(block[row % size]["id"]))
-            return ids
-
-        return some
-
     def run_bulk(self, action: str) -> bool:
         rows = self.selected_rows()
-        return self.bulk.run(action, self.selected_ids_resolver(), len(rows))
+        return self.bulk.run(action, ids_of_rows(self.model, rows), len(rows))
 
     def _bulk_changed(self) -> None:
         self.model.reload()

@@ -198,3 +198,28 @@ def test_export_the_selection_as_csv(qtbot, screen, tmp_path):
     assert [r["email"] for r in rows] == ["person000002@example.com", "person000003@example.com"]
     assert rows[0]["first_name"].startswith("'=")
     assert QApplication.activeModalWidget() is None
+
+
+def test_a_range_over_pages_never_shown_acts_on_every_row_in_it(qtbot, screen):
+    table, view, model = screen.table, screen.view, screen.model
+    qtbot.waitUntil(lambda: model.is_loaded(0))
+    click_row(qtbot, view, 0)
+    view.scrollTo(model.index(650, EMAIL))
+    qtbot.waitUntil(lambda: model.is_loaded(650))
+    click_row(qtbot, view, 650, Qt.KeyboardModifier.ShiftModifier)
+    assert "651 selected" in table.bulk_bar.count.text()
+    assert not model.is_loaded(300)  # a page between the two clicks was never read
+
+    def name_the_tag(dialog):
+        qtbot.keyClicks(dialog.findChild(QComboBox).lineEdit(), "range")
+        click_button(qtbot, dialog, "OK")
+
+    seen = when_modal(qtbot, name_the_tag)
+    qtbot.mouseClick(table.bulk_bar.buttons["tag"], LEFT)
+    assert seen
+    qtbot.waitUntil(lambda: "Tagged" in table.message.text(), timeout=5000)
+    with screen.engine.connect() as conn:
+        tagged = list(conn.scalars(select(contact_tags.c.contact_id)
+                                   .where(contact_tags.c.tag == "range")
+                                   .order_by(contact_tags.c.contact_id)))  # fmt: skip
+    assert tagged == list(range(1, 652))
