@@ -13,7 +13,9 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, delete, insert, 
 from engine import store
 from engine.clock import utcnow
 from engine.db.schema import contact_tags, contacts, events, segments
-from engine.rules import CORE_FIELDS, RuleError
+from engine.i18n import _
+from engine.rule_words import plain_rule_error
+from engine.rules import CORE_FIELDS, RuleError, parse_rule
 
 STATUSES = ("subscribed", "unsubscribed", "bounced")
 CHUNK = 500  # ids per statement (SQLite's bound-parameter limit stays far away)
@@ -66,8 +68,12 @@ def filter_clause(
         raise FilterError(f"there is no segment named “{chosen.segment}”")
     rule = chosen.rule()
     if rule is not None:
+        try:  # parsed here first: its error keeps what is wrong, for a sentence in words
+            parsed = parse_rule(rule)
+        except RuleError as exc:
+            raise FilterError(plain_rule_error(exc, _("The field filter"))) from exc
         try:
-            clauses.append(compile_rule(rule, conn, now or utcnow()))
+            clauses.append(compile_rule(parsed, conn, now or utcnow()))
         except RuleError as exc:
             raise FilterError(str(exc)) from exc
     if chosen.status == "subscribed":

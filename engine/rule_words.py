@@ -51,10 +51,11 @@ def condition_words(path: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
 
-def plain_rule_error(error: RuleError) -> str:
+def plain_rule_error(error: RuleError, subject: str | None = None) -> str:
     """The error as a sentence naming the condition in words, e.g. "The first condition has no
-    field chosen." Errors the parser did not classify keep their own words after the name."""
-    subject = condition_words(error.path)
+    field chosen." Errors the parser did not classify keep their own words after the name.
+    `subject` names the condition another way (a screen's one filter: "The field filter")."""
+    subject = subject or condition_words(error.path)
     problem = PROBLEMS.get(error.kind)
     if isinstance(problem, dict):
         problem = problem.get(error.detail)

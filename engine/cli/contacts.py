@@ -43,9 +43,12 @@ def _export(engine: Engine, args: argparse.Namespace) -> int:
 
     chosen = None
     if args.tag or args.status or args.where:
-        field, op, value = args.where or ("", "eq", None)
+        field, op, text = args.where or ("", "eq", None)
+        value = _json_or_text(text)
+        if op in ("in", "not_in") and isinstance(value, str):  # DE,FR as the screen takes it
+            value = [_json_or_text(part.strip()) for part in value.split(",") if part.strip()]
         chosen = ContactFilter(tag=args.tag or "", status=args.status or "", field=field,
-                               op=op, value=_json_or_text(value))  # fmt: skip
+                               op=op, value=value)  # fmt: skip
     buffer = io.StringIO()
     try:
         count = export_contacts(engine, buffer, args.segment, chosen=chosen)
