@@ -223,3 +223,19 @@ def test_a_range_over_pages_never_shown_acts_on_every_row_in_it(qtbot, screen):
                                    .where(contact_tags.c.tag == "range")
                                    .order_by(contact_tags.c.contact_id)))  # fmt: skip
     assert tagged == list(range(1, 652))
+
+
+def test_a_field_test_that_cannot_compare_says_why_under_the_filters(qtbot, screen):
+    filters, model = screen.table.filters, screen.model
+    choose(qtbot, filters.field, "score")
+    choose(qtbot, filters.op, "<")
+    qtbot.keyClicks(filters.value, "abc")
+    qtbot.keyClick(filters.value, Qt.Key.Key_Return)
+    qtbot.waitUntil(filters.problem.isVisible)
+    assert filters.problem.text() == "Score is a number; 'abc' is not a number."
+    assert model.rowCount() == 0
+    filters.value.clear()
+    qtbot.keyClicks(filters.value, "10")
+    qtbot.keyClick(filters.value, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not filters.problem.isVisible())
+    assert model.rowCount() == N // 10  # scores are (i * 37) % 100: ten of each
