@@ -562,12 +562,15 @@ class NewContactDialog(QDialog):
         self.setMinimumWidth(420)
         form = QFormLayout(self)
         self.fields: dict[str, QLineEdit] = {}
-        for key, label, hint in (
-            ("email", "Email", "name@example.com"),
-            ("first_name", "First name", ""),
-            ("last_name", "Last name", ""),
-            ("phone", "Phone", "+49 …"),
-        ):
+        example = QCoreApplication.translate("contacts", "e.g. {example}")
+        for key, label, hint in (  # hints read as hints, never as a value already typed
+            ("email", QCoreApplication.translate("contacts", "Email"),
+             example.format(example="name@example.com")),
+            ("first_name", QCoreApplication.translate("contacts", "First name"), ""),
+            ("last_name", QCoreApplication.translate("contacts", "Last name"), ""),
+            ("phone", QCoreApplication.translate("contacts", "Phone"),
+             example.format(example="+49 30 1234567")),
+        ):  # fmt: skip
             edit = QLineEdit()
             edit.setPlaceholderText(hint)
             self.fields[key] = edit
