@@ -67,6 +67,9 @@ class CampaignPage(QWidget):
         with self.editor.held():  # the inspector's form is built once, not three times
             self.editor.set_diagram(load_diagram(engine, campaign_id))
             self._set_context()
+            from app.step_tools import message_tools
+
+            self.editor.inspector.set_message_tools(message_tools(engine))
 
         back = QPushButton(QCoreApplication.translate("campaign_page", "‹ Campaigns"))
         back.setObjectName("backButton")

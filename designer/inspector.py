@@ -12,6 +12,7 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -35,6 +36,7 @@ from designer.figures_panel import FiguresPanel
 from designer.palette import type_icon
 from designer.rule_editor import EXTRA_FIELDS, RuleField
 from designer.settings_form import SettingsForm
+from designer.step_preview import MessageTools, StepPreview
 from designer.theme import LIGHT, Theme
 from designer.wheel_guard import guard_wheel
 from engine.catalog import CATALOG, ENGINE_EVENTS, NodeType, Param
@@ -47,6 +49,8 @@ ONE_OF_LABELS = {
     ("segment",): "Saved segment",
     ("filter",): "Custom filter",
     ("template",): "Saved template",
+    ("at",): "On a date",
+    ("after_start",): "After the start",
 }
 
 
@@ -92,6 +96,9 @@ class Inspector(QWidget):
         self.builds = 0  # forms built so far (building one costs ~0.1 s: do it once)
         self._stash: dict[str, Any] = {}  # values of the 'one of' group switched away from
         self._chosen: dict[str, int] = {}  # node id -> 'one of' group picked while still empty
+        self.message_tools: MessageTools | None = None  # the window's; no preview without
+        self.step_preview: StepPreview | None = None
+        self._preview_choice: dict[str, Any] = {}  # contact and test address, kept on rebuilds
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -125,6 +132,11 @@ class Inspector(QWidget):
     def set_context(self, context: ValidationContext | None) -> None:
         """Names from the database to offer in segment, template, event and field pickers."""
         self.context = context
+        self.show_node(self.node_id)
+
+    def set_message_tools(self, tools: MessageTools | None) -> None:
+        """Engine functions for a send step's live preview and Send test, given by the window."""
+        self.message_tools = tools
         self.show_node(self.node_id)
 
     def set_theme(self, theme: Theme) -> None:
@@ -179,6 +191,7 @@ class Inspector(QWidget):
         scroll = self.scroll.verticalScrollBar().value()
         self.rows, self.label_edit, self.group_buttons = {}, None, []
         self.settings_form, self.banner = None, None
+        self._keep_preview_choice()
         form = QWidget()
         form.setObjectName("inspectorForm")
         box = QVBoxLayout(form)
@@ -393,6 +406,17 @@ class Inspector(QWidget):
             box.addWidget(row)
         if node.type == "condition.attribute":
             self._show_operator(node.params.get("op", "eq"))
+        if spec.is_send and self.message_tools is not None:
+            self.step_preview = StepPreview(self.message_tools, node.type, node.params,
+                                            **self._preview_choice)  # fmt: skip
+            box.addWidget(self.step_preview)
+
+    def _keep_preview_choice(self) -> None:
+        """The contact previewed and the test address outlive the form (an undo rebuilds it)."""
+        preview, self.step_preview = self.step_preview, None
+        if preview is not None and shiboken6.isValid(preview):
+            self._preview_choice = {"contact_id": preview.contact_id,
+                                    "address": preview.address.text()}  # fmt: skip
 
     def _group_switch(self, spec: NodeType, active: int) -> QWidget:
         switch = QFrame()
@@ -462,6 +486,9 @@ class Inspector(QWidget):
             self.undo_stack.push(command)
         finally:
             self._pushing = False
+        node = self.diagram.nodes.get(self.node_id or "") if self.diagram else None
+        if self.step_preview is not None and node is not None:
+            self.step_preview.set_params(node.params)
         self.edited.emit()
 
     def _commit_param(self, name: str, value: Any) -> None:

@@ -307,3 +307,30 @@ def test_every_node_form_and_the_settings_fit_the_inspector_width(editor):
         editor.scene.select_nodes([node_id])
         assert editor.inspector.node_id == node_id
         assert editor.inspector.form.minimumSizeHint().width() <= room, type_name
+
+
+def test_wait_until_days_after_the_campaign_starts(qtbot):
+    editor = CampaignEditor()
+    qtbot.addWidget(editor)
+    diagram = Diagram("Drip")
+    diagram.nodes["day3"] = Node("day3", "wait.until", {"at": "2026-12-07T09:00:00"})
+    editor.set_diagram(diagram)
+    editor.resize(1024, 700)
+    editor.show()
+    select(editor, "day3")
+    inspector = editor.inspector
+    on_date, after_start = inspector.group_buttons
+    assert on_date.isChecked() and after_start.text() == "After the start"
+    assert inspector.rows["after_start"].isHidden()
+    qtbot.mouseClick(after_start, Qt.MouseButton.LeftButton)
+    assert diagram.nodes["day3"].params == {}
+    amount = inspector.rows["after_start"].editor.amount
+    assert not inspector.rows["after_start"].isHidden() and inspector.rows["at"].isHidden()
+    qtbot.keyClicks(amount, "3")
+    assert diagram.nodes["day3"].params == {"after_start": "P3D"}
+    assert saved_node(editor, "day3")["params"] == {"after_start": "P3D"}
+    item = editor.scene.nodes["day3"]
+    assert item.summary == "Wait until 3 days after the campaign starts"
+    editor.undo_stack.undo()
+    editor.undo_stack.undo()
+    assert diagram.nodes["day3"].params == {"at": "2026-12-07T09:00:00"}
