@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -135,3 +137,79 @@ class TemplatePreview(QWidget):
         )
         self.text_view.clear()
         self.status.setText("")
+
+
+class SendTestRow(QWidget):
+    """ "Send test" under the template's preview: an address, a button, and what happened,
+    said in a sentence. The screen gives `send(to)`: called on the GUI thread, it reads the
+    editor and returns the work that sends, which runs off the GUI thread."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.send = None  # set by the screen: to -> work() -> sentence (raises the reason)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        row = QHBoxLayout()
+        self.address = QLineEdit()
+        self.address.setObjectName("templateTestAddress")
+        self.address.setAccessibleName(
+            QCoreApplication.translate("template_preview", "Test address")
+        )
+        self.address.setPlaceholderText(
+            QCoreApplication.translate("template_preview", "Send a test to…")
+        )
+        self.button = QPushButton(QCoreApplication.translate("template_preview", "Send test"))
+        self.button.setObjectName("templateSendTest")
+        self.button.clicked.connect(self.start)
+        self.address.returnPressed.connect(self.start)
+        row.addWidget(self.address, 1)
+        row.addWidget(self.button)
+        layout.addLayout(row)
+        self.result = QLabel()
+        self.result.setObjectName("mutedLabel")
+        self.result.setWordWrap(True)
+        layout.addWidget(self.result)
+        self._job = None
+
+    def start(self) -> None:
+        from app.bridge import Task
+
+        to = self.address.text().strip()
+        if not to:
+            self._said(
+                QCoreApplication.translate(
+                    "template_preview", "Enter the address to send the test to."
+                ),
+                True,
+            )
+            return
+        work = self.send(to)
+        self.button.setEnabled(False)
+        self._said(
+            QCoreApplication.translate("template_preview", "Sending to {to}…").format(to=to), False
+        )
+        job = Task(lambda _progress: work())
+        job.succeeded.connect(lambda text: self._done(str(text), False))
+        job.failed.connect(
+            lambda text: self._done(
+                QCoreApplication.translate("template_preview", "Not sent: {reason}").format(
+                    reason=text
+                ),
+                True,
+            )
+        )
+        self._job = job.start()
+
+    def _done(self, text: str, error: bool) -> None:
+        import shiboken6
+
+        if not shiboken6.isValid(self):  # the screen went away while sending
+            return
+        self.button.setEnabled(True)
+        self._said(text, error)
+
+    def _said(self, text: str, error: bool) -> None:
+        self.result.setText(text)
+        self.result.setObjectName("formProblem" if error else "mutedLabel")
+        self.result.style().unpolish(self.result)
+        self.result.style().polish(self.result)

@@ -34,7 +34,7 @@ from app.screen_parts import (
     error_text,
     usage_sentence,
 )
-from app.template_preview import TemplatePreview, preview_context
+from app.template_preview import SendTestRow, TemplatePreview, preview_context
 from engine import store, templating
 from engine.campaigns import campaigns_using
 from engine.db import Engine
@@ -308,6 +308,9 @@ class TemplatesScreen(QWidget):
         frame_layout = QVBoxLayout(frame)
         frame_layout.setContentsMargins(8, 0, 0, 0)
         frame_layout.addWidget(self.preview)
+        self.test_row = SendTestRow()  # the template as it stands, to an address
+        self.test_row.send = self._send_test
+        frame_layout.addWidget(self.test_row)
         splitter.addWidget(frame)
         splitter.setSizes([190, 520, 480])
         splitter.setStretchFactor(1, 1)
@@ -460,6 +463,7 @@ class TemplatesScreen(QWidget):
 
     def update_preview(self) -> None:
         """Render every part for the chosen contact; show the first error at its line."""
+        self.test_row.setVisible(self.editor.current_channel() == "email")
         part, error = self.check()
         rendered: dict[str, str] = {}
         if error is None:
@@ -544,6 +548,17 @@ class TemplatesScreen(QWidget):
             index = picker.count() - 1
         picker.setCurrentIndex(index)
         self._contact_chosen(index)
+
+    def _send_test(self, to: str):
+        """The editor's template as it stands (saved or not), rendered for the chosen contact
+        and sent through the SMTP settings (engine.step_message) by the returned work."""
+        from engine.step_message import send_step_test
+
+        template = self.editor.template()  # read here, on the GUI thread
+        params = {"subject": template["subject"], "body": template["html"],
+                  "text": template["text"], "sender": template["sender"]}  # fmt: skip
+        contact_id = self.preview_contact.get("id") or None
+        return lambda: send_step_test(self.engine, to, "action.send_email", params, contact_id)
 
     # -- saving -----------------------------------------------------------------------
     def save(self, replace: bool = False) -> bool:

@@ -167,3 +167,60 @@ def test_a_misspelt_field_is_pointed_out(qtbot, tmp_path):
     assert "No contact has plann" in notice
     assert "campain: not provided when sending" in notice
     assert screen.last_error is None  # it renders (empty), so it is a warning, not an error
+
+
+def test_send_test_from_the_template_editor_reaches_a_local_server(qtbot, tmp_path):
+    """The template as it stands (unsaved edits included), rendered for the chosen contact."""
+    import email
+    import socket
+    from email import policy
+
+    from aiosmtpd.controller import Controller
+    from PySide6.QtCore import QThreadPool
+
+    from engine.settings import save_settings
+
+    class Inbox:
+        def __init__(self) -> None:
+            self.messages: list = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        screen = _screen(qtbot, tmp_path)
+        save_settings(screen.engine, {"email_transport": "smtp", "smtp_host": "127.0.0.1",
+                                      "smtp_port": port, "smtp_security": "none",
+                                      "sender": "team@example.com"})  # fmt: skip
+        screen.choose_contact(2)  # Ben
+        _type_at_end(
+            qtbot, screen.editor.html, "\n<p>Unsaved line for {{ contact.first_name }}</p>"
+        )
+        row = screen.test_row
+        assert row.isVisible()
+        qtbot.keyClicks(row.address, "me@example.com")
+        qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(row.button.isEnabled, timeout=15000)
+        assert row.result.text() == f"Sent to me@example.com through 127.0.0.1:{port}"
+        [sent] = inbox.messages
+        assert sent["To"] == "me@example.com" and "Welcome, Ben!" in sent["Subject"]
+        assert "Unsaved line for Ben" in sent.get_body(("html",)).get_content()
+        controller.stop()  # the server is gone: the failure is said in a sentence
+        qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(row.button.isEnabled, timeout=15000)
+        assert row.result.text().startswith("Not sent: ")
+        assert len(inbox.messages) == 1
+        screen.grab().save(str(tmp_path / "templates.png"))
+        screen.new_template("sms")
+        assert not row.isVisible()  # an SMS is not sent as a test email
+    finally:
+        assert QThreadPool.globalInstance().waitForDone(15000)
+        if controller.loop.is_running():
+            controller.stop()
