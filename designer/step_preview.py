@@ -36,10 +36,6 @@ class MessageTools:
     background: Background
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("step_preview", text)
-
-
 class StepPreview(QFrame):
     """Preview as <contact>, the rendered message, and Send test (email steps)."""
 
@@ -54,17 +50,21 @@ class StepPreview(QFrame):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 4, 0, 0)
         box.setSpacing(6)
-        heading = QLabel(_tr("PREVIEW"))
+        heading = QLabel(QCoreApplication.translate("step_preview", "PREVIEW"))
         heading.setObjectName("sectionTitle")
         box.addWidget(heading)
         self.contact_picker = QComboBox()
         self.contact_picker.setObjectName("stepPreviewContact")
-        self.contact_picker.setAccessibleName(_tr("Preview as contact"))
+        self.contact_picker.setAccessibleName(
+            QCoreApplication.translate("step_preview", "Preview as contact")
+        )
         self.contact_picker.setMinimumContentsLength(12)
         self.contact_picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.contact_picker.addItem(_tr("Sample contact (Alex Sample)"), None)
+        self.contact_picker.addItem(
+            QCoreApplication.translate("step_preview", "Sample contact (Alex Sample)"), None
+        )
         self.contact_picker.currentIndexChanged.connect(self._contact_chosen)
         box.addWidget(self.contact_picker)
         self.envelope = QLabel()
@@ -74,7 +74,9 @@ class StepPreview(QFrame):
         box.addWidget(self.envelope)
         self.browser = QTextBrowser()
         self.browser.setObjectName("stepPreviewBody")
-        self.browser.setAccessibleName(_tr("Rendered message"))
+        self.browser.setAccessibleName(
+            QCoreApplication.translate("step_preview", "Rendered message")
+        )
         self.browser.setOpenLinks(False)
         self.browser.setMinimumHeight(160)
         self.browser.setMaximumHeight(240)
@@ -83,11 +85,13 @@ class StepPreview(QFrame):
         box.addWidget(self.browser)
         self.address = QLineEdit(address)
         self.address.setObjectName("testAddress")
-        self.address.setAccessibleName(_tr("Test address"))
-        self.address.setPlaceholderText(_tr("Send a test to…"))
-        self.send_button = QPushButton(_tr("Send test"))
+        self.address.setAccessibleName(QCoreApplication.translate("step_preview", "Test address"))
+        self.address.setPlaceholderText(
+            QCoreApplication.translate("step_preview", "Send a test to…")
+        )
+        self.send_button = QPushButton(QCoreApplication.translate("step_preview", "Send test"))
         self.send_button.setObjectName("sendTest")
-        self.send_button.setAccessibleName(_tr("Send test"))
+        self.send_button.setAccessibleName(QCoreApplication.translate("step_preview", "Send test"))
         self.send_button.clicked.connect(self.send_test)
         self.address.returnPressed.connect(self.send_test)
         row = QHBoxLayout()
@@ -106,7 +110,9 @@ class StepPreview(QFrame):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.refresh)
-        self.envelope.setText(f"<i>{html_lib.escape(_tr('Rendering…'))}</i>")
+        self.envelope.setText(
+            f"<i>{html_lib.escape(QCoreApplication.translate('step_preview', 'Rendering…'))}</i>"
+        )
         self.tools.background(lambda: self.tools.contacts(""), self._alive(self._fill_contacts),
                               lambda _error: None)  # fmt: skip
         self.refresh()
@@ -165,8 +171,10 @@ class StepPreview(QFrame):
             )
             self.browser.clear()
             return
-        to = html_lib.escape(rendered.get("to") or _tr("(no address)"))
-        head = f"{html_lib.escape(_tr('To'))} {to}"
+        to = html_lib.escape(
+            rendered.get("to") or QCoreApplication.translate("step_preview", "(no address)")
+        )
+        head = f"{html_lib.escape(QCoreApplication.translate('step_preview', 'To'))} {to}"
         if rendered.get("channel") == "email":
             head += f"<br><b>{html_lib.escape(rendered.get('subject') or '')}</b>"
             self.browser.setHtml(rendered.get("html") or html_lib.escape(rendered.get("text", "")))
@@ -177,17 +185,29 @@ class StepPreview(QFrame):
     def send_test(self) -> None:
         to = self.address.text().strip()
         if not to:
-            self._said(_tr("Enter the address to send the test to."), True)
+            self._said(
+                QCoreApplication.translate(
+                    "step_preview", "Enter the address to send the test to."
+                ),
+                True,
+            )
             return
         self.send_button.setEnabled(False)
-        self._said(_tr("Sending to {to}…").format(to=to), False)
+        self._said(
+            QCoreApplication.translate("step_preview", "Sending to {to}…").format(to=to), False
+        )
         node_type, params, contact_id = self.node_type, dict(self.params), self.contact_id
         self.tools.background(
             lambda: self.tools.send_test(to, node_type, params, contact_id),
             self._alive(lambda text: self._sent(str(text), False)),
-            self._alive(lambda text: self._sent(_tr("Not sent: {reason}").format(reason=text),
-                                                True)),
+            self._alive(lambda text: self._sent(self._not_sent(text), True)),
         )  # fmt: skip
+
+    @staticmethod
+    def _not_sent(reason: str) -> str:
+        return QCoreApplication.translate("step_preview", "Not sent: {reason}").format(
+            reason=reason
+        )
 
     def _sent(self, text: str, error: bool) -> None:
         self.send_button.setEnabled(True)

@@ -2182,6 +2182,61 @@ Content-Type: application/json</translation>
     </message>
 </context>
 <context>
+    <name>step_preview</name>
+    <message>
+        <source>PREVIEW</source>
+        <translation>VORSCHAU</translation>
+    </message>
+    <message>
+        <source>Preview as contact</source>
+        <translation>Vorschau als Kontakt</translation>
+    </message>
+    <message>
+        <source>Sample contact (Alex Sample)</source>
+        <translation>Beispielkontakt (Alex Sample)</translation>
+    </message>
+    <message>
+        <source>Rendered message</source>
+        <translation>Dargestellte Nachricht</translation>
+    </message>
+    <message>
+        <source>Rendering…</source>
+        <translation>Wird dargestellt …</translation>
+    </message>
+    <message>
+        <source>(no address)</source>
+        <translation>(keine Adresse)</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>An</translation>
+    </message>
+    <message>
+        <source>Test address</source>
+        <translation>Testadresse</translation>
+    </message>
+    <message>
+        <source>Send a test to…</source>
+        <translation>Test senden an …</translation>
+    </message>
+    <message>
+        <source>Send test</source>
+        <translation>Test senden</translation>
+    </message>
+    <message>
+        <source>Enter the address to send the test to.</source>
+        <translation>Geben Sie die Adresse ein, an die der Test gehen soll.</translation>
+    </message>
+    <message>
+        <source>Sending to {to}…</source>
+        <translation>Wird an {to} gesendet …</translation>
+    </message>
+    <message>
+        <source>Not sent: {reason}</source>
+        <translation>Nicht gesendet: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>template_preview</name>
     <message>
         <source>Preview as</source>
@@ -2210,6 +2265,30 @@ Content-Type: application/json</translation>
     <message>
         <source>Raw</source>
         <translation>Quelltext</translation>
+    </message>
+    <message>
+        <source>Test address</source>
+        <translation>Testadresse</translation>
+    </message>
+    <message>
+        <source>Send a test to…</source>
+        <translation>Test senden an …</translation>
+    </message>
+    <message>
+        <source>Send test</source>
+        <translation>Test senden</translation>
+    </message>
+    <message>
+        <source>Enter the address to send the test to.</source>
+        <translation>Geben Sie die Adresse ein, an die der Test gehen soll.</translation>
+    </message>
+    <message>
+        <source>Sending to {to}…</source>
+        <translation>Wird an {to} gesendet …</translation>
+    </message>
+    <message>
+        <source>Not sent: {reason}</source>
+        <translation>Nicht gesendet: {reason}</translation>
     </message>
 </context>
 <context>
