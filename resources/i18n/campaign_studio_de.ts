@@ -347,6 +347,26 @@
         <source>Frequency cap</source>
         <translation>Häufigkeitsgrenze</translation>
     </message>
+    <message>
+        <source>Tracking</source>
+        <translation>Messung</translation>
+    </message>
+    <message>
+        <source>Track opens</source>
+        <translation>Öffnungen messen</translation>
+    </message>
+    <message>
+        <source>An invisible picture in each email.</source>
+        <translation>Ein unsichtbares Bild in jeder E-Mail.</translation>
+    </message>
+    <message>
+        <source>Track clicks</source>
+        <translation>Klicks messen</translation>
+    </message>
+    <message>
+        <source>Links go through the public address.</source>
+        <translation>Links laufen über die öffentliche Adresse.</translation>
+    </message>
 </context>
 <context>
     <name>Inspector</name>
@@ -951,6 +971,26 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation><numerusform>%n Person in Ihrer Zielgruppe – Doppelklick zeigt ihren Verlauf</numerusform><numerusform>%n Personen in Ihrer Zielgruppe – Doppelklick auf eine zeigt ihren Verlauf</numerusform></translation>
     </message>
     <message>
+        <source>e.g. {example}</source>
+        <translation>z. B. {example}</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Vorname</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nachname</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
         <source>Add contact</source>
         <translation>Kontakt hinzufügen</translation>
     </message>
@@ -1252,6 +1292,10 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>z. B. 2</translation>
     </message>
     <message>
+        <source>e.g. {example}</source>
+        <translation>z. B. {example}</translation>
+    </message>
+    <message>
         <source>Pick a date</source>
         <translation>Datum wählen</translation>
     </message>
@@ -1262,6 +1306,14 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
     <message>
         <source>text, number, true/false</source>
         <translation>Text, Zahl, true/false</translation>
+    </message>
+    <message>
+        <source>values, separated by commas</source>
+        <translation>Werte, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>default: {value}</source>
+        <translation>Voreinstellung: {value}</translation>
     </message>
     <message>
         <source>e.g. purchase</source>
@@ -1858,6 +1910,22 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>und</translation>
     </message>
     <message>
+        <source>As in the workspace settings</source>
+        <translation>Wie in den Einstellungen des Arbeitsbereichs</translation>
+    </message>
+    <message>
+        <source>For this campaign only (the workspace says {state})</source>
+        <translation>Nur für diese Kampagne (der Arbeitsbereich sagt {state})</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>an</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
         <source>At most</source>
         <translation>Höchstens</translation>
     </message>
@@ -2200,16 +2268,8 @@ Content-Type: application/json</translation>
         <translation>Dargestellte Nachricht</translation>
     </message>
     <message>
-        <source>Rendering…</source>
-        <translation>Wird dargestellt …</translation>
-    </message>
-    <message>
         <source>(no address)</source>
         <translation>(keine Adresse)</translation>
-    </message>
-    <message>
-        <source>To</source>
-        <translation>An</translation>
     </message>
     <message>
         <source>Test address</source>
