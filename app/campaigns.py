@@ -427,7 +427,10 @@ class CampaignsScreen(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         for column, width in ((1, 120), (3, 90), (4, 90), (5, 100), (6, 140)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, width)
+            # wide enough for the title in the user's language ("KONVERTIERT"), bold capitals
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal)).upper()
+            needed = round(header.fontMetrics().horizontalAdvance(title) * 1.15) + 28
+            header.resizeSection(column, max(width, needed))
         header.setHighlightSections(False)
         # activated: a double-click and Return (QAbstractItemView emits it for both)
         self.table.activated.connect(lambda _index: self._run("open"))
