@@ -74,6 +74,11 @@ class QuickAddAt(QObject):
         self._target, self._then = None, then
         self._open(self.view.viewport().rect().center())
 
+    def ask_at(self, scene_pos: QPointF, then: Callable[[str], object]) -> None:
+        """Offer node types at `scene_pos`; `then(type_name)` gets the choice."""
+        self._target, self._then = None, then
+        self._open(self.view.mapFromScene(scene_pos))
+
     def _open(self, viewport_pos) -> None:
         global_pos = self.view.viewport().mapToGlobal(viewport_pos)
         self.popup.popup(global_pos)

@@ -101,6 +101,7 @@ class CampaignEditor(QWidget):
         self.scene.nodeActivated.connect(self._node_activated)
         self.scene.statisticsChanged.connect(self._statistics_shown)
         self.scene.canvasDoubleClicked.connect(self.quick_add.show_at)
+        self.scene.edgePlusClicked.connect(self.insert_on_edge_asked)
         self.palette.typeActivated.connect(self.add_node_in_view)
         self.problems.problemActivated.connect(self.select_and_centre)
         self.problems.edgeActivated.connect(self.select_edge_and_centre)
@@ -334,6 +335,20 @@ class CampaignEditor(QWidget):
         )
         self.inspector.show_node(node_id)
         return node_id
+
+    def insert_on_edge_asked(self, edge, scene_pos: QPointF) -> None:
+        """The "+" on an edge: the quick-add list, and the choice goes in between (one undo
+        step, like a palette drop on the edge; a trigger is just added there)."""
+        then = lambda chosen: self._insert_chosen(edge, scene_pos, chosen)  # noqa: E731
+        self.quick_add.ask_at(scene_pos, then)
+
+    def _insert_chosen(self, edge, scene_pos: QPointF, type_name: str) -> None:
+        type_name, params, label = presets.resolve(type_name)
+        corner = QPointF(scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - 30)
+        inserted = self.scene.insert_on_edge(edge, type_name, corner, params, label)
+        if inserted is None:
+            inserted = self.scene.add_node(type_name, (corner.x(), corner.y()), params, label)
+        self.inspector.show_node(inserted)
 
     def add_node_in_view(self, type_name: str) -> str:
         """Add a node in the middle of what the canvas shows (palette double-click)."""

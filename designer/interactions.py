@@ -50,6 +50,10 @@ def start(scene: CampaignScene, event: QGraphicsSceneMouseEvent) -> Gesture | No
         mods & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)
     )
     toggle = bool(mods & Qt.KeyboardModifier.ControlModifier)
+    plus = scene.plus_at(pos)
+    if plus is not None:  # the "+" on a hovered or selected edge: insert a node there
+        scene.edgePlusClicked.emit(plus.edge, plus.plus_centre())
+        return Gesture(scene, pos)
     item = scene.item_at(pos)
     diagram = scene.diagram
     if isinstance(item, NodeItem):

@@ -56,6 +56,7 @@ class CampaignScene(SceneEditing, QGraphicsScene):
     canvasDoubleClicked = Signal(QPointF)  # empty canvas: the editor offers "add node here"
     annotationActivated = Signal(str)
     statisticsChanged = Signal(bool, bool)  # (shown, forecast): the view labels forecasts
+    edgePlusClicked = Signal(object, QPointF)  # (edge, scene point): insert a node there
 
     def __init__(
         self,
@@ -477,10 +478,19 @@ class CampaignScene(SceneEditing, QGraphicsScene):
         self._hover_edge(event.scenePos())
         super().mouseMoveEvent(event)
 
+    def plus_at(self, pos: QPointF) -> EdgeItem | None:
+        """The edge whose "+" (shown while hovered or selected) is under `pos`."""
+        hovered = self._hovered_edge
+        candidates = [hovered] if hovered is not None and hovered.scene() is self else []
+        candidates += [self.edges[e] for e in self._selected_edges if e in self.edges]
+        return next((item for item in candidates if item.on_plus(pos)), None)
+
     def _hover_edge(self, pos: QPointF) -> None:
         """Edges light up under the mouse (they take no hover events themselves: speed)."""
         item = self.item_at(pos, (NodeItem, EdgeItem))
         edge = item if isinstance(item, EdgeItem) else None
+        if edge is None and self.plus_at(pos) is self._hovered_edge:
+            edge = self._hovered_edge  # on its "+", a little wider than the line: keep it
         if edge is not self._hovered_edge:
             if self._hovered_edge is not None and self._hovered_edge.scene() is self:
                 self._hovered_edge.set_hovered(False)

@@ -17,6 +17,8 @@ from engine.diagram import Edge
 
 ARROW = 6.0
 PORT_RIM = 5.5  # the chevron's tip stops at the input port's rim
+PLUS_RADIUS = 9.0  # the "+" on a hovered or selected edge
+PLUS_HIT = 12.0  # clicks this close to its centre count
 
 
 def _pull(p1: QPointF, p2: QPointF) -> float:
@@ -83,6 +85,7 @@ class EdgeItem(QGraphicsPathItem):
         self.problem = False  # a validation problem names this edge
         self.diff: str | None = None  # "added" | "removed" (a version comparison)
         self.label_item: EdgeLabel | None = None
+        self.plus_item: EdgePlus | None = None  # "+": insert a node here (hover or selection)
         self.setZValue(5)
         self.refresh_pen()
         self.set_ends(p1, p2)
@@ -93,6 +96,8 @@ class EdgeItem(QGraphicsPathItem):
         self.setPath(edge_path(p1, p2))
         if self.label_item is not None:
             self._place_label()
+        if self.plus_item is not None:
+            self.plus_item.setPos(self.plus_centre())
 
     def curve(self) -> QPainterPath:
         return self._curve
@@ -132,6 +137,27 @@ class EdgeItem(QGraphicsPathItem):
         if selected != self.selected:
             self.selected = selected
             self.refresh_pen()
+            self._show_plus()
+
+    def plus_centre(self) -> QPointF:
+        """The middle of the curve; a third of the way when the figures' pill sits there."""
+        return self._curve.pointAtPercent(0.3 if self.label_item is not None else 0.5)
+
+    def _show_plus(self) -> None:
+        shown = (self.hovered or self.selected) and self.diff != "removed"
+        if shown and self.plus_item is None:
+            self.plus_item = EdgePlus(self.look, self)
+        if shown:
+            self.plus_item.setPos(self.plus_centre())
+        if self.plus_item is not None:
+            self.plus_item.setVisible(shown)
+
+    def on_plus(self, scene_pos: QPointF) -> bool:
+        """Whether `scene_pos` is on the shown "+" (a click there inserts a node)."""
+        if self.plus_item is None or not self.plus_item.isVisible():
+            return False
+        d = scene_pos - self.plus_centre()
+        return d.x() * d.x() + d.y() * d.y() <= PLUS_HIT * PLUS_HIT
 
     def set_label(self, text: str, short: str | None = None) -> None:
         """Show `text` at the middle of the edge (`short` where the edge is too short)."""
@@ -179,6 +205,33 @@ class EdgeItem(QGraphicsPathItem):
         if hovered != self.hovered:
             self.hovered = hovered
             self.refresh_pen()
+            self._show_plus()
+
+
+class EdgePlus(QGraphicsItem):
+    """The small "+" at an edge's middle: clicking it offers node types to put in between."""
+
+    def __init__(self, look: Look, parent: EdgeItem) -> None:
+        super().__init__(parent)
+        self.look = look
+        self.setZValue(2)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-PLUS_RADIUS - 2, -PLUS_RADIUS - 2, 2 * PLUS_RADIUS + 4, 2 * PLUS_RADIUS + 4)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:  # fmt: skip
+        theme = self.look.theme
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(theme.card)
+        painter.setPen(QPen(theme.selection, 1.6))
+        painter.drawEllipse(QPointF(0, 0), PLUS_RADIUS, PLUS_RADIUS)
+        arm = PLUS_RADIUS * 0.5
+        pen = QPen(theme.selection, 2.0)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(-arm, 0), QPointF(arm, 0))
+        painter.drawLine(QPointF(0, -arm), QPointF(0, arm))
 
 
 class EdgeLabel(QGraphicsItem):
