@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -46,16 +46,18 @@ from engine.rules import CORE_FIELDS, LIST_OPERATORS, UNARY_OPERATORS
 from engine.validation import ValidationContext
 
 ONE_OF_LABELS = {
-    ("segment",): "Saved segment",
-    ("filter",): "Custom filter",
-    ("template",): "Saved template",
-    ("at",): "On a date",
-    ("after_start",): "After the start",
+    ("segment",): QT_TRANSLATE_NOOP("inspector", "Saved segment"),
+    ("filter",): QT_TRANSLATE_NOOP("inspector", "Custom filter"),
+    ("template",): QT_TRANSLATE_NOOP("inspector", "Saved template"),
+    ("at",): QT_TRANSLATE_NOOP("inspector", "On a date"),
+    ("after_start",): QT_TRANSLATE_NOOP("inspector", "After the start"),
 }
+WRITE_IT_HERE = QT_TRANSLATE_NOOP("inspector", "Write it here")
 
 
 def group_label(group: tuple[str, ...]) -> str:
-    return ONE_OF_LABELS.get(group, "Write it here")
+    """The switch's words for a 'one of' group, in the user's language."""
+    return QCoreApplication.translate("inspector", ONE_OF_LABELS.get(group, WRITE_IT_HERE))
 
 
 def active_group(spec: NodeType, params: dict[str, Any], chosen: int | None = None) -> int:

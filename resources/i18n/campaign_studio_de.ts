@@ -1422,6 +1422,30 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
 <context>
     <name>inspector</name>
     <message>
+        <source>Saved segment</source>
+        <translation>Gespeichertes Segment</translation>
+    </message>
+    <message>
+        <source>Custom filter</source>
+        <translation>Eigener Filter</translation>
+    </message>
+    <message>
+        <source>Saved template</source>
+        <translation>Gespeicherte Vorlage</translation>
+    </message>
+    <message>
+        <source>On a date</source>
+        <translation>An einem Datum</translation>
+    </message>
+    <message>
+        <source>After the start</source>
+        <translation>Nach dem Start</translation>
+    </message>
+    <message>
+        <source>Write it here</source>
+        <translation>Hier schreiben</translation>
+    </message>
+    <message>
         <source>Campaign settings</source>
         <translation>Kampagneneinstellungen</translation>
     </message>
