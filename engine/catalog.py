@@ -110,6 +110,7 @@ class NodeType:
     # Groups of parameters of which exactly one group must be given, e.g.
     # (("segment",), ("filter",)) or (("template",), ("subject", "body")).
     one_of: tuple[tuple[str, ...], ...] = ()
+    missing: str = ""  # what validation says when no group is given (default: their labels)
     icon: str = ""
     summary: Callable[[dict[str, Any]], str] | None = None
 
@@ -249,12 +250,12 @@ def _date_field_summary(p: dict[str, Any]) -> str:
 
 
 def _until_summary(p: dict[str, Any]) -> str:
-    """'Wait until 3 days after the campaign starts' or 'Wait until 2026-12-07 09:00'."""
+    """'3 days after the campaign starts' or 'Wait until 2026-12-07 09:00'."""
     after = p.get("after_start")
     if after:
         if parse_duration(after).total_seconds() == 0:
-            return "Wait until the campaign starts"
-        return f"Wait until {humanize_duration(after)} after the campaign starts"
+            return "When the campaign starts"
+        return f"{humanize_duration(after)} after the campaign starts"
     at = p.get("at")
     try:
         when = day_and_time(parse_datetime(at)) if isinstance(at, str) else "?"
@@ -360,6 +361,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
             ),
         ),
         one_of=(("at",), ("after_start",)),
+        missing="needs a date, or a time after the campaign starts",
         icon="calendar",
         summary=_until_summary,
     ),

@@ -143,7 +143,7 @@ def _check_node(diagram: Diagram, node: Node, context: ValidationContext) -> lis
         labels = {p.name: p.label.lower() for p in spec.params}
         names = " or ".join(" and ".join(labels.get(n, n) for n in g) for g in spec.one_of)
         if not given:
-            out.append(Problem(node.id, f"needs a {names}", code="missing_param"))
+            out.append(Problem(node.id, spec.missing or f"needs a {names}", code="missing_param"))
         elif len(partial) > 1:
             out.append(Problem(node.id, f"give either {names}, not both", code="bad_param"))
     out += _check_references(diagram, node, context)

@@ -330,7 +330,7 @@ def test_wait_until_days_after_the_campaign_starts(qtbot):
     assert diagram.nodes["day3"].params == {"after_start": "P3D"}
     assert saved_node(editor, "day3")["params"] == {"after_start": "P3D"}
     item = editor.scene.nodes["day3"]
-    assert item.summary == "Wait until 3 days after the campaign starts"
+    assert item.summary == "3 days after the campaign starts"
     editor.undo_stack.undo()
     editor.undo_stack.undo()
     assert diagram.nodes["day3"].params == {"at": "2026-12-07T09:00:00"}

@@ -74,8 +74,8 @@ def test_wait_until_takes_a_date_or_a_time_after_the_start():
     from engine.validation import validate
 
     spec = CATALOG["wait.until"]
-    assert spec.describe({"after_start": "P3D"}) == "Wait until 3 days after the campaign starts"
-    assert spec.describe({"after_start": "P0D"}) == "Wait until the campaign starts"
+    assert spec.describe({"after_start": "P3D"}) == "3 days after the campaign starts"
+    assert spec.describe({"after_start": "P0D"}) == "When the campaign starts"
     assert spec.describe({"at": "2026-12-07T09:00"}) == "Wait until Dec 7, 2026, 9:00\u202fAM"
     assert spec.describe({"at": "someday"}) == "Wait until someday"
 
@@ -87,5 +87,5 @@ def test_wait_until_takes_a_date_or_a_time_after_the_start():
     assert problems({"after_start": "P3D"}) == []
     assert problems({"at": "2026-12-07T09:00:00Z"}) == []
     assert any("not both" in m for m in problems({"at": "2026-12-07T09:00", "after_start": "P3D"}))
-    assert any("needs" in m for m in problems({}))
+    assert problems({}) == ["needs a date, or a time after the campaign starts"]
     assert any("negative" in m for m in problems({"after_start": "-P1D"}))
