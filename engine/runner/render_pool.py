@@ -10,6 +10,7 @@ import atexit
 import multiprocessing
 import os
 import sys
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -25,6 +26,9 @@ RenderJob = tuple[dict[str, Any], str, Any]  # contact, unsubscribe URL, the mom
 Rendered = tuple[str, str | None, str | None, str | None]  # ("ok", subject, html, text)
 
 RENDERED_IN_POOL = 0  # messages the pool has rendered in this process's life (benchmarks)
+# The pool's share with one render process, learned per group from both sides' render rates
+# (a second core busy with another program renders slower: the runner then takes more).
+_share = POOL_SHARE
 _pool: ProcessPoolExecutor | None = None
 _pool_pid: int | None = None
 _broken = False
@@ -129,6 +133,25 @@ def render_jobs(
     return out
 
 
+def _timed_render_jobs(
+    channel: str, parts: dict[str, str], shared: dict[str, Any], jobs: list[RenderJob]
+) -> tuple[float, list[Rendered]]:
+    """render_jobs in a render process, with the seconds it took there."""
+    began = time.perf_counter()
+    out = render_jobs(channel, parts, shared, jobs)
+    return time.perf_counter() - began, out
+
+
+def next_share(share: float, here: int, here_s: float, pool: int, pool_s: float) -> float:
+    """The pool's next share: the one at which both sides would have finished together at
+    the rates just measured, half-way from the current one, between 0.1 and 0.9."""
+    if here <= 0 or pool <= 0 or here_s <= 0 or pool_s <= 0:
+        return share
+    pool_rate, here_rate = pool / pool_s, here / here_s
+    ideal = pool_rate / (pool_rate + here_rate)
+    return min(0.9, max(0.1, (share + ideal) / 2))
+
+
 def render_group(
     channel: str,
     parts: dict[str, str],
@@ -140,24 +163,31 @@ def render_group(
     pool = _get_pool() if len(jobs) >= min_for_pool else None
     if pool is None:
         return render_jobs(channel, parts, shared, jobs)
+    global RENDERED_IN_POOL, _share
     workers = worker_count()
-    cut = int(len(jobs) * (1 - POOL_SHARE)) if workers == 1 else len(jobs) // (workers + 1)
+    cut = int(len(jobs) * (1 - _share)) if workers == 1 else len(jobs) // (workers + 1)
     remote = jobs[cut:]
     step = -(-len(remote) // workers)
     futures: list[Future] = []
     try:
         for start in range(0, len(remote), step):
             chunk = remote[start : start + step]
-            futures.append(pool.submit(render_jobs, channel, parts, shared, chunk))
+            futures.append(pool.submit(_timed_render_jobs, channel, parts, shared, chunk))
     except (BrokenProcessPool, RuntimeError, OSError):
         shutdown(broken=True)
         return render_jobs(channel, parts, shared, jobs)
-    global RENDERED_IN_POOL
+    began = time.perf_counter()
     here = render_jobs(channel, parts, shared, jobs[:cut])
+    here_s = time.perf_counter() - began
     try:
+        pool_s = 0.0
         for future in futures:
-            here.extend(future.result())
+            seconds, out = future.result()
+            here.extend(out)
+            pool_s = max(pool_s, seconds)
         RENDERED_IN_POOL += len(remote)
+        if workers == 1:
+            _share = next_share(_share, cut, here_s, len(remote), pool_s)
     except Exception as exc:  # a worker died (killed, out of memory): render it here
         if isinstance(exc, (BrokenProcessPool, OSError)):
             shutdown(broken=True)

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from runner_helpers import START, add_segment, diagram, launch, make_db
 from sqlalchemy import insert, select
 
@@ -89,6 +90,7 @@ def test_pool_renders_what_the_runner_renders(tmp_path, monkeypatch):
 
 def test_a_group_is_split_between_the_runner_and_the_pool(monkeypatch):
     monkeypatch.setattr(render_pool, "WORKERS", 1)
+    monkeypatch.setattr(render_pool, "_share", 0.5)  # not what earlier groups taught it
     before = render_pool.RENDERED_IN_POOL
     jobs = [({"first_name": f"F{i}", "attributes": {}}, f"u{i}", None) for i in range(50)]
     parts = {
@@ -100,6 +102,16 @@ def test_a_group_is_split_between_the_runner_and_the_pool(monkeypatch):
     assert [row[1] for row in out] == [f"F{i}" for i in range(50)]
     assert out[49] == ("ok", "F49", "<b>u49</b>", "")
     assert render_pool.RENDERED_IN_POOL - before == 25  # half; the runner rendered the rest
+
+
+def test_the_pool_share_follows_both_sides_render_rates():
+    # The render process rendered 500 in 2 s while the runner rendered 500 in 1 s (its core
+    # is busy with another program): it gets a third next time, reached half-way.
+    assert render_pool.next_share(0.5, 500, 1.0, 500, 2.0) == pytest.approx((0.5 + 1 / 3) / 2)
+    assert render_pool.next_share(0.5, 500, 1.0, 500, 1.0) == 0.5  # equal rates: halves
+    assert render_pool.next_share(0.1, 500, 1.0, 500, 100.0) == 0.1  # never below a tenth
+    assert render_pool.next_share(0.9, 500, 100.0, 500, 1.0) == 0.9  # nor above nine tenths
+    assert render_pool.next_share(0.4, 0, 0.0, 500, 1.0) == 0.4  # nothing measured: kept
 
 
 def test_a_killed_render_process_costs_nothing_but_speed(monkeypatch):
