@@ -258,6 +258,7 @@ def test_command_line_exit_codes_and_messages(tmp_path):
     # Without --db the user's own database is used (DESIGN.md), never a test's neighbour's.
     home = tmp_path / "home"
     env = {**os.environ, "XDG_DATA_HOME": str(home)}
+    env.pop("CAMPAIGN_STUDIO_DATA_DIR", None)  # another test may have set it
     exe = str(Path(sys.executable).with_name("campaign-studio"))
     default = subprocess.run(
         [exe, "import", "contacts", str(good)], capture_output=True, text=True, env=env
