@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.accessibility import name_view
 from app.campaign_dialogs import Card, MessageBar
-from app.contact_text import format_time
+from app.contact_text import format_date, format_time
 from app.flow_layout import flow_row
 from app.style import chart_colors, series_colour, status_colour, style_chart
 from designer.elided_label import ElidedLabel
@@ -362,7 +362,7 @@ class DashboardPage(QWidget):
         )
         table.setRowCount(len(data.daily))
         for row, day in enumerate(data.daily):
-            table.setItem(row, 0, QTableWidgetItem(str(day["day"])))
+            table.setItem(row, 0, QTableWidgetItem(format_date(str(day["day"]))))
             for column, key in enumerate(keys, start=1):
                 item = QTableWidgetItem(f"{int(_num(day.get(key))):,}")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -4,6 +4,7 @@ placeholders that read as hints."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
@@ -60,6 +61,8 @@ def test_the_dashboard_legend_sits_above_the_plot_and_nothing_scrolls_sideways(q
     header = table.horizontalHeader()
     used = sum(header.sectionSize(c) for c in range(table.columnCount()))
     assert used <= table.viewport().width()
+    first_day = dashboard.day_table.item(0, 0).text()
+    assert first_day and not re.match(r"\d{4}-\d{2}-\d{2}", first_day)  # "12/5/26", not ISO
     window.grab().save(str(tmp_path / "dashboard-1024.png"))
     window.grab().save("/tmp/dashboard-1024.png")
 
