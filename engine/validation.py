@@ -15,6 +15,7 @@ from typing import Any
 from engine.catalog import CATALOG, ENGINE_EVENTS, EVENT_SOURCES, check_value
 from engine.diagram import Diagram, Node
 from engine.durations import DurationError, parse_duration
+from engine.i18n import _
 from engine.node_names import node_names, port_words
 from engine.problems import Problem
 from engine.rules import CORE_FIELDS, RuleError, parse_rule, referenced_fields
@@ -68,8 +69,8 @@ def _check_settings(diagram: Diagram) -> list[Problem]:
         try:
             parse_duration(entry)
         except DurationError:
-            out.append(Problem(None, f"entry must be once, every_time or a duration like P30D "
-                                     f"(got {entry!r})"))  # fmt: skip
+            out.append(Problem(None, _("entry must be once, every_time or a duration like P30D "
+                                     "(got {entry})").format(entry=repr(entry))))  # fmt: skip
     tz = s.get("timezone")
     if tz is not None:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -77,7 +78,11 @@ def _check_settings(diagram: Diagram) -> list[Problem]:
         try:
             ZoneInfo(str(tz))
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
-            out.append(Problem(None, f"unknown time zone {tz!r} (e.g. Europe/Berlin)"))
+            out.append(
+                Problem(
+                    None, _("unknown time zone {zone} (e.g. Europe/Berlin)").format(zone=repr(tz))
+                )
+            )
     quiet = s.get("quiet_hours")
     if quiet is not None:
         from engine.durations import parse_time_of_day
@@ -97,8 +102,9 @@ def _check_settings(diagram: Diagram) -> list[Problem]:
             try:
                 to_naive_utc(parse_datetime(s[key]))
             except (DurationError, OverflowError, TypeError):
-                out.append(Problem(None, f"{key} must be an ISO date-time between the years 1 "
-                                         f"and 9999 (got {str(s[key])[:40]!r})"))  # fmt: skip
+                out.append(Problem(None, _("{key} must be an ISO date-time between the years 1 "
+                                         "and 9999 (got {value})").format(
+                                             key=key, value=repr(str(s[key])[:40]))))  # fmt: skip
     cap = s.get("frequency_cap")
     if cap is not None:
         ok = isinstance(cap, dict) and isinstance(cap.get("count"), int) and cap["count"] > 0
@@ -117,12 +123,26 @@ def _check_settings(diagram: Diagram) -> list[Problem]:
 def _check_node(diagram: Diagram, node: Node, context: ValidationContext) -> list[Problem]:
     spec = CATALOG.get(node.type)
     if spec is None:
-        return [Problem(node.id, f"unknown node type {node.type!r}", code="unknown_type")]
+        return [
+            Problem(
+                node.id,
+                _("unknown node type {type}").format(type=repr(node.type)),
+                code="unknown_type",
+            )
+        ]
     out: list[Problem] = []
     params = node.params
     for name in params:
         if spec.param(name) is None:
-            out.append(Problem(node.id, f"unknown parameter {name!r} for {spec.title}", "warning"))
+            out.append(
+                Problem(
+                    node.id,
+                    _("unknown parameter {name} for {node}").format(
+                        name=repr(name), node=spec.title
+                    ),
+                    "warning",
+                )
+            )
     present = {k for k, v in params.items() if v not in (None, "", [])}
     for param in spec.params:
         if param.name in present:
@@ -132,20 +152,38 @@ def _check_node(diagram: Diagram, node: Node, context: ValidationContext) -> lis
             elif param.template and isinstance(params[param.name], str):
                 error = check_syntax(params[param.name])
                 if error:
-                    out.append(Problem(node.id, f"{param.label}: template error{_line(error)}: "
-                                                f"{str(error).split(': ', 1)[-1]}",
+                    out.append(Problem(node.id, _("{field}: template error{line}: {error}").format(
+                        field=param.label, line=_line(error), error=str(error).split(": ", 1)[-1]),
                                        code="template_syntax"))  # fmt: skip
         elif param.required:
-            out.append(Problem(node.id, f"{param.label} is required", code="missing_param"))
+            out.append(
+                Problem(
+                    node.id,
+                    _("{field} is required").format(field=param.label),
+                    code="missing_param",
+                )
+            )
     if spec.one_of:
         given = [g for g in spec.one_of if all(n in present for n in g)]
         partial = [g for g in spec.one_of if any(n in present for n in g)]
         labels = {p.name: p.label.lower() for p in spec.params}
-        names = " or ".join(" and ".join(labels.get(n, n) for n in g) for g in spec.one_of)
+        names = _(" or ").join(_(" and ").join(labels.get(n, n) for n in g) for g in spec.one_of)
         if not given:
-            out.append(Problem(node.id, spec.missing or f"needs a {names}", code="missing_param"))
+            out.append(
+                Problem(
+                    node.id,
+                    _(spec.missing) if spec.missing else _("needs a {names}").format(names=names),
+                    code="missing_param",
+                )
+            )
         elif len(partial) > 1:
-            out.append(Problem(node.id, f"give either {names}, not both", code="bad_param"))
+            out.append(
+                Problem(
+                    node.id,
+                    _("give either {names}, not both").format(names=names),
+                    code="bad_param",
+                )
+            )
     out += _check_references(diagram, node, context)
     out += _check_field_values(node)
     for hook in context.extra:
@@ -203,7 +241,7 @@ def _field_tests(rule) -> list:
 
 
 def _line(error) -> str:
-    return f" at line {error.line}" if getattr(error, "line", None) else ""
+    return _(" at line {line}").format(line=error.line) if getattr(error, "line", None) else ""
 
 
 def _check_references(diagram: Diagram, node: Node, context: ValidationContext) -> list[Problem]:
@@ -211,17 +249,17 @@ def _check_references(diagram: Diagram, node: Node, context: ValidationContext) 
     p = node.params
     ref = p.get("node")
     if isinstance(ref, str) and ref and ref not in diagram.nodes:
-        out.append(Problem(node.id, "refers to a step that is no longer in this campaign"))
+        out.append(Problem(node.id, _("refers to a step that is no longer in this campaign")))
     elif isinstance(ref, str) and ref and node.type in ("condition.event", "wait.for_event"):
         target = diagram.nodes[ref]
         if not CATALOG.get(target.type) or not CATALOG[target.type].is_send:
-            out.append(Problem(node.id, f"“{node_names(diagram)[ref]}” sends no message to "
-                                        "have events about", "warning"))  # fmt: skip
+            out.append(Problem(node.id, _("“{node}” sends no message to have events about").format(
+                node=node_names(diagram)[ref]), "warning"))  # fmt: skip
     # Segments.
     segment = p.get("segment")
     known_segments = context.segments
     if known_segments is not None and isinstance(segment, str) and segment not in known_segments:
-        out.append(Problem(node.id, f"segment {segment!r} does not exist",
+        out.append(Problem(node.id, _("segment {name} does not exist").format(name=repr(segment)),
                            code="unknown_segment"))  # fmt: skip
     rule_fields: set[str] = set()
     if isinstance(p.get("filter"), dict) and node.type != "trigger.event" and node.type != "goal":
@@ -232,8 +270,14 @@ def _check_references(diagram: Diagram, node: Node, context: ValidationContext) 
                 from engine.rules import referenced_segments
 
                 for name in sorted(referenced_segments(rule) - context.segments):
-                    out.append(Problem(node.id, f"filter uses segment {name!r}, which does "
-                                                "not exist"))  # fmt: skip
+                    out.append(
+                        Problem(
+                            node.id,
+                            _("filter uses segment {name}, which does not exist").format(
+                                name=repr(name)
+                            ),
+                        )
+                    )
         except RuleError:
             pass  # reported by check_value
     # Templates: existence, syntax and contact variables.
@@ -241,15 +285,28 @@ def _check_references(diagram: Diagram, node: Node, context: ValidationContext) 
     template = p.get("template")
     if isinstance(template, str) and template and context.templates is not None:
         if template not in context.templates:
-            out.append(Problem(node.id, f"template {template!r} does not exist",
-                               code="unknown_template"))  # fmt: skip
+            out.append(
+                Problem(
+                    node.id,
+                    _("template {name} does not exist").format(name=repr(template)),
+                    code="unknown_template",
+                )
+            )
         else:
             for source in context.templates[template]:
                 error = check_syntax(source)
                 if error:
-                    out.append(Problem(node.id, f"template {template!r} does not compile"
-                                                f"{_line(error)}: {str(error).split(': ', 1)[-1]}",
-                                       code="template_syntax"))  # fmt: skip
+                    out.append(
+                        Problem(
+                            node.id,
+                            _("template {name} does not compile{line}: {error}").format(
+                                name=repr(template),
+                                line=_line(error),
+                                error=str(error).split(": ", 1)[-1],
+                            ),
+                            code="template_syntax",
+                        )
+                    )
                 else:
                     sources.append(source)
     spec = CATALOG[node.type]
@@ -267,8 +324,13 @@ def _check_references(diagram: Diagram, node: Node, context: ValidationContext) 
         if node.type == "trigger.date_field" and isinstance(p.get("field"), str):
             rule_fields.add(p["field"])
         for name in sorted(missing):
-            out.append(Problem(node.id, f"template uses contact.{name}, which no contact has",
-                               code="unknown_variable"))  # fmt: skip
+            out.append(
+                Problem(
+                    node.id,
+                    _("template uses contact.{name}, which no contact has").format(name=name),
+                    code="unknown_variable",
+                )
+            )
         if context.missing_share is not None:
             gaps: set[str] = set()
             for source in sources:
@@ -276,14 +338,29 @@ def _check_references(diagram: Diagram, node: Node, context: ValidationContext) 
             for name in sorted(gaps - missing - {"email", "id", "name"}):
                 share = context.missing_share(name)
                 if share:
-                    out.append(Problem(
-                        node.id, f"template prints contact.{name}, which {_percent(share)} of "
-                        "contacts lack: they read a gap there. Add a fallback, e.g. "
-                        f"{{{{ contact.{name} or '…' }}}}", "warning", code="sometimes_missing",
-                    ))  # fmt: skip
+                    out.append(
+                        Problem(
+                            node.id,
+                            _(
+                                "template prints contact.{name}, which {share} of contacts lack: "
+                                "they read a gap there. Add a fallback, e.g. {example}"
+                            ).format(
+                                name=name,
+                                share=_percent(share),
+                                example=f"{{{{ contact.{name} or '…' }}}}",
+                            ),
+                            "warning",
+                            code="sometimes_missing",
+                        )
+                    )
         for name in sorted(rule_fields - known):
-            out.append(Problem(node.id, f"field {name!r} is not a contact field or attribute",
-                               "warning"))  # fmt: skip
+            out.append(
+                Problem(
+                    node.id,
+                    _("field {name} is not a contact field or attribute").format(name=repr(name)),
+                    "warning",
+                )
+            )
     return out
 
 
@@ -295,17 +372,23 @@ def _check_graph(diagram: Diagram) -> list[Problem]:
     nodes = diagram.nodes
     triggers = [n for n in nodes.values() if n.type.startswith("trigger.")]
     if not triggers:
-        out.append(Problem(None, "the campaign has no trigger: add one so contacts can enter",
+        out.append(Problem(None, _("the campaign has no trigger: add one so contacts can enter"),
                            code="no_trigger"))  # fmt: skip
     # Edges: into triggers, ports that exist, one edge per port.
     for edge in diagram.edges:
         target = nodes.get(edge.target)
         if target is not None and target.type.startswith("trigger."):
-            out.append(Problem(edge.source, f"connects into the trigger "
-                                            f"“{node_names(diagram)[edge.target]}”; nothing "
-                                            "can lead into a trigger", edge=edge))  # fmt: skip
+            out.append(
+                Problem(
+                    edge.source,
+                    _("connects into the trigger “{node}”; nothing can lead into a trigger").format(
+                        node=node_names(diagram)[edge.target]
+                    ),
+                    edge=edge,
+                )
+            )
         if edge.source == edge.target:
-            out.append(Problem(edge.source, "connects to itself", edge=edge))
+            out.append(Problem(edge.source, _("connects to itself"), edge=edge))
     # Ports left unconnected.
     connected_ports: dict[str, set[str]] = {}
     for edge in diagram.edges:
@@ -321,11 +404,16 @@ def _check_graph(diagram: Diagram) -> list[Problem]:
                 continue
             way = port_words(port)
             if spec.port(port).required:
-                text = ("nothing is connected after this step" if port == "out"
-                        else f"nothing is connected to its “{way}” way")  # fmt: skip
+                text = (
+                    _("nothing is connected after this step")
+                    if port == "out"
+                    else _("nothing is connected to its “{way}” way").format(way=way)
+                )
                 out.append(Problem(node.id, text, code="unconnected_port"))
             elif len(names) > 1:
-                text = f"nothing follows its “{way}” way: contacts taking it leave here"
+                text = _("nothing follows its “{way}” way: contacts taking it leave here").format(
+                    way=way
+                )
                 out.append(Problem(node.id, text, "warning"))
     # Reachability: from triggers, and from goals (reached by their event).
     successors: dict[str, list[str]] = {node_id: [] for node_id in nodes}
@@ -337,7 +425,7 @@ def _check_graph(diagram: Diagram) -> list[Problem]:
     if triggers:
         for node in nodes.values():
             if node.id not in reached:
-                out.append(Problem(node.id, "no trigger reaches this node",
+                out.append(Problem(node.id, _("no trigger reaches this node"),
                                    code="unreachable"))  # fmt: skip
     # Loops with no wait in them would spin forever.
     waits = {n.id for n in nodes.values() if n.type.startswith("wait.")}
@@ -349,8 +437,15 @@ def _check_graph(diagram: Diagram) -> list[Problem]:
             in_order = sorted(component, key=order.__getitem__)
             names = node_names(diagram)
             first, members = in_order[0], ", ".join(f"“{names[n]}”" for n in in_order)
-            out.append(Problem(first, f"loop with no wait in it ({members}): contacts would "
-                                      "go round forever", code="loop"))  # fmt: skip
+            out.append(
+                Problem(
+                    first,
+                    _(
+                        "loop with no wait in it ({members}): contacts would go round forever"
+                    ).format(members=members),
+                    code="loop",
+                )
+            )
     # Goals whose event no one can emit.
     types = {n.type for n in nodes.values()}
     for node in nodes.values():
@@ -360,9 +455,18 @@ def _check_graph(diagram: Diagram) -> list[Problem]:
         if node.type in ("goal", "trigger.event", "wait.for_event", "condition.event"):
             sources = EVENT_SOURCES.get(event, ())
             if sources and not any(t in types for t in sources):
-                kind = "goal" if node.type == "goal" else "node"
-                out.append(Problem(node.id, f"{kind} waits for {event!r}, but no node in this "
-                                            f"campaign sends the message that emits it",
+                msg = (
+                    _(
+                        "goal waits for {event}, but no node in this campaign sends the message "
+                        "that emits it"
+                    )
+                    if node.type == "goal"
+                    else _(
+                        "node waits for {event}, but no node in this campaign sends the "
+                        "message that emits it"
+                    )
+                )
+                out.append(Problem(node.id, msg.format(event=repr(event)),
                                    code="unreachable_event"))  # fmt: skip
     return out
 
@@ -429,4 +533,4 @@ def _strongly_connected(successors: dict[str, list[str]]) -> list[set[str]]:
 
 def _percent(share: float) -> str:
     """0.004 → "under 1 %", 0.37 → "37 %"."""
-    return "under 1 %" if share < 0.01 else f"{round(share * 100)} %"
+    return _("under 1 %") if share < 0.01 else _("{percent} %").format(percent=round(share * 100))
