@@ -17,7 +17,7 @@ from engine.durations import (
     parse_duration,
     parse_time_of_day,
 )
-from engine.i18n import day_and_time
+from engine.i18n import N_, _, day_and_time
 from engine.rule_words import plain_rule_error
 from engine.rules import RuleError, describe_rule, parse_rule
 
@@ -183,17 +183,18 @@ EVENT = Param("event", "event", "Event", "The event's name, e.g. purchase.", req
 
 def _audience(p: dict[str, Any]) -> str:
     if p.get("segment"):
-        return f"segment {p['segment']}"
+        return _("segment {name}").format(name=p["segment"])
     if p.get("filter"):
         try:
             return describe_rule(parse_rule(p["filter"]))
         except RuleError:
-            return "filter"
-    return "(no audience)"
+            return _("filter")
+    return _("(no audience)")
 
 
-def _message(prefix: str) -> Callable[[dict[str, Any]], str]:
+def _message(source: str) -> Callable[[dict[str, Any]], str]:
     def summary(p: dict[str, Any]) -> str:
+        prefix = _(source)
         if p.get("template"):
             return f"{prefix}: {p['template']}"
         if p.get("subject"):
@@ -217,14 +218,17 @@ def _value(value: Any) -> str:
 
 def _split_summary(p: dict[str, Any]) -> str:
     branches = p.get("branches") or []
-    return "Split " + " / ".join(f"{b.get('port')} {b.get('percent')}%" for b in branches)
+    shares = " / ".join(f"{b.get('port')} {b.get('percent')}%" for b in branches)
+    return _("Split {shares}").format(shares=shares)
 
 
 def _window_summary(p: dict[str, Any]) -> str:
     days = p.get("days") or list(WEEKDAYS)
-    day_text = "every day" if len(days) == 7 else "–".join([days[0], days[-1]]) if (
+    day_text = _("every day") if len(days) == 7 else "–".join([days[0], days[-1]]) if (
         _contiguous(days)) else ", ".join(days)  # fmt: skip
-    return f"Wait for {day_text} {p.get('start', '09:00')}–{p.get('end', '17:00')}"
+    return _("Wait for {days} {start}–{end}").format(
+        days=day_text, start=p.get("start", "09:00"), end=p.get("end", "17:00")
+    )
 
 
 def _contiguous(days: list[str]) -> bool:
@@ -240,13 +244,16 @@ def _date_field_summary(p: dict[str, Any]) -> str:
     field_name = p.get("field", "?")
     offset = str(p.get("offset") or "")
     if offset and offset.lstrip("-") not in ("P0D", "PT0S"):
-        when = "before" if offset.startswith("-") else "after"
-        text = f"{humanize_duration(offset.lstrip('-'))} {when} {field_name}"
+        length = humanize_duration(offset.lstrip("-"))
+        if offset.startswith("-"):
+            text = _("{length} before {field}").format(length=length, field=field_name)
+        else:
+            text = _("{length} after {field}").format(length=length, field=field_name)
     else:
-        text = f"On {field_name}"
+        text = _("On {field}").format(field=field_name)
     if p.get("yearly"):
-        text += ", every year,"
-    return text + f" at {p.get('at', '09:00')}"
+        text += _(", every year,")
+    return text + _(" at {time}").format(time=p.get("at", "09:00"))
 
 
 def _until_summary(p: dict[str, Any]) -> str:
@@ -254,14 +261,14 @@ def _until_summary(p: dict[str, Any]) -> str:
     after = p.get("after_start")
     if after:
         if parse_duration(after).total_seconds() == 0:
-            return "When the campaign starts"
-        return f"{humanize_duration(after)} after the campaign starts"
+            return _("When the campaign starts")
+        return _("{length} after the campaign starts").format(length=humanize_duration(after))
     at = p.get("at")
     try:
         when = day_and_time(parse_datetime(at)) if isinstance(at, str) else "?"
     except (DurationError, ValueError):
         when = str(at).replace("T", " ")
-    return f"Wait until {when}"
+    return _("Wait until {when}").format(when=when)
 
 
 def _tag_summary(p: dict[str, Any]) -> str:
@@ -270,7 +277,7 @@ def _tag_summary(p: dict[str, Any]) -> str:
         parts.append("+" + ", +".join(p["add"]))
     if p.get("remove"):
         parts.append("−" + ", −".join(p["remove"]))
-    return "Tag " + " ".join(parts) if parts else "Tag"
+    return _("Tag {changes}").format(changes=" ".join(parts)) if parts else _("Tag")
 
 
 NODE_TYPES: tuple[NodeType, ...] = (
@@ -284,7 +291,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
         ports=(Port("out", required=True),),
         one_of=(("segment",), ("filter",)),
         icon="send",
-        summary=lambda p: f"Blast to {_audience(p)}",
+        summary=lambda p: _("Blast to {audience}").format(audience=_audience(p)),
     ),
     NodeType(
         "trigger.segment_entry",
@@ -305,7 +312,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
         ports=(Port("out", required=True),),
         one_of=(("segment",), ("filter",)),
         icon="segment",
-        summary=lambda p: f"Enters {_audience(p)}",
+        summary=lambda p: _("Enters {audience}").format(audience=_audience(p)),
     ),
     NodeType(
         "trigger.event",
@@ -315,7 +322,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
         params=(EVENT, Param("filter", "rule", "Filter", "A rule on the event's properties.")),
         ports=(Port("out", required=True),),
         icon="bolt",
-        summary=lambda p: f"When {p.get('event', '?')}",
+        summary=lambda p: _("When {event}").format(event=p.get("event", "?")),
     ),
     NodeType(
         "trigger.date_field",
@@ -342,7 +349,9 @@ NODE_TYPES: tuple[NodeType, ...] = (
             Param("duration", "duration", "Duration", "ISO 8601, e.g. P2D or PT3H.", True, "P1D"),
         ),
         icon="clock",
-        summary=lambda p: f"Wait {humanize_duration(p.get('duration', '?'))}",
+        summary=lambda p: _("Wait {length}").format(
+            length=humanize_duration(p.get("duration", "?"))
+        ),
     ),
     NodeType(
         "wait.until",
@@ -361,7 +370,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
             ),
         ),
         one_of=(("at",), ("after_start",)),
-        missing="needs a date, or a time after the campaign starts",
+        missing=N_("needs a date, or a time after the campaign starts"),
         icon="calendar",
         summary=_until_summary,
     ),
@@ -390,8 +399,8 @@ NODE_TYPES: tuple[NodeType, ...] = (
         ),
         ports=(Port("event", "event"), Port("timeout", "timeout")),
         icon="hourglass",
-        summary=lambda p: (
-            f"Wait for {p.get('event', '?')} ≤ {humanize_duration(p.get('timeout', '?'))}"
+        summary=lambda p: _("Wait for {event} ≤ {length}").format(
+            event=p.get("event", "?"), length=humanize_duration(p.get("timeout", "?"))
         ),
     ),
     # ---- conditions ----
@@ -443,7 +452,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
         ports=(Port("yes", "yes"), Port("no", "no")),
         one_of=(("segment",), ("filter",)),
         icon="segment",
-        summary=lambda p: f"Is {_audience(p)}?",
+        summary=lambda p: _("Is {audience}?").format(audience=_audience(p)),
     ),
     NodeType(
         "condition.event",
@@ -493,7 +502,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
         ),
         one_of=(("template",), ("subject", "body")),
         icon="mail",
-        summary=_message("Email"),
+        summary=_message(N_("Email")),
     ),
     NodeType(
         "action.send_sms",
@@ -503,7 +512,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
         params=(TEMPLATE, Param("body", "longtext", "Text", "Inline SMS text.", template=True)),
         one_of=(("template",), ("body",)),
         icon="sms",
-        summary=_message("SMS"),
+        summary=_message(N_("SMS")),
     ),
     NodeType(
         "action.send_message",
@@ -525,7 +534,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
         ),
         one_of=(("template",), ("body",)),
         icon="chat",
-        summary=_message("Message"),
+        summary=_message(N_("Message")),
     ),
     NodeType(
         "action.webhook",
@@ -557,7 +566,9 @@ NODE_TYPES: tuple[NodeType, ...] = (
             Param("value", "value", "Value", "The new value (may be a template)."),
         ),
         icon="edit",
-        summary=lambda p: f"Set {p.get('field', '?')} = {_value(p.get('value', ''))}",
+        summary=lambda p: _("Set {field} = {value}").format(
+            field=p.get("field", "?"), value=_value(p.get("value", ""))
+        ),
     ),
     NodeType(
         "action.tag",
@@ -590,8 +601,13 @@ NODE_TYPES: tuple[NodeType, ...] = (
         ),
         icon="segment",
         summary=lambda p: (
-            f"{str(p.get('action', 'add')).capitalize()} "
-            f"{'to' if p.get('action', 'add') == 'add' else 'from'} {p.get('segment', '?')}"
+            (
+                _("Add to {segment}")
+                if p.get("action", "add") == "add"
+                else _("Remove from {segment}")
+            ).format(segment=p.get("segment", "?"))
+            if p.get("action", "add") in ("add", "remove")
+            else (f"{str(p.get('action', 'add')).capitalize()} from {p.get('segment', '?')}")
         ),
     ),
     NodeType(
@@ -601,7 +617,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
         "Adds points to the contact's score (negative to subtract).",
         params=(Param("points", "int", "Points", "Points to add.", True, 10, -1000000, 1000000),),
         icon="star",
-        summary=lambda p: f"Score {int(p.get('points', 0)):+d}",
+        summary=lambda p: _("Score {points}").format(points=f"{int(p.get('points', 0)):+d}"),
     ),
     NodeType(
         "action.notify",
@@ -614,7 +630,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
             Param("body", "longtext", "Body", "Message.", True, template=True),
         ),
         icon="bell",
-        summary=lambda p: f"Notify {p.get('to', '?')}",
+        summary=lambda p: _("Notify {to}").format(to=p.get("to", "?")),
     ),
     # ---- goal and exit ----
     NodeType(
@@ -624,7 +640,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
         "A conversion: contacts who do the event jump here from anywhere in the campaign.",
         params=(EVENT, Param("filter", "rule", "Filter", "A rule on the event's properties.")),
         icon="flag",
-        summary=lambda p: f"Goal: {p.get('event', '?')}",
+        summary=lambda p: _("Goal: {event}").format(event=p.get("event", "?")),
     ),
     NodeType(
         "exit",
@@ -633,7 +649,7 @@ NODE_TYPES: tuple[NodeType, ...] = (
         "Ends the contact's journey.",
         ports=(),
         icon="exit",
-        summary=lambda p: "Exit",
+        summary=lambda p: _("Exit"),
     ),
 )
 
@@ -651,16 +667,18 @@ def node_type(type_name: str) -> NodeType | None:
 
 
 # The engine's own events as a marketer says them (other events keep their names).
-EVENT_WORDS = {"email_opened": "Opened the email", "email_clicked": "Clicked a link",
-               "email_sent": "Was sent an email", "sms_sent": "Was sent an SMS",
-               "unsubscribed": "Unsubscribed", "bounced": "Bounced"}  # fmt: skip
+EVENT_WORDS = {"email_opened": N_("Opened the email"), "email_clicked": N_("Clicked a link"),
+               "email_sent": N_("Was sent an email"), "sms_sent": N_("Was sent an SMS"),
+               "unsubscribed": N_("Unsubscribed"), "bounced": N_("Bounced")}  # fmt: skip
 
 
 def event_words(event: str | None) -> str:
     """'Opened the email' for email_opened; 'Did purchase' for a custom event."""
     if not event:
-        return "Did the event"
-    return EVENT_WORDS.get(event, f"Did {event}")
+        return _("Did the event")
+    if event in EVENT_WORDS:
+        return _(EVENT_WORDS[event])
+    return _("Did {event}").format(event=event)
 
 
 def types_in(category: str) -> list[NodeType]:

@@ -51,7 +51,16 @@ def humanize_duration(text: str) -> str:
         return str(text)
     sign = "-" if delta < dt.timedelta(0) else ""
     seconds = int(abs(delta).total_seconds())
+    from engine.i18n import ngettext
+
     units = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+    words = {
+        "week": lambda n: ngettext("{n} week", "{n} weeks", n),
+        "day": lambda n: ngettext("{n} day", "{n} days", n),
+        "hour": lambda n: ngettext("{n} hour", "{n} hours", n),
+        "minute": lambda n: ngettext("{n} minute", "{n} minutes", n),
+        "second": lambda n: ngettext("{n} second", "{n} seconds", n),
+    }
     parts = []
     for name, size in units:
         if seconds >= size:
@@ -60,8 +69,8 @@ def humanize_duration(text: str) -> str:
                 # "10 days" reads better than "1 week 3 days"
                 seconds += count * size
                 continue
-            parts.append(f"{count} {name}{'s' if count != 1 else ''}")
-    return sign + (" ".join(parts[:2]) if parts else "0 seconds")
+            parts.append(words[name](count).format(n=count))
+    return sign + (" ".join(parts[:2]) if parts else words["second"](0).format(n=0))
 
 
 def parse_time_of_day(text: str) -> dt.time:
