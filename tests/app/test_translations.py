@@ -143,3 +143,28 @@ def test_pseudo_locale_finds_no_untranslated_text(qapp, qtbot, tmp_path, back_to
     english = sorted({(w, t) for w, t in found if "⟦" not in t and not DATA.match(t.strip())})
     assert english == [], "\n".join(f"{w}: {t!r}" for w, t in english)
     QApplication.instance().removeTranslator(pseudo)
+
+
+def test_german_validation_sentences_and_card_summaries(qapp, qtbot, tmp_path, back_to_english):
+    """The engine's sentences (validation, the summaries on the cards) follow the language."""
+    import json
+
+    from designer.items.node_item import NodeItem
+
+    doc = json.loads(resource("campaigns", "welcome_series.campaign.json").read_text())
+    doc["edges"] = [e for e in doc["edges"] if e["from"] != "start"]  # nothing reaches "hello"
+    path = tmp_path / "broken.campaign.json"
+    path.write_text(json.dumps(doc))
+    set_language(qapp, "de")
+    window = make_window(qtbot, tmp_path)
+    window.campaigns.create("Willkommen", path)
+    editor = window.campaign_page.editor
+    editor.problems.refresh()
+    summaries = {i.node_id: i.summary for i in editor.scene.items() if isinstance(i, NodeItem)}
+    assert summaries["pause"] == "2 Tage warten"
+    assert summaries["start"] == "Tritt in Segment new-signups ein"
+    tree = editor.problems.tree
+    messages = [tree.topLevelItem(i).text(1) for i in range(tree.topLevelItemCount())]
+    assert "kein Auslöser erreicht diesen Schritt" in messages
+    assert "nach diesem Schritt ist nichts verbunden" in messages
+    assert not any("trigger reaches" in m for m in messages)
