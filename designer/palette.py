@@ -128,7 +128,11 @@ class _TwoLineDelegate(QStyledItemDelegate):
         opt.text = ""
         if style:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        rect = opt.rect.adjusted(opt.decorationSize.width() + 14, 4, -6, -4)
+        icon_side = opt.decorationSize.width() + 14  # the style draws the icon on this side
+        if opt.direction == Qt.LayoutDirection.RightToLeft:  # mirrored: the icon is at the right
+            rect = opt.rect.adjusted(6, 4, -icon_side, -4)
+        else:
+            rect = opt.rect.adjusted(icon_side, 4, -6, -4)
         painter.save()
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         palette = opt.palette

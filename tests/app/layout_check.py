@@ -34,13 +34,15 @@ def _scrolled(widget: QWidget, top: QWidget) -> bool:
 
 
 def _cut_sideways(widget: QWidget, top: QWidget) -> bool:
-    """Reaches past the right edge of a scroll area that cannot scroll sideways."""
+    """Reaches past the right edge (the left one, right to left) of a scroll area that cannot
+    scroll sideways."""
     area = _scroll_area(widget, top)
     if area is None or area.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
         return False
     viewport = area.viewport()
+    left = widget.mapTo(viewport, widget.rect().topLeft()).x()
     right = widget.mapTo(viewport, widget.rect().topRight()).x()
-    return right > viewport.width() + SLACK
+    return right > viewport.width() + SLACK or left < -SLACK
 
 
 def _name(widget: QWidget) -> str:
@@ -70,7 +72,7 @@ def clipped_widgets(window: QWidget) -> list[str]:
             problems.append(f"{_name(widget)} scrolls sideways: part of the page is off-screen")
             continue
         if _cut_sideways(widget, window):
-            problems.append(f"{_name(widget)} cut at the right edge of its panel")
+            problems.append(f"{_name(widget)} cut at the edge of its panel")
             continue
         hint = widget.minimumSizeHint()
         if isinstance(widget, QAbstractButton) and widget.text():

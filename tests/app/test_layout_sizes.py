@@ -82,3 +82,42 @@ def test_every_screen_is_whole(qtbot, styled, tmp_path, demo_db, width, height, 
         if problems:
             found[name] = problems[:8]
     assert found == {}
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_screen_is_whole_right_to_left(qapp, qtbot, styled, tmp_path, demo_db, width, height):
+    """As app.i18n.set_language does for Arabic or Hebrew: the layout mirrored, nothing cut,
+    the campaign editor's inspector wholly inside the window."""
+    from PySide6.QtCore import QRect, Qt
+
+    keep_data_in(tmp_path)
+    styled("light")
+    qapp.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    try:
+        db = copy_db(demo_db, tmp_path)
+        window = MainWindow(open_workspace(str(db), clock=VirtualClock()), start_engine=False)
+        qtbot.addWidget(window)
+        window.resize(width, height)
+        window.show()
+        qtbot.waitExposed(window)
+        assert window.isRightToLeft()
+        found = {}
+        for name, show in screens(window):
+            show()
+            qtbot.waitUntil(lambda: window.stack.currentWidget().isVisible())
+            problems = clipped_widgets(window)
+            size = (window.width(), window.height())
+            if size != (width, height):
+                problems.insert(0, f"the window grew to {size[0]}×{size[1]}")
+            if name.startswith("editor"):
+                inspector = window.campaign_page.editor.inspector
+                where = QRect(inspector.mapTo(window, inspector.rect().topLeft()), inspector.size())
+                if not (inspector.isVisible() and window.rect().contains(where)):
+                    problems.append(f"inspector at {where.getRect()}, not inside the window")
+                elif inspector.width() < 200:
+                    problems.append(f"inspector only {inspector.width()} px wide")
+            if problems:
+                found[name] = problems[:8]
+        assert found == {}
+    finally:
+        qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
