@@ -35,15 +35,18 @@ def detect_encoding(sample: bytes) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
-        pass
+        utf8 = False
     else:
         if b"\x00" not in sample:
             return "utf-8"
+        utf8 = True
     # UTF-16 without a BOM: text in Latin scripts has a NUL in every other byte.
     if sample[1::2].count(0) > len(sample) // 4:
         return "utf-16-le"
     if sample[0::2].count(0) > len(sample) // 4:
         return "utf-16-be"
+    if utf8:  # UTF-8 with a stray NUL: the importer removes it from the field, with a warning
+        return "utf-8"
     matches = charset_normalizer.from_bytes(sample, cp_isolation=CODE_PAGES)
     best = matches.best()
     if best is None:

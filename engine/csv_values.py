@@ -108,6 +108,34 @@ def moment(text: str) -> dt.datetime:
     raise ValueProblem(f"bad date/time {value!r} (use ISO 8601, e.g. 2026-03-01T09:30:00)")
 
 
+# C0 and C1 control characters and DEL. Names, tags and other one-line fields keep none of
+# them: a line break or tab in a name ends up in a greeting or a To: header. Free-text
+# attributes keep tab and line feed (a multi-line note or address exported from a CRM is
+# real data) and CR LF (how spreadsheets write a line break); a lone CR (old Mac line end)
+# becomes LF.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LINE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_BLANKS = re.compile(r"[ \t\n\r]*[\t\n\r][ \t\n\r]*")
+
+
+def clean_text(text: str, multiline: bool = False) -> tuple[str, bool]:
+    """`text` without control characters, and whether anything was removed or replaced.
+    One-line text has tabs and line breaks turned into one space."""
+    if multiline:
+        cleaned = _LINE_CONTROLS.sub("", _LONE_CR.sub("\n", text))
+    else:
+        cleaned = _CONTROLS.sub("", _BLANKS.sub(" ", text))
+    return cleaned, cleaned != text
+
+
+def control_warning(name: str, text: str) -> str:
+    """The import warning for a field whose control characters were removed."""
+    shown = text.strip()
+    shown = repr(shown if len(shown) <= 40 else shown[:37] + "...")
+    return f"{name} {shown} had control characters: they were removed"
+
+
 @lru_cache(maxsize=4096)
 def possible_kinds(text: str) -> frozenset[str]:
     """Which typed kinds a non-empty cell could be read as ('text' always). Cached: columns

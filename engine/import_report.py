@@ -39,8 +39,11 @@ class ImportReport:
         if self.skipped:
             parts.append(f"{self.skipped} already there")
         parts.append(f"{len(self.rejected)} rejected")
-        if self.warnings:
-            parts.append(f"{len(self.warnings)} fields left out")
+        left_out = sum(1 for _, reason in self.warnings if reason.endswith("left out"))
+        if left_out:
+            parts.append(f"{left_out} fields left out")
+        if len(self.warnings) > left_out:
+            parts.append(f"{len(self.warnings) - left_out} fields cleaned")
         if self.late:
             parts.append(f"{self.late} too old to trigger anything (late_event_days)")
         return ", ".join(parts)

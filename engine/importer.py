@@ -216,6 +216,7 @@ def _read_contact(row: _Row, kinds: dict[str, str], mapping: Mapping, region: st
     cells = row.cells
     core: dict[str, Any] = {}
     dropped: list[str] = []
+    cleaned: list[str] = []  # fields whose control characters were removed
 
     def keep(name: str, read) -> None:
         text = cells.get(name)
@@ -231,7 +232,7 @@ def _read_contact(row: _Row, kinds: dict[str, str], mapping: Mapping, region: st
     if not core.get("email") and not core.get("phone"):
         raise values.ValueProblem("; ".join(dropped) if dropped else "no email or phone")
     for name in ("first_name", "last_name"):
-        keep(name, str)
+        keep(name, lambda t, name=name: _clean(name, t, False, cleaned))
     keep("timezone", _timezone)
     keep("created_at", values.moment)
     keep("score", _score)
@@ -252,18 +253,29 @@ def _read_contact(row: _Row, kinds: dict[str, str], mapping: Mapping, region: st
     for flag, value in mapping.constants.items():
         core[flag] = bool(value) or core.get(flag, False)
     tagged = cells.get("tags")
-    tags = tag_list(tagged) if tagged else []
+    tags = tag_list(_clean("tags", tagged, False, cleaned)) if tagged else []
     attributes = {}
     for name, kind in kinds.items():
         text = cells[name]
         if text and not text.isspace():
+            if kind == "text":
+                text = _clean(name, text, True, cleaned)
             try:
                 attributes[name] = values.typed(text, kind)
             except (values.ValueProblem, ValueError, OverflowError):
                 dropped.append(f"{name} {text.strip()!r} is not a {kind}")
+    warnings.extend((row.line, note) for note in cleaned)
     for problem in dropped:
         warnings.append((row.line, f"{problem}: that field is left out"))
     return _Contact(row.line, core, attributes, sorted(set(tags)))
+
+
+def _clean(name: str, text: str, multiline: bool, notes: list[str]) -> str:
+    """`text` without control characters; a note for the row's warnings when some went."""
+    cleaned, changed = values.clean_text(text, multiline)
+    if changed:
+        notes.append(values.control_warning(name, text))
+    return cleaned
 
 
 def _score(text: str) -> int:
@@ -524,7 +536,16 @@ def _write_events(conn: Connection, batch: list[_Row], identity: str, kinds: dic
         except values.ValueProblem as exc:
             report.rejected.append((row.line, str(exc)))
             continue
-        properties = {c: values.typed(cells[c], kinds[c]) for c in kinds if cells[c].strip()}
+        notes: list[str] = []
+        properties = {
+            c: values.typed(_clean(c, cells[c], True, notes) if kinds[c] == "text" else cells[c],
+                            kinds[c])
+            for c in kinds if cells[c].strip()
+        }  # fmt: skip
+        report.warnings.extend((row.line, note) for note in notes)
+        name, changed = values.clean_text(name)
+        if changed:
+            report.warnings.append((row.line, values.control_warning("event", cells["event"])))
         keys.add(key)
         parsed.append((row.line, key, name, at, properties))
     if not parsed:

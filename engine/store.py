@@ -21,7 +21,7 @@ from sqlalchemy import (
     update,
 )
 
-from engine import addresses
+from engine import addresses, csv_values
 from engine.db.schema import (
     campaigns,
     contact_tags,
@@ -236,6 +236,9 @@ def check_contact_fields(fields: dict[str, Any], region: str = "") -> dict[str, 
             raise StoreError(f"{key!r} is not a contact field (use attributes for your own)")
         if isinstance(value, str) and key != "attributes":
             value = value.strip() or None
+            if value is not None and csv_values.clean_text(value)[1]:
+                raise StoreError(f"{key} {value!r} has control characters (tabs, line breaks "
+                                 "or invisible codes): remove them")  # fmt: skip
         clean[key] = value
     if clean.get("email") is not None:
         try:

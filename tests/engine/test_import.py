@@ -64,7 +64,8 @@ def test_contacts_csv_rejects_bad_rows_with_line_numbers_and_keeps_the_rest(db, 
     ]
     # A bad optional field drops that field, not the contact.
     assert report.warnings == [
-        (6, "bad time zone 'Mars/Base' (use names like Europe/Berlin): that field is left out")
+        (6, "bad time zone 'Mars/Base' (use names like Europe/Berlin): that field is left out"),
+        (9, "first_name 'Hal\\nwith a line break' had control characters: they were removed"),
     ]
     assert (report.inserted, report.updated) == (5, 1)
     assert report.column_kinds == {
@@ -81,7 +82,44 @@ def test_contacts_csv_rejects_bad_rows_with_line_numbers_and_keeps_the_rest(db, 
     assert anna["attributes"] == {"plan": "pro", "last_order_days": 120, "birthday": "1990-06-02",
                                   "newsletter": True, "zip": "01067"}  # fmt: skip
     assert gus["email"] is None and gus["attributes"]["last_order_days"] == 7
-    assert hal["first_name"] == "Hal\nwith a line break"
+    # a name is one line (it goes into greetings and the To: header)
+    assert hal["first_name"] == "Hal with a line break"
+
+
+def test_control_characters_are_removed_with_a_warning_and_the_contact_kept(db, tmp_path):
+    text = (
+        "email,first_name,last_name,tags,note\r\n"
+        'anna@example.com,Anna\x01,Mül\x00ler,vip\x07,"two\r\nlines\x1b"\r\n'
+        'ben@example.com,Ben,Martin,,"a lone\rCR\ttab"\r\n'
+        'cleo@example.com,Cleo,,,"line\r\nbreak"\r\n'
+    )
+    report = import_contacts(db, write(tmp_path, "c.csv", text))
+    assert report.rejected == [] and report.inserted == 3
+    assert report.warnings == [
+        (2, "first_name 'Anna\\x01' had control characters: they were removed"),
+        (2, "last_name 'Mül\\x00ler' had control characters: they were removed"),
+        (2, "note 'two\\r\\nlines\\x1b' had control characters: they were removed"),
+        (2, "tags 'vip\\x07' had control characters: they were removed"),
+        (4, "note 'a lone\\rCR\\ttab' had control characters: they were removed"),
+    ]
+    with db.connect() as conn:
+        anna = store.get_contact(conn, store.find_contact(conn, email="anna@example.com"))
+        ben = store.get_contact(conn, store.find_contact(conn, email="ben@example.com"))
+        cleo = store.get_contact(conn, store.find_contact(conn, email="cleo@example.com"))
+    assert (anna["first_name"], anna["last_name"], anna["tags"]) == ("Anna", "Müller", ["vip"])
+    # free text keeps tab, LF and CR LF; a lone CR becomes a line feed
+    assert anna["attributes"]["note"] == "two\r\nlines"
+    assert ben["attributes"]["note"] == "a lone\nCR\ttab"
+    assert cleo["attributes"]["note"] == "line\r\nbreak"
+
+
+def test_the_contacts_store_refuses_control_characters_in_core_fields(db):
+    with db.begin() as conn:
+        with pytest.raises(store.StoreError, match="first_name 'Anna\\\\x01' has control"):
+            store.create_contact(conn, email="a@example.com", first_name="Anna\x01")
+        contact_id = store.create_contact(conn, email="a@example.com", first_name="Anna")
+        with pytest.raises(store.StoreError, match="control characters"):
+            store.update_contact(conn, contact_id, {"last_name": "Li\x00"})
 
 
 def test_imported_attributes_are_typed_for_rules(db, tmp_path):
@@ -251,7 +289,11 @@ def test_command_line_exit_codes_and_messages(tmp_path):
         "line 6: warning: bad time zone 'Mars/Base' (use names like Europe/Berlin): that "
         "field is left out" in lines
     )
-    assert "3 rejected, 1 fields left out" in result.stderr
+    assert "3 rejected, 1 fields left out, 1 fields cleaned" in result.stderr
+    assert (
+        "line 9: warning: first_name 'Hal\\nwith a line break' had control characters: they "
+        "were removed" in lines
+    )
     result = cli("import", "events", str(tmp_path / "none.csv"), "--db", db)
     assert result.returncode == 2 and "no such file" in result.stderr
     assert "Traceback" not in result.stderr
