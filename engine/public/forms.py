@@ -72,7 +72,8 @@ def submit(engine: Engine, form: str, config: dict[str, Any], fields: dict[str, 
         raise FormProblem(str(exc)) from None
     if email is None and phone is None:
         raise FormProblem("please give an email address")
-    core = {k: clean.pop(k) for k in CORE if clean.get(k)}
+    # a name is one line (a greeting, a To: header): tabs and line breaks become a space
+    core = {k: values.clean_text(clean.pop(k))[0] for k in CORE if clean.get(k)}
     if phone:
         core["phone"] = phone
     if "timezone" in core:

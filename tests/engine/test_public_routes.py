@@ -68,6 +68,14 @@ def test_a_form_post_upserts_the_contact_and_records_the_submission(served):
     with engine.connect() as conn:
         row = conn.execute(select(contacts).where(contacts.c.id == 1)).one()
     assert row.first_name == "Zed" and row.unsubscribed is True  # a form never resubscribes
+    # a name is one line; other control characters refuse the submission
+    lines = urllib.parse.urlencode({"email": "user1@example.com", "first_name": "Zed\r\nBcc"})
+    assert _call(server, "POST", "/f/newsletter", lines.encode(), FORM)[0] == 303
+    nul = urllib.parse.urlencode({"email": "user1@example.com", "last_name": "Li\x00"})
+    assert _call(server, "POST", "/f/newsletter", nul.encode(), FORM)[0] == 400
+    with engine.connect() as conn:
+        row = conn.execute(select(contacts).where(contacts.c.id == 1)).one()
+    assert (row.first_name, row.last_name) == ("Zed Bcc", None)
 
 
 def test_forms_refuse_robots_floods_and_nonsense(served):
