@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, func, select
 
 from engine.catalog import CATALOG, SEND_TYPES
-from engine.db.schema import campaigns, enrollments, events, messages, steps
+from engine.db.schema import campaigns, enrollments, events, message_counts, messages, steps
 from engine.fileformat import build
 
 SENT_STATUSES = ("sent", "simulated")
@@ -35,6 +35,35 @@ def _way_out(outcome: str | None, is_send: bool) -> str:
     if outcome == "failed" and not is_send:
         return "failed"
     return "exited"
+
+
+def _message_counts(
+    conn: Connection, campaign_id: int, now: dt.datetime | None
+) -> list[tuple[str | None, str, str, int, int]]:
+    """[(node, channel, status, messages, extra attempts)]: from `message_counts` (kept by
+    triggers, engine/db/counters.py) for today's figures, from the messages themselves when
+    looking back to `now`."""
+    if now is None:
+        c = message_counts.c
+        rows = conn.execute(
+            select(c.node_id, c.channel, c.status, c.n, c.retries).where(
+                c.campaign_id == campaign_id, c.n != 0
+            )
+        )
+        return [(node or None, ch, status, n, extra) for node, ch, status, n, extra in rows]
+    m = messages.c
+    rows = conn.execute(
+        select(
+            m.node_id,
+            m.channel,
+            m.status,
+            func.count(),
+            func.sum((m.attempts > 1).cast(Integer) * (m.attempts - 1)),
+        )
+        .where(m.campaign_id == campaign_id, m.created_at <= now)
+        .group_by(m.node_id, m.channel, m.status)
+    )
+    return [(node, channel, status, n, int(extra or 0)) for node, channel, status, n, extra in rows]
 
 
 def node_stats(
@@ -93,15 +122,7 @@ def node_stats(
         item = entry(node_id)
         item["waiting"] += count
         item["entered"] += count
-    message_filter = [messages.c.campaign_id == campaign_id]
-    if now is not None:
-        message_filter.append(messages.c.created_at <= now)
-    rows = conn.execute(
-        select(messages.c.node_id, messages.c.status, func.count())
-        .where(*message_filter)
-        .group_by(messages.c.node_id, messages.c.status)
-    )
-    for node_id, status, count in rows:
+    for node_id, _channel, status, count, _extra in _message_counts(conn, campaign_id, now):
         item = entry(node_id)
         if "sent" not in item:
             continue
@@ -167,22 +188,10 @@ def campaign_stats(
     ).one()
     enrolled, active, completed, exited, failed, converted = (int(v or 0) for v in counts)
     by_channel: dict[str, dict[str, int]] = defaultdict(dict)
-    message_filter = [messages.c.campaign_id == campaign_id]
-    if now is not None:
-        message_filter.append(messages.c.created_at <= now)
     retries = 0
-    for channel, status, count, extra in conn.execute(
-        select(
-            messages.c.channel,
-            messages.c.status,
-            func.count(),
-            func.sum((messages.c.attempts > 1).cast(Integer) * (messages.c.attempts - 1)),
-        )
-        .where(*message_filter)
-        .group_by(messages.c.channel, messages.c.status)
-    ):
-        by_channel[channel][status] = count
-        retries += int(extra or 0)
+    for _node_id, channel, status, count, extra in _message_counts(conn, campaign_id, now):
+        by_channel[channel][status] = by_channel[channel].get(status, 0) + count
+        retries += extra
     return {
         "id": campaign_id,
         "name": row.name if row else None,

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
     false,
     func,
     text,
@@ -227,6 +228,27 @@ messages = Table(
     Index("ix_messages_contact", "contact_id", "created_at"),
 )
 
+# Messages per (campaign, node, channel, status) and their extra attempts, kept by triggers on
+# `messages` (engine/db/counters.py, migration 0007); node_id '' = none. Read by engine/stats.
+message_counts = Table(
+    "message_counts",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("node_id", String(100), primary_key=True),
+    Column("channel", String(20), primary_key=True),
+    Column("status", String(20), primary_key=True),
+    Column("n", Integer, nullable=False, server_default=text("0")),
+    Column("retries", Integer, nullable=False, server_default=text("0")),
+)
+
+
+@event.listens_for(metadata, "after_create")
+def _message_count_triggers(target, connection, **kw) -> None:
+    from engine.db.counters import create_triggers
+
+    create_triggers(connection)
+
+
 # The runner's memory per trigger/goal node: how far events were read, and (segment_entry)
 # who was in the segment at the last look, so that only real entries enroll.
 trigger_state = Table(
@@ -288,6 +310,7 @@ __all__ = [
     "contacts",
     "enrollments",
     "events",
+    "message_counts",
     "messages",
     "metadata",
     "segment_members",

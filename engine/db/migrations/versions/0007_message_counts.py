@@ -21,6 +21,15 @@ depends_on = None
 def upgrade() -> None:
     from engine.db import counters
 
+    conn = op.get_bind()
+    # A database made by create_all before migrations existed has the table and triggers.
+    if "message_counts" not in sa.inspect(conn).get_table_names():
+        _create_table()
+    counters.create_triggers(conn)
+    counters.rebuild(conn)
+
+
+def _create_table() -> None:
     op.create_table(
         "message_counts",
         sa.Column("campaign_id", sa.Integer(), primary_key=True),
@@ -30,9 +39,6 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False, server_default=sa.text("0")),
         sa.Column("retries", sa.Integer(), nullable=False, server_default=sa.text("0")),
     )
-    conn = op.get_bind()
-    counters.create_triggers(conn)
-    counters.rebuild(conn)
 
 
 def downgrade() -> None:
