@@ -134,16 +134,13 @@ def dashboard(conn) -> object:
     """What app.dashboard.DashboardData reads for one campaign without children."""
     from engine import stats
     from engine.campaigns import list_campaigns
+    from engine.dashboard import DashboardData
 
     listed = list_campaigns(conn)
     cards = stats.campaign_stats(conn, 1)
     days = stats.daily_stats(conn, 1)
     nodes = stats.node_stats(conn, 1)
-    channels = conn.execute(
-        select(messages.c.channel, messages.c.status, func.count())
-        .where(messages.c.campaign_id.in_([1]))
-        .group_by(messages.c.channel, messages.c.status)
-    ).all()
+    channels = DashboardData._channels(conn, [1])
     return listed, cards, days, nodes, channels
 
 

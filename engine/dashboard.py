@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 
 from engine.campaigns import get_campaign, list_campaigns, load_diagram
-from engine.db.schema import campaigns, messages
+from engine.db.schema import campaigns, message_counts
 from engine.stats import campaign_stats, daily_stats, node_stats
 
 
@@ -90,10 +90,12 @@ class DashboardData:
 
     @staticmethod
     def _channels(conn: Connection, family: list[int]) -> dict[str, dict[str, int]]:
+        c = message_counts.c  # kept by triggers on messages (engine/db/counters.py)
         rows = conn.execute(
-            select(messages.c.channel, messages.c.status, func.count())
-            .where(messages.c.campaign_id.in_(family))
-            .group_by(messages.c.channel, messages.c.status)
+            select(c.channel, c.status, func.sum(c.n))
+            .where(c.campaign_id.in_(family))
+            .group_by(c.channel, c.status)
+            .having(func.sum(c.n) != 0)
         ).all()
         out: dict[str, dict[str, int]] = {}
         for channel, status, count in rows:
