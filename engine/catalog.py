@@ -687,78 +687,92 @@ def types_in(category: str) -> list[NodeType]:
 
 
 def check_value(param: Param, value: Any) -> str | None:
-    """None when `value` suits `param`, otherwise a sentence saying what is wrong."""
+    """None when `value` suits `param`, otherwise a sentence saying what is wrong (in the
+    current language; English on the command line)."""
     kind = param.kind
+    label = param.label
     if kind in ("text", "longtext", "segment", "template", "event", "node", "field", "url"):
         if not isinstance(value, str):
-            return f"{param.label} must be text"
+            return _("{label} must be text").format(label=label)
         if param.required and not value.strip():
-            return f"{param.label} is empty"
+            return _("{label} is empty").format(label=label)
         if kind == "url" and value and not value.startswith(("http://", "https://", "{{")):
-            return f"{param.label} must start with http:// or https://"
+            return _("{label} must start with http:// or https://").format(label=label)
         return None
     if kind in ("int", "number"):
         ok_type = int if kind == "int" else (int, float)
         if isinstance(value, bool) or not isinstance(value, ok_type):
-            return f"{param.label} must be a {'whole ' if kind == 'int' else ''}number"
+            if kind == "int":
+                return _("{label} must be a whole number").format(label=label)
+            return _("{label} must be a number").format(label=label)
         if param.minimum is not None and value < param.minimum:
-            return f"{param.label} must be at least {param.minimum:g}"
+            return _("{label} must be at least {minimum:g}").format(
+                label=label, minimum=param.minimum
+            )
         if param.maximum is not None and value > param.maximum:
-            return f"{param.label} must be at most {param.maximum:g}"
+            return _("{label} must be at most {maximum:g}").format(
+                label=label, maximum=param.maximum
+            )
         return None
     if kind == "bool":
-        return None if isinstance(value, bool) else f"{param.label} must be true or false"
+        if isinstance(value, bool):
+            return None
+        return _("{label} must be true or false").format(label=label)
     try:
         if kind == "duration":
             length = parse_duration(value)
             if param.minimum is not None and length.total_seconds() < param.minimum:
-                return f"{param.label} must not be negative"
+                return _("{label} must not be negative").format(label=label)
         elif kind == "datetime":
             parse_datetime(value)
         elif kind == "time":
             parse_time_of_day(value)
     except DurationError as exc:
-        return f"{param.label}: {exc}"
+        return _("{label}: {error}").format(label=label, error=exc)
     if kind == "weekdays":
         if not isinstance(value, list) or not value:
-            return f"{param.label} must list at least one day (mon … sun)"
+            return _("{label} must list at least one day (mon … sun)").format(label=label)
         bad = [d for d in value if d not in WEEKDAYS]
         if bad:
-            return f"{param.label}: unknown day {bad[0]!r} (use mon, tue, wed, thu, fri, sat, sun)"
+            return _("{label}: unknown day {day} (use mon, tue, wed, thu, fri, sat, sun)").format(
+                label=label, day=repr(bad[0])
+            )
     elif kind == "choice":
         if value not in param.choices:
-            return f"{param.label} must be one of {', '.join(param.choices)}"
+            return _("{label} must be one of {choices}").format(
+                label=label, choices=", ".join(param.choices)
+            )
     elif kind == "rule":
         try:
             parse_rule(value)
         except RuleError as exc:
-            return f"{param.label}: {plain_rule_error(exc)}"
+            return _("{label}: {error}").format(label=label, error=plain_rule_error(exc))
     elif kind == "strings":
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            return f"{param.label} must be a list of names"
+            return _("{label} must be a list of names").format(label=label)
     elif kind == "branches":
         return _check_branches(value)
     elif kind == "value" and isinstance(value, dict):
-        return f"{param.label} must be a number, text, boolean or list"
+        return _("{label} must be a number, text, boolean or list").format(label=label)
     return None
 
 
 def _check_branches(value: Any) -> str | None:
     if not isinstance(value, list) or len(value) < 2:
-        return "A split needs at least two branches"
+        return _("A split needs at least two branches")
     seen = set()
     for i, branch in enumerate(value):
         if not isinstance(branch, dict) or set(branch) - {"port", "percent"}:
-            return f"Branch {i + 1} must be {{'port': name, 'percent': number}}"
+            return _("Branch {n} must be {{'port': name, 'percent': number}}").format(n=i + 1)
         port, percent = branch.get("port"), branch.get("percent")
         if not isinstance(port, str) or not port.strip():
-            return f"Branch {i + 1} needs a port name"
+            return _("Branch {n} needs a port name").format(n=i + 1)
         if port in seen:
-            return f"Branch name {port!r} is used twice"
+            return _("Branch name {port} is used twice").format(port=repr(port))
         seen.add(port)
         if isinstance(percent, bool) or not isinstance(percent, (int, float)) or percent < 0:
-            return f"Branch {port!r} needs a percentage ≥ 0"
+            return _("Branch {port} needs a percentage ≥ 0").format(port=repr(port))
     total = sum(b["percent"] for b in value)
     if abs(total - 100) > 1e-9:
-        return f"The split's percentages add up to {total:g}, not 100"
+        return _("The split's percentages add up to {total:g}, not 100").format(total=total)
     return None

@@ -16,6 +16,7 @@ from typing import Any
 from engine import strict_json
 from engine.catalog import CATALOG
 from engine.diagram import ID_PATTERN, Annotation, Diagram, Edge, Node
+from engine.i18n import _
 from engine.problems import Problem
 
 FORMAT = "campaign-studio/1"
@@ -152,19 +153,22 @@ def _build_node(raw: Any, i: int, problems: list[Problem]) -> Node | None:
 
 def _build_edge(raw: Any, i: int, diagram: Diagram, problems: list[Problem],
                 ports_of: dict[str, tuple[list[str], set[str]]]) -> Edge | None:  # fmt: skip
-    where = f"edge #{i + 1}"
+    where = _("edge #{n}").format(n=i + 1)
     if not isinstance(raw, dict):
-        problems.append(Problem(None, f"{where} must be an object"))
+        problems.append(Problem(None, _("{where} must be an object").format(where=where)))
         return None
     source, target, port = raw.get("from"), raw.get("to"), raw.get("port")
     if not isinstance(source, str) or not isinstance(target, str):
-        problems.append(Problem(None, f'{where} needs "from" and "to" node ids'))
+        problems.append(Problem(None, _('{where} needs "from" and "to" node ids').format(
+            where=where)))  # fmt: skip
         return None
     if source not in diagram.nodes:
-        problems.append(Problem(source, f"{where} comes from {source!r}, which is not a node"))
+        problems.append(Problem(source, _("{where} comes from {node}, which is not a node").format(
+            where=where, node=repr(source))))  # fmt: skip
         return None
     if target not in diagram.nodes:
-        problems.append(Problem(source, f"{where} goes to {target!r}, which is not a node"))
+        problems.append(Problem(source, _("{where} goes to {node}, which is not a node").format(
+            where=where, node=repr(target))))  # fmt: skip
         return None
     node = diagram.nodes[source]
     spec = CATALOG.get(node.type)
@@ -178,16 +182,18 @@ def _build_edge(raw: Any, i: int, diagram: Diagram, problems: list[Problem],
         elif spec is None:
             port = "out"
         else:
-            choices = " or ".join(repr(p) for p in ports) or "none (it has no outputs)"
-            problems.append(Problem(source, f'{where} to {target!r} needs a "port": {choices}'))
+            choices = _(" or ").join(repr(p) for p in ports) or _("none (it has no outputs)")
+            problems.append(Problem(source, _('{where} to {node} needs a "port": {choices}').format(
+                where=where, node=repr(target), choices=choices)))  # fmt: skip
             return None
     if not isinstance(port, str):
-        problems.append(Problem(source, f'{where}: "port" must be text'))
+        problems.append(Problem(source, _('{where}: "port" must be text').format(where=where)))
         return None
     if spec is not None and port not in port_set:
-        choices = ", ".join(ports) or "none"
+        choices = ", ".join(ports) or _("none")
+        text = _("unknown port {port} on {type} (its ports: {choices})")
         problems.append(
-            Problem(source, f"unknown port {port!r} on {node.type} (its ports: {choices})")
+            Problem(source, text.format(port=repr(port), type=node.type, choices=choices))
         )
         return None
     return Edge(source, target, port)

@@ -65,5 +65,5 @@ def plain_rule_error(error: RuleError, subject: str | None = None) -> str:
         return _("{subject}: {reason}.").format(subject=subject, reason=reason.rstrip("."))
     detail = error.detail
     if error.kind in ("needs_value", "needs_list", "unknown_operator"):
-        detail = OPERATOR_LABELS.get(detail, detail)
+        detail = _(OPERATOR_LABELS[detail]) if detail in OPERATOR_LABELS else detail
     return f"{subject} {_(problem).format(detail=detail)}."

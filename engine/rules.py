@@ -11,25 +11,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.durations import DurationError, parse_duration
+from engine.i18n import N_, _
 
 CORE_FIELDS = ("email", "phone", "first_name", "last_name", "timezone", "created_at")
 OPERATORS = (
     "eq", "ne", "lt", "le", "gt", "ge", "in", "not_in",
     "contains", "starts_with", "is_set", "not_set",
 )  # fmt: skip
+# English; shown through _() (N_ marks them for translation)
 OPERATOR_LABELS = {
-    "eq": "is",
-    "ne": "is not",
+    "eq": N_("is"),
+    "ne": N_("is not"),
     "lt": "<",
     "le": "≤",
     "gt": ">",
     "ge": "≥",
-    "in": "is one of",
-    "not_in": "is not one of",
-    "contains": "contains",
-    "starts_with": "starts with",
-    "is_set": "is set",
-    "not_set": "is not set",
+    "in": N_("is one of"),
+    "not_in": N_("is not one of"),
+    "contains": N_("contains"),
+    "starts_with": N_("starts with"),
+    "is_set": N_("is set"),
+    "not_set": N_("is not set"),
 }
 UNARY_OPERATORS = ("is_set", "not_set")
 LIST_OPERATORS = ("in", "not_in")
@@ -208,21 +210,23 @@ def referenced_fields(rule: Rule) -> set[str]:
 
 
 def describe_rule(rule: Rule) -> str:
-    """A short sentence for node summaries: 'country is DE and tag vip'."""
+    """A short sentence for node summaries: 'country is DE and tag vip' (in the current
+    language; English on the command line)."""
     if isinstance(rule, All):
-        return " and ".join(describe_rule(r) for r in rule.rules) or "everyone"
+        return _(" and ").join(describe_rule(r) for r in rule.rules) or _("everyone")
     if isinstance(rule, Any_):
-        return " or ".join(describe_rule(r) for r in rule.rules) or "no one"
+        return _(" or ").join(describe_rule(r) for r in rule.rules) or _("no one")
     if isinstance(rule, Not):
-        return f"not ({describe_rule(rule.rule)})"
+        return _("not ({rule})").format(rule=describe_rule(rule.rule))
     if isinstance(rule, TagTest):
-        return f"tagged {rule.tag}"
+        return _("tagged {tag}").format(tag=rule.tag)
     if isinstance(rule, SegmentTest):
-        return f"in {rule.segment}"
+        return _("in {segment}").format(segment=rule.segment)
     if isinstance(rule, EventTest):
-        text = f"did {rule.event}"
-        return text + (f" within {rule.within}" if rule.within else "")
-    label = OPERATOR_LABELS.get(rule.op, rule.op)
+        if rule.within:
+            return _("did {event} within {span}").format(event=rule.event, span=rule.within)
+        return _("did {event}").format(event=rule.event)
+    label = _(OPERATOR_LABELS[rule.op]) if rule.op in OPERATOR_LABELS else rule.op
     if rule.op in UNARY_OPERATORS:
         return f"{rule.field} {label}"
     value = ", ".join(map(str, rule.value)) if isinstance(rule.value, tuple) else rule.value
