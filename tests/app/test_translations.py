@@ -168,3 +168,43 @@ def test_german_validation_sentences_and_card_summaries(qapp, qtbot, tmp_path, b
     assert "kein Auslöser erreicht diesen Schritt" in messages
     assert "nach diesem Schritt ist nichts verbunden" in messages
     assert not any("trigger reaches" in m for m in messages)
+
+
+def test_german_rule_field_and_edge_sentences(back_to_english):
+    """The rule language's sentences, a field's value check and a campaign file's edge
+    problems follow the language; the command line's English is the source text."""
+    import json
+
+    from engine.catalog import check_value
+    from engine.fileformat import loads
+    from engine.rules import describe_rule, parse_rule
+    from engine.validation import validate
+
+    doc = json.loads(resource("campaigns", "welcome_series.campaign.json").read_text())
+    doc["edges"].append({"from": "start", "to": "nowhere"})
+    doc["nodes"][0]["params"]["filter"] = {"all": [{"field": "plan", "op": "in", "value": "x"}]}
+
+    def sentences() -> list[str]:
+        diagram, problems = loads(json.dumps(doc), strict=False)
+        return [p.message for p in problems + validate(diagram)]
+
+    english = sentences()
+    assert "edge #7 goes to 'nowhere', which is not a node" in english
+    assert "Filter: The first condition needs a list of values, separated by commas." in english
+    i18n.set_language("de")
+    try:
+        german = sentences()
+        delay = next(p for p in CATALOG["wait.until"].params if p.name == "after_start")
+        negative = check_value(delay, "-P1D")
+        summary = describe_rule(
+            parse_rule({"any": [{"tag": "vip"}, {"field": "plan", "op": "is_set"}]})
+        )
+    finally:
+        i18n.set_language("en")
+    assert "Verbindung Nr. 7 führt zu 'nowhere', das ist kein Knoten" in german
+    assert (
+        "Filter: Die erste Bedingung braucht eine Liste von Werten, durch Kommas getrennt."
+        in german
+    ), german
+    assert negative == "Nach dem Start darf nicht negativ sein"
+    assert summary == "mit Tag vip oder plan ist gesetzt"
