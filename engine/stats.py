@@ -10,7 +10,16 @@ from typing import Any
 from sqlalchemy import Connection, Integer, func, select
 
 from engine.catalog import CATALOG, SEND_TYPES
-from engine.db.schema import campaigns, enrollments, events, message_counts, messages, steps
+from engine.db.schema import (
+    campaigns,
+    daily_counts,
+    engaged_contacts,
+    enrollments,
+    events,
+    message_counts,
+    messages,
+    steps,
+)
 from engine.fileformat import build
 
 SENT_STATUSES = ("sent", "simulated")
@@ -130,14 +139,20 @@ def node_stats(
             item["sent"] += count
         elif status in ("failed", "suppressed"):
             item[status] += count
-    event_filter = [events.c.campaign_id == campaign_id, events.c.name.in_(list(ENGAGEMENT))]
-    if now is not None:
-        event_filter.append(events.c.occurred_at <= now)
-    rows = conn.execute(
-        select(events.c.node_id, events.c.name, func.count(func.distinct(events.c.contact_id)))
-        .where(*event_filter)
-        .group_by(events.c.node_id, events.c.name)
-    )
+    if now is None:  # unique contacts per node and event, kept by triggers (engine/db/counters)
+        g = engaged_contacts.c
+        rows = conn.execute(
+            select(g.node_id, g.name, func.count())
+            .where(g.campaign_id == campaign_id, g.name.in_(list(ENGAGEMENT)))
+            .group_by(g.node_id, g.name)
+        )
+    else:
+        e = events.c
+        rows = conn.execute(
+            select(e.node_id, e.name, func.count(func.distinct(e.contact_id)))
+            .where(e.campaign_id == campaign_id, e.name.in_(list(ENGAGEMENT)), e.occurred_at <= now)
+            .group_by(e.node_id, e.name)
+        )
     for node_id, name, count in rows:
         if node_id is None:
             continue
@@ -232,6 +247,14 @@ def daily_stats(
         day = func.date(column)
         return conn.execute(select(day, func.count()).where(*conditions).group_by(day))
 
+    if now is None:  # the daily series kept by triggers (engine/db/counters.py)
+        d = daily_counts.c
+        rows = conn.execute(
+            select(d.day, d.figure, d.n).where(d.campaign_id == campaign_id, d.n != 0)
+        )
+        for day, figure, count in rows:
+            add([(day, count)], figure)
+        return [days[d] for d in sorted(days)]
     e = enrollments.c
     add(per_day(e.entered_at, e.campaign_id == campaign_id), "entered")
     add(

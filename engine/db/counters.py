@@ -1,86 +1,227 @@
-"""Pre-aggregated message figures (issue #15): `message_counts` holds, per (campaign, node,
-channel, status), how many messages there are and their extra delivery attempts, kept by
-database triggers in the same transaction as every insert, update and delete of `messages`.
+"""Pre-aggregated analyst figures (issue #15), kept by database triggers in the same
+transaction as every insert, update and delete of the rows they count:
 
-Why triggers: every writer (the runner's batch writes, the dispatcher's status changes,
-imports, retention, tests writing raw SQL) is covered without touching it, a crash rolls the
-counter back with the write that moved it, and concurrent workers are serialised by the
-database (SQLite's one writer; PostgreSQL's row lock taken by the upsert). `rebuild` recounts
-from the messages table (the migration runs it for existing databases)."""
+- `message_counts`: messages and their extra delivery attempts per (campaign, node, channel,
+  status) — the canvas, the cards, `stats`, the dashboard's channel table;
+- `engaged_contacts`: one row per (campaign, node, engagement event, contact) — the unique
+  openers, clickers, unsubscribers, bounces per send node;
+- `daily_counts`: per (campaign, day, figure) the enrollments entered and converted, the
+  messages sent and the opens and clicks — the daily series.
+
+Why triggers: every writer (the runner's batch writes, the dispatcher's status changes, the
+event recorder, imports, retention, raw SQL) is covered without touching it; a crash rolls
+the counter back with the write that moved it; concurrent workers are serialised by the
+database (SQLite's one writer; PostgreSQL's row lock taken by the upsert). `rebuild` counts
+everything again from the rows (migration 0007 runs it for existing databases)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from sqlalchemy import Connection, text
 
-_KEY = "campaign_id, node_id, channel, status"
+ENGAGEMENT_EVENTS = (
+    "email_opened",
+    "email_clicked",
+    "unsubscribed",
+    "bounced",
+    "soft_bounced",
+    "complained",
+)
+SENT_STATUSES = ("sent", "simulated")
+TABLES = ("message_counts", "engaged_contacts", "daily_counts")
+
+
+def _in(values) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+@dataclass(frozen=True)
+class _Counter:
+    """Rows of `source` matching `when` add `values` to the `target` row at `keys`."""
+
+    name: str
+    source: str
+    target: str
+    keys: tuple[tuple[str, str], ...]  # (target column, expression over {r})
+    values: tuple[tuple[str, str], ...]  # (target column, expression over {r}); () = presence
+    when: str
+    watched: tuple[str, ...]
+
+
+def _day(dialect: str) -> Callable[[str], str]:
+    if dialect == "postgresql":
+        return lambda column: f"to_char({column}, 'YYYY-MM-DD')"
+    return lambda column: f"date({column})"
+
+
+def _counters(dialect: str) -> list[_Counter]:
+    greatest = "greatest" if dialect == "postgresql" else "max"
+    day = _day(dialect)
+    daily = [
+        ("entered", "enrollments", "{r}.entered_at", "{r}.entered_at IS NOT NULL"),
+        ("converted", "enrollments", "{r}.converted_at", "{r}.converted_at IS NOT NULL"),
+        (
+            "sent",
+            "messages",
+            "{r}.sent_at",
+            f"{{r}}.sent_at IS NOT NULL AND {{r}}.status IN {_in(SENT_STATUSES)}",
+        ),
+        ("opened", "events", "{r}.occurred_at", "{r}.name = 'email_opened'"),
+        ("clicked", "events", "{r}.occurred_at", "{r}.name = 'email_clicked'"),
+    ]
+    watched = {
+        "enrollments": ("campaign_id", "entered_at", "converted_at"),
+        "messages": ("campaign_id", "status", "sent_at"),
+        "events": ("campaign_id", "name", "occurred_at"),
+    }
+    out = [
+        _Counter(
+            "message_counts",
+            "messages",
+            "message_counts",
+            (
+                ("campaign_id", "{r}.campaign_id"),
+                ("node_id", "coalesce({r}.node_id, '')"),
+                ("channel", "{r}.channel"),
+                ("status", "{r}.status"),
+            ),
+            (("n", "1"), ("retries", f"{greatest}({{r}}.attempts - 1, 0)")),
+            "{r}.campaign_id IS NOT NULL",
+            ("campaign_id", "node_id", "channel", "status", "attempts"),
+        ),
+        _Counter(
+            "engaged_contacts",
+            "events",
+            "engaged_contacts",
+            (
+                ("campaign_id", "{r}.campaign_id"),
+                ("node_id", "{r}.node_id"),
+                ("name", "{r}.name"),
+                ("contact_id", "{r}.contact_id"),
+            ),
+            (),
+            "{r}.campaign_id IS NOT NULL AND {r}.node_id IS NOT NULL AND "
+            f"{{r}}.contact_id IS NOT NULL AND {{r}}.name IN {_in(ENGAGEMENT_EVENTS)}",
+            ("campaign_id", "node_id", "name", "contact_id"),
+        ),
+    ]
+    for figure, source, column, when in daily:
+        out.append(
+            _Counter(
+                f"daily_{figure}",
+                source,
+                "daily_counts",
+                (
+                    ("campaign_id", "{r}.campaign_id"),
+                    ("day", day(column)),
+                    ("figure", f"'{figure}'"),
+                ),
+                (("n", "1"),),
+                f"{{r}}.campaign_id IS NOT NULL AND {when}",
+                watched[source],
+            )
+        )
+    return out
+
+
+def _add(counter: _Counter, row: str, sign: str) -> str:
+    """The statement that adds (sign '') or takes away (sign '-') `row`'s contribution."""
+    keys = [k for k, _ in counter.keys]
+    key_values = [e.format(r=row) for _, e in counter.keys]
+    if not counter.values:  # presence: a row while any source row matches
+        if sign == "":
+            return (
+                f"INSERT INTO {counter.target} ({', '.join(keys)}) VALUES "
+                f"({', '.join(key_values)}) ON CONFLICT DO NOTHING;"
+            )
+        same = " AND ".join(f"{k} = {v}" for k, v in zip(keys, key_values, strict=True))
+        still = " AND ".join(f"s.{k} = {v}" for k, v in zip(keys, key_values, strict=True))
+        return (
+            f"DELETE FROM {counter.target} WHERE {same} AND NOT EXISTS "
+            f"(SELECT 1 FROM {counter.source} s WHERE {still});"
+        )
+    columns = keys + [c for c, _ in counter.values]
+    values = key_values + [f"{sign}({e.format(r=row)})" for _, e in counter.values]
+    updates = ", ".join(f"{c} = {counter.target}.{c} + excluded.{c}" for c, _ in counter.values)
+    return (
+        f"INSERT INTO {counter.target} ({', '.join(columns)}) VALUES ({', '.join(values)}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates};"
+    )
 
 
 def _sqlite_ddl() -> list[str]:
-    def add(row: str, sign: str) -> str:
-        extra = f"max({row}.attempts - 1, 0)"
-        return (
-            f"INSERT INTO message_counts ({_KEY}, n, retries) VALUES ({row}.campaign_id, "
-            f"coalesce({row}.node_id, ''), {row}.channel, {row}.status, {sign}1, {sign}{extra}) "
-            "ON CONFLICT (campaign_id, node_id, channel, status) DO UPDATE SET "
-            "n = n + excluded.n, retries = retries + excluded.retries;"
-        )
-
-    return [
-        "CREATE TRIGGER IF NOT EXISTS tr_message_counts_insert AFTER INSERT ON messages "
-        f"WHEN NEW.campaign_id IS NOT NULL BEGIN {add('NEW', '')} END",
-        "CREATE TRIGGER IF NOT EXISTS tr_message_counts_delete AFTER DELETE ON messages "
-        f"WHEN OLD.campaign_id IS NOT NULL BEGIN {add('OLD', '-')} END",
-        "CREATE TRIGGER IF NOT EXISTS tr_message_counts_update_old AFTER UPDATE OF "
-        "campaign_id, node_id, channel, status, attempts ON messages "
-        f"WHEN OLD.campaign_id IS NOT NULL BEGIN {add('OLD', '-')} END",
-        "CREATE TRIGGER IF NOT EXISTS tr_message_counts_update_new AFTER UPDATE OF "
-        "campaign_id, node_id, channel, status, attempts ON messages "
-        f"WHEN NEW.campaign_id IS NOT NULL BEGIN {add('NEW', '')} END",
-    ]
+    out = []
+    for c in _counters("sqlite"):
+        watched = ", ".join(c.watched)
+        for suffix, timing, row, sign in (
+            ("insert", "INSERT", "NEW", ""),
+            ("delete", "DELETE", "OLD", "-"),
+            ("update_old", f"UPDATE OF {watched}", "OLD", "-"),
+            ("update_new", f"UPDATE OF {watched}", "NEW", ""),
+        ):
+            out.append(
+                f"CREATE TRIGGER IF NOT EXISTS tr_{c.name}_{suffix} AFTER {timing} ON "
+                f"{c.source} WHEN {c.when.format(r=row)} BEGIN {_add(c, row, sign)} END"
+            )
+    return out
 
 
 def _postgresql_ddl() -> list[str]:
-    def add(row: str, sign: str) -> str:
-        return (
-            f"IF {row}.campaign_id IS NOT NULL THEN INSERT INTO message_counts ({_KEY}, n, "
-            f"retries) VALUES ({row}.campaign_id, coalesce({row}.node_id, ''), {row}.channel, "
-            f"{row}.status, {sign}1, {sign}greatest({row}.attempts - 1, 0)) "
-            "ON CONFLICT (campaign_id, node_id, channel, status) DO UPDATE SET "
-            "n = message_counts.n + excluded.n, "
-            "retries = message_counts.retries + excluded.retries; END IF;"
-        )
+    out = []
+    for c in _counters("postgresql"):
 
-    return [
-        "CREATE OR REPLACE FUNCTION message_counts_keep() RETURNS trigger AS $$ BEGIN "
-        f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {add('OLD', '-')} END IF; "
-        f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {add('NEW', '')} END IF; "
-        "RETURN NULL; END $$ LANGUAGE plpgsql",
-        "DROP TRIGGER IF EXISTS tr_message_counts ON messages",
-        "CREATE TRIGGER tr_message_counts AFTER INSERT OR DELETE OR UPDATE OF "
-        "campaign_id, node_id, channel, status, attempts ON messages "
-        "FOR EACH ROW EXECUTE FUNCTION message_counts_keep()",
-    ]
+        def block(row: str, sign: str, c: _Counter = c) -> str:
+            return f"IF {c.when.format(r=row)} THEN {_add(c, row, sign)} END IF;"
+
+        out += [
+            f"CREATE OR REPLACE FUNCTION {c.name}_keep() RETURNS trigger AS $$ BEGIN "
+            f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {block('OLD', '-')} END IF; "
+            f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {block('NEW', '')} END IF; "
+            "RETURN NULL; END $$ LANGUAGE plpgsql",
+            f"DROP TRIGGER IF EXISTS tr_{c.name} ON {c.source}",
+            f"CREATE TRIGGER tr_{c.name} AFTER INSERT OR DELETE OR UPDATE OF "
+            f"{', '.join(c.watched)} ON {c.source} FOR EACH ROW EXECUTE FUNCTION {c.name}_keep()",
+        ]
+    return out
 
 
 def create_triggers(conn: Connection) -> None:
-    """Install the triggers that keep `message_counts` (the table must exist)."""
+    """Install the triggers that keep the counter tables (the tables must exist)."""
     ddl = {"sqlite": _sqlite_ddl, "postgresql": _postgresql_ddl}.get(conn.dialect.name)
     for statement in ddl() if ddl else []:
         conn.exec_driver_sql(statement)
 
 
+def drop_triggers(conn: Connection) -> None:
+    for c in _counters(conn.dialect.name):
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS tr_{c.name} ON {c.source}")
+            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {c.name}_keep()")
+        else:
+            for suffix in ("insert", "delete", "update_old", "update_new"):
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS tr_{c.name}_{suffix}")
+
+
 def rebuild(conn: Connection, campaign_id: int | None = None) -> None:
-    """Recount `message_counts` from the messages table (all campaigns, or one)."""
-    where = "" if campaign_id is None else " AND campaign_id = :c"
+    """Count every counter table again from the rows (all campaigns, or one)."""
+    only = "" if campaign_id is None else " AND campaign_id = :c"
     params = {} if campaign_id is None else {"c": campaign_id}
-    conn.execute(text("DELETE FROM message_counts WHERE 1 = 1" + where), params)
-    conn.execute(
-        text(
-            f"INSERT INTO message_counts ({_KEY}, n, retries) SELECT campaign_id, "
-            "coalesce(node_id, ''), channel, status, count(*), "
-            "sum(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END) FROM messages "
-            f"WHERE campaign_id IS NOT NULL{where} "
-            "GROUP BY campaign_id, coalesce(node_id, ''), channel, status"
-        ),
-        params,
-    )
+    for target in TABLES:
+        conn.execute(text(f"DELETE FROM {target} WHERE 1 = 1{only}"), params)
+    for c in _counters(conn.dialect.name):
+        keys = [k for k, _ in c.keys]
+        exprs = [e.format(r=c.source) for _, e in c.keys]
+        where = c.when.format(r=c.source) + only.replace("campaign_id", f"{c.source}.campaign_id")
+        if not c.values:
+            select_ = f"SELECT DISTINCT {', '.join(exprs)} FROM {c.source} WHERE {where}"
+            columns = keys
+        else:
+            sums = [f"sum({e.format(r=c.source)})" for _, e in c.values]
+            columns = keys + [col for col, _ in c.values]
+            select_ = (
+                f"SELECT {', '.join(exprs + sums)} FROM {c.source} WHERE {where} "
+                f"GROUP BY {', '.join(str(i + 1) for i in range(len(exprs)))}"
+            )
+        conn.execute(text(f"INSERT INTO {c.target} ({', '.join(columns)}) {select_}"), params)

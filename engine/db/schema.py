@@ -240,6 +240,25 @@ message_counts = Table(
     Column("n", Integer, nullable=False, server_default=text("0")),
     Column("retries", Integer, nullable=False, server_default=text("0")),
 )
+# Who engaged (opened, clicked, unsubscribed, bounced, complained) per send node: the unique
+# contacts of node_stats; and per (campaign, day, figure) the daily series (entered,
+# converted, sent, opened, clicked). Kept by triggers too (engine/db/counters.py).
+engaged_contacts = Table(
+    "engaged_contacts",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("node_id", String(100), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("contact_id", Integer, primary_key=True),
+)
+daily_counts = Table(
+    "daily_counts",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("figure", String(20), primary_key=True),
+    Column("n", Integer, nullable=False, server_default=text("0")),
+)
 
 
 @event.listens_for(metadata, "after_create")
@@ -308,6 +327,8 @@ __all__ = [
     "campaigns",
     "contact_tags",
     "contacts",
+    "daily_counts",
+    "engaged_contacts",
     "enrollments",
     "events",
     "message_counts",

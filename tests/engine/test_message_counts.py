@@ -1,6 +1,8 @@
-"""Pre-aggregated message figures (issue #15): `message_counts`, kept by triggers, always
-equals a from-scratch count of the messages, on SQLite and PostgreSQL, through inserts,
-updates, deletes and rolled-back transactions; the migration counts existing messages."""
+"""Pre-aggregated analyst figures (issue #15): the counter tables kept by triggers
+(message_counts, engaged_contacts, daily_counts) always equal a from-scratch count, on
+SQLite and PostgreSQL, through inserts, updates, deletes and rolled-back transactions of
+messages, events and enrollments; the figures read from them equal the figures computed from
+the rows; the migration counts the rows already there."""
 
 import datetime as dt
 import random
@@ -11,7 +13,16 @@ from sqlalchemy import Integer, delete, func, insert, literal_column, select, up
 from engine import stats
 from engine.db import counters, open_database
 from engine.db.migrate import upgrade
-from engine.db.schema import message_counts, messages
+from engine.db.schema import (
+    campaigns,
+    contacts,
+    daily_counts,
+    engaged_contacts,
+    enrollments,
+    events,
+    message_counts,
+    messages,
+)
 
 NOW = dt.datetime(2026, 3, 1, 9, 0)
 LATER = dt.datetime(2100, 1, 1)
@@ -41,6 +52,93 @@ def kept(conn) -> dict:
         select(c.campaign_id, c.node_id, c.channel, c.status, c.n, c.retries).where(c.n != 0)
     )
     return {tuple(r[:4]): (r[4], r[5]) for r in rows}
+
+
+def others(conn) -> tuple:
+    """engaged_contacts and daily_counts as they are."""
+    g, d = engaged_contacts.c, daily_counts.c
+    rows = conn.execute(select(g.campaign_id, g.node_id, g.name, g.contact_id))
+    engaged = sorted(map(tuple, rows))
+    daily = sorted(
+        map(tuple, conn.execute(select(d.campaign_id, d.day, d.figure, d.n).where(d.n != 0)))
+    )
+    return engaged, daily
+
+
+def others_recounted(conn) -> tuple:
+    """engaged_contacts and daily_counts after counters.rebuild (rolled back)."""
+    trans = conn.begin_nested()
+    counters.rebuild(conn)
+    out = others(conn)
+    trans.rollback()
+    return out
+
+
+def more_activity(engine, rng: random.Random, rounds: int) -> None:
+    """Enrollments entering and converting, engagement and other events, some deleted."""
+    names = ["email_opened", "email_clicked", "unsubscribed", "bounced", "enrolled"]
+    for _ in range(rounds):
+        with engine.connect() as conn:
+            day = NOW + dt.timedelta(days=rng.randint(0, 5), hours=rng.randint(0, 23))
+            action = rng.choice(["enroll", "convert", "event", "event", "forget"])
+            if action == "enroll":
+                rows = [
+                    {
+                        "campaign_id": rng.choice([1, 2]),
+                        "contact_id": rng.randint(1, 30),
+                        "node_id": "hello",
+                        "status": "exited",  # (one active enrollment per contact and campaign)
+                        "arrived_at": day,
+                        "entered_at": day,
+                    }
+                    for _ in range(rng.randint(1, 8))
+                ]
+                conn.execute(insert(enrollments), rows)
+            elif action == "convert":
+                ids = list(conn.scalars(select(enrollments.c.id)))
+                chosen = rng.sample(ids, min(len(ids), rng.randint(0, 4)))
+                conn.execute(
+                    update(enrollments)
+                    .where(enrollments.c.id.in_(chosen))
+                    .values(converted_at=rng.choice([day, None]), status="completed")
+                )
+            elif action == "event":
+                rows = [
+                    {
+                        "contact_id": rng.randint(1, 30),
+                        "name": rng.choice(names),
+                        "occurred_at": day,
+                        "properties": {},
+                        "campaign_id": rng.choice([1, 2, None]),
+                        "node_id": rng.choice(["hello", "remind", None]),
+                    }
+                    for _ in range(rng.randint(1, 10))
+                ]
+                conn.execute(insert(events), rows)
+            else:
+                ids = list(conn.scalars(select(events.c.id)))
+                chosen = rng.sample(ids, min(len(ids), rng.randint(0, 6)))
+                conn.execute(delete(events).where(events.c.id.in_(chosen)))
+                if rng.random() < 0.3:  # a contact forgotten: its enrollments and events go
+                    gone = rng.randint(1, 30)
+                    conn.execute(delete(enrollments).where(enrollments.c.contact_id == gone))
+                    conn.execute(delete(events).where(events.c.contact_id == gone))
+            if rng.random() < 0.2:
+                conn.rollback()  # a crash before the commit
+            else:
+                conn.commit()
+
+
+def base_rows(engine) -> None:
+    with engine.begin() as conn:
+        for cid in (1, 2):
+            conn.execute(
+                insert(campaigns).values(
+                    id=cid, name=f"C{cid}", definition={"nodes": []}, created_at=NOW
+                )
+            )
+        rows = [{"id": i, "email": f"c{i}@example.com", "created_at": NOW} for i in range(1, 31)]
+        conn.execute(insert(contacts), rows)
 
 
 def random_activity(engine, rng: random.Random, rounds: int) -> None:
@@ -91,8 +189,17 @@ def random_activity(engine, rng: random.Random, rounds: int) -> None:
 
 def test_counters_equal_a_recount_after_random_activity(database_url):  # noqa: F811
     engine = open_database(database_url)
-    random_activity(engine, random.Random(15), 150)
+    base_rows(engine)
+    rng = random.Random(15)
+    random_activity(engine, rng, 100)
+    more_activity(engine, rng, 100)
+    random_activity(engine, rng, 50)
     with engine.connect() as conn:
+        engaged, daily = others(conn)
+        figures = {r[2] for r in daily}
+        assert len(engaged) >= 10
+        assert figures == {"entered", "converted", "sent", "opened", "clicked"}
+        assert (engaged, daily) == others_recounted(conn)
         expected = recount(conn)
         assert sum(n for n, _ in expected.values()) > 100
         assert kept(conn) == expected
@@ -104,6 +211,9 @@ def test_counters_equal_a_recount_after_random_activity(database_url):  # noqa: 
             assert today["messages"] and today["retries"]
             assert today == looked_back
             assert stats.node_stats(conn, campaign_id) == stats.node_stats(conn, campaign_id, LATER)
+            assert stats.daily_stats(conn, campaign_id) == stats.daily_stats(
+                conn, campaign_id, LATER
+            )
     with engine.begin() as conn:
         conn.execute(update(message_counts).values(n=message_counts.c.n + 7))
         assert kept(conn) != expected
@@ -114,13 +224,20 @@ def test_counters_equal_a_recount_after_random_activity(database_url):  # noqa: 
 def test_the_migration_counts_the_messages_already_there(tmp_path):
     engine = open_database(tmp_path / "old.db", create=False)
     upgrade(engine, "0006")
+    base_rows(engine)
     random_activity(engine, random.Random(7), 30)
+    more_activity(engine, random.Random(7), 30)
     with engine.connect() as conn:
         expected = recount(conn)
+        before = [stats.report(conn, cid, LATER) for cid in (1, 2)]
     assert expected
     upgrade(engine)
     with engine.connect() as conn:
         assert kept(conn) == expected
+        assert others(conn)[0] and others(conn)[1]
+        assert [stats.report(conn, cid) for cid in (1, 2)] == before
     random_activity(engine, random.Random(8), 30)  # and the triggers keep them from then on
+    more_activity(engine, random.Random(8), 30)
     with engine.connect() as conn:
         assert kept(conn) == recount(conn)
+        assert others(conn) == others_recounted(conn)

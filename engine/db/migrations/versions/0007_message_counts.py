@@ -1,6 +1,7 @@
-"""Pre-aggregated message figures (issue #15): the table `message_counts` per (campaign,
-node, channel, status), kept by triggers on `messages` (engine/db/counters.py) and counted
-once here from the messages already in the database.
+"""Pre-aggregated analyst figures (issue #15): `message_counts` per (campaign, node, channel,
+status), `engaged_contacts` per (campaign, node, event, contact) and `daily_counts` per
+(campaign, day, figure), kept by triggers on messages, events and enrollments
+(engine/db/counters.py) and counted once here from the rows already in the database.
 
 Revision ID: 0007
 Revises: 0006
@@ -22,14 +23,14 @@ def upgrade() -> None:
     from engine.db import counters
 
     conn = op.get_bind()
-    # A database made by create_all before migrations existed has the table and triggers.
+    # A database made by create_all before migrations existed has the tables and triggers.
     if "message_counts" not in sa.inspect(conn).get_table_names():
-        _create_table()
+        _create_tables()
     counters.create_triggers(conn)
     counters.rebuild(conn)
 
 
-def _create_table() -> None:
+def _create_tables() -> None:
     op.create_table(
         "message_counts",
         sa.Column("campaign_id", sa.Integer(), primary_key=True),
@@ -39,14 +40,25 @@ def _create_table() -> None:
         sa.Column("n", sa.Integer(), nullable=False, server_default=sa.text("0")),
         sa.Column("retries", sa.Integer(), nullable=False, server_default=sa.text("0")),
     )
+    op.create_table(
+        "engaged_contacts",
+        sa.Column("campaign_id", sa.Integer(), primary_key=True),
+        sa.Column("node_id", sa.String(100), primary_key=True),
+        sa.Column("name", sa.String(100), primary_key=True),
+        sa.Column("contact_id", sa.Integer(), primary_key=True),
+    )
+    op.create_table(
+        "daily_counts",
+        sa.Column("campaign_id", sa.Integer(), primary_key=True),
+        sa.Column("day", sa.String(10), primary_key=True),
+        sa.Column("figure", sa.String(20), primary_key=True),
+        sa.Column("n", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    )
 
 
 def downgrade() -> None:
-    conn = op.get_bind()
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS tr_message_counts ON messages")
-        conn.exec_driver_sql("DROP FUNCTION IF EXISTS message_counts_keep()")
-    else:
-        for suffix in ("insert", "delete", "update_old", "update_new"):
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS tr_message_counts_{suffix}")
-    op.drop_table("message_counts")
+    from engine.db import counters
+
+    counters.drop_triggers(op.get_bind())
+    for table in counters.TABLES:
+        op.drop_table(table)
