@@ -73,26 +73,54 @@ def update() -> None:
     sources.append(str(I18N / "data_strings.py"))
     for lang in LANGUAGES:
         ts = I18N / f"{DOMAIN}_{lang}.ts"
+        kept = _plural_forms(ts) if ts.exists() else {}
         command = [_tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none"]
         command += ["-target-language", lang, *sources, "-ts", str(ts)]
         subprocess.run(command, check=True)
-        _mark_plurals(ts)
+        _mark_plurals(ts, kept)
     _update_engine_catalogs()
 
 
-def _mark_plurals(ts: Path) -> None:
-    """lupdate's Python parser sees plurals only in self.tr(text, "", n); our
-    QCoreApplication.translate(context, "%Ln …", "", n) calls are plural too: mark them so
-    translators give every plural form."""
+def _plural_forms(ts: Path) -> dict[tuple[str, str], list[str]]:
+    """The finished plural translations of a .ts file: (context, source) → forms."""
     import xml.etree.ElementTree as ET
 
+    found = {}
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            forms = [f.text or "" for f in translation.iter("numerusform")]
+            if forms and all(forms) and translation.get("type") != "unfinished":
+                found[(name, message.findtext("source") or "")] = forms
+    return found
+
+
+def _mark_plurals(ts: Path, kept: dict[tuple[str, str], list[str]] | None = None) -> None:
+    """lupdate's Python parser sees plurals only in self.tr(text, "", n); our
+    QCoreApplication.translate(context, "%Ln …", "", n) calls are plural too: mark them so
+    translators give every plural form. lupdate drops all but the first form of those and
+    marks them unfinished: the forms finished before the update (`kept`) are put back."""
+    import xml.etree.ElementTree as ET
+
+    kept = kept or {}
     tree = ET.parse(ts)
-    for message in tree.getroot().iter("message"):
-        source = message.find("source").text or ""
-        if ("%n" in source or "%Ln" in source) and message.get("numerus") != "yes":
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            source = message.find("source").text or ""
+            if not ("%n" in source or "%Ln" in source):
+                continue
             message.set("numerus", "yes")
             translation = message.find("translation")
-            if not list(translation):
+            if (name, source) in kept:
+                for form in list(translation):
+                    translation.remove(form)
+                translation.text = None
+                translation.attrib.pop("type", None)
+                for text in kept[(name, source)]:
+                    ET.SubElement(translation, "numerusform").text = text
+            elif not list(translation):
                 old = translation.text
                 translation.text = None
                 for _ in range(2):  # German, like English: one, other

@@ -208,3 +208,41 @@ def test_german_rule_field_and_edge_sentences(back_to_english):
     ), german
     assert negative == "Nach dem Start darf nicht negativ sein"
     assert summary == "mit Tag vip oder plan ist gesetzt"
+
+
+def test_updating_the_window_strings_keeps_the_finished_plural_forms(tmp_path):
+    """lupdate (real, on a small source) drops all but the first plural form of our
+    QCoreApplication.translate(..., n) plurals and marks them unfinished; the update script
+    puts the finished German forms back, so an update leaves nothing to redo by hand."""
+    import importlib.util
+    import subprocess
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "translations_script", Path(__file__).parents[2] / "scripts" / "translations.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    source = tmp_path / "shown.py"
+    source.write_text(
+        "from PySide6.QtCore import QCoreApplication\n"
+        "def f(n):\n"
+        '    return QCoreApplication.translate("things", "%n warning(s)", "", n)\n'
+    )
+    ts = tmp_path / "de.ts"
+    ts.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n'
+        '<TS version="2.1" language="de"><context><name>things</name>'
+        '<message numerus="yes"><source>%n warning(s)</source><translation>'
+        "<numerusform>%n Warnung</numerusform><numerusform>%n Warnungen</numerusform>"
+        "</translation></message></context></TS>\n",
+        encoding="utf-8",
+    )
+    kept = script._plural_forms(ts)
+    command = [script._tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none"]
+    subprocess.run([*command, "-target-language", "de", str(source), "-ts", str(ts)],
+                   check=True, capture_output=True)  # fmt: skip
+    script._mark_plurals(ts, kept)
+    translation = ET.parse(ts).getroot().find("context/message/translation")
+    assert [f.text for f in translation.iter("numerusform")] == ["%n Warnung", "%n Warnungen"]
+    assert translation.get("type") != "unfinished"
