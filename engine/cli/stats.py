@@ -16,6 +16,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print JSON")
     form.add_argument("--csv", action="store_true", help="print CSV sections")
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="count the campaign's pre-aggregated figures again from its rows first",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,12 +32,16 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         return fail(str(exc))
     try:
-        with engine.connect() as conn:
+        with engine.begin() as conn:
             try:
                 campaign = get_campaign(conn, args.campaign)
             except CampaignError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 2
+            if getattr(args, "rebuild", False):
+                from engine.db import counters
+
+                counters.rebuild(conn, campaign["id"])
             document = stats.report(conn, campaign["id"])
             diagram = load_diagram(conn, campaign["id"]) if args.csv else None
     finally:
