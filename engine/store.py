@@ -447,10 +447,18 @@ def contact_timeline(conn: Connection, contact_id: int, limit: int = 500) -> lis
         .where(messages.c.contact_id == contact_id)
         .order_by(messages.c.created_at.desc())
     )
+    kept_days = None
     for row in conn.execute(query.limit(limit)):
+        subject = row.subject or ""
+        if row.dropped_at is not None and row.subject is None:  # past the retention period
+            from engine.contact_activity import removed_note
+            from engine.retention import retention_days
+
+            kept_days = retention_days(conn) if kept_days is None else kept_days
+            subject = removed_note(kept_days)
         items.append({
             "at": row.sent_at or row.created_at, "kind": "message",
-            "title": f"{row.channel} {row.status}: {row.subject or ''}".strip(),
+            "title": f"{row.channel} {row.status}: {subject}".strip(),
             "detail": row.error or (row.to_address or ""),
             "campaign": names.get(row.campaign_id), "node": row.node_id, "status": row.status,
         })  # fmt: skip

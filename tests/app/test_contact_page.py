@@ -167,3 +167,23 @@ def test_keyboard_find_open_and_escape_back(qtbot, tmp_path):
     screen.page.fields["first_name"].setFocus()
     qtbot.keyClick(screen.page.fields["first_name"], Qt.Key.Key_Escape)
     assert screen.stack.currentWidget() is screen.table
+
+
+def test_a_message_whose_text_was_dropped_says_so(qtbot, tmp_path):
+    """After the retention period (engine.retention) the subject is gone: the Messages tab
+    and the journey say the text was removed, as the view-in-browser page does."""
+    import datetime as dt
+
+    from engine.retention import drop_expired_bodies
+    from engine.settings import save_settings
+
+    page = _page(qtbot, tmp_path)
+    assert "Welcome, Anna!" in page.messages_table.item(0, 3).text()
+    save_settings(page.engine, {"message_retention_days": 7})
+    assert drop_expired_bodies(page.engine, dt.datetime(2100, 1, 1)) > 0
+    page.load(1)
+    assert page.messages_table.item(0, 3).text() == "(text removed after 7 days)"
+    assert page.messages_table.item(0, 2).text() == "sent"
+    titles = [page.timeline.item(i).data(TimelineRole)["title"]
+              for i in range(page.timeline.count())]  # fmt: skip
+    assert "email sent: (text removed after 7 days)" in titles
