@@ -453,10 +453,18 @@ class ContactPage(QWidget):
             with self.engine.begin() as conn:
                 store.update_contact(conn, self.contact_id, values)
         except store.DuplicateContact:
-            self._show_error(f"Another contact already uses {values.get('email')}.")
+            self._show_error(
+                QCoreApplication.translate(
+                    "contact_page", "Another contact already uses {email}."
+                ).format(email=values.get("email"))
+            )
             return False
         except Exception as exc:
-            self._show_error(f"Could not save this contact: {error_text(exc)}")
+            self._show_error(
+                QCoreApplication.translate(
+                    "contact_page", "Could not save this contact: {error}"
+                ).format(error=error_text(exc))
+            )
             return False
         self._set_status_kind("mutedLabel")
         self.load(self.contact_id)

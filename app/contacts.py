@@ -595,7 +595,11 @@ class NewContactDialog(QDialog):
             with self.engine.begin() as conn:
                 contact_id = store.create_contact(conn, **values)
         except store.DuplicateContact:
-            self.problem.setText(f"A contact with {values['email']} already exists.")
+            self.problem.setText(
+                QCoreApplication.translate(
+                    "contacts", "A contact with {email} already exists."
+                ).format(email=values["email"])
+            )
             return None
         except (store.StoreError, ValueError) as exc:
             self.problem.setText(str(exc)[:1].upper() + str(exc)[1:] + ".")

@@ -908,6 +908,14 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
         <translation>Ereignisse</translation>
     </message>
     <message>
+        <source>Another contact already uses {email}.</source>
+        <translation>Ein anderer Kontakt verwendet bereits {email}.</translation>
+    </message>
+    <message>
+        <source>Could not save this contact: {error}</source>
+        <translation>Der Kontakt konnte nicht gespeichert werden: {error}</translation>
+    </message>
+    <message>
         <source>Saved</source>
         <translation>Gespeichert</translation>
     </message>
@@ -993,6 +1001,10 @@ Klicken Sie auf „Neue Kampagne“, um mit einer leeren Arbeitsfläche oder ein
     <message>
         <source>Add contact</source>
         <translation>Kontakt hinzufügen</translation>
+    </message>
+    <message>
+        <source>A contact with {email} already exists.</source>
+        <translation>Ein Kontakt mit {email} ist bereits vorhanden.</translation>
     </message>
     <message>
         <source>Add tag</source>

@@ -246,3 +246,24 @@ def test_updating_the_window_strings_keeps_the_finished_plural_forms(tmp_path):
     translation = ET.parse(ts).getroot().find("context/message/translation")
     assert [f.text for f in translation.iter("numerusform")] == ["%n Warnung", "%n Warnungen"]
     assert translation.get("type") != "unfinished"
+
+
+def test_the_new_contact_dialog_speaks_german(qapp, qtbot, tmp_path, back_to_english):
+    from screen_data import make_database
+
+    from app.contacts import NewContactDialog
+
+    engine = make_database(tmp_path / "c.db", n=3)
+    set_language(qapp, "de")
+    dialog = NewContactDialog(engine)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Neuer Kontakt"
+    dialog.fields["email"].setText("person000001@example.com")  # Anna's
+    assert dialog.add() is None
+    assert (
+        dialog.problem.text() == "Ein Kontakt mit person000001@example.com ist bereits vorhanden."
+    )
+    dialog.fields["email"].setText("neu@example.com")
+    dialog.fields["first_name"].setText("Anna\x01")  # a control character: refused
+    assert dialog.add() is None
+    assert "control characters" in dialog.problem.text()
