@@ -27,6 +27,7 @@ PROBLEMS = {
     "bad_field_name": N_("names a field with quotes, backslashes or control characters"),
     "bad_within": N_("has a time span that is not valid: {detail}"),
     "bad_count": N_("needs a number of times that is a whole number, 0 or more"),
+    "count_too_big": N_("needs a number of times of at most {detail}"),
     "bad_where": N_("has event details that are not a list of property values"),
     "unexpected_keys": N_("has settings that do not belong to it ({detail})"),
     "empty": N_("is empty: choose a field, a tag, a segment or an event"),

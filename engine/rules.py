@@ -129,7 +129,8 @@ def parse_rule(data: Any, path: str = "") -> Rule:
         if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 0:
             raise RuleError("'min_count' must be a whole number ≥ 0", here, "bad_count")
         if min_count > MAX_COUNT:
-            raise RuleError(f"'min_count' must be at most {MAX_COUNT:,}", here, "bad_count")
+            most = f"{MAX_COUNT:,}"
+            raise RuleError(f"'min_count' must be at most {most}", here, "count_too_big", most)
         where = data.get("where")
         if where is not None and not isinstance(where, dict):
             raise RuleError("'where' must be an object of property values", here, "bad_where")
