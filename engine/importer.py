@@ -529,7 +529,8 @@ def _write_events(conn: Connection, batch: list[_Row], identity: str, kinds: dic
             cells = row.cells
             key = values.email(cells["email"]) if identity == "email" else values.phone(
                 cells["phone"], region)  # fmt: skip
-            name = cells["event"].strip()
+            name, renamed = values.clean_text(cells["event"].strip())
+            name = name.strip()
             if not name:
                 raise values.ValueProblem("no event name")
             at = values.moment(cells["occurred_at"])
@@ -543,8 +544,7 @@ def _write_events(conn: Connection, batch: list[_Row], identity: str, kinds: dic
             for c in kinds if cells[c].strip()
         }  # fmt: skip
         report.warnings.extend((row.line, note) for note in notes)
-        name, changed = values.clean_text(name)
-        if changed:
+        if renamed:
             report.warnings.append((row.line, values.control_warning("event", cells["event"])))
         keys.add(key)
         parsed.append((row.line, key, name, at, properties))

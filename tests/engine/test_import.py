@@ -113,6 +113,20 @@ def test_control_characters_are_removed_with_a_warning_and_the_contact_kept(db, 
     assert cleo["attributes"]["note"] == "line\r\nbreak"
 
 
+def test_control_characters_are_removed_from_imported_events(db, tmp_path):
+    import_contacts(db, write(tmp_path, "c.csv", "email\nanna@example.com\n"))
+    text = "email,event,occurred_at,note\nanna@example.com,sign\x01up,2026-01-02,a\x00b\n"
+    report = import_events(db, write(tmp_path, "e.csv", text))
+    assert report.inserted == 1 and report.rejected == []
+    assert sorted(report.warnings) == [
+        (2, "event 'sign\\x01up' had control characters: they were removed"),
+        (2, "note 'a\\x00b' had control characters: they were removed"),
+    ]
+    with db.connect() as conn:
+        event = conn.execute(select(events.c.name, events.c.properties)).one()
+    assert (event.name, event.properties) == ("signup", {"note": "ab"})
+
+
 def test_the_contacts_store_refuses_control_characters_in_core_fields(db):
     with db.begin() as conn:
         with pytest.raises(store.StoreError, match="first_name 'Anna\\\\x01' has control"):
