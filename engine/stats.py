@@ -18,6 +18,7 @@ from engine.db.schema import (
     events,
     message_counts,
     messages,
+    step_counts,
     steps,
 )
 from engine.fileformat import build
@@ -75,6 +76,30 @@ def _message_counts(
     return [(node, channel, status, n, int(extra or 0)) for node, channel, status, n, extra in rows]
 
 
+def _step_counts(
+    conn: Connection, campaign_id: int, now: dt.datetime | None, ports_only: bool = False
+) -> list[tuple[str, str | None, str | None, int]]:
+    """[(node, port, outcome, steps)]: from `step_counts` (kept by triggers) for today's
+    figures, from the step log when looking back to `now`."""
+    if now is None:
+        c = step_counts.c
+        where = [c.campaign_id == campaign_id, c.n != 0]
+        if ports_only:
+            where.append(c.port != "")
+        rows = conn.execute(select(c.node_id, c.port, c.outcome, c.n).where(*where))
+        return [(node, port or None, outcome or None, n) for node, port, outcome, n in rows]
+    s = steps.c
+    where = [s.campaign_id == campaign_id, s.at <= now]
+    if ports_only:
+        where.append(s.port.is_not(None))
+    rows = conn.execute(
+        select(s.node_id, s.port, s.outcome, func.count())
+        .where(*where)
+        .group_by(s.node_id, s.port, s.outcome)
+    )
+    return [tuple(row) for row in rows]
+
+
 def node_stats(
     conn: Connection, campaign_id: int, now: dt.datetime | None = None
 ) -> dict[str, dict[str, Any]]:
@@ -107,15 +132,7 @@ def node_stats(
         if node.get("type") == "condition.split":
             for branch in node.get("params", {}).get("branches", []):
                 entry(node["id"])["ports"].setdefault(branch.get("port"), 0)
-    step_filter = [steps.c.campaign_id == campaign_id]
-    if now is not None:
-        step_filter.append(steps.c.at <= now)
-    rows = conn.execute(
-        select(steps.c.node_id, steps.c.port, steps.c.outcome, func.count())
-        .where(*step_filter)
-        .group_by(steps.c.node_id, steps.c.port, steps.c.outcome)
-    )
-    for node_id, port, outcome, count in rows:
+    for node_id, port, outcome, count in _step_counts(conn, campaign_id, now):
         item = entry(node_id)
         item["entered"] += count
         if port is not None:
@@ -169,15 +186,10 @@ def edge_stats(
     conn: Connection, campaign_id: int, now: dt.datetime | None = None
 ) -> dict[tuple[str, str], int]:
     """{(source node, port): contacts who took it}."""
-    where = [steps.c.campaign_id == campaign_id, steps.c.port.is_not(None)]
-    if now is not None:
-        where.append(steps.c.at <= now)
-    rows = conn.execute(
-        select(steps.c.node_id, steps.c.port, func.count())
-        .where(*where)
-        .group_by(steps.c.node_id, steps.c.port)
-    )
-    return {(node_id, port): count for node_id, port, count in rows}
+    out: dict[tuple[str, str], int] = {}
+    for node_id, port, _outcome, count in _step_counts(conn, campaign_id, now, ports_only=True):
+        out[(node_id, port)] = out.get((node_id, port), 0) + count
+    return out
 
 
 def campaign_stats(

@@ -5,6 +5,8 @@ transaction as every insert, update and delete of the rows they count:
   status) — the canvas, the cards, `stats`, the dashboard's channel table;
 - `engaged_contacts`: one row per (campaign, node, engagement event, contact) — the unique
   openers, clickers, unsubscribers, bounces per send node;
+- `step_counts`: steps per (campaign, node, port, outcome), '' for none — the per-node
+  figures and the edges of the canvas and `stats`;
 - `daily_counts`: per (campaign, day, figure) the enrollments entered and converted, the
   messages sent and the opens and clicks — the daily series.
 
@@ -30,7 +32,7 @@ ENGAGEMENT_EVENTS = (
     "complained",
 )
 SENT_STATUSES = ("sent", "simulated")
-TABLES = ("message_counts", "engaged_contacts", "daily_counts")
+TABLES = ("message_counts", "engaged_contacts", "daily_counts", "step_counts")
 
 
 def _in(values) -> str:
@@ -77,6 +79,20 @@ def _counters(dialect: str) -> list[_Counter]:
         "events": ("campaign_id", "name", "occurred_at"),
     }
     out = [
+        _Counter(
+            "step_counts",
+            "steps",
+            "step_counts",
+            (
+                ("campaign_id", "{r}.campaign_id"),
+                ("node_id", "{r}.node_id"),
+                ("port", "coalesce({r}.port, '')"),
+                ("outcome", "coalesce({r}.outcome, '')"),
+            ),
+            (("n", "1"),),
+            "{r}.campaign_id IS NOT NULL",
+            ("campaign_id", "node_id", "port", "outcome"),
+        ),
         _Counter(
             "message_counts",
             "messages",

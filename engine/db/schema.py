@@ -240,6 +240,16 @@ message_counts = Table(
     Column("n", Integer, nullable=False, server_default=text("0")),
     Column("retries", Integer, nullable=False, server_default=text("0")),
 )
+# Steps per (campaign, node, port, outcome), '' = none: the canvas's per-node figures.
+step_counts = Table(
+    "step_counts",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("node_id", String(100), primary_key=True),
+    Column("port", String(50), primary_key=True),
+    Column("outcome", String(20), primary_key=True),
+    Column("n", Integer, nullable=False, server_default=text("0")),
+)
 # Who engaged (opened, clicked, unsubscribed, bounced, complained) per send node: the unique
 # contacts of node_stats; and per (campaign, day, figure) the daily series (entered,
 # converted, sent, opened, clicked). Kept by triggers too (engine/db/counters.py).
@@ -337,6 +347,7 @@ __all__ = [
     "segment_members",
     "segments",
     "settings",
+    "step_counts",
     "steps",
     "templates",
     "trigger_members",

@@ -23,6 +23,8 @@ from engine.db.schema import (
     events,
     message_counts,
     messages,
+    step_counts,
+    steps,
 )
 
 NOW = dt.datetime(2026, 3, 1, 9, 0)
@@ -56,14 +58,15 @@ def kept(conn) -> dict:
 
 
 def others(conn) -> tuple:
-    """engaged_contacts and daily_counts as they are."""
-    g, d = engaged_contacts.c, daily_counts.c
+    """engaged_contacts, daily_counts and step_counts as they are."""
+    g, d, t = engaged_contacts.c, daily_counts.c, step_counts.c
+    counted = conn.execute(select(t.campaign_id, t.node_id, t.port, t.outcome, t.n).where(t.n != 0))
     rows = conn.execute(select(g.campaign_id, g.node_id, g.name, g.contact_id))
     engaged = sorted(map(tuple, rows))
     daily = sorted(
         map(tuple, conn.execute(select(d.campaign_id, d.day, d.figure, d.n).where(d.n != 0)))
     )
-    return engaged, daily
+    return engaged, daily, sorted(map(tuple, counted))
 
 
 def others_recounted(conn) -> tuple:
@@ -81,7 +84,7 @@ def more_activity(engine, rng: random.Random, rounds: int) -> None:
     for _ in range(rounds):
         with engine.connect() as conn:
             day = NOW + dt.timedelta(days=rng.randint(0, 5), hours=rng.randint(0, 23))
-            action = rng.choice(["enroll", "convert", "event", "event", "forget"])
+            action = rng.choice(["enroll", "convert", "event", "event", "forget", "step"])
             if action == "enroll":
                 rows = [
                     {
@@ -103,6 +106,23 @@ def more_activity(engine, rng: random.Random, rounds: int) -> None:
                     .where(enrollments.c.id.in_(chosen))
                     .values(converted_at=rng.choice([day, None]), status="completed")
                 )
+            elif action == "step":
+                rows = [
+                    {
+                        "enrollment_id": 1,
+                        "campaign_id": rng.choice([1, 2]),
+                        "contact_id": rng.randint(1, 30),
+                        "node_id": rng.choice(["hello", "remind", "pause"]),
+                        "port": rng.choice(["out", "yes", "no", None]),
+                        "outcome": rng.choice(["sent", "goal", "failed", None]),
+                        "at": day,
+                    }
+                    for _ in range(rng.randint(1, 10))
+                ]
+                conn.execute(insert(steps), rows)
+                ids = list(conn.scalars(select(steps.c.id)))
+                chosen = rng.sample(ids, min(len(ids), rng.randint(0, 2)))
+                conn.execute(delete(steps).where(steps.c.id.in_(chosen)))
             elif action == "event":
                 rows = [
                     {
@@ -196,11 +216,12 @@ def test_counters_equal_a_recount_after_random_activity(database_url):  # noqa: 
     more_activity(engine, rng, 100)
     random_activity(engine, rng, 50)
     with engine.connect() as conn:
-        engaged, daily = others(conn)
+        engaged, daily, counted_steps = others(conn)
+        assert sum(r[-1] for r in counted_steps) > 50
         figures = {r[2] for r in daily}
         assert len(engaged) >= 10
         assert figures == {"entered", "converted", "sent", "opened", "clicked"}
-        assert (engaged, daily) == others_recounted(conn)
+        assert (engaged, daily, counted_steps) == others_recounted(conn)
         expected = recount(conn)
         assert sum(n for n, _ in expected.values()) > 100
         assert kept(conn) == expected
@@ -212,6 +233,7 @@ def test_counters_equal_a_recount_after_random_activity(database_url):  # noqa: 
             assert today["messages"] and today["retries"]
             assert today == looked_back
             assert stats.node_stats(conn, campaign_id) == stats.node_stats(conn, campaign_id, LATER)
+            assert stats.edge_stats(conn, campaign_id) == stats.edge_stats(conn, campaign_id, LATER)
             assert stats.daily_stats(conn, campaign_id) == stats.daily_stats(
                 conn, campaign_id, LATER
             )

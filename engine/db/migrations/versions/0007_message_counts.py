@@ -1,5 +1,6 @@
 """Pre-aggregated analyst figures (issue #15): `message_counts` per (campaign, node, channel,
-status), `engaged_contacts` per (campaign, node, event, contact) and `daily_counts` per
+status), `step_counts` per (campaign, node, port, outcome), `engaged_contacts` per
+(campaign, node, event, contact) and `daily_counts` per
 (campaign, day, figure), kept by triggers on messages, events and enrollments
 (engine/db/counters.py) and counted once here from the rows already in the database.
 
@@ -39,6 +40,14 @@ def _create_tables() -> None:
         sa.Column("status", sa.String(20), primary_key=True),
         sa.Column("n", sa.Integer(), nullable=False, server_default=sa.text("0")),
         sa.Column("retries", sa.Integer(), nullable=False, server_default=sa.text("0")),
+    )
+    op.create_table(
+        "step_counts",
+        sa.Column("campaign_id", sa.Integer(), primary_key=True),
+        sa.Column("node_id", sa.String(100), primary_key=True),
+        sa.Column("port", sa.String(50), primary_key=True),
+        sa.Column("outcome", sa.String(20), primary_key=True),
+        sa.Column("n", sa.Integer(), nullable=False, server_default=sa.text("0")),
     )
     op.create_table(
         "engaged_contacts",
