@@ -149,6 +149,8 @@ def node_stats(
         item["waiting"] += count
         item["entered"] += count
     for node_id, _channel, status, count, _extra in _message_counts(conn, campaign_id, now):
+        if not node_id:  # a message sent for the campaign, not by a step (e.g. a test send)
+            continue
         item = entry(node_id)
         if "sent" not in item:
             continue

@@ -137,3 +137,27 @@ def test_every_node_adds_up_with_goals_exits_and_a_stop(tmp_path):
     assert nodes["wait"]["waiting"] == 0
     assert nodes["wait"]["exited"] == len(waiting) - 1
     assert all(_reconciles(f) for f in nodes.values()), nodes
+
+
+def test_a_message_without_a_node_is_counted_for_the_campaign_not_as_a_node(tmp_path):
+    engine = make_db(tmp_path, 3)
+    add_segment(engine, "all", {"field": "city", "op": "eq", "value": "Berlin"})
+    d = diagram(
+        [("start", "trigger.manual", {"segment": "all"}),
+         ("hello", "action.send_email", {"template": "welcome"})],
+        [("start", "hello")],
+        name="Nodeless",
+    )  # fmt: skip
+    cid, runner, clock = launch(engine, d)
+    run_until(runner, clock, START + dt.timedelta(hours=2), dt.timedelta(hours=1))
+    with engine.begin() as conn:
+        row = conn.execute(select(messages).where(messages.c.campaign_id == cid)).mappings().first()
+        copy = {k: v for k, v in row.items() if k != "id"}
+        copy.update(node_id=None, key=f"{row['key']}-nodeless")
+        conn.execute(messages.insert().values(**copy))
+    with engine.connect() as conn:
+        nodes = stats.node_stats(conn, cid)
+        document = stats.report(conn, cid)
+    assert set(nodes) == {"start", "hello"}
+    assert nodes["hello"]["sent"] == 3
+    json.dumps(document, sort_keys=True)  # None among the keys made sorting fail
