@@ -21,8 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="offline outbox folder (default: user data folder)")  # fmt: skip
     parser.add_argument("--serve", default=None, metavar="HOST:PORT",
                         help="also run the public endpoint (as `serve --listen`)")  # fmt: skip
-    parser.add_argument("--unsubscribe-port", type=int, default=None,
-                        help=argparse.SUPPRESS)  # the old name of --serve 127.0.0.1:PORT
+    parser.add_argument(
+        "--unsubscribe-port", type=int, default=None, help=argparse.SUPPRESS
+    )  # the old name of --serve 127.0.0.1:PORT
     parser.add_argument("--quiet", action="store_true", help="log warnings only")
 
 

@@ -78,8 +78,9 @@ def test_kill_minus_nine_mid_sending_then_restart_delivers_each_message_once(tmp
     finally:
         sink.stop()
 
-    received = Counter((m["To"].addresses[0].addr_spec, str(m["Subject"]).split(" for ")[0])
-                       for m in sink.parsed())  # fmt: skip  (To: may carry the contact's name)
+    received = Counter(
+        (m["To"].addresses[0].addr_spec, str(m["Subject"]).split(" for ")[0]) for m in sink.parsed()
+    )  # fmt: skip  (To: may carry the contact's name)
     wanted = {(f"user{i}@example.com", f"Mail {n}") for i in range(1, CONTACTS + 1)
               for n in range(1, MAILS + 1)}  # fmt: skip
     duplicated = sum(count - 1 for count in received.values() if count > 1)
