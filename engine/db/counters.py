@@ -8,13 +8,15 @@ transaction as every insert, update and delete of the rows they count:
 - `step_counts`: steps per (campaign, node, port, outcome), '' for none — the per-node
   figures and the edges of the canvas and `stats`;
 - `daily_counts`: per (campaign, day, figure) the enrollments entered and converted, the
-  messages sent and the opens and clicks — the daily series.
+  messages sent and the opens and clicks — the daily series;
+- `node_daily_counts`: per (campaign, node, day, figure) the steps taken at the node
+  ('passed', by `at`) and its messages sent ('sent', by `sent_at`) — node detail's chart.
 
 Why triggers: every writer (the runner's batch writes, the dispatcher's status changes, the
 event recorder, imports, retention, raw SQL) is covered without touching it; a crash rolls
 the counter back with the write that moved it; concurrent workers are serialised by the
 database (SQLite's one writer; PostgreSQL's row lock taken by the upsert). `rebuild` counts
-everything again from the rows (migration 0007 runs it for existing databases)."""
+everything again from the rows (migrations 0007 and 0008 run it for existing databases)."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ ENGAGEMENT_EVENTS = (
     "complained",
 )
 SENT_STATUSES = ("sent", "simulated")
-TABLES = ("message_counts", "engaged_contacts", "daily_counts", "step_counts")
+TABLES = ("message_counts", "engaged_contacts", "daily_counts", "step_counts", "node_daily_counts")
 
 
 def _in(values) -> str:
@@ -123,6 +125,35 @@ def _counters(dialect: str) -> list[_Counter]:
             ("campaign_id", "node_id", "name", "contact_id"),
         ),
     ]
+    # Per node and day: every step at the node; every message of the node with a sent_at
+    # (whatever its status: what node detail always counted).
+    node_daily = [
+        ("passed", "steps", "{r}.at", "{r}.at IS NOT NULL", ("campaign_id", "node_id", "at")),
+        (
+            "sent",
+            "messages",
+            "{r}.sent_at",
+            "{r}.sent_at IS NOT NULL",
+            ("campaign_id", "node_id", "sent_at"),
+        ),
+    ]
+    for figure, source, column, when, columns in node_daily:
+        out.append(
+            _Counter(
+                f"node_daily_{figure}",
+                source,
+                "node_daily_counts",
+                (
+                    ("campaign_id", "{r}.campaign_id"),
+                    ("node_id", "{r}.node_id"),
+                    ("day", day(column)),
+                    ("figure", f"'{figure}'"),
+                ),
+                (("n", "1"),),
+                f"{{r}}.campaign_id IS NOT NULL AND {{r}}.node_id IS NOT NULL AND {when}",
+                columns,
+            )
+        )
     for figure, source, column, when in daily:
         out.append(
             _Counter(
@@ -167,9 +198,13 @@ def _add(counter: _Counter, row: str, sign: str) -> str:
     )
 
 
-def _sqlite_ddl() -> list[str]:
+def _kept(dialect: str, tables: tuple[str, ...]) -> list[_Counter]:
+    return [c for c in _counters(dialect) if c.target in tables]
+
+
+def _sqlite_ddl(tables: tuple[str, ...]) -> list[str]:
     out = []
-    for c in _counters("sqlite"):
+    for c in _kept("sqlite", tables):
         watched = ", ".join(c.watched)
         for suffix, timing, row, sign in (
             ("insert", "INSERT", "NEW", ""),
@@ -184,9 +219,9 @@ def _sqlite_ddl() -> list[str]:
     return out
 
 
-def _postgresql_ddl() -> list[str]:
+def _postgresql_ddl(tables: tuple[str, ...]) -> list[str]:
     out = []
-    for c in _counters("postgresql"):
+    for c in _kept("postgresql", tables):
 
         def block(row: str, sign: str, c: _Counter = c) -> str:
             return f"IF {c.when.format(r=row)} THEN {_add(c, row, sign)} END IF;"
@@ -203,15 +238,16 @@ def _postgresql_ddl() -> list[str]:
     return out
 
 
-def create_triggers(conn: Connection) -> None:
-    """Install the triggers that keep the counter tables (the tables must exist)."""
+def create_triggers(conn: Connection, tables: tuple[str, ...] = TABLES) -> None:
+    """Install the triggers that keep the counter tables (the tables must exist; a migration
+    names the tables it knows)."""
     ddl = {"sqlite": _sqlite_ddl, "postgresql": _postgresql_ddl}.get(conn.dialect.name)
-    for statement in ddl() if ddl else []:
+    for statement in ddl(tables) if ddl else []:
         conn.exec_driver_sql(statement)
 
 
-def drop_triggers(conn: Connection) -> None:
-    for c in _counters(conn.dialect.name):
+def drop_triggers(conn: Connection, tables: tuple[str, ...] = TABLES) -> None:
+    for c in _kept(conn.dialect.name, tables):
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS tr_{c.name} ON {c.source}")
             conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {c.name}_keep()")
@@ -220,13 +256,16 @@ def drop_triggers(conn: Connection) -> None:
                 conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS tr_{c.name}_{suffix}")
 
 
-def rebuild(conn: Connection, campaign_id: int | None = None) -> None:
-    """Count every counter table again from the rows (all campaigns, or one)."""
+def rebuild(
+    conn: Connection, campaign_id: int | None = None, tables: tuple[str, ...] = TABLES
+) -> None:
+    """Count the counter tables (all, or those named) again from the rows (all campaigns,
+    or one)."""
     only = "" if campaign_id is None else " AND campaign_id = :c"
     params = {} if campaign_id is None else {"c": campaign_id}
-    for target in TABLES:
+    for target in tables:
         conn.execute(text(f"DELETE FROM {target} WHERE 1 = 1{only}"), params)
-    for c in _counters(conn.dialect.name):
+    for c in _kept(conn.dialect.name, tables):
         keys = [k for k, _ in c.keys]
         exprs = [e.format(r=c.source) for _, e in c.keys]
         where = c.when.format(r=c.source) + only.replace("campaign_id", f"{c.source}.campaign_id")

@@ -269,6 +269,17 @@ daily_counts = Table(
     Column("figure", String(20), primary_key=True),
     Column("n", Integer, nullable=False, server_default=text("0")),
 )
+# Per (campaign, node, day, figure) how many passed the node (steps by `at`) and how many of
+# its messages were sent (by `sent_at`): node detail's "over time" chart (migration 0008).
+node_daily_counts = Table(
+    "node_daily_counts",
+    metadata,
+    Column("campaign_id", Integer, primary_key=True),
+    Column("node_id", String(100), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("figure", String(20), primary_key=True),
+    Column("n", Integer, nullable=False, server_default=text("0")),
+)
 
 
 @event.listens_for(metadata, "after_create")
@@ -344,6 +355,7 @@ __all__ = [
     "message_counts",
     "messages",
     "metadata",
+    "node_daily_counts",
     "segment_members",
     "segments",
     "settings",

@@ -19,6 +19,9 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+# The counter tables of this revision (later revisions add their own and their triggers).
+TABLES = ("message_counts", "engaged_contacts", "daily_counts", "step_counts")
+
 
 def upgrade() -> None:
     from engine.db import counters
@@ -27,8 +30,8 @@ def upgrade() -> None:
     # A database made by create_all before migrations existed has the tables and triggers.
     if "message_counts" not in sa.inspect(conn).get_table_names():
         _create_tables()
-    counters.create_triggers(conn)
-    counters.rebuild(conn)
+    counters.create_triggers(conn, TABLES)
+    counters.rebuild(conn, tables=TABLES)
 
 
 def _create_tables() -> None:
@@ -68,6 +71,6 @@ def _create_tables() -> None:
 def downgrade() -> None:
     from engine.db import counters
 
-    counters.drop_triggers(op.get_bind())
-    for table in counters.TABLES:
+    counters.drop_triggers(op.get_bind(), TABLES)
+    for table in TABLES:
         op.drop_table(table)
