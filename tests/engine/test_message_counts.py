@@ -301,6 +301,7 @@ def test_stats_rebuild_counts_a_campaigns_figures_again(tmp_path, capsys):
             .values(n=message_counts.c.n + 1)
         )
         conn.execute(update(daily_counts).values(n=daily_counts.c.n * 2))
+        conn.execute(update(node_daily_counts).values(n=node_daily_counts.c.n + 3))
     assert main(["stats", "1", "--db", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) != json.loads(json.dumps(true_report, default=str))
     assert main(["stats", "1", "--db", str(path), "--json", "--rebuild"]) == 0
@@ -311,5 +312,7 @@ def test_stats_rebuild_counts_a_campaigns_figures_again(tmp_path, capsys):
         assert {k: v for k, v in kept(conn).items() if k[0] == 1} == {
             k: v for k, v in true_counts[0].items() if k[0] == 1
         }
+        per_node = [r for r in others(conn)[3] if r[0] == 1]
+        assert per_node and per_node == [r for r in true_counts[1][3] if r[0] == 1]
         counters.rebuild(conn)
         assert (kept(conn), others(conn)) == true_counts
