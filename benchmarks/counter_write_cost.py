@@ -1,11 +1,13 @@
 """Write cost of the counter triggers: the engine's rows for 100k contacts (530,078 steps,
 200,000 messages then their status update, 30,000 events) with raw sqlite3, the counter
-triggers (engine/db/counters.py, issue #15) off and on, alternated, twice.
+triggers (engine/db/counters.py, issue #15) off, on without those of node_daily_counts
+(migration 0008: the set of 0007), and all on, alternated, twice.
 
     .venv/bin/python benchmarks/counter_write_cost.py
 """
 
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -34,13 +36,26 @@ SENT = (
 )
 
 
-def run(with_triggers: bool) -> float:
+MODES = {  # name: the counter tables whose triggers are dropped
+    "off": counters.TABLES,
+    "0007 set": ("node_daily_counts",),
+    "all on": (),
+}
+
+
+def run(dropped: tuple[str, ...]) -> float:
     d = tempfile.mkdtemp()
-    path = Path(d) / "w.db"
+    try:
+        return _write(Path(d) / "w.db", dropped)
+    finally:
+        shutil.rmtree(d)
+
+
+def _write(path: Path, dropped: tuple[str, ...]) -> float:
     engine = open_database(path)
-    if not with_triggers:
+    if dropped:
         with engine.begin() as conn:
-            counters.drop_triggers(conn)
+            counters.drop_triggers(conn, dropped)
     engine.dispose()
     c = sqlite3.connect(path)
     c.execute("PRAGMA journal_mode=WAL")
@@ -66,12 +81,14 @@ def run(with_triggers: bool) -> float:
         with c:
             c.execute(SENT)
             c.executemany(EVENT, evs)
-    return time.perf_counter() - t
+    elapsed = time.perf_counter() - t
+    c.close()
+    return elapsed
 
 
 if __name__ == "__main__":
     print("load average", os.getloadavg())
     for _ in range(2):
-        for on in (False, True):
-            print(f"triggers {'on ' if on else 'off'}: {run(on):.2f} s", flush=True)
+        for name, dropped in MODES.items():
+            print(f"triggers {name:<8}: {run(dropped):.2f} s", flush=True)
     print("load average", os.getloadavg())
