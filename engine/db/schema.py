@@ -281,6 +281,15 @@ node_daily_counts = Table(
     Column("n", Integer, nullable=False, server_default=text("0")),
 )
 
+# A row here (only ever inside the one writing transaction, never committed) tells the SQLite
+# counter triggers to stand aside: the runner then counts its bulk inserts with one grouped
+# statement per counter (engine.db.counters.inserted_in_bulk, migration 0009).
+counting_paused = Table(
+    "counting_paused",
+    metadata,
+    Column("paused", Integer, nullable=False),
+)
+
 
 @event.listens_for(metadata, "after_create")
 def _message_count_triggers(target, connection, **kw) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, String, bindparam, insert, select, ty
 
 from engine import retention
 from engine.clock import Clock, SystemClock, to_naive_utc
+from engine.db.counters import inserted_in_bulk
 from engine.db.schema import campaigns, contacts, enrollments, events, messages, steps
 from engine.runner.bulk import execute_many
 from engine.runner.bulk import parse_datetime as _parse
@@ -462,22 +463,25 @@ class Runner:
                     "_due": None if ended else item.due_at,
                     "_arrived": item.arrived_at,
                     "_ended": item.at if ended else None,
-                    "_converted": item.converted_at,
                 }
             )
         execute_many(conn, MOVE_ENROLLMENTS, rows, key="move_enrollments")
+        # The counters of what follows are added per batch, not per row (SQLite).
         if writes.steps:
-            execute_many(conn, INSERT_STEPS, writes.steps, key="insert_steps")
+            with inserted_in_bulk(conn, "steps"):
+                execute_many(conn, INSERT_STEPS, writes.steps, key="insert_steps")
             report.steps += len(writes.steps)
         if writes.messages:
-            report.messages += self._insert_messages(conn, writes)
+            with inserted_in_bulk(conn, "messages"):
+                report.messages += self._insert_messages(conn, writes)
             for message in writes.messages:
                 report.by_status[message["status"]] += 1
         if writes.events:
             rows = writes.events
             if conn.dialect.name != "sqlite":  # Core wants exactly the table's keys
                 rows = [{k: v for k, v in ev.items() if k[0] != "_"} for ev in rows]
-            execute_many(conn, INSERT_EVENTS, rows, key="insert_events")
+            with inserted_in_bulk(conn, "events"):
+                execute_many(conn, INSERT_EVENTS, rows, key="insert_events")
         effects.apply_contact_changes(conn, writes, now)
         for campaign_id, reason in writes.faults.items():
             log.error("campaign %s paused by the engine: %s", campaign_id, reason)
@@ -620,8 +624,7 @@ MOVE_ENROLLMENTS = (
         due_at=bindparam("_due"),
         arrived_at=bindparam("_arrived"),
         ended_at=bindparam("_ended"),
-        converted_at=bindparam("_converted"),
-    )
+    )  # not converted_at: goals set it (entry.run_goals); left out, its counters do not fire
 )
 INSERT_STEPS = insert(steps)
 INSERT_EVENTS = insert(events)
