@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,9 +136,12 @@ class BatchWrites:
         self.sent_in_batch: dict[int, list[dt.datetime]] = defaultdict(list)
         # campaign id -> why it is paused at the end of the batch (a node failed everyone)
         self.faults: dict[int, str] = {}
+        # Messages the render processes are still rendering: each fills its rows in (and
+        # corrects the steps of failed renders) when called, before the batch is written.
+        self.later: list[Callable[[], None]] = []
 
     LISTS = ("steps", "messages", "events", "score", "tags_add", "tags_remove",
-             "members_add", "members_remove")  # fmt: skip
+             "members_add", "members_remove", "later")  # fmt: skip
 
     def mark(self, contact_ids: list[int]) -> tuple:
         """What to go back to when a handler fails half-way through a group."""
@@ -466,6 +470,8 @@ class Runner:
                 }
             )
         execute_many(conn, MOVE_ENROLLMENTS, rows, key="move_enrollments")
+        for settle in writes.later:  # the render processes' share of the batch's messages
+            settle()
         # The counters of what follows are added per batch, not per row (SQLite).
         if writes.steps:
             with inserted_in_bulk(conn, "steps"):

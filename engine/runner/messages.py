@@ -217,7 +217,8 @@ def send(
             token = make_token(secret, item.contact_id, plan.campaign_id, node.id)  # HMAC-signed
             link = unsubscribe_link(runner.unsubscribe_url, token)
             jobs.append((contact, link, item.at))
-            to_render.append((item, row, key, link))
+            name = " ".join(filter(None, (contact.get("first_name"), contact.get("last_name"))))
+            to_render.append((item, row, key, link, item.at, name))
         else:
             row["status"], row["error"] = status, reason
             item.outcome, item.detail = status, reason
@@ -227,28 +228,61 @@ def send(
     # {{ view_url }}: a placeholder the dispatcher replaces by the message's own /v/ link.
     shared = {"campaign": campaign_ctx, "node": node_ctx, "view_url": VIEW_PLACEHOLDER}
     min_for_pool = getattr(runner, "render_pool_min", render_pool.POOL_MIN_RENDERS)
-    rendered = render_pool.render_group(channel, parts, shared, jobs, min_for_pool)
-    for (item, row, key, link), (state, subject, html, text) in zip(
-        to_render, rendered, strict=True
-    ):
-        if state != "ok":
-            row["status"], row["error"] = "failed", subject
-            item.outcome, item.detail = "failed", subject
-            continue
-        row["body_text"] = text
-        if channel == "email":
-            row["subject"], row["body_html"] = subject, html
-            name = " ".join(filter(None, (item.contact.get("first_name"),
-                                          item.contact.get("last_name"))))  # fmt: skip
-            row["headers"] = {"List-Unsubscribe": f"<{link}>", "to_name": name}  # To: Name <…>
-        writes.sent_in_batch[item.contact_id].append(item.at)
-        if simulate:
-            row["status"], row["sent_at"] = "simulated", item.at
-            item.outcome = "sent"
-            _engine_events(runner, plan, node, item, key, channel, writes)
+    if plan.cap:  # a later group of this batch counts these sends against the cap: now
+        rendered, later = render_pool.render_group(channel, parts, shared, jobs, min_for_pool), None
+    else:  # the pool's share is collected when the batch is written (core.Runner._write)
+        rendered, later = render_pool.start_group(channel, parts, shared, jobs, min_for_pool)
+    done = len(rendered)
+    for entry, result in zip(to_render, rendered, strict=False):
+        _settle(runner, plan, node, channel, simulate, writes, entry, result, False)
+    if later is None:
+        return
+    rest = to_render[done:]
+    for item, *_ in rest:  # what a rendered message gives; a failed render corrects it
+        item.outcome = "sent" if simulate else "queued"
+
+    def settle_later() -> None:
+        for entry, result in zip(rest, later.results(), strict=True):
+            _settle(runner, plan, node, channel, simulate, writes, entry, result, True)
+
+    writes.later.append(settle_later)
+
+
+def _settle(runner, plan, node, channel, simulate, writes, entry, result, later: bool) -> None:
+    """Fill a message row in from its rendering. `later`: the journey has moved on since
+    (the pool's share, collected at the batch's write): the contact's step at this node is
+    corrected when the render failed, and its moment is the one it had here."""
+    item, row, _key, link, at, name = entry
+    state, subject, html, text = result
+    if state != "ok":
+        row["status"], row["error"] = "failed", subject
+        if later:
+            _step_failed(writes, item.id, node.id, subject)
         else:
-            row["next_attempt_at"] = item.at
+            item.outcome, item.detail = "failed", subject
+        return
+    row["body_text"] = text
+    if channel == "email":
+        row["subject"], row["body_html"] = subject, html
+        row["headers"] = {"List-Unsubscribe": f"<{link}>", "to_name": name}  # To: Name <…>
+    writes.sent_in_batch[item.contact_id].append(at)
+    if simulate:
+        row["status"], row["sent_at"] = "simulated", at
+        if not later:
+            item.outcome = "sent"
+        _engine_events(runner, plan, node, item, row["key"], channel, writes, at)
+    else:
+        row["next_attempt_at"] = at
+        if not later:
             item.outcome = "queued"
+
+
+def _step_failed(writes, enrollment_id: int, node_id: str, reason: str) -> None:
+    """The step a contact took at a send node whose message, rendered later, failed."""
+    for step in reversed(writes.steps):
+        if step["enrollment_id"] == enrollment_id and step["node_id"] == node_id:
+            step["outcome"], step["detail"] = "failed", reason
+            return
 
 
 def campaign_context(plan: Plan) -> dict[str, Any]:
@@ -302,11 +336,35 @@ def stable_fractions(*parts: Any, count: int = 3) -> tuple[float, ...]:
     return tuple(int.from_bytes(digest[i : i + 8], "big") / 2**64 for i in range(0, 8 * count, 8))
 
 
+_FRACTION_PREFIX: dict[tuple, Any] = {}
+
+
+def _engagement_fractions(campaign: str, node_id: str, contact_id: int) -> tuple[float, ...]:
+    """stable_fractions(campaign, node_id, contact_id, "engagement"), the same numbers: the
+    hash of the shared beginning is kept per node and copied (one message each)."""
+    prefix = _FRACTION_PREFIX.get((campaign, node_id))
+    if prefix is None:
+        prefix = _FRACTION_PREFIX[(campaign, node_id)] = hashlib.blake2b(
+            f"{campaign}:{node_id}:".encode(), digest_size=24
+        )
+    h = prefix.copy()
+    h.update(f"{contact_id}:engagement".encode())
+    digest = h.digest()
+    return (
+        int.from_bytes(digest[0:8], "big") / 2**64,
+        int.from_bytes(digest[8:16], "big") / 2**64,
+        int.from_bytes(digest[16:24], "big") / 2**64,
+    )
+
+
 _PROPS: dict[tuple[str, str], dict[str, str]] = {}
 
 
-def _engine_events(runner, plan: Plan, node: Node, item, key: str, channel: str, writes) -> None:
-    """Simulate mode: the runner records the sent event, and assumed engagement later on."""
+def _engine_events(
+    runner, plan: Plan, node: Node, item, key: str, channel: str, writes, at: dt.datetime
+) -> None:
+    """Simulate mode: the runner records the sent event (at `at`, when the message was
+    made), and assumed engagement later on."""
     props = _PROPS.get((plan.name, node.id))
     if props is None:  # one shared dict per node: serialised once per batch
         props = _PROPS[(plan.name, node.id)] = {"campaign": plan.name, "node": node.id}
@@ -318,12 +376,12 @@ def _engine_events(runner, plan: Plan, node: Node, item, key: str, channel: str,
         "message_id": None,  # filled in once the message row has its id
         "_message_key": key,
     }
-    writes.events.append({**base, "name": SENT_EVENT[channel], "occurred_at": item.at})
+    writes.events.append({**base, "name": SENT_EVENT[channel], "occurred_at": at})
     assume = runner.assume
     if not assume or channel != "email":
         return
-    u, v, w = stable_fractions(plan.name, node.id, item.contact_id, "engagement")
-    opened_at = item.at + dt.timedelta(hours=1 + 47 * v)
+    u, v, w = _engagement_fractions(plan.name, node.id, item.contact_id)
+    opened_at = at + dt.timedelta(hours=1 + 47 * v)
     if u < assume.get("opened", 0.0):
         writes.events.append({**base, "name": "email_opened", "occurred_at": opened_at})
     if u < assume.get("clicked", 0.0):
@@ -331,7 +389,7 @@ def _engine_events(runner, plan: Plan, node: Node, item, key: str, channel: str,
         writes.events.append({**base, "name": "email_clicked", "occurred_at": clicked_at})
     if w < assume.get("bounced", 0.0):
         writes.events.append(
-            {**base, "name": "bounced", "occurred_at": item.at + dt.timedelta(minutes=5)}
+            {**base, "name": "bounced", "occurred_at": at + dt.timedelta(minutes=5)}
         )
         writes.contact_updates.setdefault(item.contact_id, {})["bounced"] = True
     elif w < assume.get("bounced", 0.0) + assume.get("unsubscribed", 0.0):

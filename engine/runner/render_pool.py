@@ -152,6 +152,75 @@ def next_share(share: float, here: int, here_s: float, pool: int, pool_s: float)
     return min(0.9, max(0.1, (share + ideal) / 2))
 
 
+class Later:
+    """The pool's share of a group, rendered while the runner goes on with its batch;
+    `results()` waits for it (rendering it here if the pool failed) and learns from the
+    wait: a runner that never waits gives the pool more of the next group, one that waits
+    gives it less."""
+
+    def __init__(self, channel, parts, shared, jobs, futures, submitted) -> None:
+        self.channel, self.parts, self.shared, self.jobs = channel, parts, shared, jobs
+        self.futures, self.submitted = futures, submitted
+
+    def results(self) -> list[Rendered]:
+        global RENDERED_IN_POOL, _later_share
+        began = time.perf_counter()
+        out: list[Rendered] = []
+        try:
+            for future in self.futures:
+                out.extend(future.result()[1])
+        except Exception as exc:  # a worker died (killed, out of memory): render it here
+            if isinstance(exc, (BrokenProcessPool, OSError)):
+                shutdown(broken=True)
+            return render_jobs(self.channel, self.parts, self.shared, self.jobs)
+        RENDERED_IN_POOL += len(self.jobs)
+        waited = time.perf_counter() - began
+        elapsed = time.perf_counter() - self.submitted
+        if waited > 0.001 and elapsed > 0:  # the pool was the slower side: take back the wait
+            _later_share = max(0.1, _later_share * (1 - waited / elapsed))
+        else:
+            _later_share = min(1.0, _later_share + LATER_STEP)
+        return out
+
+
+# The share of a group the pool renders while the runner goes on (start_group): it grows
+# while the runner never waits for the answers and shrinks by the wait when it does.
+LATER_SHARE = 0.5
+LATER_STEP = 0.05
+_later_share = LATER_SHARE
+
+
+def start_group(
+    channel: str,
+    parts: dict[str, str],
+    shared: dict[str, Any],
+    jobs: list[RenderJob],
+    min_for_pool: int = POOL_MIN_RENDERS,
+) -> tuple[list[Rendered], Later | None]:
+    """Hand a share of a large group to the pool and render the rest here: (the answers
+    for the first jobs, in order; the pool's share for the remaining jobs, or None). The
+    runner collects `Later.results()` when it writes the batch, so the pool renders while
+    the runner moves the rest of the batch and writes it."""
+    pool = _get_pool() if len(jobs) >= min_for_pool else None
+    if pool is None:
+        return render_jobs(channel, parts, shared, jobs), None
+    cut = int(len(jobs) * (1 - _later_share))
+    remote = jobs[cut:]
+    workers = worker_count()
+    step = -(-len(remote) // workers)
+    futures: list[Future] = []
+    submitted = time.perf_counter()
+    try:
+        for start in range(0, len(remote), step):
+            chunk = remote[start : start + step]
+            futures.append(pool.submit(_timed_render_jobs, channel, parts, shared, chunk))
+    except (BrokenProcessPool, RuntimeError, OSError):
+        shutdown(broken=True)
+        return render_jobs(channel, parts, shared, jobs), None
+    here = render_jobs(channel, parts, shared, jobs[:cut])
+    return here, Later(channel, parts, shared, remote, futures, submitted)
+
+
 def render_group(
     channel: str,
     parts: dict[str, str],

@@ -60,9 +60,13 @@ def _run(tmp_path, name: str, pool_min: int):
             ).order_by(messages.c.key)
         ).all()
         taken = conn.execute(
-            select(steps.c.enrollment_id, steps.c.node_id, steps.c.port, steps.c.outcome).order_by(
-                steps.c.enrollment_id, steps.c.node_id
-            )
+            select(
+                steps.c.enrollment_id,
+                steps.c.node_id,
+                steps.c.port,
+                steps.c.outcome,
+                steps.c.detail,
+            ).order_by(steps.c.enrollment_id, steps.c.node_id)
         ).all()
     engine.dispose()
     return sent, taken
@@ -70,13 +74,22 @@ def _run(tmp_path, name: str, pool_min: int):
 
 def test_pool_renders_what_the_runner_renders(tmp_path, monkeypatch):
     monkeypatch.setattr(render_pool, "WORKERS", 1)  # a pool even on a one-core machine
+    # Half of each group is rendered by the pool while the runner goes on (collected when
+    # the batch is written): failures there correct the steps already taken.
+    monkeypatch.setattr(render_pool, "_later_share", 0.5)
+    monkeypatch.setattr(render_pool, "LATER_STEP", 0.0)
     inline, inline_steps = _run(tmp_path, "inline", pool_min=10**9)
     assert render_pool._pool is None
+    before = render_pool.RENDERED_IN_POOL
     pooled, pooled_steps = _run(tmp_path, "pooled", pool_min=1)
     assert render_pool._pool is not None
     assert len(inline) == 180
     assert pooled == inline
     assert pooled_steps == inline_steps
+    failed_steps = [step for step in inline_steps if step.outcome == "failed"]
+    assert len(failed_steps) == 9 and {step.node_id for step in failed_steps} == {"ratio"}
+    assert all("ZeroDivisionError" in step.detail for step in failed_steps)
+    assert render_pool.RENDERED_IN_POOL - before == 90  # half of each of the three groups
     failed = [row for row in inline if row.status == "failed"]
     assert len(failed) == 9  # n = 0 for contacts 0, 7, …, 56 on the node "ratio"
     assert all(
