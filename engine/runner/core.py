@@ -10,7 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, bindparam, insert, select, type_coerce, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    bindparam,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 
 from engine import retention
 from engine.clock import Clock, SystemClock, to_naive_utc
@@ -139,6 +149,7 @@ class BatchWrites:
         # Messages the render processes are still rendering: each fills its rows in (and
         # corrects the steps of failed renders) when called, before the batch is written.
         self.later: list[Callable[[], None]] = []
+        self.failed_later: list[dict[str, Any]] = []  # their steps to mark failed
 
     LISTS = ("steps", "messages", "events", "score", "tags_add", "tags_remove",
              "members_add", "members_remove", "later")  # fmt: skip
@@ -470,13 +481,17 @@ class Runner:
                 }
             )
         execute_many(conn, MOVE_ENROLLMENTS, rows, key="move_enrollments")
-        for settle in writes.later:  # the render processes' share of the batch's messages
-            settle()
         # The counters of what follows are added per batch, not per row (SQLite).
         if writes.steps:
             with inserted_in_bulk(conn, "steps"):
                 execute_many(conn, INSERT_STEPS, writes.steps, key="insert_steps")
             report.steps += len(writes.steps)
+        # The render processes' share of the batch's messages, rendered meanwhile; a
+        # message that failed there marks its step (written above as sent) failed.
+        for settle in writes.later:
+            settle()
+        if writes.failed_later:
+            execute_many(conn, FAIL_STEPS, writes.failed_later, key="fail_steps")
         if writes.messages:
             with inserted_in_bulk(conn, "messages"):
                 report.messages += self._insert_messages(conn, writes)
@@ -633,4 +648,17 @@ MOVE_ENROLLMENTS = (
     )  # not converted_at: goals set it (entry.run_goals); left out, its counters do not fire
 )
 INSERT_STEPS = insert(steps)
+_s = steps.c
+FAIL_STEPS = (
+    update(steps)
+    .where(
+        _s.enrollment_id == bindparam("_enrollment"),
+        _s.node_id == bindparam("_node"),
+        _s.id
+        == select(func.max(_s.id))
+        .where(_s.enrollment_id == bindparam("_enrollment"), _s.node_id == bindparam("_node"))
+        .scalar_subquery(),
+    )
+    .values(outcome=bindparam("_outcome"), detail=bindparam("_detail"))
+)
 INSERT_EVENTS = insert(events)

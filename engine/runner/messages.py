@@ -12,8 +12,7 @@ from sqlalchemy import Connection, select
 
 from engine.catalog import CHANNEL_OF
 from engine.db.schema import messages
-from engine.delivery.unsubscribe import database_secret, make_token
-from engine.delivery.unsubscribe import unsubscribe_url as unsubscribe_link
+from engine.delivery.unsubscribe import database_secret
 from engine.diagram import Node
 from engine.public.tracking import VIEW_PLACEHOLDER
 from engine.runner import render_pool
@@ -151,7 +150,8 @@ def send(
     simulate = runner.mode == "simulate"
     campaign_ctx = campaign_context(plan)
     node_ctx = {"id": node.id, "type": node.type, "label": node.label}
-    secret = database_secret(conn)  # once per group, not per message
+    # Unsubscribe links are signed with the database's secret, once per message.
+    sign = (database_secret(conn), plan.campaign_id, node.id, runner.unsubscribe_url)
     attempts = _attempts(conn, plan, node, items)
     quiet_memo: dict[tuple, dt.datetime | None] = {}
     jobs: list[render_pool.RenderJob] = []
@@ -213,12 +213,10 @@ def send(
             elif address is None:
                 status, reason = "failed", missing
         writes.messages.append(row)  # filled in below once rendered
-        if status is None:
-            token = make_token(secret, item.contact_id, plan.campaign_id, node.id)  # HMAC-signed
-            link = unsubscribe_link(runner.unsubscribe_url, token)
-            jobs.append((contact, link, item.at))
+        if status is None:  # its unsubscribe link is HMAC-signed where it is rendered
+            jobs.append((contact, None, item.at))
             name = " ".join(filter(None, (contact.get("first_name"), contact.get("last_name"))))
-            to_render.append((item, row, key, link, item.at, name))
+            to_render.append((item, row, key, item.at, name))
         else:
             row["status"], row["error"] = status, reason
             item.outcome, item.detail = status, reason
@@ -229,9 +227,10 @@ def send(
     shared = {"campaign": campaign_ctx, "node": node_ctx, "view_url": VIEW_PLACEHOLDER}
     min_for_pool = getattr(runner, "render_pool_min", render_pool.POOL_MIN_RENDERS)
     if plan.cap:  # a later group of this batch counts these sends against the cap: now
-        rendered, later = render_pool.render_group(channel, parts, shared, jobs, min_for_pool), None
+        rendered = render_pool.render_group(channel, parts, shared, jobs, min_for_pool, sign)
+        later = None
     else:  # the pool's share is collected when the batch is written (core.Runner._write)
-        rendered, later = render_pool.start_group(channel, parts, shared, jobs, min_for_pool)
+        rendered, later = render_pool.start_group(channel, parts, shared, jobs, min_for_pool, sign)
     done = len(rendered)
     for entry, result in zip(to_render, rendered, strict=False):
         _settle(runner, plan, node, channel, simulate, writes, entry, result, False)
@@ -252,12 +251,14 @@ def _settle(runner, plan, node, channel, simulate, writes, entry, result, later:
     """Fill a message row in from its rendering. `later`: the journey has moved on since
     (the pool's share, collected at the batch's write): the contact's step at this node is
     corrected when the render failed, and its moment is the one it had here."""
-    item, row, _key, link, at, name = entry
-    state, subject, html, text = result
+    item, row, _key, at, name = entry
+    state, subject, html, text, link = result
     if state != "ok":
         row["status"], row["error"] = "failed", subject
-        if later:
-            _step_failed(writes, item.id, node.id, subject)
+        if later:  # its step is written already: corrected by core.Runner._write
+            writes.failed_later.append(
+                {"_enrollment": item.id, "_node": node.id, "_outcome": "failed", "_detail": subject}
+            )
         else:
             item.outcome, item.detail = "failed", subject
         return
@@ -275,14 +276,6 @@ def _settle(runner, plan, node, channel, simulate, writes, entry, result, later:
         row["next_attempt_at"] = at
         if not later:
             item.outcome = "queued"
-
-
-def _step_failed(writes, enrollment_id: int, node_id: str, reason: str) -> None:
-    """The step a contact took at a send node whose message, rendered later, failed."""
-    for step in reversed(writes.steps):
-        if step["enrollment_id"] == enrollment_id and step["node_id"] == node_id:
-            step["outcome"], step["detail"] = "failed", reason
-            return
 
 
 def campaign_context(plan: Plan) -> dict[str, Any]:

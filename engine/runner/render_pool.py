@@ -1,8 +1,9 @@
 """Rendering a send node's messages on every core: a share of a large group goes to a
 process pool while the runner renders the rest itself; the runner stays the one writer.
 
-A render job is (contact, unsubscribe_url, now); the answer per job is the rendered parts
-or ("error", reason) with the same wording as an inline render."""
+A render job is (contact, unsubscribe_url, now); the answer per job is ("ok", subject,
+html, text, unsubscribe_url) or ("error", reason, None, None, url) with the same wording as
+an inline render. A job without its URL gets one signed where it is rendered (`sign`)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ POOL_SHARE = 0.5
 WORKERS: int | None = None
 
 RenderJob = tuple[dict[str, Any], str, Any]  # contact, unsubscribe URL, the moment
-Rendered = tuple[str, str | None, str | None, str | None]  # ("ok", subject, html, text)
+Rendered = tuple[str, str | None, str | None, str | None, str]  # ("ok", subject, html, text, url)
+# (secret, campaign id, node id, URL pattern): how a job without a URL gets its signed link.
+Signing = tuple[bytes, int, str, str | None]
 
 RENDERED_IN_POOL = 0  # messages the pool has rendered in this process's life (benchmarks)
 # The pool's share with one render process, learned per group from both sides' render rates
@@ -99,20 +102,25 @@ def render_jobs(
     parts: dict[str, str],
     shared: dict[str, Any],
     jobs: list[RenderJob],
+    sign: Signing | None = None,
 ) -> list[Rendered]:
     """Render every job in this process. `shared` is the context every message shares
     (campaign, node); the contact's own values come from the job. A template that fails
-    gives ("error", reason), worded as the runner words it."""
+    gives ("error", reason, …), worded as the runner words it."""
+    from engine.delivery.unsubscribe import make_token, unsubscribe_url
     from engine.runner.messages import _render, contact_context
     from engine.templating import TemplateError
 
     email = channel == "email"
     out: list[Rendered] = []
     append = out.append
-    for contact, unsubscribe_url, now in jobs:
+    for contact, link, now in jobs:
+        if link is None and sign is not None:  # signed here: the runner's work saved
+            secret, campaign_id, node_id, pattern = sign
+            link = unsubscribe_url(pattern, make_token(secret, contact["id"], campaign_id, node_id))
         context = dict(shared)
         context["contact"] = contact_context(contact)
-        context["unsubscribe_url"] = unsubscribe_url
+        context["unsubscribe_url"] = link
         context["now"] = now
         try:
             if email:
@@ -122,23 +130,28 @@ def render_jobs(
                         _render(parts["subject"], context),
                         _render(parts["html"], context, html=True),
                         _render(parts["text"], context),
+                        link,
                     )
                 )
             else:
-                append(("ok", None, None, _render(parts["text"], context)))
+                append(("ok", None, None, _render(parts["text"], context), link))
         except TemplateError as exc:
-            append(("error", f"template error: {exc}", None, None))
+            append(("error", f"template error: {exc}", None, None, link))
         except Exception as exc:  # anything a template can raise in the sandbox
-            append(("error", f"template error: {type(exc).__name__}: {exc}", None, None))
+            append(("error", f"template error: {type(exc).__name__}: {exc}", None, None, link))
     return out
 
 
 def _timed_render_jobs(
-    channel: str, parts: dict[str, str], shared: dict[str, Any], jobs: list[RenderJob]
+    channel: str,
+    parts: dict[str, str],
+    shared: dict[str, Any],
+    jobs: list[RenderJob],
+    sign: Signing | None = None,
 ) -> tuple[float, list[Rendered]]:
     """render_jobs in a render process, with the seconds it took there."""
     began = time.perf_counter()
-    out = render_jobs(channel, parts, shared, jobs)
+    out = render_jobs(channel, parts, shared, jobs, sign)
     return time.perf_counter() - began, out
 
 
@@ -158,9 +171,9 @@ class Later:
     wait: a runner that never waits gives the pool more of the next group, one that waits
     gives it less."""
 
-    def __init__(self, channel, parts, shared, jobs, futures, submitted) -> None:
+    def __init__(self, channel, parts, shared, jobs, futures, submitted, sign) -> None:
         self.channel, self.parts, self.shared, self.jobs = channel, parts, shared, jobs
-        self.futures, self.submitted = futures, submitted
+        self.futures, self.submitted, self.sign = futures, submitted, sign
 
     def results(self) -> list[Rendered]:
         global RENDERED_IN_POOL, _later_share
@@ -172,7 +185,7 @@ class Later:
         except Exception as exc:  # a worker died (killed, out of memory): render it here
             if isinstance(exc, (BrokenProcessPool, OSError)):
                 shutdown(broken=True)
-            return render_jobs(self.channel, self.parts, self.shared, self.jobs)
+            return render_jobs(self.channel, self.parts, self.shared, self.jobs, self.sign)
         RENDERED_IN_POOL += len(self.jobs)
         waited = time.perf_counter() - began
         elapsed = time.perf_counter() - self.submitted
@@ -196,6 +209,7 @@ def start_group(
     shared: dict[str, Any],
     jobs: list[RenderJob],
     min_for_pool: int = POOL_MIN_RENDERS,
+    sign: Signing | None = None,
 ) -> tuple[list[Rendered], Later | None]:
     """Hand a share of a large group to the pool and render the rest here: (the answers
     for the first jobs, in order; the pool's share for the remaining jobs, or None). The
@@ -203,7 +217,7 @@ def start_group(
     the runner moves the rest of the batch and writes it."""
     pool = _get_pool() if len(jobs) >= min_for_pool else None
     if pool is None:
-        return render_jobs(channel, parts, shared, jobs), None
+        return render_jobs(channel, parts, shared, jobs, sign), None
     cut = int(len(jobs) * (1 - _later_share))
     remote = jobs[cut:]
     workers = worker_count()
@@ -213,12 +227,12 @@ def start_group(
     try:
         for start in range(0, len(remote), step):
             chunk = remote[start : start + step]
-            futures.append(pool.submit(_timed_render_jobs, channel, parts, shared, chunk))
+            futures.append(pool.submit(_timed_render_jobs, channel, parts, shared, chunk, sign))
     except (BrokenProcessPool, RuntimeError, OSError):
         shutdown(broken=True)
-        return render_jobs(channel, parts, shared, jobs), None
-    here = render_jobs(channel, parts, shared, jobs[:cut])
-    return here, Later(channel, parts, shared, remote, futures, submitted)
+        return render_jobs(channel, parts, shared, jobs, sign), None
+    here = render_jobs(channel, parts, shared, jobs[:cut], sign)
+    return here, Later(channel, parts, shared, remote, futures, submitted, sign)
 
 
 def render_group(
@@ -227,11 +241,12 @@ def render_group(
     shared: dict[str, Any],
     jobs: list[RenderJob],
     min_for_pool: int = POOL_MIN_RENDERS,
+    sign: Signing | None = None,
 ) -> list[Rendered]:
     """Render a node group's jobs, a share in the pool and the rest here, in job order."""
     pool = _get_pool() if len(jobs) >= min_for_pool else None
     if pool is None:
-        return render_jobs(channel, parts, shared, jobs)
+        return render_jobs(channel, parts, shared, jobs, sign)
     global RENDERED_IN_POOL, _share
     workers = worker_count()
     cut = int(len(jobs) * (1 - _share)) if workers == 1 else len(jobs) // (workers + 1)
@@ -242,12 +257,12 @@ def render_group(
     try:
         for start in range(0, len(remote), step):
             chunk = remote[start : start + step]
-            futures.append(pool.submit(_timed_render_jobs, channel, parts, shared, chunk))
+            futures.append(pool.submit(_timed_render_jobs, channel, parts, shared, chunk, sign))
     except (BrokenProcessPool, RuntimeError, OSError):
         shutdown(broken=True)
-        return render_jobs(channel, parts, shared, jobs)
+        return render_jobs(channel, parts, shared, jobs, sign)
     began = time.perf_counter()
-    here = render_jobs(channel, parts, shared, jobs[:cut])
+    here = render_jobs(channel, parts, shared, jobs[:cut], sign)
     finished_here = time.perf_counter()
     try:
         pool_s = 0.0
@@ -267,5 +282,5 @@ def render_group(
     except Exception as exc:  # a worker died (killed, out of memory): render it here
         if isinstance(exc, (BrokenProcessPool, OSError)):
             shutdown(broken=True)
-        return here[:cut] + render_jobs(channel, parts, shared, remote)
+        return here[:cut] + render_jobs(channel, parts, shared, remote, sign)
     return here

@@ -113,7 +113,7 @@ def test_a_group_is_split_between_the_runner_and_the_pool(monkeypatch):
     }
     out = render_pool.render_group("email", parts, {}, jobs, min_for_pool=1)
     assert [row[1] for row in out] == [f"F{i}" for i in range(50)]
-    assert out[49] == ("ok", "F49", "<b>u49</b>", "")
+    assert out[49] == ("ok", "F49", "<b>u49</b>", "", "u49")
     assert render_pool.RENDERED_IN_POOL - before == 25  # half; the runner rendered the rest
 
 
@@ -141,7 +141,7 @@ def test_a_killed_render_process_costs_nothing_but_speed(monkeypatch):
     assert [row[1] for row in out] == [f"F{i}" for i in range(20)]
     assert render_pool._pool is None and render_pool._broken  # renders alone from now on
     out = render_pool.render_group("email", parts, {}, jobs, min_for_pool=1)
-    assert out[0] == ("ok", "F0", "", "")
+    assert out[0] == ("ok", "F0", "", "", "")
 
 
 RUNNER_SCRIPT = """
