@@ -121,6 +121,7 @@ def simulate(
         campaign_id = _install(engine, diagram, start)
         clock = VirtualClock(start)
         runner = Runner(engine, clock, mode="simulate", assume=assume or {})
+        runner.writer_pragmas = COPY_PRAGMAS  # its writer process tunes the copy alike
         if batch_size:
             runner.batch_size = batch_size
         runner.segment_check_every = max_step
@@ -144,6 +145,7 @@ def simulate(
 
 
 COPY_CACHE_KIB = 65536
+COPY_PRAGMAS = ("synchronous=OFF", f"cache_size=-{COPY_CACHE_KIB}")
 
 
 def _tune_copy(engine: Engine) -> None:
@@ -154,8 +156,8 @@ def _tune_copy(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA synchronous=OFF")
-        cursor.execute(f"PRAGMA cache_size=-{COPY_CACHE_KIB}")
+        for pragma in COPY_PRAGMAS:
+            cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     engine.dispose()  # connections made before the listener reconnect with it
