@@ -27,7 +27,8 @@ from engine import retention
 from engine.clock import Clock, SystemClock, to_naive_utc
 from engine.db.counters import inserted_in_bulk
 from engine.db.schema import campaigns, contacts, enrollments, events, messages, steps
-from engine.runner.bulk import execute_many
+from engine.runner import writer
+from engine.runner.bulk import execute_many, prepare
 from engine.runner.bulk import parse_datetime as _parse
 from engine.runner.plan import Plan, Plans
 
@@ -245,7 +246,13 @@ class Runner:
                 report.converted += entry.run_goals(conn, plan, now)
                 entry.detect_waited_events(conn, plan, now)
         live_ids = [campaign_id for campaign_id, _ in live if campaign_id not in faulty]
-        if live_ids and limit is None and self.pipelined and not self.is_postgres:
+        if (
+            live_ids
+            and limit is None
+            and self.pipelined
+            and not self.is_postgres
+            and (writer.available())
+        ):
             try:
                 self._pipelined_batches(live_ids, now, report)
                 live_ids = []
@@ -305,26 +312,23 @@ class Runner:
     def _pipelined_batches(
         self, campaign_ids: list[int], now: dt.datetime, report: TickReport
     ) -> None:
-        """SQLite, more than a batch due: claim and move the next batch while the writer
-        process (engine.runner.writer) writes this one.
+        """SQLite: claim and move the next batch while the writer process
+        (engine.runner.writer) writes this one; a tick with less than a batch due writes
+        it here.
 
         Each batch is still one write transaction. The next batch is claimed from a read
         snapshot that leaves out the enrollments being written, and its contacts are
         disjoint from theirs (else it waits for the write and claims again): what a batch
         reads about its own contacts is never stale. A write that fails is raised here."""
-        from engine.runner import writer
-
-        first = self.run_batch(campaign_ids, now, self.batch_size)
-        report.add(first)
-        if first.moved < self.batch_size or not writer.available():
-            return  # no more due now: nothing to overlap
         from engine.delivery.unsubscribe import engine_secret
+        from engine.runner import writer
 
         # The signing secret exists (committed) before any batch is moved on a read-only
         # connection: a secret made there would never be stored.
         engine_secret(self.engine)
         url = self.engine.url.render_as_string(hide_password=False)
         size = self.batch_size
+        first = True
         pending = None  # (future, enrollment ids, contact ids, batch report)
         try:
             while True:
@@ -339,9 +343,6 @@ class Runner:
                     elif items:
                         writes, batch = BatchWrites(), TickReport(now=now, batches=1)
                         self._move(conn, items, now, writes, batch)
-                        for settle in writes.later:  # the render process's share, meanwhile
-                            settle()
-                        writes.later = []
                 if pending:
                     report.add(_finished(pending))
                     pending = None
@@ -349,8 +350,20 @@ class Runner:
                     continue  # claimed again now that the write is in
                 if not items:
                     return
+                for settle in writes.later:  # rendered during the move and the wait
+                    settle()
+                writes.later = []
                 batch.moved = len(items)
                 moves = enrollment_moves(items, batch)
+                if first and len(items) < size:  # all that is due now: written here
+                    with self.engine.begin() as conn:
+                        self._write(conn, moves, now, writes, batch)
+                    report.add(batch)
+                    return
+                first = False
+                with self.engine.connect() as conn:  # converted here, not in the writer
+                    moves = prepare(conn, MOVE_ENROLLMENTS, moves, "move_enrollments")
+                    writes.steps = prepare(conn, INSERT_STEPS, writes.steps, "insert_steps")
                 future = writer.submit(url, self.writer_pragmas, self.mode, moves, now, writes)
                 pending = (future, [item.id for item in items], mine, batch)
                 if len(items) < size:  # the last one of this tick
@@ -602,17 +615,24 @@ class Runner:
         if not writes.messages:
             return 0
         before = _max_message_id(conn)
-        execute_many(
+        inserted = execute_many(
             conn,
             statement,
             writes.messages,
             key=f"insert_messages_{dialect}",
         )
         linked = [ev for ev in writes.events if ev.get("_message_key")]
-        # Another worker (PostgreSQL) may have committed messages above `before` meanwhile.
-        mine = {m["key"] for m in writes.messages}
-        found = conn.execute(select(messages.c.key, messages.c.id).where(messages.c.id > before))
-        ids = {key: id_ for key, id_ in found if key in mine}
+        if dialect == "sqlite" and inserted == len(writes.messages):
+            # One writer, every row new: SQLite gave them the ids after `before`, in order.
+            ids = {m["key"]: before + i for i, m in enumerate(writes.messages, 1)}
+        else:
+            # Some were there (a replayed batch), or another worker (PostgreSQL) may have
+            # committed messages above `before` meanwhile: ask.
+            mine = {m["key"] for m in writes.messages}
+            found = conn.execute(
+                select(messages.c.key, messages.c.id).where(messages.c.id > before)
+            )
+            ids = {key: id_ for key, id_ in found if key in mine}
         for ev in linked:
             ev["message_id"] = ids.get(ev["_message_key"])
         return len(ids)

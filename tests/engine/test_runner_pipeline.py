@@ -95,6 +95,14 @@ def _run(tmp_path, pipelined: bool, kill_writer: bool = False, n: int = N, size:
             ).all()
         )
         paused = conn.scalar(select(func.count()).select_from(counting_paused))
+        # Each engine event about a message points at that very message.
+        pairs = conn.execute(
+            select(events.c.contact_id, events.c.node_id, messages.c.contact_id,
+                   messages.c.node_id, messages.c.campaign_id, events.c.campaign_id)
+            .join(messages, messages.c.id == events.c.message_id)
+        ).all()
+        assert len(pairs) == len(recorded) > 2 * n
+        assert all(p[0] == p[2] and p[1] == p[3] and p[4] == p[5] for p in pairs)
         from test_message_counts import kept, others, others_recounted, recount
 
         assert kept(conn) == recount(conn)
