@@ -43,10 +43,11 @@ class Prepared:
     hands to its writer process — smaller to send than dicts, and converted on the side
     that has the time."""
 
-    __slots__ = ("sql", "tuples")
+    __slots__ = ("links", "names", "sql", "tuples")
 
-    def __init__(self, sql: str, tuples: list[tuple]) -> None:
-        self.sql, self.tuples = sql, tuples
+    def __init__(self, sql: str, tuples: list[tuple], names: list[str]) -> None:
+        self.sql, self.tuples, self.names = sql, tuples, names
+        self.links: list | None = None  # per row, what the writer fills in (core)
 
     def __len__(self) -> int:
         return len(self.tuples)
@@ -69,10 +70,13 @@ def execute_many(conn: Connection, statement, rows, key: Any = None) -> int:
         return conn.exec_driver_sql(rows.sql, rows.tuples).rowcount
     if conn.dialect.name != "sqlite":
         return conn.execute(statement, rows).rowcount
-    return conn.exec_driver_sql(*_sql_and_tuples(conn, statement, rows, key)).rowcount
+    sql, tuples, _names = _sql_and_tuples(conn, statement, rows, key)
+    return conn.exec_driver_sql(sql, tuples).rowcount
 
 
-def _sql_and_tuples(conn: Connection, statement, rows, key: Any) -> tuple[str, list[tuple]]:
+def _sql_and_tuples(
+    conn: Connection, statement, rows, key: Any
+) -> tuple[str, list[tuple], list[str]]:
     keys = tuple(rows[0])
     if statement.is_insert:  # rows may carry private keys ("_message_key"): not columns
         keys = tuple(k for k in keys if k in statement.table.c)
@@ -123,7 +127,7 @@ def _sql_and_tuples(conn: Connection, statement, rows, key: Any) -> tuple[str, l
                 values[i] = done
             append(tuple(values))
         tuples = out
-    return sql, tuples
+    return sql, tuples, names
 
 
 def parse_datetime(value) -> dt.datetime | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from json import loads as _json_loads
@@ -28,13 +28,14 @@ from engine.clock import Clock, SystemClock, to_naive_utc
 from engine.db.counters import inserted_in_bulk
 from engine.db.schema import campaigns, contacts, enrollments, events, messages, steps
 from engine.runner import writer
-from engine.runner.bulk import execute_many, prepare
+from engine.runner.bulk import Prepared, execute_many, prepare
 from engine.runner.bulk import parse_datetime as _parse
 from engine.runner.plan import Plan, Plans
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
+PIPELINE_DEPTH = 2  # batches handed to the writer process and not yet written, at most
 PIPELINE_WAITS = 0  # batches claimed again after a write they overlapped (tests, benchmarks)
 RETENTION_EVERY = dt.timedelta(hours=1)
 MAX_HOPS = 200  # instant nodes one contact may pass in one tick (validation forbids loops)
@@ -329,26 +330,28 @@ class Runner:
         url = self.engine.url.render_as_string(hide_password=False)
         size = self.batch_size
         first = True
-        pending = None  # (future, enrollment ids, contact ids, batch report)
+        flight: deque = deque()  # (future, enrollment ids, contact ids, batch report)
         try:
             while True:
-                exclude = pending[1] if pending else ()
+                exclude = [i for pending in flight for i in pending[1]]
                 with self.engine.connect() as conn:  # reads only; ends before the write
                     items = self._claim(conn, campaign_ids, now, size, exclude)
                     mine = {item.contact_id for item in items}
-                    if pending and not mine.isdisjoint(pending[2]):
+                    if any(not mine.isdisjoint(pending[2]) for pending in flight):
                         global PIPELINE_WAITS
                         PIPELINE_WAITS += 1
-                        items = None  # a contact of the batch being written: wait for it
+                        items = None  # a contact of a batch being written: wait for it
                     elif items:
                         writes, batch = BatchWrites(), TickReport(now=now, batches=1)
                         self._move(conn, items, now, writes, batch)
-                if pending:
-                    report.add(_finished(pending))
-                    pending = None
-                if items is None:
-                    continue  # claimed again now that the write is in
+                if items is None:  # claimed again once the oldest write is in
+                    report.add(_finished(flight.popleft()))
+                    continue
+                if len(flight) >= PIPELINE_DEPTH or not items:
+                    report.add(_finished(flight.popleft()))
                 if not items:
+                    while flight:
+                        report.add(_finished(flight.popleft()))
                     return
                 for settle in writes.later:  # rendered during the move and the wait
                     settle()
@@ -364,14 +367,15 @@ class Runner:
                 with self.engine.connect() as conn:  # converted here, not in the writer
                     moves = prepare(conn, MOVE_ENROLLMENTS, moves, "move_enrollments")
                     writes.steps = prepare(conn, INSERT_STEPS, writes.steps, "insert_steps")
+                    _prepare_messages(conn, writes, batch)
                 future = writer.submit(url, self.writer_pragmas, self.mode, moves, now, writes)
-                pending = (future, [item.id for item in items], mine, batch)
+                flight.append((future, [item.id for item in items], mine, batch))
                 if len(items) < size:  # the last one of this tick
-                    report.add(_finished(pending))
-                    pending = None
+                    while flight:
+                        report.add(_finished(flight.popleft()))
                     return
         finally:
-            if pending:  # a fault on this side: the write in flight finishes first
+            for pending in flight:  # a fault on this side: the writes in flight finish first
                 pending[0].exception()
 
     def _claim(
@@ -584,8 +588,9 @@ class Runner:
         if writes.messages:
             with inserted_in_bulk(conn, "messages"):
                 report.messages += self._insert_messages(conn, writes)
-            for message in writes.messages:
-                report.by_status[message["status"]] += 1
+            if not isinstance(writes.messages, Prepared):  # (else counted when prepared)
+                for message in writes.messages:
+                    report.by_status[message["status"]] += 1
         if writes.events:
             rows = writes.events
             if conn.dialect.name != "sqlite":  # Core wants exactly the table's keys
@@ -614,6 +619,8 @@ class Runner:
             statement = insert(messages)
         if not writes.messages:
             return 0
+        prepared = isinstance(writes.messages, Prepared)
+        keys = writes.messages.links if prepared else [m["key"] for m in writes.messages]
         before = _max_message_id(conn)
         inserted = execute_many(
             conn,
@@ -621,20 +628,30 @@ class Runner:
             writes.messages,
             key=f"insert_messages_{dialect}",
         )
-        linked = [ev for ev in writes.events if ev.get("_message_key")]
-        if dialect == "sqlite" and inserted == len(writes.messages):
+        if dialect == "sqlite" and inserted == len(keys):
             # One writer, every row new: SQLite gave them the ids after `before`, in order.
-            ids = {m["key"]: before + i for i, m in enumerate(writes.messages, 1)}
+            ids = {key: before + i for i, key in enumerate(keys, 1)}
         else:
             # Some were there (a replayed batch), or another worker (PostgreSQL) may have
             # committed messages above `before` meanwhile: ask.
-            mine = {m["key"] for m in writes.messages}
+            mine = set(keys)
             found = conn.execute(
                 select(messages.c.key, messages.c.id).where(messages.c.id > before)
             )
             ids = {key: id_ for key, id_ in found if key in mine}
-        for ev in linked:
-            ev["message_id"] = ids.get(ev["_message_key"])
+        if isinstance(writes.events, Prepared):  # events as tuples: their message_id
+            if not any(writes.events.links):
+                return len(ids)
+            events_ = writes.events
+            at = events_.names.index("message_id")
+            events_.tuples = [
+                row if link is None else (*row[:at], ids.get(link), *row[at + 1 :])
+                for row, link in zip(events_.tuples, events_.links, strict=True)
+            ]
+        else:
+            for ev in writes.events:
+                if ev.get("_message_key"):
+                    ev["message_id"] = ids.get(ev["_message_key"])
         return len(ids)
 
 
@@ -665,6 +682,23 @@ def _claim_sqlite(
     finally:
         cursor.close()
     return [Enrollment(row, now) for row in rows]
+
+
+def _prepare_messages(conn: Connection, writes: BatchWrites, batch: TickReport) -> None:
+    """SQLite, before a batch goes to the writer: its messages and events as tuples (the
+    messages' keys and the events' message keys kept beside them, for the ids the writer
+    links); the messages counted by status here."""
+    if writes.messages:
+        for message in writes.messages:
+            batch.by_status[message["status"]] += 1
+        keys = [m["key"] for m in writes.messages]
+        statement = _insert_messages_statement("sqlite")
+        writes.messages = prepare(conn, statement, writes.messages, "insert_messages_sqlite")
+        writes.messages.links = keys
+    if writes.events:
+        links = [ev.get("_message_key") for ev in writes.events]
+        writes.events = prepare(conn, INSERT_EVENTS, writes.events, "insert_events")
+        writes.events.links = links
 
 
 def enrollment_moves(items: list[Enrollment], report: TickReport) -> list[dict[str, Any]]:
