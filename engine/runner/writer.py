@@ -50,7 +50,7 @@ def submit(url: str, pragmas: tuple[str, ...], mode: str, moves, now, writes) ->
         )
         _pool_pid = os.getpid()
     try:
-        return _pool.submit(write_batch, url, pragmas, mode, moves, now, writes)
+        return _pool.submit(write_batch, url, pragmas, mode, moves, now, writes, os.getpid())
     except BrokenProcessPool:  # it died since the last batch: the runner writes from now on
         shutdown(broken=True)
         raise
@@ -66,9 +66,17 @@ def shutdown(broken: bool = False) -> None:
 
 
 def write_batch(
-    url: str, pragmas: tuple[str, ...], mode: str, moves: list, now: dt.datetime, writes
+    url: str,
+    pragmas: tuple[str, ...],
+    mode: str,
+    moves: list,
+    now: dt.datetime,
+    writes,
+    runner_pid: int | None = None,
 ) -> dict[str, Any]:
-    """In the writer process: one batch's writes in one transaction; its figures back."""
+    """In the writer process: one batch's writes in one transaction; its figures back. A
+    runner that is gone (killed) by the time the batch is written gets it rolled back: a
+    runner started again may already have claimed those enrollments."""
     from engine.runner.core import Runner, TickReport
 
     engine = _engines.get((url, pragmas))
@@ -77,11 +85,23 @@ def write_batch(
     report = TickReport(now=now)
     with engine.begin() as conn:
         Runner(engine, mode=mode)._write(conn, moves, now, writes, report)
+        if runner_pid is not None and not _alive(runner_pid):
+            raise RuntimeError("the runner is gone: its batch is not written")
     return {
         "steps": report.steps,
         "messages": report.messages,
         "by_status": dict(report.by_status),
     }
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process now (the pid was reused)
+        return False
+    return True
 
 
 def _open(url: str, pragmas: tuple[str, ...]) -> Engine:

@@ -97,9 +97,14 @@ def _run(tmp_path, pipelined: bool, kill_writer: bool = False, n: int = N, size:
         paused = conn.scalar(select(func.count()).select_from(counting_paused))
         # Each engine event about a message points at that very message.
         pairs = conn.execute(
-            select(events.c.contact_id, events.c.node_id, messages.c.contact_id,
-                   messages.c.node_id, messages.c.campaign_id, events.c.campaign_id)
-            .join(messages, messages.c.id == events.c.message_id)
+            select(
+                events.c.contact_id,
+                events.c.node_id,
+                messages.c.contact_id,
+                messages.c.node_id,
+                messages.c.campaign_id,
+                events.c.campaign_id,
+            ).join(messages, messages.c.id == events.c.message_id)
         ).all()
         assert len(pairs) == len(recorded) > 2 * n
         assert all(p[0] == p[2] and p[1] == p[3] and p[4] == p[5] for p in pairs)
@@ -156,3 +161,39 @@ def test_a_batch_with_contacts_of_the_batch_being_written_waits_for_that_write(
     pipelined = _run(tmp_path, pipelined=True, n=60, size=40)
     assert waits < core.PIPELINE_WAITS
     assert pipelined == sequential
+
+
+def test_a_batch_whose_runner_was_killed_is_not_written(tmp_path):
+    """A runner killed while its batch waits in the writer process: the batch is rolled
+    back, since a runner started again may already have claimed the same enrollments."""
+    import subprocess
+
+    import pytest
+
+    from engine.runner.core import BatchWrites
+
+    engine = make_db(tmp_path)
+    engine.dispose()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    step = {
+        "enrollment_id": 1,
+        "campaign_id": 1,
+        "contact_id": 1,
+        "node_id": "hello",
+        "port": "out",
+        "at": START,
+        "outcome": None,
+        "detail": None,
+    }
+    for pid, written in ((gone.pid, 0), (None, 1)):
+        writes = BatchWrites()
+        writes.steps.append(dict(step))
+        if written:
+            writer.write_batch(url, (), "simulate", [], START, writes, pid)
+        else:
+            with pytest.raises(RuntimeError, match="runner is gone"):
+                writer.write_batch(url, (), "simulate", [], START, writes, pid)
+        with engine.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(steps)) == written
