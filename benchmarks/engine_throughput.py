@@ -273,6 +273,23 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def helper_peaks() -> dict[str, float]:
+    """Peak RSS (MB) of the runner's helper processes: the writer and the render process."""
+    from engine.runner import writer
+
+    peaks = {}
+    for name, pool in (("writer", writer._pool), ("render", render_pool._pool)):
+        for pid in list(getattr(pool, "_processes", None) or {}):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks[name] = int(line.split()[1]) / 1024
+    return peaks
+
+
 def measure(contacts: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
@@ -282,6 +299,7 @@ def measure(contacts: int) -> dict:
         figures["peak_rss_mb"] = peak_rss_mb()
         figures["rendered_in_pool"] = render_pool.RENDERED_IN_POOL
         figures["rss_before_mb"] = base
+        figures["helpers_mb"] = helper_peaks()
     return figures
 
 
@@ -310,7 +328,8 @@ def main() -> int:
             child = json.loads(done.stdout.strip().splitlines()[-1])
             print(
                 f"  memory at {size:>9,} contacts: peak RSS {child['peak_rss_mb']:.0f} MB "
-                f"(before the engine {child['rss_before_mb']:.0f} MB), engine "
+                f"(before the engine {child['rss_before_mb']:.0f} MB; helper processes "
+                f"{child['helpers_mb']}), engine "
                 f"{child['seconds']:.1f} s, {size / child['seconds']:,.0f} contacts/s",
                 flush=True,
             )
@@ -363,9 +382,10 @@ def main() -> int:
         f"  pool   : {figures['rendered_in_pool']:,} of {messages:,} messages rendered in the "
         "second process"
     )
+    helpers = ", ".join(f"{k} process {v:.0f} MB" for k, v in figures["helpers_mb"].items())
     print(
         f"  memory : peak RSS {figures['peak_rss_mb']:.0f} MB "
-        f"(before the run {figures['rss_before_mb']:.0f} MB)"
+        f"(before the run {figures['rss_before_mb']:.0f} MB; {helpers or 'no helper processes'})"
     )
     return 0
 
