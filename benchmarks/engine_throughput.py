@@ -328,8 +328,9 @@ def main() -> int:
             child = json.loads(done.stdout.strip().splitlines()[-1])
             print(
                 f"  memory at {size:>9,} contacts: peak RSS {child['peak_rss_mb']:.0f} MB "
-                f"(before the engine {child['rss_before_mb']:.0f} MB; helper processes "
-                f"{child['helpers_mb']}), engine "
+                f"(before the engine {child['rss_before_mb']:.0f} MB; "
+                + ", ".join(f"{k} process {v:.0f} MB" for k, v in child["helpers_mb"].items())
+                + f"), engine "
                 f"{child['seconds']:.1f} s, {size / child['seconds']:,.0f} contacts/s",
                 flush=True,
             )
