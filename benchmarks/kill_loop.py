@@ -32,7 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "engine"), str(ROOT / "benchmark
 from delivery_support import SmtpSink, email_campaign, make_database, smtp_settings  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from engine.db.schema import enrollments, messages  # noqa: E402
+from engine.db.schema import enrollments, messages, steps  # noqa: E402
 
 LAUNCH = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
 
@@ -94,13 +94,22 @@ def run(url: str, kills: int, contacts: int, aimed: bool, seed: int) -> dict:
         in_doubt = conn.scalar(select(func.coalesce(func.sum(messages.c.in_doubt), 0)))
         journeys = dict(conn.execute(select(enrollments.c.status, func.count())
                                      .group_by(enrollments.c.status)).all())  # fmt: skip
+        # A step written twice (a batch written by a writer process whose runner was
+        # killed, then claimed again): the same enrollment at the same node and moment.
+        same = (
+            select(steps.c.enrollment_id, steps.c.node_id, steps.c.at)
+            .group_by(steps.c.enrollment_id, steps.c.node_id, steps.c.at)
+            .having(func.count() > 1)
+        )
+        steps_twice = conn.scalar(select(func.count()).select_from(same.subquery()))
     engine.dispose()
     return {
         "kills": done_kills, "campaigns": campaigns_started, "expected": expected,
         "received": len(sink.received), "distinct": len(ids),
         "duplicated": sum(c - 1 for c in ids.values() if c > 1),
         "lost": expected - len(ids), "in_doubt": in_doubt, "statuses": statuses,
-        "journeys": journeys, "seconds": round(time.monotonic() - began),
+        "journeys": journeys, "steps_twice": steps_twice,
+        "seconds": round(time.monotonic() - began),
     }  # fmt: skip
 
 
