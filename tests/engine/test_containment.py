@@ -48,12 +48,21 @@ def _start_unchecked(engine, d, monkeypatch):
     return campaign_id
 
 
+@pytest.mark.parametrize("batch", [2000, 16])  # 16: batches through the writer process
 @pytest.mark.parametrize("poison", sorted(POISONS))
-def test_a_poisoned_campaign_does_not_stop_a_healthy_one(tmp_path, monkeypatch, poison):
+def test_a_poisoned_campaign_does_not_stop_a_healthy_one(tmp_path, monkeypatch, poison, batch):
+    from engine.runner import writer
+
     engine = make_db(tmp_path, 60)
     bad = _start_unchecked(engine, _poisoned(POISONS[poison]), monkeypatch)
     good, runner, _clock = launch(engine, _healthy(), mode="live")
+    monkeypatch.setattr(writer, "available", lambda: True)  # even on a one-core machine
+    submitted = []
+    real = writer.submit
+    monkeypatch.setattr(writer, "submit", lambda *a: submitted.append(1) or real(*a))
+    runner.batch_size = batch
     runner.tick(START)
+    assert bool(submitted) == (batch < 120)
     runner.tick(START)  # a second tick: the paused campaign stays out of the way
     with engine.connect() as conn:
         sent = conn.scalar(select(func.count()).where(messages.c.campaign_id == good))
