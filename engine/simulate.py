@@ -139,6 +139,9 @@ def simulate(
             return stats_document(conn, campaign_id, end, stats)
     finally:
         if engine is not None:
+            from engine.runner import writer
+
+            writer.forget(engine.url.render_as_string(hide_password=False))
             engine.dispose()
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(temp) + suffix).unlink(missing_ok=True)

@@ -9,6 +9,7 @@ if it had failed in place."""
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import multiprocessing
 import os
@@ -54,6 +55,22 @@ def submit(url: str, pragmas: tuple[str, ...], mode: str, moves, now, writes) ->
     except BrokenProcessPool:  # it died since the last batch: the runner writes from now on
         shutdown(broken=True)
         raise
+
+
+def forget(url: str) -> None:
+    """Close the writer process's connections to `url` — a simulation's copy about to be
+    deleted (an open connection would keep its gigabytes on disk until the process ends)."""
+    if _pool is None or _pool_pid != os.getpid():
+        return
+    try:
+        _pool.submit(_dispose, url).result(timeout=60)
+    except Exception:  # a writer that died holds nothing open
+        shutdown(broken=True)
+
+
+def _dispose(url: str) -> None:
+    for key in [key for key in _engines if key[0] == url]:
+        _engines.pop(key).dispose()
 
 
 def shutdown(broken: bool = False) -> None:
@@ -118,3 +135,6 @@ def _open(url: str, pragmas: tuple[str, ...]) -> Engine:
             cursor.close()
 
     return engine
+
+
+atexit.register(shutdown)

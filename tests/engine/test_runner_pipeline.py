@@ -197,3 +197,28 @@ def test_a_batch_whose_runner_was_killed_is_not_written(tmp_path):
                 writer.write_batch(url, (), "simulate", [], START, writes, pid)
         with engine.connect() as conn:
             assert conn.scalar(select(func.count()).select_from(steps)) == written
+
+
+def test_a_simulation_leaves_no_connection_to_its_deleted_copy(tmp_path, monkeypatch):
+    """The writer process outlives a simulation (the next one reuses it): it must not keep
+    the simulation's copy — deleted afterwards, gigabytes at a million contacts — open."""
+    import os
+    from pathlib import Path
+
+    from engine.simulate import simulate
+
+    monkeypatch.setattr(writer, "available", lambda: True)
+    monkeypatch.setattr(writer, "_broken", False)
+    engine = make_db(tmp_path)
+    ids = add_contacts(engine, 200)
+    add_segment(engine, "everyone", members=ids)
+    engine.dispose()
+    submitted = []
+    real = writer.submit
+    monkeypatch.setattr(writer, "submit", lambda *a: submitted.append(1) or real(*a))
+    result = simulate(_campaign("Sim"), tmp_path / "test.db", 1, start=START, batch_size=16)
+    assert result["campaign"]["enrolled"] == 200 and submitted
+    pid = next(iter(writer._pool._processes))
+    fds = Path(f"/proc/{pid}/fd")
+    held = [os.readlink(fd) for fd in fds.iterdir() if fd.exists()]
+    assert not [path for path in held if "campaign-studio-simulate" in path], held
