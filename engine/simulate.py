@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, func, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 
 from engine.clock import VirtualClock, to_naive_utc, utcnow
 from engine.db import database_url, open_database
@@ -155,14 +155,9 @@ def _tune_copy(engine: Engine) -> None:
     """The copy is thrown away afterwards: no fsync, and a page cache large enough that
     index updates do not thrash as the copy grows (a fixed cap, so memory stays flat;
     big sorts and DISTINCTs spill to temporary files, never to memory)."""
+    from engine.db import add_pragmas
 
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:
-        cursor = dbapi_connection.cursor()
-        for pragma in COPY_PRAGMAS:
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
-
+    add_pragmas(engine, COPY_PRAGMAS)
     engine.dispose()  # connections made before the listener reconnect with it
 
 

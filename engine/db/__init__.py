@@ -80,6 +80,18 @@ def open_database(db: str | Path, create: bool = True) -> Engine:
     return engine
 
 
+def add_pragmas(engine: Engine, pragmas: tuple[str, ...]) -> None:
+    """Run these SQLite PRAGMAs (e.g. "synchronous=OFF") on each new connection of
+    `engine`, after open_database's own."""
+
+    @event.listens_for(engine, "connect")
+    def _more(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        for pragma in pragmas:
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema up to date with the Alembic migrations (engine.db.migrate)."""
     from engine.db.migrate import upgrade as migrate

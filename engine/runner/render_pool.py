@@ -203,6 +203,20 @@ LATER_STEP = 0.05
 _later_share = LATER_SHARE
 
 
+def _submit(pool, channel, parts, shared, remote, sign) -> list[Future] | None:
+    """Hand `remote` to the pool's processes, one chunk each; None when the pool is broken
+    (it is shut down: this process renders alone from now on)."""
+    step = max(-(-len(remote) // worker_count()), 1)
+    try:
+        return [
+            pool.submit(_timed_render_jobs, channel, parts, shared, remote[i : i + step], sign)
+            for i in range(0, len(remote), step)
+        ]
+    except (BrokenProcessPool, RuntimeError, OSError):
+        shutdown(broken=True)
+        return None
+
+
 def start_group(
     channel: str,
     parts: dict[str, str],
@@ -220,16 +234,9 @@ def start_group(
         return render_jobs(channel, parts, shared, jobs, sign), None
     cut = int(len(jobs) * (1 - _later_share))
     remote = jobs[cut:]
-    workers = worker_count()
-    step = -(-len(remote) // workers)
-    futures: list[Future] = []
     submitted = time.perf_counter()
-    try:
-        for start in range(0, len(remote), step):
-            chunk = remote[start : start + step]
-            futures.append(pool.submit(_timed_render_jobs, channel, parts, shared, chunk, sign))
-    except (BrokenProcessPool, RuntimeError, OSError):
-        shutdown(broken=True)
+    futures = _submit(pool, channel, parts, shared, remote, sign)
+    if futures is None:
         return render_jobs(channel, parts, shared, jobs, sign), None
     here = render_jobs(channel, parts, shared, jobs[:cut], sign)
     return here, Later(channel, parts, shared, remote, futures, submitted, sign)
@@ -251,15 +258,9 @@ def render_group(
     workers = worker_count()
     cut = int(len(jobs) * (1 - _share)) if workers == 1 else len(jobs) // (workers + 1)
     remote = jobs[cut:]
-    step = -(-len(remote) // workers)
-    futures: list[Future] = []
     submitted = time.perf_counter()
-    try:
-        for start in range(0, len(remote), step):
-            chunk = remote[start : start + step]
-            futures.append(pool.submit(_timed_render_jobs, channel, parts, shared, chunk, sign))
-    except (BrokenProcessPool, RuntimeError, OSError):
-        shutdown(broken=True)
+    futures = _submit(pool, channel, parts, shared, remote, sign)
+    if futures is None:
         return render_jobs(channel, parts, shared, jobs, sign)
     began = time.perf_counter()
     here = render_jobs(channel, parts, shared, jobs[:cut], sign)

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 _pool: ProcessPoolExecutor | None = None
 _pool_pid: int | None = None
@@ -122,18 +122,10 @@ def _alive(pid: int) -> bool:
 
 
 def _open(url: str, pragmas: tuple[str, ...]) -> Engine:
-    from engine.db import open_database
+    from engine.db import add_pragmas, open_database
 
     engine = open_database(url, create=False)
-    if pragmas:
-
-        @event.listens_for(engine, "connect")
-        def _more(dbapi_connection, _record) -> None:
-            cursor = dbapi_connection.cursor()
-            for pragma in pragmas:
-                cursor.execute(f"PRAGMA {pragma}")
-            cursor.close()
-
+    add_pragmas(engine, pragmas)
     return engine
 
 
