@@ -18,8 +18,9 @@ from engine.runner import Runner
 START = dt.datetime(2026, 3, 2, 10, 0)  # a Monday, 10:00 UTC
 
 
-def make_db(tmp_path, n: int = 0, **contact_fields: Any):
-    engine = open_database(tmp_path / "test.db")
+def make_db(tmp_path, n: int = 0, url: str | None = None, **contact_fields: Any):
+    """`url`: another database than tmp_path/test.db (a PostgreSQL one)."""
+    engine = open_database(url or tmp_path / "test.db")
     if n:
         add_contacts(engine, n, **contact_fields)
     with engine.begin() as conn:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest_data import new_postgres_database, postgres_server  # noqa: F401  (a fixture)
 from runner_helpers import START, add_segment, diagram, launch, make_db
 from sqlalchemy import insert, select
 
@@ -18,13 +19,14 @@ from engine.runner import render_pool
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(tmp_path, name: str, pool_min: int):
+def _run(tmp_path, name: str, pool_min: int, url: str | None = None):
     folder = tmp_path / name
     folder.mkdir()
     # Every seventh contact has n = 0: its message fails in the template (division by 0).
     engine = make_db(
         folder,
         60,
+        url=url,
         phone=lambda i: f"+4915{i:08d}",
         attributes=lambda i: {"city": "Berlin", "n": i % 7},
     )
@@ -99,6 +101,22 @@ def test_pool_renders_what_the_runner_renders(tmp_path, monkeypatch):
     hello = next(row for row in inline if row.key.endswith(":hello:1"))
     assert hello.subject.startswith("Hi First") and "unsubscribe" in hello.body_html
     assert hello.headers["List-Unsubscribe"].startswith("<")
+
+
+def test_pool_renders_what_the_runner_renders_on_postgresql(tmp_path, monkeypatch, request):
+    """The same on PostgreSQL, where a failed render in the pool's share corrects its step
+    with the runner's UPDATE (its counters by trigger)."""
+    server = request.getfixturevalue("postgres_server")
+    monkeypatch.setattr(render_pool, "WORKERS", 1)
+    monkeypatch.setattr(render_pool, "_later_share", 0.5)
+    monkeypatch.setattr(render_pool, "LATER_STEP", 0.0)
+    inline = _run(tmp_path, "inline", 10**9, new_postgres_database(server))
+    before = render_pool.RENDERED_IN_POOL
+    pooled = _run(tmp_path, "pooled", 1, new_postgres_database(server))
+    assert render_pool.RENDERED_IN_POOL - before == 90
+    assert pooled == inline
+    failed_steps = [step for step in pooled[1] if step.outcome == "failed"]
+    assert len(failed_steps) == 9 and all("ZeroDivisionError" in s.detail for s in failed_steps)
 
 
 def test_a_group_is_split_between_the_runner_and_the_pool(monkeypatch):
