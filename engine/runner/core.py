@@ -11,17 +11,7 @@ from dataclasses import dataclass, field
 from json import loads as _json_loads
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    String,
-    bindparam,
-    func,
-    insert,
-    select,
-    type_coerce,
-    update,
-)
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
 from engine import retention
 from engine.clock import Clock, SystemClock, to_naive_utc
@@ -164,6 +154,12 @@ class BatchWrites:
     LISTS = ("steps", "messages", "events", "score", "tags_add", "tags_remove",
              "members_add", "members_remove", "later")  # fmt: skip
 
+    def settle(self) -> None:
+        """Collect the render processes' share of this batch's messages (once)."""
+        later, self.later = self.later, []
+        for settle in later:
+            settle()
+
     def mark(self, contact_ids: list[int]) -> tuple:
         """What to go back to when a handler fails half-way through a group."""
         return (
@@ -252,7 +248,7 @@ class Runner:
             and limit is None
             and self.pipelined
             and not self.is_postgres
-            and (writer.available())
+            and writer.available()
         ):
             try:
                 self._pipelined_batches(live_ids, now, report)
@@ -322,7 +318,6 @@ class Runner:
         disjoint from theirs (else it waits for the write and claims again): what a batch
         reads about its own contacts is never stale. A write that fails is raised here."""
         from engine.delivery.unsubscribe import engine_secret
-        from engine.runner import writer
 
         # The signing secret exists (committed) before any batch is moved on a read-only
         # connection: a secret made there would never be stored.
@@ -353,9 +348,7 @@ class Runner:
                     while flight:
                         report.add(_finished(flight.popleft()))
                     return
-                for settle in writes.later:  # rendered during the move and the wait
-                    settle()
-                writes.later = []
+                writes.settle()  # rendered during the move and the wait
                 batch.moved = len(items)
                 moves = enrollment_moves(items, batch)
                 if first and len(items) < size:  # all that is due now: written here
@@ -390,8 +383,6 @@ class Runner:
             return _claim_sqlite(conn, campaign_ids, now, size, exclude)
         e = enrollments.c
         times = [e.due_at, e.arrived_at, e.entered_at, e.converted_at]
-        if conn.dialect.name == "sqlite":
-            times = [type_coerce(column, String) for column in times]
         query = (
             select(
                 e.id,
@@ -572,8 +563,7 @@ class Runner:
         events and contact changes."""
         from engine.runner import effects
 
-        rows = moves
-        execute_many(conn, MOVE_ENROLLMENTS, rows, key="move_enrollments")
+        execute_many(conn, MOVE_ENROLLMENTS, moves, key="move_enrollments")
         # The counters of what follows are added per batch, not per row (SQLite).
         if writes.steps:
             with inserted_in_bulk(conn, "steps"):
@@ -581,8 +571,7 @@ class Runner:
             report.steps += len(writes.steps)
         # The render processes' share of the batch's messages, rendered meanwhile; a
         # message that failed there marks its step (written above as sent) failed.
-        for settle in writes.later:
-            settle()
+        writes.settle()
         if writes.failed_later:
             execute_many(conn, FAIL_STEPS, writes.failed_later, key="fail_steps")
         if writes.messages:
@@ -639,15 +628,14 @@ class Runner:
                 select(messages.c.key, messages.c.id).where(messages.c.id > before)
             )
             ids = {key: id_ for key, id_ in found if key in mine}
-        if isinstance(writes.events, Prepared):  # events as tuples: their message_id
-            if not any(writes.events.links):
-                return len(ids)
-            events_ = writes.events
-            at = events_.names.index("message_id")
-            events_.tuples = [
-                row if link is None else (*row[:at], ids.get(link), *row[at + 1 :])
-                for row, link in zip(events_.tuples, events_.links, strict=True)
-            ]
+        events_ = writes.events
+        if isinstance(events_, Prepared):  # events as tuples: their message_id by position
+            if any(events_.links):
+                at = events_.names.index("message_id")
+                events_.tuples = [
+                    row if link is None else (*row[:at], ids.get(link), *row[at + 1 :])
+                    for row, link in zip(events_.tuples, events_.links, strict=True)
+                ]
         else:
             for ev in writes.events:
                 if ev.get("_message_key"):
@@ -725,8 +713,6 @@ def _finished(pending: tuple) -> TickReport:
     """The batch report of a write in flight, once it is in (its fault raised here; a
     writer process that died is not used again)."""
     from concurrent.futures.process import BrokenProcessPool
-
-    from engine.runner import writer
 
     future, _ids, _contacts, batch = pending
     try:

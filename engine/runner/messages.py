@@ -155,7 +155,7 @@ def send(
     attempts = _attempts(conn, plan, node, items)
     quiet_memo: dict[tuple, dt.datetime | None] = {}
     jobs: list[render_pool.RenderJob] = []
-    to_render: list[tuple] = []  # (item, row, key, unsubscribe link) per job
+    to_render: list[tuple] = []  # (item, row, its moment, the To: name) per job
     for item in items:
         item.port = "out"
         contact = item.contact
@@ -216,7 +216,7 @@ def send(
         if status is None:  # its unsubscribe link is HMAC-signed where it is rendered
             jobs.append((contact, None, item.at))
             name = " ".join(filter(None, (contact.get("first_name"), contact.get("last_name"))))
-            to_render.append((item, row, key, item.at, name))
+            to_render.append((item, row, item.at, name))
         else:
             row["status"], row["error"] = status, reason
             item.outcome, item.detail = status, reason
@@ -251,7 +251,7 @@ def _settle(runner, plan, node, channel, simulate, writes, entry, result, later:
     """Fill a message row in from its rendering. `later`: the journey has moved on since
     (the pool's share, collected at the batch's write): the contact's step at this node is
     corrected when the render failed, and its moment is the one it had here."""
-    item, row, _key, at, name = entry
+    item, row, at, name = entry
     state, subject, html, text, link = result
     if state != "ok":
         row["status"], row["error"] = "failed", subject
@@ -325,8 +325,13 @@ def cyclic_nodes(plan: Plan) -> set[str]:
 
 def stable_fractions(*parts: Any, count: int = 3) -> tuple[float, ...]:
     """Several independent stable numbers in [0, 1) from one hash."""
-    digest = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8 * count).digest()
-    return tuple(int.from_bytes(digest[i : i + 8], "big") / 2**64 for i in range(0, 8 * count, 8))
+    return _fractions(
+        hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8 * count).digest()
+    )
+
+
+def _fractions(digest: bytes) -> tuple[float, ...]:
+    return tuple(int.from_bytes(digest[i : i + 8], "big") / 2**64 for i in range(0, len(digest), 8))
 
 
 _FRACTION_PREFIX: dict[tuple, Any] = {}
@@ -342,12 +347,7 @@ def _engagement_fractions(campaign: str, node_id: str, contact_id: int) -> tuple
         )
     h = prefix.copy()
     h.update(f"{contact_id}:engagement".encode())
-    digest = h.digest()
-    return (
-        int.from_bytes(digest[0:8], "big") / 2**64,
-        int.from_bytes(digest[8:16], "big") / 2**64,
-        int.from_bytes(digest[16:24], "big") / 2**64,
-    )
+    return _fractions(h.digest())
 
 
 _PROPS: dict[tuple[str, str], dict[str, str]] = {}

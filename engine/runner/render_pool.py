@@ -48,21 +48,42 @@ def worker_count() -> int:
     return max(cores - 1, 0)
 
 
+def helpers_possible() -> bool:
+    """Helper processes can be used here: another core, and not a frozen build."""
+    return worker_count() >= 1 and not getattr(sys, "frozen", False)
+
+
+def start_helpers(workers: int) -> ProcessPoolExecutor:
+    """Helper processes for the runner (rendering here, writing in engine.runner.writer),
+    started by a fork server — never a fork of a process that runs threads (the window,
+    APScheduler) — and gone as soon as the runner is."""
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_watch,
+        initargs=(os.getpid(),),
+    )
+
+
 def _get_pool() -> ProcessPoolExecutor | None:
     global _pool, _pool_pid
     if _pool is not None and _pool_pid == os.getpid():
         return _pool
-    workers = worker_count()
-    if workers < 1 or _broken or getattr(sys, "frozen", False):
+    if _broken or not helpers_possible():
         return None  # one core, a pool that failed before, or a frozen build: render here
-    # forkserver: never fork a process that runs threads (the window, APScheduler).
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    _pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_watch, initargs=(os.getpid(),)
-    )
+    _pool = start_helpers(worker_count())
     _pool_pid = os.getpid()
     return _pool
+
+
+def alive(pid: int) -> bool:
+    """The process `pid` is still there and ours to signal (a reused pid is not)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
 
 
 def _watch(runner_pid: int) -> None:
@@ -75,11 +96,7 @@ def _watch(runner_pid: int) -> None:
     def watch() -> None:
         while True:
             time.sleep(1.0)
-            try:
-                os.kill(runner_pid, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:  # alive, someone else's (the pid was reused): go too
+            if not alive(runner_pid):  # (a reused pid, someone else's: go too)
                 os._exit(0)
 
     threading.Thread(target=watch, name="runner-watch", daemon=True).start()

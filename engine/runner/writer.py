@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
-import multiprocessing
 import os
-import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -28,9 +26,9 @@ _engines: dict[tuple[str, tuple[str, ...]], Engine] = {}  # in the writer proces
 
 def available() -> bool:
     """A writer process can be used: two cores or more, not a frozen build, none failed."""
-    from engine.runner.render_pool import worker_count
+    from engine.runner.render_pool import helpers_possible
 
-    return worker_count() >= 1 and not _broken and not getattr(sys, "frozen", False)
+    return not _broken and helpers_possible()
 
 
 def submit(url: str, pragmas: tuple[str, ...], mode: str, moves, now, writes) -> Future:
@@ -38,17 +36,9 @@ def submit(url: str, pragmas: tuple[str, ...], mode: str, moves, now, writes) ->
     fork of a process that runs threads); it leaves when this process is gone."""
     global _pool, _pool_pid
     if _pool is None or _pool_pid != os.getpid():
-        from engine.runner.render_pool import _watch
+        from engine.runner.render_pool import start_helpers
 
-        method = (
-            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        )
-        _pool = ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_watch,
-            initargs=(os.getpid(),),
-        )
+        _pool = start_helpers(1)
         _pool_pid = os.getpid()
     try:
         return _pool.submit(write_batch, url, pragmas, mode, moves, now, writes, os.getpid())
@@ -95,6 +85,7 @@ def write_batch(
     runner that is gone (killed) by the time the batch is written gets it rolled back: a
     runner started again may already have claimed those enrollments."""
     from engine.runner.core import Runner, TickReport
+    from engine.runner.render_pool import alive
 
     engine = _engines.get((url, pragmas))
     if engine is None:
@@ -102,23 +93,13 @@ def write_batch(
     report = TickReport(now=now)
     with engine.begin() as conn:
         Runner(engine, mode=mode)._write(conn, moves, now, writes, report)
-        if runner_pid is not None and not _alive(runner_pid):
+        if runner_pid is not None and not alive(runner_pid):
             raise RuntimeError("the runner is gone: its batch is not written")
     return {
         "steps": report.steps,
         "messages": report.messages,
         "by_status": dict(report.by_status),
     }
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process now (the pid was reused)
-        return False
-    return True
 
 
 def _open(url: str, pragmas: tuple[str, ...]) -> Engine:
