@@ -79,6 +79,8 @@ def _get_pool() -> ProcessPoolExecutor | None:
 
 def alive(pid: int) -> bool:
     """The process `pid` is still there and ours to signal (a reused pid is not)."""
+    if os.name == "nt":  # os.kill(pid, 0) there sends CTRL_C_EVENT: no cheap safe check
+        return True
     try:
         os.kill(pid, 0)
     except (ProcessLookupError, PermissionError):
