@@ -40,6 +40,7 @@ from engine.campaigns import campaigns_using
 from engine.db import Engine
 from engine.i18n import plural_text
 from engine.paths import resource
+from engine.step_message import SAMPLE_CONTACT  # the step preview's sample, too
 from engine.templating import TemplateError
 
 CHANNELS = (("email", "Email"), ("sms", "SMS"), ("message", "Message (messenger / push)"))
@@ -48,17 +49,6 @@ CONTACT_NAMES = frozenset({"id", "email", "phone", "first_name", "last_name", "t
                            "created_at", "updated_at", "unsubscribed", "bounced", "score",
                            "attributes", "name", "tags"})  # fmt: skip
 CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "message": "Message"}
-SAMPLE_CONTACT: dict[str, Any] = {
-    "id": 0,
-    "email": "alex@example.com",
-    "phone": "+491701234567",
-    "first_name": "Alex",
-    "last_name": "Sample",
-    "timezone": "Europe/Berlin",
-    "score": 10,
-    "tags": ["vip"],
-    "attributes": {"plan": "pro", "country": "DE"},
-}
 
 
 class TemplateEditor(QWidget):
